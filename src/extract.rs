@@ -1,0 +1,197 @@
+//! `orgcheck extract`: tags one document (text, Markdown or HTML) or a JSONL stream of records.
+
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compare::{SCHEMA_VERSION, sha256_hex};
+use crate::error::{Error, Result, decode_utf8};
+use crate::rules::RuleSet;
+use crate::tagger::Finding;
+use crate::text::{self, Format};
+
+/// A document ready to tag.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file name, or `-` for standard input.
+    pub source: String,
+    pub format: Format,
+    /// Normalised text; finding spans index into it.
+    pub text: String,
+}
+
+impl Document {
+    /// Decodes and converts raw bytes. An empty document or one that is not UTF-8 is an error.
+    pub fn from_bytes(source: &str, path: Option<&Path>, bytes: Vec<u8>, format: Option<Format>) -> Result<Document> {
+        let raw = decode_utf8(source, bytes)?;
+        let format = format.unwrap_or_else(|| Format::detect(path, &raw));
+        let text = text::to_text(&raw, format);
+        if !text.chars().any(char::is_alphanumeric) {
+            return Err(Error::Input {
+                path: source.to_string(),
+                message: format!("empty document: no text to tag (read as {}); check the file, or pass --input-format", format_name(format)),
+            });
+        }
+        Ok(Document { source: source.to_string(), format, text })
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "plain text",
+        Format::Markdown => "Markdown",
+        Format::Html => "HTML",
+    }
+}
+
+/// One clause and its findings, as `extract --format json|jsonl` prints it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ClauseRecord {
+    /// Position of the clause in the document, from 0.
+    pub index: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub findings: Vec<Finding>,
+}
+
+/// The document `extract --format json` prints.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ExtractReport {
+    pub schema_version: u32,
+    pub source: String,
+    pub format: Format,
+    /// SHA-256 (hex) of the normalised text the spans index into.
+    pub sha256: String,
+    pub clauses: Vec<ClauseRecord>,
+}
+
+/// Tags a document clause by clause.
+pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
+    let clauses = rules
+        .tag_text(&doc.text)
+        .iter()
+        .enumerate()
+        .map(|(index, tc)| ClauseRecord { index, start: tc.clause.start, end: tc.clause.end, text: tc.clause.text.to_string(), findings: rules.to_findings(tc) })
+        .collect();
+    ExtractReport { schema_version: SCHEMA_VERSION, source: doc.source.clone(), format: doc.format, sha256: sha256_hex(&doc.text), clauses }
+}
+
+/// Counts from a batch run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BatchStats {
+    pub records: usize,
+    pub errors: usize,
+    /// Line number of the first malformed line.
+    pub first_error: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct BatchOut<'a> {
+    id: &'a Value,
+    findings: Vec<Finding>,
+}
+
+#[derive(Serialize)]
+struct BatchError {
+    line: usize,
+    error: String,
+}
+
+/// Reads `{"id": ..., "text": "..."}` records, one per line, and writes one result line per record in
+/// input order. Spans index into each record's `text` as given. A malformed line becomes
+/// `{"line": N, "error": "..."}` and the rest continue. Blank lines are skipped.
+pub fn batch(rules: &RuleSet, mut input: impl BufRead, mut output: impl Write) -> io::Result<BatchStats> {
+    let mut stats = BatchStats::default();
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match parse_record(&buf) {
+            Ok((id, text)) => {
+                let findings = rules.findings(&text);
+                serde_json::to_writer(&mut output, &BatchOut { id: &id, findings }).map_err(io::Error::other)?;
+                stats.records += 1;
+            }
+            Err(error) => {
+                serde_json::to_writer(&mut output, &BatchError { line: line_no, error }).map_err(io::Error::other)?;
+                stats.errors += 1;
+                stats.first_error.get_or_insert(line_no);
+            }
+        }
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(stats)
+}
+
+fn parse_record(line: &[u8]) -> Result<(Value, String), String> {
+    let line = std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to()))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    let Value::Object(mut map) = value else {
+        return Err("expected an object {\"id\": ..., \"text\": \"...\"}".into());
+    };
+    let id = map.remove("id").ok_or("missing field `id`")?;
+    match map.remove("text") {
+        Some(Value::String(text)) => Ok((id, text)),
+        Some(_) => Err("field `text` must be a string".into()),
+        None => Err("missing field `text`".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_keeps_order_and_reports_bad_lines() {
+        let rules = RuleSet::default_rules().unwrap();
+        let input = "{\"id\": 1, \"text\": \"We never sell your data.\"}\nnot json\n\n{\"id\": \"b\", \"text\": \"Nothing here.\"}\n{\"id\": 3}\n{\"id\": 4, \"text\": \"\\u00e9 \\ud83d\\ude00 GPS\"}";
+        let mut out = Vec::new();
+        let stats = batch(&rules, input.as_bytes(), &mut out).unwrap();
+        assert_eq!(stats, BatchStats { records: 3, errors: 2, first_error: Some(2) });
+        let lines: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[0]["id"], 1);
+        assert_eq!(lines[0]["findings"][0]["polarity"], "negative");
+        assert_eq!(lines[1]["line"], 2);
+        assert!(lines[1]["error"].as_str().unwrap().starts_with("not valid JSON"));
+        assert_eq!(lines[2]["id"], "b");
+        assert_eq!(lines[2]["findings"].as_array().unwrap().len(), 0);
+        assert_eq!(lines[3], serde_json::json!({"line": 5, "error": "missing field `text`"}));
+        assert_eq!(lines[4]["findings"][0]["tag"], "location");
+    }
+
+    #[test]
+    fn batch_spans_index_the_given_text() {
+        let rules = RuleSet::default_rules().unwrap();
+        let text = "Intro.  Double  spaced.\r\n\r\n• We may pass Aggregated Data to third parties.";
+        let input = serde_json::json!({"id": 0, "text": text}).to_string();
+        let mut out = Vec::new();
+        batch(&rules, input.as_bytes(), &mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        for f in v["findings"].as_array().unwrap() {
+            let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+            assert_eq!(&text[s..e], f["clause"].as_str().unwrap());
+        }
+    }
+
+    #[test]
+    fn empty_and_binary_documents_are_errors() {
+        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None).unwrap_err().to_string();
+        assert!(err.starts_with("e.txt: empty document"), "{err}");
+        let err = Document::from_bytes("e.html", None, b"<html><script>x()</script></html>".to_vec(), Some(Format::Html)).unwrap_err().to_string();
+        assert!(err.contains("empty document"), "{err}");
+        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None).unwrap_err().to_string();
+        assert!(err.contains("not valid UTF-8"), "{err}");
+    }
+}

@@ -1,0 +1,38 @@
+//! The `orgcheck` binary: parse arguments, run, map the outcome to an exit code.
+//! 0 ok, 1 findings a flag asked to fail on, 2 errors.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use orgcheck::cli::{self, Cli, Outcome};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli::run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::PartialFailure) => ExitCode::from(2),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = io::stderr().lock();
+            // Multi-problem errors carry one problem per line; each gets the prefix.
+            for line in format!("{err:#}").lines() {
+                let _ = writeln!(stderr, "orgcheck: {line}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`orgcheck compare | head -1`) is the reader's choice, not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,472 @@
+//! Provider declarations: one TOML file per provider (`providers/<id>.toml`), their validation, and the
+//! bundled set embedded in the binary. The format is documented in `docs/providers.md`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Location, Problem, Result, decode_utf8, line_of, toml_problem};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// Where provider declarations come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderSource {
+    /// The `providers/` directory embedded in the binary.
+    Bundled,
+    /// A directory on disk.
+    Dir(PathBuf),
+}
+
+impl ProviderSource {
+    /// How a file of this source is named in messages.
+    fn display(&self, rel: &str) -> String {
+        match self {
+            ProviderSource::Bundled => format!("providers/{rel}"),
+            ProviderSource::Dir(dir) => dir.join(rel).display().to_string(),
+        }
+    }
+
+    /// The provider files: (file name, contents).
+    fn files(&self) -> Result<Vec<(String, String)>> {
+        match self {
+            ProviderSource::Bundled => Ok(bundled::PROVIDER_FILES
+                .iter()
+                .filter(|(name, _)| name.ends_with(".toml") && !name.contains('/'))
+                .map(|(n, c)| (n.to_string(), c.to_string()))
+                .collect()),
+            ProviderSource::Dir(dir) => {
+                let entries = fs::read_dir(dir).map_err(|e| {
+                    Error::Input { path: dir.display().to_string(), message: format!("cannot read the providers directory: {e}; pass an existing directory with --providers") }
+                })?;
+                let mut files = Vec::new();
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io(dir, e))?;
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                        files.push((name, decode_utf8(&path.display().to_string(), bytes)?));
+                    }
+                }
+                files.sort();
+                if files.is_empty() {
+                    return Err(Error::Input {
+                        path: dir.display().to_string(),
+                        message: "no provider files (*.toml) here; see docs/providers.md for the format".into(),
+                    });
+                }
+                Ok(files)
+            }
+        }
+    }
+
+    /// Reads a snapshot file named relative to the providers directory.
+    fn snapshot(&self, rel: &str) -> Result<Option<String>, String> {
+        match self {
+            ProviderSource::Bundled => Ok(bundled::PROVIDER_FILES.iter().find(|(n, _)| *n == rel).map(|(_, c)| c.to_string())),
+            ProviderSource::Dir(dir) => {
+                let path = dir.join(rel);
+                match fs::read(&path) {
+                    Ok(bytes) => decode_utf8(&path.display().to_string(), bytes).map(Some).map_err(|e| e.to_string()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                }
+            }
+        }
+    }
+}
+
+/// A provider, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provider {
+    /// The file stem: `o2` for `o2.toml`.
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+    /// `Some("none")` when the provider has not replied to customers: a state, not a statement.
+    pub reply: Option<String>,
+    pub documents: Vec<Document>,
+    pub statements: Vec<Statement>,
+    pub notes: Vec<Note>,
+    /// The file it was declared in, as shown in messages.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub id: String,
+    pub title: Option<String>,
+    pub url: String,
+    pub select: Vec<String>,
+    pub remove: Vec<String>,
+    /// The snapshot path, relative to the providers directory.
+    pub snapshot: Option<String>,
+    pub snapshot_date: Option<String>,
+    pub snapshot_source: Option<String>,
+    /// The snapshot's text, loaded during validation.
+    pub snapshot_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Statement {
+    /// What the provider told customers, quoted verbatim.
+    pub text: String,
+    /// Where it was published.
+    pub source: String,
+    /// When: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Editorial remarks and other quotes that are not the provider's statement to customers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Note {
+    pub kind: String,
+    pub text: String,
+    pub source: String,
+}
+
+// ---- the file format -------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderDef {
+    name: Spanned<String>,
+    country: Option<Spanned<String>>,
+    reply: Option<Spanned<String>>,
+    documents: Spanned<Vec<DocumentDef>>,
+    #[serde(default)]
+    statements: Vec<StatementDef>,
+    #[serde(default)]
+    notes: Vec<NoteDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentDef {
+    id: Spanned<String>,
+    title: Option<String>,
+    url: Spanned<String>,
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    remove: Vec<Spanned<String>>,
+    snapshot: Option<Spanned<String>>,
+    snapshot_date: Option<Spanned<String>>,
+    snapshot_source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementDef {
+    text: Spanned<String>,
+    source: Spanned<String>,
+    date: Spanned<String>,
+    url: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteDef {
+    kind: Spanned<String>,
+    text: String,
+    source: String,
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
+    let in_range = |p: &str, max: u32| p.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 12),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && in_range(m, 12) && digits(d, 2) && in_range(d, 31),
+        _ => false,
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host.
+pub fn check_url(url: &str) -> Result<(), String> {
+    match url::Url::parse(url) {
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!("`{url}` is a {} URL; policy URLs must start with https:// or http://", u.scheme())),
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Err(format!("`{url}` has no host name")),
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("`{url}` is not a valid URL ({e}); write the full address, e.g. https://example.com/privacy")),
+    }
+}
+
+/// Loads and validates every provider of `source`. All problems in all files are reported together.
+pub fn load(source: &ProviderSource) -> Result<Vec<Provider>> {
+    let mut providers = Vec::new();
+    let mut problems = Vec::new();
+    for (file_name, contents) in source.files()? {
+        match parse_provider(source, &file_name, &contents) {
+            Ok(p) => providers.push(p),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if problems.is_empty() { Ok(providers) } else { Err(Error::Invalid(problems)) }
+}
+
+fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> Result<Provider, Vec<Problem>> {
+    let file = source.display(file_name);
+    let def: ProviderDef = toml::from_str(contents).map_err(|e| vec![toml_problem(&file, contents, &e)])?;
+    let mut problems = Vec::new();
+    let at = |span: std::ops::Range<usize>, field: &str| Location::at(file.clone(), line_of(contents, span.start)).with_field(field);
+    let mut problem = |location: Location, message: String| problems.push(Problem { location, message });
+
+    let id = file_name.trim_end_matches(".toml").to_string();
+    if !is_slug(&id) {
+        problem(Location::file(file.clone()), format!("the file name gives the provider id `{id}`, which must match [a-z0-9-]+; rename the file"));
+    }
+    if def.name.get_ref().trim().is_empty() {
+        problem(at(def.name.span(), "name"), "must not be empty".into());
+    }
+    if let Some(reply) = &def.reply {
+        if reply.get_ref() != "none" {
+            problem(at(reply.span(), "reply"), format!("`{}`: the only value is \"none\" (no reply yet); record replies as [[statements]]", reply.get_ref()));
+        } else if !def.statements.is_empty() {
+            problem(at(reply.span(), "reply"), "reply = \"none\" but statements are recorded; remove one of them".into());
+        }
+    }
+    if def.documents.get_ref().is_empty() {
+        problem(at(def.documents.span(), "documents"), "declare at least one [[documents]] entry".into());
+    }
+
+    let mut documents = Vec::new();
+    let mut seen_ids: Vec<(String, usize)> = Vec::new();
+    for doc in def.documents.into_inner() {
+        let doc_id = doc.id.get_ref().clone();
+        if !is_slug(&doc_id) {
+            problem(at(doc.id.span(), "documents.id"), format!("`{doc_id}` must match [a-z0-9-]+"));
+        }
+        let line = line_of(contents, doc.id.span().start);
+        if let Some((_, first)) = seen_ids.iter().find(|(s, _)| *s == doc_id) {
+            problem(at(doc.id.span(), "documents.id"), format!("duplicate document id `{doc_id}` (first at line {first}); document ids must be unique in a file"));
+        }
+        seen_ids.push((doc_id.clone(), line));
+        if let Err(msg) = check_url(doc.url.get_ref()) {
+            problem(at(doc.url.span(), "documents.url"), msg);
+        }
+        for (field, list) in [("documents.select", &doc.select), ("documents.remove", &doc.remove)] {
+            for sel in list {
+                if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
+                    problem(at(sel.span(), field), format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()));
+                }
+            }
+        }
+        if let Some(date) = &doc.snapshot_date
+            && !is_date(date.get_ref())
+        {
+            problem(at(date.span(), "documents.snapshot_date"), format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", date.get_ref()));
+        }
+        let mut snapshot_text = None;
+        if let Some(snap) = &doc.snapshot {
+            let rel = snap.get_ref();
+            if rel.is_empty() || Path::new(rel).is_absolute() || rel.split(['/', '\\']).any(|p| p == "..") {
+                problem(at(snap.span(), "documents.snapshot"), format!("`{rel}` must be a path inside the providers directory, e.g. \"{id}/{doc_id}.txt\""));
+            } else {
+                match source.snapshot(rel) {
+                    Ok(Some(text)) if text.trim().is_empty() => problem(at(snap.span(), "documents.snapshot"), format!("snapshot file `{}` is empty", source.display(rel))),
+                    Ok(Some(text)) => snapshot_text = Some(text),
+                    Ok(None) => problem(at(snap.span(), "documents.snapshot"), format!("snapshot file `{}` does not exist; create it or remove the field", source.display(rel))),
+                    Err(msg) => problem(at(snap.span(), "documents.snapshot"), msg),
+                }
+            }
+        }
+        documents.push(Document {
+            id: doc_id,
+            title: doc.title,
+            url: doc.url.into_inner(),
+            select: doc.select.into_iter().map(Spanned::into_inner).collect(),
+            remove: doc.remove.into_iter().map(Spanned::into_inner).collect(),
+            snapshot: doc.snapshot.map(Spanned::into_inner),
+            snapshot_date: doc.snapshot_date.map(Spanned::into_inner),
+            snapshot_source: doc.snapshot_source,
+            snapshot_text,
+        });
+    }
+
+    let mut statements = Vec::new();
+    for st in def.statements {
+        if st.text.get_ref().trim().is_empty() {
+            problem(at(st.text.span(), "statements.text"), "must not be empty".into());
+        }
+        if st.source.get_ref().trim().is_empty() {
+            problem(at(st.source.span(), "statements.source"), "say where the statement was published".into());
+        }
+        if !is_date(st.date.get_ref()) {
+            problem(at(st.date.span(), "statements.date"), format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", st.date.get_ref()));
+        }
+        if let Some(url) = &st.url
+            && let Err(msg) = check_url(url.get_ref())
+        {
+            problem(at(url.span(), "statements.url"), msg);
+        }
+        statements.push(Statement {
+            text: st.text.into_inner().trim().to_string(),
+            source: st.source.into_inner(),
+            date: st.date.into_inner(),
+            url: st.url.map(Spanned::into_inner),
+        });
+    }
+
+    let mut notes = Vec::new();
+    for note in def.notes {
+        if !matches!(note.kind.get_ref().as_str(), "editorial" | "quote") {
+            problem(at(note.kind.span(), "notes.kind"), format!("`{}` must be \"editorial\" or \"quote\"", note.kind.get_ref()));
+        }
+        notes.push(Note { kind: note.kind.into_inner(), text: note.text.trim().to_string(), source: note.source });
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Provider {
+        id,
+        name: def.name.into_inner(),
+        country: def.country.map(Spanned::into_inner),
+        reply: def.reply.map(Spanned::into_inner),
+        documents,
+        statements,
+        notes,
+        file,
+    })
+}
+
+impl Provider {
+    /// The document compared against customer statements: `privacy-policy` if declared, else the first.
+    pub fn policy_document(&self) -> &Document {
+        self.documents.iter().find(|d| d.id == "privacy-policy").unwrap_or(&self.documents[0])
+    }
+}
+
+/// Keeps the providers named in `ids` (all when empty), in the order given; an unknown id is an error.
+pub fn select(providers: Vec<Provider>, ids: &[String]) -> Result<Vec<Provider>> {
+    if ids.is_empty() {
+        return Ok(providers);
+    }
+    ids.iter()
+        .map(|id| {
+            providers.iter().find(|p| &p.id == id).cloned().ok_or_else(|| Error::UnknownProvider {
+                id: id.clone(),
+                known: providers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, contents) in files {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, contents).unwrap();
+        }
+        dir
+    }
+
+    const GOOD: &str = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
+                        [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014-05\"\n";
+
+    #[test]
+    fn bundled_providers_load() {
+        let providers = load(&ProviderSource::Bundled).unwrap();
+        let ids: Vec<_> = providers.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["ee", "giffgaff", "o2", "talktalk", "tesco-mobile", "three", "virgin-mobile", "vodafone"]);
+        for p in &providers {
+            assert!(p.policy_document().snapshot_text.is_some(), "{} has no snapshot", p.id);
+            assert_eq!(p.statements.is_empty(), p.reply.as_deref() == Some("none"), "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn a_good_directory_loads() {
+        let dir = dir_with(&[("acme.toml", GOOD), ("acme/p.txt", "We share data with partners.")]);
+        let p = load(&ProviderSource::Dir(dir.path().into())).unwrap();
+        assert_eq!(p[0].id, "acme");
+        assert_eq!(p[0].statements[0].date, "2014-05");
+    }
+
+    fn problems(files: &[(&str, &str)]) -> String {
+        let dir = dir_with(files);
+        load(&ProviderSource::Dir(dir.path().into())).unwrap_err().to_string().replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn missing_snapshot_names_file_line_and_field() {
+        let msg = problems(&[("acme.toml", GOOD)]);
+        assert!(msg.contains("DIR/acme.toml:5: field `documents.snapshot`: snapshot file `DIR/acme/p.txt` does not exist"), "{msg}");
+    }
+
+    #[test]
+    fn bad_url_duplicate_id_and_bad_date() {
+        let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"ftp://acme.example/p\"\n[[documents]]\nid = \"p\"\nurl = \"not a url\"\n\
+                   [[statements]]\ntext = \"x\"\nsource = \"y\"\ndate = \"May 2014\"\n";
+        let msg = problems(&[("acme.toml", src)]);
+        assert!(msg.contains("DIR/acme.toml:4: field `documents.url`: `ftp://acme.example/p` is a ftp URL"), "{msg}");
+        assert!(msg.contains("DIR/acme.toml:6: field `documents.id`: duplicate document id `p` (first at line 3)"), "{msg}");
+        assert!(msg.contains("DIR/acme.toml:7: field `documents.url`: `not a url` is not a valid URL"), "{msg}");
+        assert!(msg.contains("DIR/acme.toml:11: field `statements.date`: `May 2014` is not a date"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_name_the_line() {
+        let msg = problems(&[("acme.toml", "name = \"Acme\"\nwebsite = \"x\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n")]);
+        assert!(msg.contains("DIR/acme.toml:2:") && msg.contains("website"), "{msg}");
+        let msg = problems(&[("acme.toml", "name = \"Acme\"\n[[documents]]\nid = \"p\"\n")]);
+        assert!(msg.contains("DIR/acme.toml:") && msg.contains("missing field `url`"), "{msg}");
+    }
+
+    #[test]
+    fn malformed_toml_and_non_utf8() {
+        let msg = problems(&[("acme.toml", "name = \"Acme\n")]);
+        assert!(msg.starts_with("DIR/acme.toml:1:"), "{msg}");
+        let dir = dir_with(&[]);
+        fs::write(dir.path().join("bad.toml"), b"name = \"\xff\"\n").unwrap();
+        let msg = load(&ProviderSource::Dir(dir.path().into())).unwrap_err().to_string();
+        assert!(msg.contains("bad.toml: not valid UTF-8"), "{msg}");
+    }
+
+    #[test]
+    fn bad_selector_is_reported() {
+        let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\nselect = [\"main[\"]\n";
+        let msg = problems(&[("acme.toml", src)]);
+        assert!(msg.contains("DIR/acme.toml:5: field `documents.select`: `main[` is not a valid CSS selector"), "{msg}");
+    }
+
+    #[test]
+    fn empty_directory_is_an_error() {
+        let msg = problems(&[]);
+        assert!(msg.contains("no provider files"), "{msg}");
+    }
+
+    #[test]
+    fn select_keeps_order_and_rejects_unknown() {
+        let all = load(&ProviderSource::Bundled).unwrap();
+        let some = select(all.clone(), &["o2".into(), "ee".into()]).unwrap();
+        assert_eq!(some.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["o2", "ee"]);
+        let err = select(all, &["orange".into()]).unwrap_err().to_string();
+        assert!(err.contains("unknown provider `orange`") && err.contains("vodafone"), "{err}");
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2014") && is_date("2014-06") && is_date("2014-06-30"));
+        assert!(!is_date("2014-13") && !is_date("14") && !is_date("2014-06-32") && !is_date("June"));
+    }
+}

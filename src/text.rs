@@ -1,0 +1,312 @@
+//! Text extraction: turns plain text, Markdown or HTML into normalised plain text that keeps structure —
+//! headings, paragraphs and list items each on their own lines — so segmentation sees real clauses.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use scraper::{Html, Node};
+use serde::Serialize;
+
+/// The kind of document a text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// Decides the format from the file extension, or failing that from the content.
+    pub fn detect(path: Option<&Path>, content: &str) -> Format {
+        let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("md" | "markdown" | "mdown") => Format::Markdown,
+            Some("txt" | "text") => Format::Text,
+            _ => Format::sniff(content),
+        }
+    }
+
+    fn sniff(content: &str) -> Format {
+        let head: String = content.chars().take(2048).collect::<String>().to_ascii_lowercase();
+        let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with("<!doctype html")
+            || trimmed.starts_with("<html")
+            || (trimmed.starts_with('<') && ["<body", "<div", "<p>", "<p ", "<h1"].iter().any(|t| head.contains(t)))
+        {
+            return Format::Html;
+        }
+        let markdownish = head.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || (l.contains("](") && l.contains('['))
+        });
+        if markdownish { Format::Markdown } else { Format::Text }
+    }
+}
+
+/// Converts `content` of the given format to normalised text.
+pub fn to_text(content: &str, format: Format) -> String {
+    match format {
+        Format::Text => normalise(content),
+        Format::Markdown => normalise(&markdown_to_text(content)),
+        Format::Html => normalise(&html_to_text(content)),
+    }
+}
+
+/// Normalises white space: `\n` line ends, Unicode spaces as plain spaces, no zero-width characters,
+/// single spaces inside lines, trimmed lines, at most one blank line in a row, one final newline.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    let text = text.trim_start_matches('\u{feff}');
+    for raw_line in text.split('\n') {
+        let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let mut line = String::with_capacity(raw_line.len());
+        let mut pending_space = false;
+        for c in raw_line.chars() {
+            match c {
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
+                c if c.is_whitespace() || c.is_control() => pending_space = true,
+                c => {
+                    if pending_space && !line.is_empty() {
+                        line.push(' ');
+                    }
+                    pending_space = false;
+                    line.push(c);
+                }
+            }
+        }
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
+        }
+        blank_run = 0;
+        out.push_str(&line);
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Accumulates text with block structure: paragraph breaks and line breaks are requested, not written,
+/// so that nested blocks do not pile up blank lines.
+#[derive(Default)]
+struct Builder {
+    out: String,
+    pending: Break,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, PartialOrd)]
+enum Break {
+    #[default]
+    None,
+    Space,
+    Line,
+    Paragraph,
+}
+
+impl Builder {
+    fn request(&mut self, b: Break) {
+        if b > self.pending {
+            self.pending = b;
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                self.request(Break::Space);
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if !self.out.is_empty() {
+                match self.pending {
+                    Break::None => {}
+                    Break::Space => self.out.push(' '),
+                    Break::Line => self.out.push('\n'),
+                    Break::Paragraph => self.out.push_str("\n\n"),
+                }
+            }
+            self.pending = Break::None;
+            self.out.push_str(word);
+        }
+    }
+
+    /// Starts a list item on its own line.
+    fn bullet(&mut self) {
+        self.request(Break::Line);
+        self.push("•");
+        self.request(Break::Space);
+    }
+}
+
+/// Elements whose content is never policy text.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "nav", "footer", "header", "iframe", "form", "button", "select",
+    "head", "title", "aside", "dialog", "object", "canvas", "map", "audio", "video",
+];
+
+const PARAGRAPH: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "pre", "section", "article", "main", "ul", "ol",
+    "dl", "hr", "figure", "address", "details", "fieldset",
+];
+
+const LINE: &[&str] = &["div", "br", "tr", "dt", "dd", "summary", "caption", "figcaption", "legend", "center"];
+
+/// Whether an element is chrome by its role, class or id: cookie banners, menus, breadcrumbs.
+fn is_chrome(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if matches!(el.attr("role"), Some("navigation" | "banner" | "contentinfo" | "dialog" | "alertdialog" | "search")) {
+        return true;
+    }
+    let names = [el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")];
+    names.iter().any(|n| {
+        let n = n.to_ascii_lowercase();
+        ["cookie", "consent-banner", "breadcrumb", "skip-link", "skiplink", "navbar", "site-header", "site-footer"]
+            .iter()
+            .any(|k| n.contains(k))
+    })
+}
+
+/// HTML to structured text. Iterative, so that deeply nested hostile markup cannot overflow the stack.
+pub fn html_to_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut b = Builder::default();
+    let mut skip_depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if skip_depth > 0 || SKIPPED.contains(&name) || is_chrome(el) {
+                        skip_depth += 1;
+                        continue;
+                    }
+                    open_block(&mut b, name);
+                }
+                Node::Text(t) if skip_depth == 0 => b.push(t),
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                        continue;
+                    }
+                    close_block(&mut b, el.name());
+                }
+            }
+        }
+    }
+    b.out
+}
+
+fn open_block(b: &mut Builder, name: &str) {
+    if name == "li" {
+        b.bullet();
+    } else if PARAGRAPH.contains(&name) {
+        b.request(Break::Paragraph);
+    } else if LINE.contains(&name) {
+        b.request(Break::Line);
+    } else if matches!(name, "td" | "th") {
+        b.request(Break::Space);
+    }
+}
+
+fn close_block(b: &mut Builder, name: &str) {
+    if PARAGRAPH.contains(&name) {
+        b.request(Break::Paragraph);
+    } else if LINE.contains(&name) || name == "li" {
+        b.request(Break::Line);
+    }
+}
+
+/// Markdown to structured text: markup, link targets and images dropped, list items as bullets.
+pub fn markdown_to_text(md: &str) -> String {
+    let mut b = Builder::default();
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let mut in_image = 0usize;
+    for event in parser {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            _ if in_image > 0 => {}
+            Event::Start(Tag::Item) => b.bullet(),
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_))
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock | TagEnd::Table,
+            ) => b.request(Break::Paragraph),
+            Event::Start(Tag::TableRow | Tag::TableHead) | Event::End(TagEnd::Item) | Event::HardBreak => {
+                b.request(Break::Line)
+            }
+            Event::Rule => b.request(Break::Paragraph),
+            Event::Start(Tag::TableCell) | Event::SoftBreak => b.request(Break::Space),
+            Event::Text(t) | Event::Code(t) => b.push(&t),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                // Inline tags (<br>, <b>) carry no words; block HTML inside Markdown does.
+                if h.trim_start().starts_with("<br") {
+                    b.request(Break::Line);
+                } else if !h.trim_start().starts_with('<') || h.contains("</p>") || h.contains("</li>") {
+                    b.push(&html_to_text(&h));
+                }
+            }
+            _ => {}
+        }
+    }
+    b.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_collapses_space_and_blank_lines() {
+        let raw = "\u{feff}  Hello\u{a0}\u{a0}world \r\n\r\n\r\n\tSecond\u{200b} line  \n\n";
+        assert_eq!(normalise(raw), "Hello world\n\nSecond line\n");
+        assert_eq!(normalise("  \n \n"), "");
+    }
+
+    #[test]
+    fn html_keeps_structure_and_drops_chrome() {
+        let html = r#"<!doctype html><html><head><title>T</title><style>p{}</style></head><body>
+            <nav><a href="/">Home</a></nav><div class="cookie-banner">We use cookies</div>
+            <main><h1>Privacy policy</h1><p>We may <b>share</b> data
+            with partners.</p><ul><li>to carry out research</li><li>to sell nothing</li></ul>
+            <script>var x = "We sell data";</script></main><footer>© 2014</footer></body></html>"#;
+        let text = to_text(html, Format::Html);
+        assert_eq!(
+            text,
+            "Privacy policy\n\nWe may share data with partners.\n\n• to carry out research\n• to sell nothing\n"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_html_does_not_overflow() {
+        let html = "<div>".repeat(20_000) + "deep text" + &"</div>".repeat(20_000);
+        assert!(to_text(&html, Format::Html).contains("deep text"));
+    }
+
+    #[test]
+    fn markdown_drops_markup_and_links() {
+        let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n";
+        assert_eq!(to_text(md, Format::Markdown), "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n");
+    }
+
+    #[test]
+    fn detects_by_extension_then_content() {
+        assert_eq!(Format::detect(Some(Path::new("a.HTML")), "plain"), Format::Html);
+        assert_eq!(Format::detect(Some(Path::new("a.md")), "<html>"), Format::Markdown);
+        assert_eq!(Format::detect(None, "<!DOCTYPE html><p>x</p>"), Format::Html);
+        assert_eq!(Format::detect(None, "# Title\n\ntext"), Format::Markdown);
+        assert_eq!(Format::detect(None, "We share data."), Format::Text);
+    }
+}
