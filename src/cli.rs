@@ -161,7 +161,9 @@ pub fn warn(message: impl std::fmt::Display) {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let style = table::Style { color: cli.color.enabled() };
+    let style = table::Style {
+        color: cli.color.enabled(),
+    };
     let outcome = match cli.command {
         Command::Compare(args) => compare_cmd(args, style, &mut out)?,
         Command::Extract(args) => extract_cmd(args, style, &mut out)?,
@@ -179,12 +181,17 @@ fn load_rules(args: &RulesArgs) -> anyhow::Result<RuleSet> {
         let name = path.display().to_string();
         extra.push((name.clone(), crate::error::decode_utf8(&name, bytes)?));
     }
-    let combine = if args.replace_rules { Combine::Replace } else { Combine::Add };
+    let combine = if args.replace_rules {
+        Combine::Replace
+    } else {
+        Combine::Add
+    };
     Ok(RuleSet::with_files(&extra, combine)?)
 }
 
 fn provider_source(dir: &Option<PathBuf>) -> ProviderSource {
-    dir.as_ref().map_or(ProviderSource::Bundled, |d| ProviderSource::Dir(d.clone()))
+    dir.as_ref()
+        .map_or(ProviderSource::Bundled, |d| ProviderSource::Dir(d.clone()))
 }
 
 fn compare_cmd(args: CompareArgs, style: table::Style, out: &mut dyn Write) -> anyhow::Result<Outcome> {
@@ -224,12 +231,19 @@ fn compare_cmd(args: CompareArgs, style: table::Style, out: &mut dyn Write) -> a
 fn policy_text(provider: &Provider) -> Result<PolicyText, String> {
     let doc = provider.policy_document();
     let Some(text) = &doc.snapshot_text else {
-        return Err(format!("document `{}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{}/{}.txt\"`", doc.id, provider.id, doc.id));
+        return Err(format!(
+            "document `{}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{}/{}.txt\"`",
+            doc.id, provider.id, doc.id
+        ));
     };
     if !text.chars().any(char::is_alphanumeric) {
         return Err(format!("the snapshot of document `{}` has no text", doc.id));
     }
-    Ok(PolicyText { kind: SourceKind::Bundled, text: text.clone(), retrieved_at: None })
+    Ok(PolicyText {
+        kind: SourceKind::Bundled,
+        text: text.clone(),
+        retrieved_at: None,
+    })
 }
 
 fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf>, Box<dyn io::BufRead>)> {
@@ -240,7 +254,9 @@ fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf
         Some(p) => {
             let name = p.display().to_string();
             if (name.starts_with("http://") || name.starts_with("https://")) && !p.exists() {
-                bail!("{name}: looks like a URL; extract reads files: save the page first (e.g. `curl -o page.html '{name}'`)");
+                bail!(
+                    "{name}: looks like a URL; extract reads files: save the page first (e.g. `curl -o page.html '{name}'`)"
+                );
             }
             let file = fs::File::open(p).with_context(|| format!("{name}: cannot open"))?;
             if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -271,7 +287,9 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, out: &mut dyn Write) -> a
         return Ok(Outcome::Ok);
     }
     let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).with_context(|| format!("{name}: cannot read"))?;
+    reader
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
     let format = match args.input_format {
         InputFormat::Auto | InputFormat::Jsonl => None,
         InputFormat::Text => Some(Format::Text),
@@ -284,12 +302,16 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, out: &mut dyn Write) -> a
         ExtractFormat::Json => output::write_json(out, &report)?,
         ExtractFormat::Jsonl => {
             for clause in &report.clauses {
-                serde_json::to_writer(&mut *out, clause)?;
+                serde_json::to_writer(&mut *out, clause).map_err(io::Error::from)?;
                 out.write_all(b"\n")?;
             }
         }
         ExtractFormat::Table => {
-            let rows: Vec<_> = report.clauses.iter().map(|c| (c.index, c.text.as_str(), c.findings.clone())).collect();
+            let rows: Vec<_> = report
+                .clauses
+                .iter()
+                .map(|c| (c.index, c.text.as_str(), c.findings.clone()))
+                .collect();
             out.write_all(table::extract(&rows, output::table_width(), style, args.all).as_bytes())?;
         }
     }
@@ -335,7 +357,11 @@ fn providers_cmd(args: ProvidersArgs, style: table::Style, out: &mut dyn Write) 
             ProviderSource::Bundled => "bundled providers".to_string(),
             ProviderSource::Dir(d) => d.display().to_string(),
         };
-        writeln!(out, "{place}: ok: {} providers, {documents} documents, {statements} statements", list.len())?;
+        writeln!(
+            out,
+            "{place}: ok: {} providers, {documents} documents, {statements} statements",
+            list.len()
+        )?;
         return Ok(Outcome::Ok);
     }
     let list = providers::load(&provider_source(&args.providers_dir))?;
@@ -353,11 +379,24 @@ fn providers_cmd(args: ProvidersArgs, style: table::Style, out: &mut dyn Write) 
                     documents: p
                         .documents
                         .iter()
-                        .map(|d| DocumentEntry { id: &d.id, url: &d.url, select: &d.select, remove: &d.remove, snapshot: d.snapshot.as_deref(), snapshot_date: d.snapshot_date.as_deref() })
+                        .map(|d| DocumentEntry {
+                            id: &d.id,
+                            url: &d.url,
+                            select: &d.select,
+                            remove: &d.remove,
+                            snapshot: d.snapshot.as_deref(),
+                            snapshot_date: d.snapshot_date.as_deref(),
+                        })
                         .collect(),
                 })
                 .collect();
-            output::write_json(out, &ProviderList { schema_version: SCHEMA_VERSION, providers })?;
+            output::write_json(
+                out,
+                &ProviderList {
+                    schema_version: SCHEMA_VERSION,
+                    providers,
+                },
+            )?;
         }
     }
     Ok(Outcome::Ok)
@@ -399,7 +438,13 @@ fn rules_cmd(args: RulesCmdArgs, style: table::Style, out: &mut dyn Write) -> an
                     origin: &r.origin,
                 })
                 .collect();
-            output::write_json(out, &RuleList { schema_version: SCHEMA_VERSION, rules: list })?;
+            output::write_json(
+                out,
+                &RuleList {
+                    schema_version: SCHEMA_VERSION,
+                    rules: list,
+                },
+            )?;
         }
         ListFormat::Table => out.write_all(table::rules(&rules, output::table_width(), style).as_bytes())?,
     }

@@ -154,12 +154,18 @@ pub struct CompareReport {
 
 impl CompareReport {
     pub fn new(providers: Vec<ProviderReport>) -> Self {
-        CompareReport { schema_version: SCHEMA_VERSION, orgcheck_version: env!("CARGO_PKG_VERSION").to_string(), providers }
+        CompareReport {
+            schema_version: SCHEMA_VERSION,
+            orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+            providers,
+        }
     }
 
     /// Whether any provider has a verdict of this kind.
     pub fn has(&self, verdict: Verdict) -> bool {
-        self.providers.iter().any(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == verdict))
+        self.providers
+            .iter()
+            .any(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == verdict))
     }
 }
 
@@ -172,7 +178,10 @@ pub struct PolicyText {
 }
 
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What one side says about one tag.
@@ -229,19 +238,43 @@ fn quote(f: &SidedFinding) -> String {
 fn reason(tag: Tag, v: Verdict, statement: &[&SidedFinding], policy: &[&SidedFinding]) -> String {
     let first = |list: &[&SidedFinding]| list.first().map(|f| quote(f)).unwrap_or_default();
     match v {
-        Verdict::NoStatement => format!("No customer statement is recorded; the policy {}.", if policy.is_empty() { format!("does not mention {tag}") } else { format!("says {}", first(policy)) }),
+        Verdict::NoStatement => format!(
+            "No customer statement is recorded; the policy {}.",
+            if policy.is_empty() {
+                format!("does not mention {tag}")
+            } else {
+                format!("says {}", first(policy))
+            }
+        ),
         Verdict::Contradiction => {
             let denies = statement.iter().all(|f| f.finding.polarity == Polarity::Negative);
             if denies {
-                format!("The statement denies {tag} ({}) but the policy permits it ({}).", first(statement), first(policy))
+                format!(
+                    "The statement denies {tag} ({}) but the policy permits it ({}).",
+                    first(statement),
+                    first(policy)
+                )
             } else {
-                format!("The statement asserts {tag} ({}) but the policy denies it ({}).", first(statement), first(policy))
+                format!(
+                    "The statement asserts {tag} ({}) but the policy denies it ({}).",
+                    first(statement),
+                    first(policy)
+                )
             }
         }
-        Verdict::Omission => format!("The policy permits {tag} ({}); the statement does not mention it.", first(policy)),
-        Verdict::Consistent if statement.is_empty() => format!("The policy denies {tag} ({}); the statement does not mention it.", first(policy)),
+        Verdict::Omission => format!(
+            "The policy permits {tag} ({}); the statement does not mention it.",
+            first(policy)
+        ),
+        Verdict::Consistent if statement.is_empty() => format!(
+            "The policy denies {tag} ({}); the statement does not mention it.",
+            first(policy)
+        ),
         Verdict::Consistent => format!("Statement ({}) and policy ({}) agree.", first(statement), first(policy)),
-        Verdict::StatementOnly => format!("The statement mentions {tag} ({}); the policy excerpt is silent.", first(statement)),
+        Verdict::StatementOnly => format!(
+            "The statement mentions {tag} ({}); the policy excerpt is silent.",
+            first(statement)
+        ),
         Verdict::NotMentioned => format!("Neither the statement nor the policy mentions {tag}."),
     }
 }
@@ -252,10 +285,17 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
     let policy_text = text::normalise(&policy.text);
     let mut findings: Vec<SidedFinding> = Vec::new();
     for (i, st) in provider.statements.iter().enumerate() {
-        let normalised = text::normalise(&st.text);
-        findings.extend(rules.findings(&normalised).into_iter().map(|finding| SidedFinding { side: Side::Statement, statement: Some(i), finding }));
+        findings.extend(rules.findings(&st.text).into_iter().map(|finding| SidedFinding {
+            side: Side::Statement,
+            statement: Some(i),
+            finding,
+        }));
     }
-    findings.extend(rules.findings(&policy_text).into_iter().map(|finding| SidedFinding { side: Side::Policy, statement: None, finding }));
+    findings.extend(rules.findings(&policy_text).into_iter().map(|finding| SidedFinding {
+        side: Side::Policy,
+        statement: None,
+        finding,
+    }));
 
     let has_statement = !provider.statements.is_empty();
     let mut details = Vec::new();
@@ -269,7 +309,9 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
             findings
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| f.side == side && f.finding.tag == tag && polarity.is_none_or(|p| f.finding.polarity == p))
+                .filter(|(_, f)| {
+                    f.side == side && f.finding.tag == tag && polarity.is_none_or(|p| f.finding.polarity == p)
+                })
                 .map(|(i, _)| i)
                 .collect()
         };
@@ -282,7 +324,13 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
         let policy_evidence = pick(Side::Policy, po_pol);
         let st_refs: Vec<&SidedFinding> = statement_evidence.iter().map(|&i| &findings[i]).collect();
         let po_refs: Vec<&SidedFinding> = policy_evidence.iter().map(|&i| &findings[i]).collect();
-        details.push(VerdictDetail { tag, verdict: v, reason: reason(tag, v, &st_refs, &po_refs), statement_evidence, policy_evidence });
+        details.push(VerdictDetail {
+            tag,
+            verdict: v,
+            reason: reason(tag, v, &st_refs, &po_refs),
+            statement_evidence,
+            policy_evidence,
+        });
         v
     };
     let verdicts = Verdicts {
@@ -300,8 +348,16 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
             url: doc.url.clone(),
             sha256: sha256_hex(&policy_text),
             retrieved_at: policy.retrieved_at.clone(),
-            snapshot_date: if policy.kind == SourceKind::Bundled { doc.snapshot_date.clone() } else { None },
-            snapshot_source: if policy.kind == SourceKind::Bundled { doc.snapshot_source.clone() } else { None },
+            snapshot_date: if policy.kind == SourceKind::Bundled {
+                doc.snapshot_date.clone()
+            } else {
+                None
+            },
+            snapshot_source: if policy.kind == SourceKind::Bundled {
+                doc.snapshot_source.clone()
+            } else {
+                None
+            },
         },
         statements: provider.statements.clone(),
         notes: provider.notes.clone(),
@@ -341,6 +397,9 @@ mod tests {
 
     #[test]
     fn sha256_of_known_text() {
-        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -13,11 +13,19 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), line: None, field: None }
+        Location {
+            file: file.into(),
+            line: None,
+            field: None,
+        }
     }
 
     pub fn at(file: impl Into<String>, line: usize) -> Self {
-        Location { file: file.into(), line: Some(line), field: None }
+        Location {
+            file: file.into(),
+            line: Some(line),
+            field: None,
+        }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -65,7 +73,9 @@ pub enum Error {
     #[error("{}", join_problems(.0))]
     Invalid(Vec<Problem>),
 
-    #[error("{path}: not valid UTF-8 (first bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`")]
+    #[error(
+        "{path}: not valid UTF-8 (first bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+    )]
     NotUtf8 { path: String, offset: usize },
 
     #[error("{path}: {message}")]
@@ -82,11 +92,17 @@ fn join_problems(problems: &[Problem]) -> String {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn invalid(location: Location, message: impl Into<String>) -> Self {
-        Error::Invalid(vec![Problem { location, message: message.into() }])
+        Error::Invalid(vec![Problem {
+            location,
+            message: message.into(),
+        }])
     }
 }
 
@@ -102,16 +118,29 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 pub fn toml_problem(file: &str, source: &str, err: &toml::de::Error) -> Problem {
     let line = err.span().map(|span| line_of(source, span.start));
     // toml's message repeats the position and a source excerpt; the first line is the useful part.
-    let message = err.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+    let message = err
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim()
+        .to_string();
     Problem {
-        location: Location { file: file.to_string(), line, field: None },
+        location: Location {
+            file: file.to_string(),
+            line,
+            field: None,
+        },
         message: format!("{message} (fix the TOML syntax or field there)"),
     }
 }
 
 /// Decodes bytes as UTF-8 or reports where the first bad byte is.
 pub fn decode_utf8(path: &str, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 { path: path.to_string(), offset: e.utf8_error().valid_up_to() })
+    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        path: path.to_string(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 #[cfg(test)]

@@ -27,14 +27,24 @@ impl Document {
     pub fn from_bytes(source: &str, path: Option<&Path>, bytes: Vec<u8>, format: Option<Format>) -> Result<Document> {
         let raw = decode_utf8(source, bytes)?;
         let format = format.unwrap_or_else(|| Format::detect(path, &raw));
-        let text = text::to_text(&raw, format);
+        let text = text::to_text(&raw, format).map_err(|message| Error::Input {
+            path: source.to_string(),
+            message,
+        })?;
         if !text.chars().any(char::is_alphanumeric) {
             return Err(Error::Input {
                 path: source.to_string(),
-                message: format!("empty document: no text to tag (read as {}); check the file, or pass --input-format", format_name(format)),
+                message: format!(
+                    "empty document: no text to tag (read as {}); check the file, or pass --input-format",
+                    format_name(format)
+                ),
             });
         }
-        Ok(Document { source: source.to_string(), format, text })
+        Ok(Document {
+            source: source.to_string(),
+            format,
+            text,
+        })
     }
 }
 
@@ -74,9 +84,21 @@ pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
         .tag_text(&doc.text)
         .iter()
         .enumerate()
-        .map(|(index, tc)| ClauseRecord { index, start: tc.clause.start, end: tc.clause.end, text: tc.clause.text.to_string(), findings: rules.to_findings(tc) })
+        .map(|(index, tc)| ClauseRecord {
+            index,
+            start: tc.clause.start,
+            end: tc.clause.end,
+            text: tc.clause.text.to_string(),
+            findings: rules.to_findings(tc),
+        })
         .collect();
-    ExtractReport { schema_version: SCHEMA_VERSION, source: doc.source.clone(), format: doc.format, sha256: sha256_hex(&doc.text), clauses }
+    ExtractReport {
+        schema_version: SCHEMA_VERSION,
+        source: doc.source.clone(),
+        format: doc.format,
+        sha256: sha256_hex(&doc.text),
+        clauses,
+    }
 }
 
 /// Counts from a batch run.
@@ -119,11 +141,11 @@ pub fn batch(rules: &RuleSet, mut input: impl BufRead, mut output: impl Write) -
         match parse_record(&buf) {
             Ok((id, text)) => {
                 let findings = rules.findings(&text);
-                serde_json::to_writer(&mut output, &BatchOut { id: &id, findings }).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut output, &BatchOut { id: &id, findings }).map_err(io::Error::from)?;
                 stats.records += 1;
             }
             Err(error) => {
-                serde_json::to_writer(&mut output, &BatchError { line: line_no, error }).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut output, &BatchError { line: line_no, error }).map_err(io::Error::from)?;
                 stats.errors += 1;
                 stats.first_error.get_or_insert(line_no);
             }
@@ -158,8 +180,19 @@ mod tests {
         let input = "{\"id\": 1, \"text\": \"We never sell your data.\"}\nnot json\n\n{\"id\": \"b\", \"text\": \"Nothing here.\"}\n{\"id\": 3}\n{\"id\": 4, \"text\": \"\\u00e9 \\ud83d\\ude00 GPS\"}";
         let mut out = Vec::new();
         let stats = batch(&rules, input.as_bytes(), &mut out).unwrap();
-        assert_eq!(stats, BatchStats { records: 3, errors: 2, first_error: Some(2) });
-        let lines: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(
+            stats,
+            BatchStats {
+                records: 3,
+                errors: 2,
+                first_error: Some(2)
+            }
+        );
+        let lines: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines.len(), 5);
         assert_eq!(lines[0]["id"], 1);
         assert_eq!(lines[0]["findings"][0]["polarity"], "negative");
@@ -167,7 +200,10 @@ mod tests {
         assert!(lines[1]["error"].as_str().unwrap().starts_with("not valid JSON"));
         assert_eq!(lines[2]["id"], "b");
         assert_eq!(lines[2]["findings"].as_array().unwrap().len(), 0);
-        assert_eq!(lines[3], serde_json::json!({"line": 5, "error": "missing field `text`"}));
+        assert_eq!(
+            lines[3],
+            serde_json::json!({"line": 5, "error": "missing field `text`"})
+        );
         assert_eq!(lines[4]["findings"][0]["tag"], "location");
     }
 
@@ -180,18 +216,32 @@ mod tests {
         batch(&rules, input.as_bytes(), &mut out).unwrap();
         let v: Value = serde_json::from_slice(&out).unwrap();
         for f in v["findings"].as_array().unwrap() {
-            let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+            let (s, e) = (
+                f["start"].as_u64().unwrap() as usize,
+                f["end"].as_u64().unwrap() as usize,
+            );
             assert_eq!(&text[s..e], f["clause"].as_str().unwrap());
         }
     }
 
     #[test]
     fn empty_and_binary_documents_are_errors() {
-        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None).unwrap_err().to_string();
+        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("e.txt: empty document"), "{err}");
-        let err = Document::from_bytes("e.html", None, b"<html><script>x()</script></html>".to_vec(), Some(Format::Html)).unwrap_err().to_string();
+        let err = Document::from_bytes(
+            "e.html",
+            None,
+            b"<html><script>x()</script></html>".to_vec(),
+            Some(Format::Html),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("empty document"), "{err}");
-        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None).unwrap_err().to_string();
+        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not valid UTF-8"), "{err}");
     }
 }

@@ -40,8 +40,11 @@ impl ProviderSource {
                 .map(|(n, c)| (n.to_string(), c.to_string()))
                 .collect()),
             ProviderSource::Dir(dir) => {
-                let entries = fs::read_dir(dir).map_err(|e| {
-                    Error::Input { path: dir.display().to_string(), message: format!("cannot read the providers directory: {e}; pass an existing directory with --providers") }
+                let entries = fs::read_dir(dir).map_err(|e| Error::Input {
+                    path: dir.display().to_string(),
+                    message: format!(
+                        "cannot read the providers directory: {e}; pass an existing directory with --providers"
+                    ),
                 })?;
                 let mut files = Vec::new();
                 for entry in entries {
@@ -68,11 +71,16 @@ impl ProviderSource {
     /// Reads a snapshot file named relative to the providers directory.
     fn snapshot(&self, rel: &str) -> Result<Option<String>, String> {
         match self {
-            ProviderSource::Bundled => Ok(bundled::PROVIDER_FILES.iter().find(|(n, _)| *n == rel).map(|(_, c)| c.to_string())),
+            ProviderSource::Bundled => Ok(bundled::PROVIDER_FILES
+                .iter()
+                .find(|(n, _)| *n == rel)
+                .map(|(_, c)| c.to_string())),
             ProviderSource::Dir(dir) => {
                 let path = dir.join(rel);
                 match fs::read(&path) {
-                    Ok(bytes) => decode_utf8(&path.display().to_string(), bytes).map(Some).map_err(|e| e.to_string()),
+                    Ok(bytes) => decode_utf8(&path.display().to_string(), bytes)
+                        .map(Some)
+                        .map_err(|e| e.to_string()),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                     Err(e) => Err(format!("cannot read {}: {e}", path.display())),
                 }
@@ -180,7 +188,9 @@ struct NoteDef {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn is_date(s: &str) -> bool {
@@ -198,10 +208,15 @@ fn is_date(s: &str) -> bool {
 /// Checks that `url` is an absolute http(s) URL with a host.
 pub fn check_url(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
-        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!("`{url}` is a {} URL; policy URLs must start with https:// or http://", u.scheme())),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!(
+            "`{url}` is a {} URL; policy URLs must start with https:// or http://",
+            u.scheme()
+        )),
         Ok(u) if u.host_str().is_none_or(str::is_empty) => Err(format!("`{url}` has no host name")),
         Ok(_) => Ok(()),
-        Err(e) => Err(format!("`{url}` is not a valid URL ({e}); write the full address, e.g. https://example.com/privacy")),
+        Err(e) => Err(format!(
+            "`{url}` is not a valid URL ({e}); write the full address, e.g. https://example.com/privacy"
+        )),
     }
 }
 
@@ -215,32 +230,53 @@ pub fn load(source: &ProviderSource) -> Result<Vec<Provider>> {
             Err(mut p) => problems.append(&mut p),
         }
     }
-    if problems.is_empty() { Ok(providers) } else { Err(Error::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(providers)
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
 fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> Result<Provider, Vec<Problem>> {
     let file = source.display(file_name);
     let def: ProviderDef = toml::from_str(contents).map_err(|e| vec![toml_problem(&file, contents, &e)])?;
     let mut problems = Vec::new();
-    let at = |span: std::ops::Range<usize>, field: &str| Location::at(file.clone(), line_of(contents, span.start)).with_field(field);
+    let at = |span: std::ops::Range<usize>, field: &str| {
+        Location::at(file.clone(), line_of(contents, span.start)).with_field(field)
+    };
     let mut problem = |location: Location, message: String| problems.push(Problem { location, message });
 
     let id = file_name.trim_end_matches(".toml").to_string();
     if !is_slug(&id) {
-        problem(Location::file(file.clone()), format!("the file name gives the provider id `{id}`, which must match [a-z0-9-]+; rename the file"));
+        problem(
+            Location::file(file.clone()),
+            format!("the file name gives the provider id `{id}`, which must match [a-z0-9-]+; rename the file"),
+        );
     }
     if def.name.get_ref().trim().is_empty() {
         problem(at(def.name.span(), "name"), "must not be empty".into());
     }
     if let Some(reply) = &def.reply {
         if reply.get_ref() != "none" {
-            problem(at(reply.span(), "reply"), format!("`{}`: the only value is \"none\" (no reply yet); record replies as [[statements]]", reply.get_ref()));
+            problem(
+                at(reply.span(), "reply"),
+                format!(
+                    "`{}`: the only value is \"none\" (no reply yet); record replies as [[statements]]",
+                    reply.get_ref()
+                ),
+            );
         } else if !def.statements.is_empty() {
-            problem(at(reply.span(), "reply"), "reply = \"none\" but statements are recorded; remove one of them".into());
+            problem(
+                at(reply.span(), "reply"),
+                "reply = \"none\" but statements are recorded; remove one of them".into(),
+            );
         }
     }
     if def.documents.get_ref().is_empty() {
-        problem(at(def.documents.span(), "documents"), "declare at least one [[documents]] entry".into());
+        problem(
+            at(def.documents.span(), "documents"),
+            "declare at least one [[documents]] entry".into(),
+        );
     }
 
     let mut documents = Vec::new();
@@ -248,11 +284,19 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
     for doc in def.documents.into_inner() {
         let doc_id = doc.id.get_ref().clone();
         if !is_slug(&doc_id) {
-            problem(at(doc.id.span(), "documents.id"), format!("`{doc_id}` must match [a-z0-9-]+"));
+            problem(
+                at(doc.id.span(), "documents.id"),
+                format!("`{doc_id}` must match [a-z0-9-]+"),
+            );
         }
         let line = line_of(contents, doc.id.span().start);
         if let Some((_, first)) = seen_ids.iter().find(|(s, _)| *s == doc_id) {
-            problem(at(doc.id.span(), "documents.id"), format!("duplicate document id `{doc_id}` (first at line {first}); document ids must be unique in a file"));
+            problem(
+                at(doc.id.span(), "documents.id"),
+                format!(
+                    "duplicate document id `{doc_id}` (first at line {first}); document ids must be unique in a file"
+                ),
+            );
         }
         seen_ids.push((doc_id.clone(), line));
         if let Err(msg) = check_url(doc.url.get_ref()) {
@@ -261,25 +305,43 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         for (field, list) in [("documents.select", &doc.select), ("documents.remove", &doc.remove)] {
             for sel in list {
                 if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
-                    problem(at(sel.span(), field), format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()));
+                    problem(
+                        at(sel.span(), field),
+                        format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()),
+                    );
                 }
             }
         }
         if let Some(date) = &doc.snapshot_date
             && !is_date(date.get_ref())
         {
-            problem(at(date.span(), "documents.snapshot_date"), format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", date.get_ref()));
+            problem(
+                at(date.span(), "documents.snapshot_date"),
+                format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", date.get_ref()),
+            );
         }
         let mut snapshot_text = None;
         if let Some(snap) = &doc.snapshot {
             let rel = snap.get_ref();
             if rel.is_empty() || Path::new(rel).is_absolute() || rel.split(['/', '\\']).any(|p| p == "..") {
-                problem(at(snap.span(), "documents.snapshot"), format!("`{rel}` must be a path inside the providers directory, e.g. \"{id}/{doc_id}.txt\""));
+                problem(
+                    at(snap.span(), "documents.snapshot"),
+                    format!("`{rel}` must be a path inside the providers directory, e.g. \"{id}/{doc_id}.txt\""),
+                );
             } else {
                 match source.snapshot(rel) {
-                    Ok(Some(text)) if text.trim().is_empty() => problem(at(snap.span(), "documents.snapshot"), format!("snapshot file `{}` is empty", source.display(rel))),
+                    Ok(Some(text)) if text.trim().is_empty() => problem(
+                        at(snap.span(), "documents.snapshot"),
+                        format!("snapshot file `{}` is empty", source.display(rel)),
+                    ),
                     Ok(Some(text)) => snapshot_text = Some(text),
-                    Ok(None) => problem(at(snap.span(), "documents.snapshot"), format!("snapshot file `{}` does not exist; create it or remove the field", source.display(rel))),
+                    Ok(None) => problem(
+                        at(snap.span(), "documents.snapshot"),
+                        format!(
+                            "snapshot file `{}` does not exist; create it or remove the field",
+                            source.display(rel)
+                        ),
+                    ),
                     Err(msg) => problem(at(snap.span(), "documents.snapshot"), msg),
                 }
             }
@@ -303,10 +365,16 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             problem(at(st.text.span(), "statements.text"), "must not be empty".into());
         }
         if st.source.get_ref().trim().is_empty() {
-            problem(at(st.source.span(), "statements.source"), "say where the statement was published".into());
+            problem(
+                at(st.source.span(), "statements.source"),
+                "say where the statement was published".into(),
+            );
         }
         if !is_date(st.date.get_ref()) {
-            problem(at(st.date.span(), "statements.date"), format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", st.date.get_ref()));
+            problem(
+                at(st.date.span(), "statements.date"),
+                format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", st.date.get_ref()),
+            );
         }
         if let Some(url) = &st.url
             && let Err(msg) = check_url(url.get_ref())
@@ -314,7 +382,8 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             problem(at(url.span(), "statements.url"), msg);
         }
         statements.push(Statement {
-            text: st.text.into_inner().trim().to_string(),
+            // Stored normalised, so that finding spans index the text reports show.
+            text: crate::text::normalise(st.text.get_ref()).trim_end().to_string(),
             source: st.source.into_inner(),
             date: st.date.into_inner(),
             url: st.url.map(Spanned::into_inner),
@@ -324,9 +393,16 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
     let mut notes = Vec::new();
     for note in def.notes {
         if !matches!(note.kind.get_ref().as_str(), "editorial" | "quote") {
-            problem(at(note.kind.span(), "notes.kind"), format!("`{}` must be \"editorial\" or \"quote\"", note.kind.get_ref()));
+            problem(
+                at(note.kind.span(), "notes.kind"),
+                format!("`{}` must be \"editorial\" or \"quote\"", note.kind.get_ref()),
+            );
         }
-        notes.push(Note { kind: note.kind.into_inner(), text: note.text.trim().to_string(), source: note.source });
+        notes.push(Note {
+            kind: note.kind.into_inner(),
+            text: note.text.trim().to_string(),
+            source: note.source,
+        });
     }
 
     if !problems.is_empty() {
@@ -347,7 +423,10 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
 impl Provider {
     /// The document compared against customer statements: `privacy-policy` if declared, else the first.
     pub fn policy_document(&self) -> &Document {
-        self.documents.iter().find(|d| d.id == "privacy-policy").unwrap_or(&self.documents[0])
+        self.documents
+            .iter()
+            .find(|d| d.id == "privacy-policy")
+            .unwrap_or(&self.documents[0])
     }
 }
 
@@ -358,10 +437,14 @@ pub fn select(providers: Vec<Provider>, ids: &[String]) -> Result<Vec<Provider>>
     }
     ids.iter()
         .map(|id| {
-            providers.iter().find(|p| &p.id == id).cloned().ok_or_else(|| Error::UnknownProvider {
-                id: id.clone(),
-                known: providers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
-            })
+            providers
+                .iter()
+                .find(|p| &p.id == id)
+                .cloned()
+                .ok_or_else(|| Error::UnknownProvider {
+                    id: id.clone(),
+                    known: providers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+                })
         })
         .collect()
 }
@@ -387,7 +470,19 @@ mod tests {
     fn bundled_providers_load() {
         let providers = load(&ProviderSource::Bundled).unwrap();
         let ids: Vec<_> = providers.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(ids, ["ee", "giffgaff", "o2", "talktalk", "tesco-mobile", "three", "virgin-mobile", "vodafone"]);
+        assert_eq!(
+            ids,
+            [
+                "ee",
+                "giffgaff",
+                "o2",
+                "talktalk",
+                "tesco-mobile",
+                "three",
+                "virgin-mobile",
+                "vodafone"
+            ]
+        );
         for p in &providers {
             assert!(p.policy_document().snapshot_text.is_some(), "{} has no snapshot", p.id);
             assert_eq!(p.statements.is_empty(), p.reply.as_deref() == Some("none"), "{}", p.id);
@@ -404,13 +499,19 @@ mod tests {
 
     fn problems(files: &[(&str, &str)]) -> String {
         let dir = dir_with(files);
-        load(&ProviderSource::Dir(dir.path().into())).unwrap_err().to_string().replace(&dir.path().display().to_string(), "DIR")
+        load(&ProviderSource::Dir(dir.path().into()))
+            .unwrap_err()
+            .to_string()
+            .replace(&dir.path().display().to_string(), "DIR")
     }
 
     #[test]
     fn missing_snapshot_names_file_line_and_field() {
         let msg = problems(&[("acme.toml", GOOD)]);
-        assert!(msg.contains("DIR/acme.toml:5: field `documents.snapshot`: snapshot file `DIR/acme/p.txt` does not exist"), "{msg}");
+        assert!(
+            msg.contains("DIR/acme.toml:5: field `documents.snapshot`: snapshot file `DIR/acme/p.txt` does not exist"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -418,18 +519,36 @@ mod tests {
         let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"ftp://acme.example/p\"\n[[documents]]\nid = \"p\"\nurl = \"not a url\"\n\
                    [[statements]]\ntext = \"x\"\nsource = \"y\"\ndate = \"May 2014\"\n";
         let msg = problems(&[("acme.toml", src)]);
-        assert!(msg.contains("DIR/acme.toml:4: field `documents.url`: `ftp://acme.example/p` is a ftp URL"), "{msg}");
-        assert!(msg.contains("DIR/acme.toml:6: field `documents.id`: duplicate document id `p` (first at line 3)"), "{msg}");
-        assert!(msg.contains("DIR/acme.toml:7: field `documents.url`: `not a url` is not a valid URL"), "{msg}");
-        assert!(msg.contains("DIR/acme.toml:11: field `statements.date`: `May 2014` is not a date"), "{msg}");
+        assert!(
+            msg.contains("DIR/acme.toml:4: field `documents.url`: `ftp://acme.example/p` is a ftp URL"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("DIR/acme.toml:6: field `documents.id`: duplicate document id `p` (first at line 3)"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("DIR/acme.toml:7: field `documents.url`: `not a url` is not a valid URL"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("DIR/acme.toml:11: field `statements.date`: `May 2014` is not a date"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn unknown_and_missing_fields_name_the_line() {
-        let msg = problems(&[("acme.toml", "name = \"Acme\"\nwebsite = \"x\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n")]);
+        let msg = problems(&[(
+            "acme.toml",
+            "name = \"Acme\"\nwebsite = \"x\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n",
+        )]);
         assert!(msg.contains("DIR/acme.toml:2:") && msg.contains("website"), "{msg}");
         let msg = problems(&[("acme.toml", "name = \"Acme\"\n[[documents]]\nid = \"p\"\n")]);
-        assert!(msg.contains("DIR/acme.toml:") && msg.contains("missing field `url`"), "{msg}");
+        assert!(
+            msg.contains("DIR/acme.toml:") && msg.contains("missing field `url`"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -446,7 +565,10 @@ mod tests {
     fn bad_selector_is_reported() {
         let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\nselect = [\"main[\"]\n";
         let msg = problems(&[("acme.toml", src)]);
-        assert!(msg.contains("DIR/acme.toml:5: field `documents.select`: `main[` is not a valid CSS selector"), "{msg}");
+        assert!(
+            msg.contains("DIR/acme.toml:5: field `documents.select`: `main[` is not a valid CSS selector"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -461,7 +583,10 @@ mod tests {
         let some = select(all.clone(), &["o2".into(), "ee".into()]).unwrap();
         assert_eq!(some.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["o2", "ee"]);
         let err = select(all, &["orange".into()]).unwrap_err().to_string();
-        assert!(err.contains("unknown provider `orange`") && err.contains("vodafone"), "{err}");
+        assert!(
+            err.contains("unknown provider `orange`") && err.contains("vodafone"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -47,10 +47,12 @@ impl fmt::Display for Tag {
 impl FromStr for Tag {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Tag::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("unknown tag `{s}`; known tags: {}", Tag::ALL.map(Tag::as_str).join(", ")))
+        Tag::ALL.into_iter().find(|t| t.as_str() == s).ok_or_else(|| {
+            format!(
+                "unknown tag `{s}`; known tags: {}",
+                Tag::ALL.map(Tag::as_str).join(", ")
+            )
+        })
     }
 }
 
@@ -88,6 +90,8 @@ struct RuleFile {
 struct LexiconDef {
     negators: Vec<String>,
     filler: Vec<String>,
+    #[serde(default)]
+    coordinated: Vec<String>,
     #[serde(default)]
     not_negations: Vec<Spanned<String>>,
     #[serde(default)]
@@ -137,6 +141,8 @@ pub struct Rule {
 pub struct Lexicon {
     pub negators: HashSet<String>,
     pub filler: HashSet<String>,
+    /// Words that are filler only when a coordinator (",", "or", "and", "/") follows them.
+    pub coordinated: HashSet<String>,
     pub not_negations: Vec<Regex>,
     pub conditions: Vec<Regex>,
     pub post_negations: Vec<Regex>,
@@ -168,7 +174,10 @@ pub enum Combine {
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern).case_insensitive(true).build().map_err(|e| regex_message(&e))
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| regex_message(&e))
 }
 
 /// The useful line of a regex error ("unclosed group"), without the multi-line caret drawing.
@@ -213,7 +222,9 @@ impl RuleSet {
                     continue;
                 }
             };
-            let at = |span: std::ops::Range<usize>, field: &str| Location::at(name.clone(), line_of(source, span.start)).with_field(field);
+            let at = |span: std::ops::Range<usize>, field: &str| {
+                Location::at(name.clone(), line_of(source, span.start)).with_field(field)
+            };
             if let Some(lex) = &file.polarity {
                 match compile_lexicon(lex.get_ref(), name, source) {
                     Ok(l) => lexicon = Some(l),
@@ -222,8 +233,15 @@ impl RuleSet {
             }
             for def in file.rule {
                 let id = def.id.get_ref().clone();
-                if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                    problems.push(Problem { location: at(def.id.span(), "id"), message: format!("rule id `{id}` must match [a-z0-9-]+") });
+                if id.is_empty()
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    problems.push(Problem {
+                        location: at(def.id.span(), "id"),
+                        message: format!("rule id `{id}` must match [a-z0-9-]+"),
+                    });
                 }
                 if let Some(first) = seen.get(&id) {
                     problems.push(Problem {
@@ -235,7 +253,10 @@ impl RuleSet {
                 let tag = match def.tag.get_ref().parse::<Tag>() {
                     Ok(t) => Some(t),
                     Err(msg) => {
-                        problems.push(Problem { location: at(def.tag.span(), "tag"), message: msg });
+                        problems.push(Problem {
+                            location: at(def.tag.span(), "tag"),
+                            message: msg,
+                        });
                         None
                     }
                 };
@@ -245,23 +266,35 @@ impl RuleSet {
                     Some("negative") => Some(Polarity::Negative),
                     Some(other) => {
                         let span = def.polarity.as_ref().map(Spanned::span).unwrap_or_default();
-                        problems.push(Problem { location: at(span, "polarity"), message: format!("polarity `{other}` must be \"positive\" or \"negative\"") });
+                        problems.push(Problem {
+                            location: at(span, "polarity"),
+                            message: format!("polarity `{other}` must be \"positive\" or \"negative\""),
+                        });
                         None
                     }
                 };
                 if def.patterns.get_ref().is_empty() {
-                    problems.push(Problem { location: at(def.patterns.span(), "patterns"), message: "a rule needs at least one pattern".into() });
+                    problems.push(Problem {
+                        location: at(def.patterns.span(), "patterns"),
+                        message: "a rule needs at least one pattern".into(),
+                    });
                 }
                 for p in def.patterns.get_ref() {
                     if let Err(msg) = compile_regex(p.get_ref()) {
-                        problems.push(Problem { location: at(p.span(), "patterns"), message: msg });
+                        problems.push(Problem {
+                            location: at(p.span(), "patterns"),
+                            message: msg,
+                        });
                     }
                 }
                 let mut exclude = Vec::new();
                 for p in &def.exclude {
                     match compile_regex(p.get_ref()) {
                         Ok(r) => exclude.push(r),
-                        Err(msg) => problems.push(Problem { location: at(p.span(), "exclude"), message: msg }),
+                        Err(msg) => problems.push(Problem {
+                            location: at(p.span(), "exclude"),
+                            message: msg,
+                        }),
                     }
                 }
                 if let Some(tag) = tag {
@@ -295,7 +328,8 @@ impl RuleSet {
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
-                let re = compile_regex(p).map_err(|m| Error::invalid(Location::file(rule.origin.clone()).with_field("patterns"), m))?;
+                let re = compile_regex(p)
+                    .map_err(|m| Error::invalid(Location::file(rule.origin.clone()).with_field("patterns"), m))?;
                 patterns.push((re, i));
                 all.push(p.clone());
             }
@@ -304,7 +338,12 @@ impl RuleSet {
             .case_insensitive(true)
             .build()
             .map_err(|e| Error::invalid(Location::file("rules"), regex_message(&e)))?;
-        Ok(RuleSet { rules, lexicon, set, patterns })
+        Ok(RuleSet {
+            rules,
+            lexicon,
+            set,
+            patterns,
+        })
     }
 
     pub fn rule(&self, index: usize) -> &Rule {
@@ -313,8 +352,11 @@ impl RuleSet {
 }
 
 fn default_lexicon() -> Result<Lexicon> {
-    let file: RuleFile = toml::from_str(DEFAULT_RULES).map_err(|e| Error::Invalid(vec![toml_problem(DEFAULT_RULES_NAME, DEFAULT_RULES, &e)]))?;
-    let lex = file.polarity.ok_or_else(|| Error::invalid(Location::file(DEFAULT_RULES_NAME), "missing [polarity] table"))?;
+    let file: RuleFile = toml::from_str(DEFAULT_RULES)
+        .map_err(|e| Error::Invalid(vec![toml_problem(DEFAULT_RULES_NAME, DEFAULT_RULES, &e)]))?;
+    let lex = file
+        .polarity
+        .ok_or_else(|| Error::invalid(Location::file(DEFAULT_RULES_NAME), "missing [polarity] table"))?;
     compile_lexicon(lex.get_ref(), DEFAULT_RULES_NAME, DEFAULT_RULES).map_err(Error::Invalid)
 }
 
@@ -327,7 +369,8 @@ fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon
                 Ok(r) => Some(r),
                 Err(msg) => {
                     problems.push(Problem {
-                        location: Location::at(name.to_string(), line_of(source, p.span().start)).with_field(format!("polarity.{field}")),
+                        location: Location::at(name.to_string(), line_of(source, p.span().start))
+                            .with_field(format!("polarity.{field}")),
                         message: msg,
                     });
                     None
@@ -338,6 +381,7 @@ fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon
     let lex = Lexicon {
         negators: def.negators.iter().map(|w| w.to_lowercase()).collect(),
         filler: def.filler.iter().map(|w| w.to_lowercase()).collect(),
+        coordinated: def.coordinated.iter().map(|w| w.to_lowercase()).collect(),
         not_negations: list(&def.not_negations, "not_negations"),
         conditions: list(&def.conditions, "conditions"),
         post_negations: list(&def.post_negations, "post_negations"),
@@ -365,9 +409,13 @@ mod tests {
 
     #[test]
     fn bad_regex_names_file_line_and_reason() {
-        let err = load("[[rule]]\nid = \"x\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['(unclosed']\n").unwrap_err();
+        let err = load("[[rule]]\nid = \"x\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['(unclosed']\n")
+            .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("test.toml:5: field `patterns`: bad regex: unclosed group"), "{msg}");
+        assert!(
+            msg.starts_with("test.toml:5: field `patterns`: bad regex: unclosed group"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -376,32 +424,50 @@ mod tests {
                    [[rule]]\nid = \"b\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['x']\n\
                    [[rule]]\nid = \"b\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['y']\n";
         let msg = load(src).unwrap_err().to_string();
-        assert!(msg.contains("test.toml:3: field `tag`: unknown tag `telepathy`"), "{msg}");
+        assert!(
+            msg.contains("test.toml:3: field `tag`: unknown tag `telepathy`"),
+            "{msg}"
+        );
         assert!(msg.contains("test.toml:12: field `id`: duplicate rule id `b`"), "{msg}");
     }
 
     #[test]
     fn unknown_field_is_an_error_with_line() {
-        let msg = load("[[rule]]\nid = \"a\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['x']\npatern = 'y'\n").unwrap_err().to_string();
+        let msg =
+            load("[[rule]]\nid = \"a\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['x']\npatern = 'y'\n")
+                .unwrap_err()
+                .to_string();
         assert!(msg.starts_with("test.toml:6:"), "{msg}");
         assert!(msg.contains("patern"), "{msg}");
     }
 
     #[test]
     fn extra_rules_add_or_replace() {
-        let extra = vec![("mine.toml".to_string(), "[[rule]]\nid = \"mine\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['postcode']\n".to_string())];
+        let extra = vec![(
+            "mine.toml".to_string(),
+            "[[rule]]\nid = \"mine\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['postcode']\n".to_string(),
+        )];
         let added = RuleSet::with_files(&extra, Combine::Add).unwrap();
         let replaced = RuleSet::with_files(&extra, Combine::Replace).unwrap();
         let defaults = RuleSet::default_rules().unwrap().rules.len();
         assert_eq!(added.rules.len(), defaults + 1);
         assert_eq!(replaced.rules.len(), 1);
-        assert!(!replaced.lexicon.negators.is_empty(), "replacing rules keep the default lexicon");
+        assert!(
+            !replaced.lexicon.negators.is_empty(),
+            "replacing rules keep the default lexicon"
+        );
     }
 
     #[test]
     fn adding_a_default_id_again_is_a_duplicate() {
-        let extra = vec![("mine.toml".to_string(), "[[rule]]\nid = \"location-data\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['x']\n".to_string())];
+        let extra = vec![(
+            "mine.toml".to_string(),
+            "[[rule]]\nid = \"location-data\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['x']\n".to_string(),
+        )];
         let msg = RuleSet::with_files(&extra, Combine::Add).unwrap_err().to_string();
-        assert!(msg.contains("duplicate rule id `location-data` (first defined in rules/default.toml)"), "{msg}");
+        assert!(
+            msg.contains("duplicate rule id `location-data` (first defined in rules/default.toml)"),
+            "{msg}"
+        );
     }
 }

@@ -24,9 +24,9 @@ static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that end with a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "eg", "ie", "etc", "cf", "vs", "viz", "mr", "mrs", "ms", "dr", "prof", "st", "ltd",
-    "inc", "co", "corp", "plc", "llc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "fig", "approx", "incl", "art", "sec", "para", "u.s", "u.k", "e.u", "a.m", "p.m", "tel", "ref", "dept",
+    "e.g", "i.e", "eg", "ie", "etc", "cf", "vs", "viz", "mr", "mrs", "ms", "dr", "prof", "st", "ltd", "inc", "co",
+    "corp", "plc", "llc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig",
+    "approx", "incl", "art", "sec", "para", "u.s", "u.k", "e.u", "a.m", "p.m", "tel", "ref", "dept",
 ];
 
 /// Splits `text` into clauses. Spans index into `text`; clause text never includes a list marker or
@@ -84,7 +84,10 @@ fn ends_block(prev: &str, next: &str) -> bool {
         return true;
     }
     // Hard-wrapped prose rarely breaks before 50 characters; a short line followed by a capital is a heading.
-    let next_upper = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let next_upper = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     prev.chars().count() < 50 && next_upper && !matches!(last, ',' | '-' | '–' | '(' | '&')
 }
 
@@ -108,7 +111,11 @@ fn split_sentences<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Cl
                 }
             }
             let ws_end = j + block[j..].len() - block[j..].trim_start().len();
-            if ws_end > j && ws_end < bytes.len() && starts_sentence(&block[ws_end..]) && !(b == b'.' && is_abbreviation(&block[sentence_start..i], &block[ws_end..])) {
+            if ws_end > j
+                && ws_end < bytes.len()
+                && starts_sentence(&block[ws_end..])
+                && !(b == b'.' && is_abbreviation(&block[sentence_start..i], &block[ws_end..]))
+            {
                 push_clause(text, start + sentence_start, start + j, out);
                 sentence_start = ws_end;
                 i = ws_end;
@@ -127,7 +134,10 @@ fn starts_sentence(rest: &str) -> bool {
 }
 
 fn is_abbreviation(before: &str, after: &str) -> bool {
-    let word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
     let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
     if word.is_empty() {
         return false;
@@ -153,7 +163,11 @@ fn push_clause<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Clause
     let trimmed = raw.trim();
     if trimmed.chars().any(char::is_alphanumeric) {
         let s = start + lead;
-        out.push(Clause { text: trimmed, start: s, end: s + trimmed.len() });
+        out.push(Clause {
+            text: trimmed,
+            start: s,
+            end: s + trimmed.len(),
+        });
     }
 }
 
@@ -167,7 +181,10 @@ mod tests {
 
     #[test]
     fn splits_sentences() {
-        assert_eq!(texts("We share data. We sell it! Do we? Yes."), ["We share data.", "We sell it!", "Do we?", "Yes."]);
+        assert_eq!(
+            texts("We share data. We sell it! Do we? Yes."),
+            ["We share data.", "We sell it!", "Do we?", "Yes."]
+        );
     }
 
     #[test]
@@ -176,26 +193,48 @@ mod tests {
         for c in clauses(text) {
             assert_eq!(&text[c.start..c.end], c.text);
         }
-        assert_eq!(texts(text), ["Intro line here.", "first item.", "Second sentence.", "second item"]);
+        assert_eq!(
+            texts(text),
+            ["Intro line here.", "first item.", "Second sentence.", "second item"]
+        );
     }
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
-            texts("We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group. J. Smith agreed. See No. 5 below."),
-            ["We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group.", "J. Smith agreed.", "See No. 5 below."]
+            texts(
+                "We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group. J. Smith agreed. See No. 5 below."
+            ),
+            [
+                "We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group.",
+                "J. Smith agreed.",
+                "See No. 5 below."
+            ]
         );
     }
 
     #[test]
     fn lowercase_after_full_stop_continues() {
-        assert_eq!(texts("Version 2.1 applies. see below."), ["Version 2.1 applies. see below."]);
+        assert_eq!(
+            texts("Version 2.1 applies. see below."),
+            ["Version 2.1 applies. see below."]
+        );
     }
 
     #[test]
     fn list_markers_are_items_and_stripped() {
         let text = "We may:\n- share data\n* sell data\n1. rent data\n(a) trade data\n• pass data";
-        assert_eq!(texts(text), ["We may:", "share data", "sell data", "rent data", "trade data", "pass data"]);
+        assert_eq!(
+            texts(text),
+            [
+                "We may:",
+                "share data",
+                "sell data",
+                "rent data",
+                "trade data",
+                "pass data"
+            ]
+        );
     }
 
     #[test]
@@ -207,7 +246,10 @@ mod tests {
     #[test]
     fn headings_stand_alone() {
         let text = "How we share data\nWe share data with partners when you agree.";
-        assert_eq!(texts(text), ["How we share data", "We share data with partners when you agree."]);
+        assert_eq!(
+            texts(text),
+            ["How we share data", "We share data with partners when you agree."]
+        );
     }
 
     #[test]

@@ -50,12 +50,19 @@ pub struct TaggedClause<'a> {
     pub hits: Vec<Hit>,
 }
 
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[,/&]").expect("static regex"));
+static TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[,/&]").expect("static regex"));
 
 impl RuleSet {
     /// Segments `text` into clauses and tags each one.
     pub fn tag_text<'a>(&self, text: &'a str) -> Vec<TaggedClause<'a>> {
-        segment::clauses(text).into_iter().map(|clause| TaggedClause { hits: self.tag_clause(clause.text), clause }).collect()
+        segment::clauses(text)
+            .into_iter()
+            .map(|clause| TaggedClause {
+                hits: self.tag_clause(clause.text),
+                clause,
+            })
+            .collect()
     }
 
     /// Flat findings for `text`, in text order.
@@ -104,12 +111,16 @@ impl RuleSet {
                         continue;
                     }
                     let span = scope.start + whole.start()..scope.start + whole.end();
-                    if rule.exclude.iter().any(|ex| ex.find_iter(clause).any(|m| m.start() < span.end && span.start < m.end())) {
+                    if rule.exclude.iter().any(|ex| {
+                        ex.find_iter(clause)
+                            .any(|m| m.start() < span.end && span.start < m.end())
+                    }) {
                         continue;
                     }
+                    // Without a `t` group the whole match is the practice word(s).
                     let trigger = trigger_group
                         .and_then(|g| caps.get(g))
-                        .map_or(span.start..span.start, |m| scope.start + m.start()..scope.start + m.end());
+                        .map_or(span.clone(), |m| scope.start + m.start()..scope.start + m.end());
                     raw.push((*rule_index, span, trigger));
                 }
             }
@@ -122,13 +133,22 @@ impl RuleSet {
                 None => {
                     let siblings: Vec<Range<usize>> = raw
                         .iter()
-                        .filter(|(r, _, t)| self.rules[*r].tag == rule.tag && t.end <= trigger.start && !t.is_empty())
+                        .filter(|(r, _, t)| self.rules[*r].tag == rule.tag && t.end <= trigger.start)
                         .map(|(_, _, t)| t.clone())
                         .collect();
                     polarity_of(clause, trigger.clone(), &siblings, &ctx, &self.lexicon)
                 }
             };
-            candidates.push((Hit { tag: rule.tag, polarity, rule: *rule_index, span: span.clone(), cue }, rule.polarity.is_some()));
+            candidates.push((
+                Hit {
+                    tag: rule.tag,
+                    polarity,
+                    rule: *rule_index,
+                    span: span.clone(),
+                    cue,
+                },
+                rule.polarity.is_some(),
+            ));
         }
         select_hits(candidates)
     }
@@ -137,9 +157,18 @@ impl RuleSet {
 /// Keeps the earliest hit per tag and polarity. A hit of a rule with fixed polarity wins over an
 /// overlapping hit of the same tag whose polarity was computed ("no disclosure … to opt out from").
 fn select_hits(mut candidates: Vec<(Hit, bool)>) -> Vec<Hit> {
-    let fixed: Vec<(Tag, Range<usize>)> = candidates.iter().filter(|(_, f)| *f).map(|(h, _)| (h.tag, h.span.clone())).collect();
-    candidates.retain(|(h, is_fixed)| *is_fixed || !fixed.iter().any(|(t, s)| *t == h.tag && s.start < h.span.end && h.span.start < s.end));
-    candidates.sort_by(|(a, _), (b, _)| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    let fixed: Vec<(Tag, Range<usize>)> = candidates
+        .iter()
+        .filter(|(_, f)| *f)
+        .map(|(h, _)| (h.tag, h.span.clone()))
+        .collect();
+    candidates.retain(|(h, is_fixed)| {
+        *is_fixed
+            || !fixed
+                .iter()
+                .any(|(t, s)| *t == h.tag && s.start < h.span.end && h.span.start < s.end)
+    });
+    candidates.sort_by_key(|(h, _)| (h.span.start, h.rule));
     let mut out: Vec<Hit> = Vec::new();
     for (hit, _) in candidates {
         if !out.iter().any(|h| h.tag == hit.tag && h.polarity == hit.polarity) {
@@ -159,8 +188,15 @@ struct ClauseContext {
 
 impl ClauseContext {
     fn new(clause: &str, lex: &Lexicon) -> Self {
-        let ranges = |res: &[Regex]| -> Vec<Range<usize>> { res.iter().flat_map(|r| r.find_iter(clause).map(|m| m.range())).collect() };
-        ClauseContext { masked: ranges(&lex.not_negations), breaks: ranges(&lex.scope_breaks) }
+        let ranges = |res: &[Regex]| -> Vec<Range<usize>> {
+            res.iter()
+                .flat_map(|r| r.find_iter(clause).map(|m| m.range()))
+                .collect()
+        };
+        ClauseContext {
+            masked: ranges(&lex.not_negations),
+            breaks: ranges(&lex.scope_breaks),
+        }
     }
 
     /// The scopes of the clause: the stretches between breaks.
@@ -182,8 +218,20 @@ impl ClauseContext {
 
     /// The scope around `trigger`: from the last break before it to the first break after it.
     fn scope(&self, len: usize, trigger: &Range<usize>) -> Range<usize> {
-        let start = self.breaks.iter().filter(|b| b.end <= trigger.start).map(|b| b.end).max().unwrap_or(0);
-        let end = self.breaks.iter().filter(|b| b.start >= trigger.end).map(|b| b.start).min().unwrap_or(len);
+        let start = self
+            .breaks
+            .iter()
+            .filter(|b| b.end <= trigger.start)
+            .map(|b| b.end)
+            .max()
+            .unwrap_or(0);
+        let end = self
+            .breaks
+            .iter()
+            .filter(|b| b.start >= trigger.end)
+            .map(|b| b.start)
+            .min()
+            .unwrap_or(len);
         start..end
     }
 }
@@ -193,16 +241,26 @@ fn is_negator(word: &str, lex: &Lexicon) -> bool {
 }
 
 fn is_filler(word: &str, lex: &Lexicon) -> bool {
-    lex.filler.contains(word) || matches!(word, "," | "/" | "&") || (word.len() > 4 && word.ends_with("ly") && word != "only")
+    lex.filler.contains(word)
+        || matches!(word, "," | "/" | "&")
+        || (word.len() > 4 && word.ends_with("ly") && word != "only")
 }
 
 /// Decides the polarity of the practice word at `trigger`.
-fn polarity_of(clause: &str, trigger: Range<usize>, siblings: &[Range<usize>], ctx: &ClauseContext, lex: &Lexicon) -> (Polarity, Option<String>) {
+fn polarity_of(
+    clause: &str,
+    trigger: Range<usize>,
+    siblings: &[Range<usize>],
+    ctx: &ClauseContext,
+    lex: &Lexicon,
+) -> (Polarity, Option<String>) {
     let scope = ctx.scope(clause.len(), &trigger);
     let before = &clause[scope.start..trigger.start.max(scope.start)];
     let mut negations = 0;
     let mut cue = None;
     let tokens: Vec<_> = TOKEN.find_iter(before).collect();
+    // The word to the right of the one being looked at, walking leftwards from the practice word.
+    let mut right: Option<String> = None;
     for token in tokens.iter().rev() {
         let abs = scope.start + token.start()..scope.start + token.end();
         let inside = |r: &Range<usize>| r.start <= abs.start && abs.end <= r.end;
@@ -210,12 +268,17 @@ fn polarity_of(clause: &str, trigger: Range<usize>, siblings: &[Range<usize>], c
             continue;
         }
         let word = token.as_str().to_lowercase().replace('’', "'");
+        let coordinated = lex.coordinated.contains(&word)
+            && right
+                .as_deref()
+                .is_some_and(|r| matches!(r, "," | "/" | "or" | "and" | "nor" | "and/or"));
         if is_negator(&word, lex) {
             negations += 1;
             cue.get_or_insert_with(|| token.as_str().to_string());
-        } else if !is_filler(&word, lex) {
+        } else if !coordinated && !is_filler(&word, lex) {
             break;
         }
+        right = Some(word);
     }
     let mut negative = negations % 2 == 1;
     if negations == 0 {
@@ -262,14 +325,32 @@ mod tests {
     fn every_rule_fires_on_its_examples_and_not_on_its_counter_examples() {
         let rs = rules();
         for (i, rule) in rs.rules.iter().enumerate() {
-            assert!(!rule.examples.is_empty() && !rule.counter_examples.is_empty(), "rule {} needs examples and counter_examples", rule.id);
+            assert!(
+                !rule.examples.is_empty() && !rule.counter_examples.is_empty(),
+                "rule {} needs examples and counter_examples",
+                rule.id
+            );
             for ex in &rule.examples {
-                assert!(rs.tag_clause(ex).iter().any(|h| h.rule == i || rs.rules[h.rule].tag == rule.tag && h.span.start < ex.len()), "rule {} did not fire on {ex:?}", rule.id);
-                let direct = rs.patterns.iter().filter(|(_, r)| *r == i).any(|(re, _)| re.is_match(ex));
+                assert!(
+                    rs.tag_clause(ex)
+                        .iter()
+                        .any(|h| h.rule == i || rs.rules[h.rule].tag == rule.tag && h.span.start < ex.len()),
+                    "rule {} did not fire on {ex:?}",
+                    rule.id
+                );
+                let direct = rs
+                    .patterns
+                    .iter()
+                    .filter(|(_, r)| *r == i)
+                    .any(|(re, _)| re.is_match(ex));
                 assert!(direct, "rule {} patterns do not match example {ex:?}", rule.id);
             }
             for ex in &rule.counter_examples {
-                assert!(!rs.tag_clause(ex).iter().any(|h| h.rule == i), "rule {} fired on counter-example {ex:?}", rule.id);
+                assert!(
+                    !rs.tag_clause(ex).iter().any(|h| h.rule == i),
+                    "rule {} fired on counter-example {ex:?}",
+                    rule.id
+                );
             }
         }
     }
@@ -277,9 +358,20 @@ mod tests {
     #[test]
     fn denials_are_negative() {
         assert_eq!(tags("We never sell your personal data."), [(Share, N)]);
-        assert_eq!(tags("Customers’ personal information is never sold or disclosed."), [(Share, N)]);
-        assert_eq!(tags("We do not sell, rent or share your data with third parties."), [(Share, N)]);
-        assert_eq!(tags("We currently don’t offer an opt-out for network level data."), [(Opt, N)]);
+        assert_eq!(
+            tags("Customers’ personal information is never sold or disclosed."),
+            [(Share, N)]
+        );
+        assert_eq!(
+            tags("We do not sell, rent or share your data with third parties."),
+            [(Share, N)]
+        );
+        assert_eq!(tags("We don't collect or store your location."), [(Loc, N)]);
+        assert_eq!(tags("We don't use your GPS location for calls."), [(Loc, N)]);
+        assert_eq!(
+            tags("We currently don’t offer an opt-out for network level data."),
+            [(Opt, N)]
+        );
         assert_eq!(tags("You cannot opt out of this."), [(Opt, N)]);
         assert_eq!(tags("An opt-out is not available for this service."), [(Opt, N)]);
         assert_eq!(tags("As such, we do not have an opt-in/opt-out policy."), [(Opt, N)]);
@@ -287,9 +379,23 @@ mod tests {
 
     #[test]
     fn negation_is_scoped_to_the_practice() {
-        assert_eq!(tags("We will not identify you, but we share aggregated data with partners."), [(Agg, P), (Share, P)]);
-        assert_eq!(tags("We do not sell your data but we share it with partners."), [(Share, P), (Share, N)]);
-        assert_eq!(tags("Information that is not personally identifiable may be shared with partners."), [(Agg, P), (Share, P)]);
+        assert_eq!(
+            tags("We will not identify you, but we share aggregated data with partners."),
+            [(Agg, P), (Share, P)]
+        );
+        assert_eq!(
+            tags("We do not sell your data but we share it with partners."),
+            [(Share, P), (Share, N)]
+        );
+        assert_eq!(
+            tags("Information that is not personally identifiable may be shared with partners."),
+            [(Agg, P), (Share, P)]
+        );
+        // Denying the sharing of location data does not deny that location data is used.
+        assert_eq!(
+            tags("We never share your location with advertisers."),
+            [(Share, N), (Loc, P)]
+        );
     }
 
     #[test]
@@ -297,13 +403,22 @@ mod tests {
         let f = rules().findings("We will not share your information with third parties without your consent.");
         let share = f.iter().find(|f| f.tag == Share).unwrap();
         assert_eq!(share.polarity, P);
-        assert!(share.cue.as_deref().unwrap().starts_with("without your consent"), "{share:?}");
-        assert_eq!(tags("We do not share your data with third parties unless the law requires it."), [(Share, P)]);
+        assert!(
+            share.cue.as_deref().unwrap().starts_with("without your consent"),
+            "{share:?}"
+        );
+        assert_eq!(
+            tags("We do not share your data with third parties unless the law requires it."),
+            [(Share, P)]
+        );
     }
 
     #[test]
     fn not_only_is_not_a_negation() {
-        assert_eq!(tags("We not only share data with partners but also with advertisers."), [(Share, P)]);
+        assert_eq!(
+            tags("We not only share data with partners but also with advertisers."),
+            [(Share, P)]
+        );
     }
 
     #[test]
@@ -317,7 +432,8 @@ mod tests {
 
     #[test]
     fn nothing_to_opt_out_from_is_a_negative_opt_out() {
-        let f = rules().findings("With Smart Steps, there is no disclosure of a customers’ personal identity to “opt out” from.");
+        let f = rules()
+            .findings("With Smart Steps, there is no disclosure of a customers’ personal identity to “opt out” from.");
         let opt: Vec<_> = f.iter().filter(|f| f.tag == Opt).collect();
         assert_eq!(opt.len(), 1, "{f:?}");
         assert_eq!(opt[0].polarity, N);
@@ -328,7 +444,10 @@ mod tests {
     #[test]
     fn location_of_servers_is_not_location_data() {
         assert_eq!(tags("Our servers are in secure locations of our data centres."), []);
-        assert_eq!(tags("We use your approximate location, based on the nearest mobile cell site."), [(Loc, P)]);
+        assert_eq!(
+            tags("We use your approximate location, based on the nearest mobile cell site."),
+            [(Loc, P)]
+        );
     }
 
     #[test]

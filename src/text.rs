@@ -2,8 +2,10 @@
 //! headings, paragraphs and list items each on their own lines — so segmentation sees real clauses.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
 use scraper::{Html, Node};
 use serde::Serialize;
 
@@ -19,7 +21,10 @@ pub enum Format {
 impl Format {
     /// Decides the format from the file extension, or failing that from the content.
     pub fn detect(path: Option<&Path>, content: &str) -> Format {
-        let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("html" | "htm" | "xhtml") => Format::Html,
             Some("md" | "markdown" | "mdown") => Format::Markdown,
@@ -39,19 +44,64 @@ impl Format {
         }
         let markdownish = head.lines().any(|l| {
             let l = l.trim_start();
-            l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || (l.contains("](") && l.contains('['))
+            l.starts_with("# ")
+                || l.starts_with("## ")
+                || l.starts_with("### ")
+                || (l.contains("](") && l.contains('['))
         });
         if markdownish { Format::Markdown } else { Format::Text }
     }
 }
 
-/// Converts `content` of the given format to normalised text.
-pub fn to_text(content: &str, format: Format) -> String {
-    match format {
+/// Deepest element nesting accepted in HTML. Real pages stay under a few hundred; the HTML parser's
+/// time grows with the square of the depth, so a hostile page nested 200,000 deep would take minutes.
+pub const MAX_HTML_DEPTH: usize = 5_000;
+
+/// Converts `content` of the given format to normalised text. Fails only for HTML nested deeper than
+/// [`MAX_HTML_DEPTH`].
+pub fn to_text(content: &str, format: Format) -> Result<String, String> {
+    if format != Format::Text {
+        // Markdown may embed HTML, so it gets the same guard.
+        let depth = html_depth(content);
+        if depth > MAX_HTML_DEPTH {
+            return Err(format!(
+                "HTML nests elements about {depth} deep (limit {MAX_HTML_DEPTH}); this is not a real page, so it is refused"
+            ));
+        }
+    }
+    Ok(match format {
         Format::Text => normalise(content),
         Format::Markdown => normalise(&markdown_to_text(content)),
         Format::Html => normalise(&html_to_text(content)),
+    })
+}
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>").expect("static regex"));
+
+/// Elements that have no end tag, or whose end tag is usually implied, and so do not nest.
+const NON_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li",
+    "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+];
+
+/// An estimate of the deepest element nesting, from the tags alone, without parsing.
+pub fn html_depth(html: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for caps in TAG.captures_iter(html) {
+        let name = caps[2].to_ascii_lowercase();
+        if NON_NESTING.contains(&name.as_str()) || !caps[3].is_empty() {
+            continue;
+        }
+        if caps[1].is_empty() {
+            depth += 1;
+            max = max.max(depth);
+        } else {
+            depth = depth.saturating_sub(1);
+        }
     }
+    max
 }
 
 /// Normalises white space: `\n` line ends, Unicode spaces as plain spaces, no zero-width characters,
@@ -153,26 +203,68 @@ const SKIPPED: &[&str] = &[
 ];
 
 const PARAGRAPH: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "pre", "section", "article", "main", "ul", "ol",
-    "dl", "hr", "figure", "address", "details", "fieldset",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "hr",
+    "figure",
+    "address",
+    "details",
+    "fieldset",
 ];
 
-const LINE: &[&str] = &["div", "br", "tr", "dt", "dd", "summary", "caption", "figcaption", "legend", "center"];
+const LINE: &[&str] = &[
+    "div",
+    "br",
+    "tr",
+    "dt",
+    "dd",
+    "summary",
+    "caption",
+    "figcaption",
+    "legend",
+    "center",
+];
 
 /// Whether an element is chrome by its role, class or id: cookie banners, menus, breadcrumbs.
 fn is_chrome(el: &scraper::node::Element) -> bool {
     if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
         return true;
     }
-    if matches!(el.attr("role"), Some("navigation" | "banner" | "contentinfo" | "dialog" | "alertdialog" | "search")) {
+    if matches!(
+        el.attr("role"),
+        Some("navigation" | "banner" | "contentinfo" | "dialog" | "alertdialog" | "search")
+    ) {
         return true;
     }
     let names = [el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")];
     names.iter().any(|n| {
         let n = n.to_ascii_lowercase();
-        ["cookie", "consent-banner", "breadcrumb", "skip-link", "skiplink", "navbar", "site-header", "site-footer"]
-            .iter()
-            .any(|k| n.contains(k))
+        [
+            "cookie",
+            "consent-banner",
+            "breadcrumb",
+            "skip-link",
+            "skiplink",
+            "navbar",
+            "site-header",
+            "site-footer",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
     })
 }
 
@@ -240,7 +332,9 @@ pub fn markdown_to_text(md: &str) -> String {
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             _ if in_image > 0 => {}
             Event::Start(Tag::Item) => b.bullet(),
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_))
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_),
+            )
             | Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock | TagEnd::Table,
             ) => b.request(Break::Paragraph),
@@ -282,7 +376,7 @@ mod tests {
             <main><h1>Privacy policy</h1><p>We may <b>share</b> data
             with partners.</p><ul><li>to carry out research</li><li>to sell nothing</li></ul>
             <script>var x = "We sell data";</script></main><footer>© 2014</footer></body></html>"#;
-        let text = to_text(html, Format::Html);
+        let text = to_text(html, Format::Html).unwrap();
         assert_eq!(
             text,
             "Privacy policy\n\nWe may share data with partners.\n\n• to carry out research\n• to sell nothing\n"
@@ -291,14 +385,26 @@ mod tests {
 
     #[test]
     fn deeply_nested_html_does_not_overflow() {
-        let html = "<div>".repeat(20_000) + "deep text" + &"</div>".repeat(20_000);
-        assert!(to_text(&html, Format::Html).contains("deep text"));
+        let html = "<div>".repeat(5_000) + "deep text" + &"</div>".repeat(5_000);
+        assert!(to_text(&html, Format::Html).unwrap().contains("deep text"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        let html = "<div>".repeat(200_000) + "x";
+        let err = to_text(&html, Format::Html).unwrap_err();
+        assert!(err.contains("200000 deep"), "{err}");
+        // Unclosed paragraphs and list items are ordinary HTML, not nesting.
+        assert!(html_depth(&"<p>para<li>item<br>".repeat(10_000)) < 2);
     }
 
     #[test]
     fn markdown_drops_markup_and_links() {
         let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n";
-        assert_eq!(to_text(md, Format::Markdown), "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n");
+        assert_eq!(
+            to_text(md, Format::Markdown).unwrap(),
+            "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n"
+        );
     }
 
     #[test]

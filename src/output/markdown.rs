@@ -9,7 +9,11 @@ use crate::rules::Tag;
 
 /// Escapes text for a table cell: pipes, angle brackets and line breaks.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>")
 }
 
 /// The comparison as a Markdown table, followed by the reasons for every contradiction and omission.
@@ -29,7 +33,11 @@ pub fn compare(report: &CompareReport) -> String {
             clauses
                 .iter()
                 .map(|c| {
-                    let labels: Vec<String> = c.labels.iter().map(|&(t, pol)| format!("**[{}]**", finding_label(t, pol))).collect();
+                    let labels: Vec<String> = c
+                        .labels
+                        .iter()
+                        .map(|&(t, pol)| format!("**[{}]**", finding_label(t, pol)))
+                        .collect();
                     format!("{} {}", labels.join(" "), cell(c.clause))
                 })
                 .collect::<Vec<_>>()
@@ -39,11 +47,18 @@ pub fn compare(report: &CompareReport) -> String {
             .iter()
             .map(|&t| {
                 let v = p.verdicts.get(t);
-                if matches!(v, Verdict::Contradiction | Verdict::Omission) { format!("{t}: **{}**", v.as_str()) } else { format!("{t}: {}", v.as_str()) }
+                if matches!(v, Verdict::Contradiction | Verdict::Omission) {
+                    format!("{t}: **{}**", v.as_str())
+                } else {
+                    format!("{t}: {}", v.as_str())
+                }
             })
             .collect();
         let source = match p.policy_source.kind {
-            SourceKind::Bundled => format!("bundled {}", p.policy_source.snapshot_date.as_deref().unwrap_or("snapshot")),
+            SourceKind::Bundled => format!(
+                "bundled {}",
+                p.policy_source.snapshot_date.as_deref().unwrap_or("snapshot")
+            ),
             SourceKind::Store => format!("stored {}", p.policy_source.retrieved_at.as_deref().unwrap_or("")),
             SourceKind::Live => "live".into(),
         };
@@ -65,7 +80,15 @@ pub fn compare(report: &CompareReport) -> String {
             p.details
                 .iter()
                 .filter(|d| matches!(d.verdict, Verdict::Contradiction | Verdict::Omission))
-                .map(move |d| format!("- **{}**, {} — {}: {}", cell(&p.name), d.tag, d.verdict.as_str(), d.reason.replace('\n', " ")))
+                .map(move |d| {
+                    format!(
+                        "- **{}**, {} — {}: {}",
+                        cell(&p.name),
+                        d.tag,
+                        d.verdict.as_str(),
+                        d.reason.replace('\n', " ")
+                    )
+                })
         })
         .collect();
     if !notable.is_empty() {

@@ -22,7 +22,9 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
         }
     }
 }
@@ -34,7 +36,11 @@ pub fn table_width() -> u16 {
     {
         return w;
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|&w| w >= 40).unwrap_or(120)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&w| w >= 40)
+        .unwrap_or(120)
 }
 
 fn terminal_width() -> Option<(u16, u16)> {
@@ -98,7 +104,7 @@ pub fn cut_around(text: &str, keep: std::ops::Range<usize>, max: usize) -> Strin
 
 /// Writes `value` as pretty JSON with a final newline.
 pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -20,7 +20,11 @@ pub struct Style {
 
 impl Style {
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn tag(self, tag: Tag, polarity: Polarity) -> String {
@@ -55,7 +59,10 @@ impl Style {
 
 fn new_table(width: u16, style: Style, header: &[&str]) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
     if style.color {
         table.enforce_styling();
     } else {
@@ -88,7 +95,11 @@ pub(crate) fn shown_clauses<'a>(findings: impl Iterator<Item = &'a SidedFinding>
             continue;
         }
         last = Some(key);
-        out.push(ShownClause { labels: vec![(f.finding.tag, f.finding.polarity)], clause: &f.finding.clause, evidence: evidence_range(&f.finding) });
+        out.push(ShownClause {
+            labels: vec![(f.finding.tag, f.finding.polarity)],
+            clause: &f.finding.clause,
+            evidence: evidence_range(&f.finding),
+        });
     }
     out
 }
@@ -109,7 +120,11 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
         .iter()
         .map(|c| {
             let labels: Vec<String> = c.labels.iter().map(|&(t, p)| style.tag(t, p)).collect();
-            format!("{} {}", labels.join(" "), cut_around(c.clause, c.evidence.clone(), CLAUSE_MAX))
+            format!(
+                "{} {}",
+                labels.join(" "),
+                cut_around(c.clause, c.evidence.clone(), CLAUSE_MAX)
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -119,16 +134,31 @@ fn source_label(report: &ProviderReport) -> String {
     let src = &report.policy_source;
     match src.kind {
         SourceKind::Bundled => format!("bundled {}", src.snapshot_date.as_deref().unwrap_or("snapshot")),
-        SourceKind::Store => format!("stored {}", src.retrieved_at.as_deref().map_or("", |d| d.get(..10).unwrap_or(d))),
+        SourceKind::Store => format!(
+            "stored {}",
+            src.retrieved_at.as_deref().map_or("", |d| d.get(..10).unwrap_or(d))
+        ),
         SourceKind::Live => "live".to_string(),
     }
 }
 
 /// The comparison table: one row per provider.
 pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
-    let mut table = new_table(width, style, &["Provider", "What they tell customers", "What the policy says", "Verdicts"]);
+    let mut table = new_table(
+        width,
+        style,
+        &[
+            "Provider",
+            "What they tell customers",
+            "What the policy says",
+            "Verdicts",
+        ],
+    );
     for p in &report.providers {
-        let verdicts: Vec<String> = Tag::ALL.iter().map(|&t| format!("{} {}", short_tag(t), style.verdict(p.verdicts.get(t)))).collect();
+        let verdicts: Vec<String> = Tag::ALL
+            .iter()
+            .map(|&t| format!("{} {}", short_tag(t), style.verdict(p.verdicts.get(t))))
+            .collect();
         table.add_row(vec![
             Cell::new(format!("{}\n{}", style.bold(&p.name), style.dim(&source_label(p)))),
             Cell::new(side_cell(p, Side::Statement, style)),
@@ -144,10 +174,25 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
 
 /// One line counting contradictions and omissions.
 pub fn summary(report: &CompareReport) -> String {
-    let count = |v: Verdict| report.providers.iter().map(|p| Tag::ALL.iter().filter(|&&t| p.verdicts.get(t) == v).count()).sum::<usize>();
+    let count = |v: Verdict| {
+        report
+            .providers
+            .iter()
+            .map(|p| Tag::ALL.iter().filter(|&&t| p.verdicts.get(t) == v).count())
+            .sum::<usize>()
+    };
     let with = |v: Verdict| {
-        let names: Vec<&str> = report.providers.iter().filter(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == v)).map(|p| p.name.as_str()).collect();
-        if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
+        let names: Vec<&str> = report
+            .providers
+            .iter()
+            .filter(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == v))
+            .map(|p| p.name.as_str())
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        }
     };
     let n = report.providers.len();
     format!(
@@ -174,11 +219,21 @@ pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style
             .iter()
             .map(|f| {
                 let cue = f.cue.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-                format!("{} {}: “{}”{}", style.tag(f.tag, f.polarity), style.dim(&f.rule), f.evidence, style.dim(&cue))
+                format!(
+                    "{} {}: “{}”{}",
+                    style.tag(f.tag, f.polarity),
+                    style.dim(&f.rule),
+                    f.evidence,
+                    style.dim(&cue)
+                )
             })
             .collect();
         let keep = findings.first().map_or(0..0, evidence_range);
-        table.add_row(vec![Cell::new(index + 1), Cell::new(cut_around(text, keep, CLAUSE_MAX * 2)), Cell::new(cells.join("\n"))]);
+        table.add_row(vec![
+            Cell::new(index + 1),
+            Cell::new(cut_around(text, keep, CLAUSE_MAX * 2)),
+            Cell::new(cells.join("\n")),
+        ]);
     }
     let tagged = clauses.iter().filter(|(_, _, f)| !f.is_empty()).count();
     format!("{table}\n{tagged} of {} clauses tagged.\n", clauses.len())
@@ -189,9 +244,22 @@ pub fn providers(list: &[Provider], width: u16, style: Style) -> String {
     let mut table = new_table(width, style, &["Id", "Name", "Policy URL", "Statements", "Snapshot"]);
     for p in list {
         let doc = p.policy_document();
-        let statements = if p.statements.is_empty() { style.dim("no reply yet") } else { p.statements.len().to_string() };
-        let snapshot = doc.snapshot.as_ref().map_or_else(|| style.dim("none"), |s| format!("{s} ({})", doc.snapshot_date.as_deref().unwrap_or("undated")));
-        table.add_row(vec![Cell::new(&p.id), Cell::new(&p.name), Cell::new(&doc.url), Cell::new(statements), Cell::new(snapshot)]);
+        let statements = if p.statements.is_empty() {
+            style.dim("no reply yet")
+        } else {
+            p.statements.len().to_string()
+        };
+        let snapshot = doc.snapshot.as_ref().map_or_else(
+            || style.dim("none"),
+            |s| format!("{s} ({})", doc.snapshot_date.as_deref().unwrap_or("undated")),
+        );
+        table.add_row(vec![
+            Cell::new(&p.id),
+            Cell::new(&p.name),
+            Cell::new(&doc.url),
+            Cell::new(statements),
+            Cell::new(snapshot),
+        ]);
     }
     format!("{table}\n")
 }
@@ -204,7 +272,12 @@ pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String 
             Some(p) => style.tag(r.tag, p),
             None => style.tag(r.tag, Polarity::Positive),
         };
-        table.add_row(vec![Cell::new(&r.id), Cell::new(tag), Cell::new(r.patterns.len()), Cell::new(&r.description)]);
+        table.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(tag),
+            Cell::new(r.patterns.len()),
+            Cell::new(&r.description),
+        ]);
     }
     format!("{table}\n")
 }

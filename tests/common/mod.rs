@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests: run the real binary with a fixed environment.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The orgcheck binary with a deterministic environment: no colour, a fixed table width.
+pub fn orgcheck() -> Command {
+    let mut cmd = Command::cargo_bin("orgcheck").expect("binary built");
+    cmd.env_remove("NO_COLOR")
+        .env("COLUMNS", "120")
+        .env_remove("ORGCHECK_STORE");
+    cmd
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A temporary directory with the given files written into it.
+pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, contents).expect("write fixture");
+    }
+    dir
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("run orgcheck");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Asserts a run failed with status 2 and a prefixed message containing every `needles` item.
+pub fn assert_error(out: &Output, needles: &[&str]) {
+    assert_eq!(
+        out.code, 2,
+        "expected exit 2\nstdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stderr.starts_with("orgcheck: "),
+        "stderr lacks prefix: {}",
+        out.stderr
+    );
+    for n in needles {
+        assert!(out.stderr.contains(n), "stderr lacks {n:?}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("panicked"), "panic: {}", out.stderr);
+}

@@ -1,0 +1,305 @@
+//! `orgcheck compare`, run as a user runs it.
+
+mod common;
+
+use common::{assert_error, dir_with, orgcheck, run};
+use serde_json::Value;
+
+fn compare_json(args: &[&str]) -> Value {
+    let out = run(orgcheck().arg("compare").args(args).args(["--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("valid JSON")
+}
+
+fn provider<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("no provider {id}"))
+}
+
+#[test]
+fn table_snapshot() {
+    let out = run(orgcheck().arg("compare"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    insta::assert_snapshot!("compare_table", out.stdout);
+}
+
+#[test]
+fn json_snapshot() {
+    let out = run(orgcheck().args(["compare", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("compare_json", out.stdout);
+}
+
+#[test]
+fn markdown_snapshot() {
+    let out = run(orgcheck().args(["compare", "--format", "markdown"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("compare_markdown", out.stdout);
+}
+
+#[test]
+fn eight_providers_with_all_four_verdicts() {
+    let doc = compare_json(&[]);
+    assert_eq!(doc["schema_version"], 1);
+    let providers = doc["providers"].as_array().unwrap();
+    let ids: Vec<&str> = providers.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "ee",
+            "giffgaff",
+            "o2",
+            "talktalk",
+            "tesco-mobile",
+            "three",
+            "virgin-mobile",
+            "vodafone"
+        ]
+    );
+    for p in providers {
+        let verdicts = p["verdicts"].as_object().unwrap();
+        let mut keys: Vec<&str> = verdicts.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["aggregation", "location", "opt-out", "third-party-sharing"]);
+        assert_eq!(p["policy_source"]["kind"], "bundled");
+        assert_eq!(p["policy_source"]["sha256"].as_str().unwrap().len(), 64);
+        assert!(p["policy_source"]["url"].as_str().unwrap().starts_with("http"));
+    }
+}
+
+/// The article's contradictions: each provider denies sharing in its reply while its policy permits it.
+#[test]
+fn sharing_contradictions_come_with_their_evidence() {
+    let doc = compare_json(&[]);
+    let expected = [
+        (
+            "o2",
+            "Customers’ personal information is never sold or disclosed.",
+            "We may pass Aggregated Data to third parties",
+        ),
+        (
+            "virgin-mobile",
+            "Virgin Media does not sell customer data.",
+            "may provide such aggregate information to third parties",
+        ),
+        (
+            "tesco-mobile",
+            "Tesco Mobile does not sell or pass on any customer data",
+            "We will share your details among Tesco companies",
+        ),
+    ];
+    for (id, said, policy) in expected {
+        let p = provider(&doc, id);
+        assert_eq!(p["verdicts"]["third-party-sharing"], "contradiction", "{id}");
+        let detail = p["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["tag"] == "third-party-sharing")
+            .unwrap();
+        let findings = p["findings"].as_array().unwrap();
+        let clauses = |key: &str| -> Vec<String> {
+            detail[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    findings[i.as_u64().unwrap() as usize]["clause"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert!(
+            clauses("statement_evidence").iter().any(|c| c.contains(said)),
+            "{id}: {:?}",
+            clauses("statement_evidence")
+        );
+        assert!(
+            clauses("policy_evidence").iter().any(|c| c.contains(policy)),
+            "{id}: {:?}",
+            clauses("policy_evidence")
+        );
+        for i in detail["statement_evidence"].as_array().unwrap() {
+            let f = &findings[i.as_u64().unwrap() as usize];
+            assert_eq!(
+                (f["side"].as_str(), f["polarity"].as_str()),
+                (Some("statement"), Some("negative"))
+            );
+        }
+        assert!(
+            detail["reason"]
+                .as_str()
+                .unwrap()
+                .contains("denies third-party-sharing"),
+            "{detail}"
+        );
+    }
+    for id in ["ee", "three", "vodafone"] {
+        assert_ne!(
+            provider(&doc, id)["verdicts"]["third-party-sharing"],
+            "contradiction",
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn no_reply_is_a_state_not_a_statement() {
+    let doc = compare_json(&["giffgaff", "talktalk"]);
+    for p in doc["providers"].as_array().unwrap() {
+        assert_eq!(p["statements"].as_array().unwrap().len(), 0);
+        assert!(p["findings"].as_array().unwrap().iter().all(|f| f["side"] == "policy"));
+        for v in p["verdicts"].as_object().unwrap().values() {
+            assert_eq!(v, "no-statement");
+        }
+    }
+}
+
+#[test]
+fn editorial_notes_are_never_tagged_as_provider_text() {
+    let doc = compare_json(&["vodafone"]);
+    let p = provider(&doc, "vodafone");
+    assert!(
+        p["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["text"].as_str().unwrap().starts_with("There was no mention"))
+    );
+    for f in p["findings"].as_array().unwrap() {
+        assert!(!f["clause"].as_str().unwrap().contains("There was no mention"), "{f}");
+    }
+}
+
+#[test]
+fn finding_spans_index_the_normalised_text() {
+    let doc = compare_json(&["o2"]);
+    let p = provider(&doc, "o2");
+    for f in p["findings"].as_array().unwrap() {
+        let (start, end) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
+        let clause = f["clause"].as_str().unwrap();
+        assert_eq!(end - start, clause.len());
+        assert!(clause.contains(f["evidence"].as_str().unwrap()));
+        if f["side"] == "statement" {
+            let idx = f["statement"].as_u64().unwrap() as usize;
+            let text = p["statements"][idx]["text"].as_str().unwrap();
+            assert_eq!(&text[start..end], clause);
+        }
+    }
+}
+
+#[test]
+fn selected_providers_keep_the_order_given() {
+    let doc = compare_json(&["vodafone", "ee"]);
+    let ids: Vec<&str> = doc["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["vodafone", "ee"]);
+}
+
+#[test]
+fn unknown_provider_is_an_error_listing_known_ones() {
+    let out = run(orgcheck().args(["compare", "orange"]));
+    assert_error(&out, &["unknown provider `orange`", "o2"]);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn fail_on_sets_exit_status_one() {
+    let out = run(orgcheck().args(["compare", "--fail-on", "contradiction"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("contradiction"));
+    let out = run(orgcheck().args(["compare", "ee", "--fail-on", "contradiction,omission"]));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run(orgcheck().args(["compare", "vodafone", "--fail-on", "omission"]));
+    assert_eq!(out.code, 1);
+    let out = run(orgcheck().args(["compare", "--fail-on", "nonsense"]));
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let out = run(orgcheck().args(["compare", "o2", "--color", "always"]));
+    assert!(out.stdout.contains("\x1b[1;31mcontradiction\x1b[0m"), "{}", out.stdout);
+    // Not a terminal: auto means no colour.
+    let out = run(orgcheck().args(["compare", "o2"]));
+    assert!(!out.stdout.contains('\x1b'));
+    let out = run(orgcheck().args(["compare", "o2", "--color", "never"]));
+    assert!(!out.stdout.contains('\x1b'));
+    let out = run(orgcheck().args(["compare", "o2", "--format", "json", "--color", "always"]));
+    assert!(!out.stdout.contains('\x1b'));
+}
+
+#[test]
+fn table_fits_the_width() {
+    for width in ["80", "160"] {
+        let out = run(orgcheck().args(["compare"]).env("COLUMNS", width));
+        let max = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap();
+        assert!(max <= width.parse().unwrap(), "width {width}: line of {max}");
+    }
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("orgcheck");
+    let script = format!(
+        "set -o pipefail; '{}' compare --format json | head -c 10 >/dev/null",
+        bin.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "status {:?}, stderr {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn other_providers_directory_and_missing_snapshot() {
+    let good = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
+                [[statements]]\ntext = \"We never share your data with third parties.\"\nsource = \"letter\"\ndate = \"2020\"\n";
+    let nosnap = "name = \"Bare\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://bare.example/privacy\"\n";
+    let dir = dir_with(&[
+        ("acme.toml", good.as_bytes()),
+        ("acme/p.txt", b"We may share your data with advertisers."),
+        ("bare.toml", nosnap.as_bytes()),
+    ]);
+    let out = run(orgcheck()
+        .args(["compare", "--format", "json", "--providers"])
+        .arg(dir.path()));
+    // Acme is compared; Bare has no policy text: reported, exit 2, the rest still printed.
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("bare.toml: document `privacy-policy` has no snapshot"),
+        "{}",
+        out.stderr
+    );
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["providers"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["providers"][0]["verdicts"]["third-party-sharing"], "contradiction");
+}

@@ -1,0 +1,202 @@
+//! `orgcheck extract`: documents, standard input, JSONL batches and bad input.
+
+mod common;
+
+use common::{assert_error, dir_with, fixture, orgcheck, run};
+use serde_json::Value;
+
+#[test]
+fn html_table_snapshot() {
+    let out = run(orgcheck().arg("extract").arg(fixture("policy.html")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("extract_html_table", out.stdout);
+}
+
+#[test]
+fn html_json_drops_page_chrome() {
+    let out = run(orgcheck()
+        .arg("extract")
+        .arg(fixture("policy.html"))
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["format"], "html");
+    let texts: Vec<&str> = doc["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts[0], "Privacy policy");
+    for chrome in [
+        "We use cookies",
+        "Accept all",
+        "Shop",
+        "window.analytics",
+        "Terms",
+        "Example Mobile Ltd",
+    ] {
+        assert!(!texts.iter().any(|t| t.contains(chrome)), "{chrome} leaked: {texts:?}");
+    }
+    assert!(
+        texts.contains(&"work out your approximate location from the nearest cell site."),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn markdown_jsonl_one_object_per_clause() {
+    let out = run(orgcheck()
+        .arg("extract")
+        .arg(fixture("policy.md"))
+        .args(["--format", "jsonl"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() >= 5);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["index"], i);
+    }
+    let denial = lines
+        .iter()
+        .find(|l| l["text"] == "We do not sell your data.")
+        .expect("markup stripped");
+    assert_eq!(denial["findings"][0]["polarity"], "negative");
+    assert_eq!(denial["findings"][0]["tag"], "third-party-sharing");
+    let no_opt_out = lines
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().starts_with("There is no way"))
+        .unwrap();
+    assert_eq!(no_opt_out["findings"][0]["tag"], "opt-out");
+    assert_eq!(no_opt_out["findings"][0]["polarity"], "negative");
+    assert!(
+        !out.stdout.contains("utm_source"),
+        "link targets must not reach the text"
+    );
+}
+
+#[test]
+fn standard_input_is_read_with_dash_or_nothing() {
+    for args in [
+        &["extract", "-", "--format", "json"][..],
+        &["extract", "--format", "json"][..],
+    ] {
+        let out = run(orgcheck()
+            .args(args)
+            .write_stdin("We may pass aggregated data to advertisers."));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(doc["source"], "-");
+        let tags: Vec<&str> = doc["clauses"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["tag"].as_str().unwrap())
+            .collect();
+        assert_eq!(tags, ["third-party-sharing", "aggregation"]);
+    }
+}
+
+#[test]
+fn input_format_overrides_sniffing() {
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "text", "--format", "json"])
+        .write_stdin("<p>We share data with partners.</p>"));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "text");
+    assert_eq!(doc["clauses"][0]["text"], "<p>We share data with partners.</p>");
+}
+
+#[test]
+fn batch_jsonl_streams_records_in_order() {
+    let out = run(orgcheck().arg("extract").arg(fixture("records.jsonl")).args([
+        "--input-format",
+        "jsonl",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(out.code, 2, "a malformed line makes the run fail at the end");
+    assert!(
+        out.stderr.contains("1 malformed line (first at line 3)"),
+        "{}",
+        out.stderr
+    );
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["id"], "a-1");
+    assert_eq!(lines[1]["id"], 2);
+    assert_eq!(lines[1]["findings"][0]["polarity"], "negative");
+    assert_eq!(lines[2]["line"], 3);
+    assert!(lines[2]["error"].as_str().unwrap().contains("not valid JSON"));
+    assert_eq!(lines[3]["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(lines[4]["id"], serde_json::json!(["compound", 4]));
+    let f = &lines[4]["findings"];
+    assert_eq!(f[0]["tag"], "location");
+    assert_eq!(f[1]["tag"], "opt-out");
+    assert_eq!(f[1]["polarity"], "negative");
+    for key in ["tag", "polarity", "rule", "clause", "start", "end"] {
+        assert!(f[0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn batch_of_good_records_exits_zero() {
+    let input = "{\"id\": 1, \"text\": \"We never sell data.\"}\n{\"id\": 2, \"text\": \"Nothing.\"}\n";
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "jsonl", "--format", "jsonl"])
+        .write_stdin(input));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 2);
+}
+
+#[test]
+fn batch_needs_jsonl_output() {
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "jsonl"])
+        .write_stdin("{}"));
+    assert_error(&out, &["add --format jsonl"]);
+}
+
+#[test]
+fn bad_documents_get_clear_errors() {
+    let dir = dir_with(&[
+        ("empty.txt", b"   \n\n"),
+        ("latin1.txt", b"caf\xe9 data"),
+        ("script.html", b"<html><script>alert(1)</script></html>"),
+    ]);
+    let p = |n: &str| dir.path().join(n);
+    assert_error(
+        &run(orgcheck().arg("extract").arg(p("empty.txt"))),
+        &["empty.txt: empty document"],
+    );
+    assert_error(
+        &run(orgcheck().arg("extract").arg(p("latin1.txt"))),
+        &["latin1.txt: not valid UTF-8 (first bad byte at offset 3)", "iconv"],
+    );
+    assert_error(
+        &run(orgcheck().arg("extract").arg(p("script.html"))),
+        &["script.html: empty document", "HTML"],
+    );
+    assert_error(
+        &run(orgcheck().arg("extract").arg(p("missing.txt"))),
+        &["missing.txt: cannot open"],
+    );
+    assert_error(&run(orgcheck().arg("extract").arg(dir.path())), &["is a directory"]);
+    assert_error(
+        &run(orgcheck().args(["extract", "https://example.com/privacy"])),
+        &["looks like a URL", "curl"],
+    );
+    assert_error(
+        &run(orgcheck().args(["extract", "-"]).write_stdin(&b"\xff\xfe"[..])),
+        &["-: not valid UTF-8"],
+    );
+}
+
+#[test]
+fn hostile_html_is_refused_not_hung() {
+    let deep = "<div>".repeat(100_000);
+    assert_error(
+        &run(orgcheck().args(["extract", "--input-format", "html"]).write_stdin(deep)),
+        &["nests elements", "refused"],
+    );
+}

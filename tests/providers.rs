@@ -1,0 +1,231 @@
+//! `orgcheck providers` and `orgcheck rules`, and every kind of bad declaration.
+
+mod common;
+
+use common::{assert_error, dir_with, orgcheck, run};
+use serde_json::Value;
+
+#[test]
+fn lists_bundled_providers() {
+    let out = run(orgcheck().arg("providers"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("providers_table", out.stdout);
+    let out = run(orgcheck().args(["providers", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["providers"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        doc["providers"][0]["documents"][0]["snapshot"],
+        "ee/privacy-policy-2014.txt"
+    );
+}
+
+#[test]
+fn check_passes_on_bundled_and_repository_providers() {
+    let out = run(orgcheck().args(["providers", "--check"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "bundled providers: ok: 8 providers, 8 documents, 6 statements\n"
+    );
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/providers");
+    let out = run(orgcheck().args(["providers", "--check", dir]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+const DOC: &str = "[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\n";
+
+fn check(files: &[(&str, &[u8])]) -> (common::Output, String) {
+    let dir = dir_with(files);
+    let out = run(orgcheck().args(["providers", "--check"]).arg(dir.path()));
+    let shown = dir.path().display().to_string();
+    (out, shown)
+}
+
+#[test]
+fn malformed_toml_names_file_and_line() {
+    let (out, dir) = check(&[("acme.toml", b"name = \"Acme\"\n[[documents]\nid = 1\n")]);
+    assert_error(&out, &[&format!("{dir}/acme.toml:2:")]);
+}
+
+#[test]
+fn unknown_field_names_the_field_and_line() {
+    let src = format!("name = \"Acme\"\n{DOC}snapshoot = \"x.txt\"\n");
+    let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
+    assert_error(&out, &[&format!("{dir}/acme.toml:5:"), "unknown field `snapshoot`"]);
+}
+
+#[test]
+fn missing_field_is_named() {
+    let (out, dir) = check(&[("acme.toml", b"[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n")]);
+    assert_error(&out, &[&format!("{dir}/acme.toml:"), "missing field `name`"]);
+}
+
+#[test]
+fn duplicate_document_id() {
+    let src = format!("name = \"Acme\"\n{DOC}{DOC}");
+    let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
+    assert_error(
+        &out,
+        &[&format!(
+            "{dir}/acme.toml:6: field `documents.id`: duplicate document id `privacy-policy` (first at line 3)"
+        )],
+    );
+}
+
+#[test]
+fn bad_urls() {
+    for (url, msg) in [
+        ("ftp://acme.example/p", "is a ftp URL"),
+        ("acme.example/privacy", "is not a valid URL"),
+        ("https://", ""),
+    ] {
+        let src = format!("name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"{url}\"\n");
+        let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
+        assert_error(&out, &[&format!("{dir}/acme.toml:4: field `documents.url`"), msg]);
+    }
+}
+
+#[test]
+fn missing_snapshot_file() {
+    let src = format!("name = \"Acme\"\n{DOC}snapshot = \"acme/policy.txt\"\n");
+    let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
+    assert_error(
+        &out,
+        &[&format!(
+            "{dir}/acme.toml:5: field `documents.snapshot`: snapshot file `{dir}/acme/policy.txt` does not exist"
+        )],
+    );
+}
+
+#[test]
+fn snapshot_outside_the_directory_is_refused() {
+    let src = format!("name = \"Acme\"\n{DOC}snapshot = \"../../etc/passwd\"\n");
+    let (out, _) = check(&[("acme.toml", src.as_bytes())]);
+    assert_error(&out, &["must be a path inside the providers directory"]);
+}
+
+#[test]
+fn non_utf8_declaration_and_snapshot() {
+    let (out, dir) = check(&[("acme.toml", b"name = \"Acm\xe9\"\n")]);
+    assert_error(&out, &[&format!("{dir}/acme.toml: not valid UTF-8")]);
+    let src = format!("name = \"Acme\"\n{DOC}snapshot = \"acme/p.txt\"\n");
+    let (out, _) = check(&[("acme.toml", src.as_bytes()), ("acme/p.txt", b"caf\xe9")]);
+    assert_error(&out, &["acme/p.txt: not valid UTF-8"]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let bad_url = "name = \"B\"\n[[documents]]\nid = \"p\"\nurl = \"mailto:x@y.z\"\n";
+    let bad_date = format!("name = \"C\"\n{DOC}[[statements]]\ntext = \"t\"\nsource = \"s\"\ndate = \"yesterday\"\n");
+    let (out, dir) = check(&[("b.toml", bad_url.as_bytes()), ("c.toml", bad_date.as_bytes())]);
+    assert_error(
+        &out,
+        &[
+            &format!("{dir}/b.toml:4: field `documents.url`"),
+            &format!("{dir}/c.toml:8: field `statements.date`"),
+        ],
+    );
+    assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
+    assert!(out.stderr.lines().all(|l| l.starts_with("orgcheck: ")));
+}
+
+#[test]
+fn missing_or_empty_directory() {
+    let out = run(orgcheck().args(["providers", "--check", "/nonexistent/orgcheck-providers"]));
+    assert_error(
+        &out,
+        &["/nonexistent/orgcheck-providers: cannot read the providers directory"],
+    );
+    let dir = dir_with(&[]);
+    let out = run(orgcheck().args(["compare", "--providers"]).arg(dir.path()));
+    assert_error(&out, &["no provider files (*.toml)"]);
+}
+
+#[test]
+fn rules_list_and_json() {
+    let out = run(orgcheck().args(["rules", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rules = doc["rules"].as_array().unwrap();
+    for tag in ["aggregation", "third-party-sharing", "opt-out", "location"] {
+        assert!(rules.iter().any(|r| r["tag"] == tag), "{tag}");
+    }
+    for r in rules {
+        for p in r["patterns"].as_array().unwrap() {
+            regex::Regex::new(p.as_str().unwrap()).expect("patterns are Rust regex syntax");
+        }
+    }
+    let out = run(orgcheck().arg("rules"));
+    assert!(out.stdout.contains("location-data"));
+}
+
+fn rule(id: &str, tag: &str, pattern: &str) -> String {
+    format!("[[rule]]\nid = \"{id}\"\ntag = \"{tag}\"\ndescription = \"test rule\"\npatterns = ['''{pattern}''']\n")
+}
+
+#[test]
+fn extra_rules_add_or_replace() {
+    let dir = dir_with(&[("mine.toml", rule("postcode", "location", r"\bpostcode\b").as_bytes())]);
+    let file = dir.path().join("mine.toml");
+    let text = "We use your postcode. We sell your data.";
+    let out = run(orgcheck()
+        .args(["extract", "--format", "json", "--rules"])
+        .arg(&file)
+        .write_stdin(text));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["clauses"][0]["findings"][0]["rule"], "postcode");
+    assert_eq!(doc["clauses"][1]["findings"].as_array().unwrap().len(), 1);
+    let out = run(orgcheck()
+        .args(["extract", "--format", "json", "--replace-rules", "--rules"])
+        .arg(&file)
+        .write_stdin(text));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["clauses"][1]["findings"].as_array().unwrap().len(),
+        0,
+        "defaults replaced"
+    );
+}
+
+#[test]
+fn invalid_rules_are_clear_errors() {
+    let cases = [
+        (
+            rule("broken", "location", "(unclosed"),
+            "mine.toml:5: field `patterns`: bad regex: unclosed group",
+        ),
+        (
+            rule("psychic", "telepathy", "x"),
+            "mine.toml:3: field `tag`: unknown tag `telepathy`",
+        ),
+        (
+            rule("location-data", "location", "x"),
+            "mine.toml:2: field `id`: duplicate rule id `location-data` (first defined in rules/default.toml)",
+        ),
+        ("[[rule]]\nid = \"x\"\n".to_string(), "missing field"),
+        ("[[rule]\n".to_string(), "mine.toml:1:"),
+    ];
+    for (src, needle) in cases {
+        let dir = dir_with(&[("mine.toml", src.as_bytes())]);
+        let out = run(orgcheck()
+            .args(["compare", "--rules"])
+            .arg(dir.path().join("mine.toml")));
+        assert_error(&out, &[needle]);
+    }
+    let out = run(orgcheck().args(["rules", "--rules", "/nonexistent/rules.toml"]));
+    assert_error(&out, &["/nonexistent/rules.toml: cannot read rules file"]);
+}
+
+#[test]
+fn help_and_version() {
+    let out = run(orgcheck().arg("--help"));
+    assert_eq!(out.code, 0);
+    for cmd in ["compare", "extract", "providers", "rules"] {
+        assert!(out.stdout.contains(cmd));
+    }
+    let out = run(orgcheck().arg("--version"));
+    assert_eq!(out.stdout, format!("orgcheck {}\n", env!("CARGO_PKG_VERSION")));
+    let out = run(orgcheck().arg("--bogus"));
+    assert_eq!(out.code, 2);
+}

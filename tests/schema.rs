@@ -1,0 +1,57 @@
+//! The published JSON Schemas in docs/schema/ must match the types orgcheck serialises.
+//! Regenerate them with `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test schema`.
+
+use std::fs;
+use std::path::Path;
+
+use orgcheck::compare::CompareReport;
+use orgcheck::extract::ExtractReport;
+
+fn check(name: &str, schema: schemars::Schema) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
+    let generated = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    if std::env::var_os("ORGCHECK_UPDATE_SCHEMA").is_some() {
+        fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is out of date with the code: run `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test schema` and commit it",
+        path.display()
+    );
+}
+
+#[test]
+fn compare_schema_is_current() {
+    check("compare.schema.json", schemars::schema_for!(CompareReport));
+}
+
+#[test]
+fn extract_schema_is_current() {
+    check("extract.schema.json", schemars::schema_for!(ExtractReport));
+}
+
+#[test]
+fn compare_schema_requires_the_documented_fields() {
+    let schema = serde_json::to_value(schemars::schema_for!(CompareReport)).unwrap();
+    let required = |def: &str| -> Vec<String> {
+        let node = if def.is_empty() { &schema } else { &schema["$defs"][def] };
+        node["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(required("").contains(&"schema_version".to_string()));
+    for field in ["id", "name", "policy_source", "findings", "verdicts"] {
+        assert!(required("ProviderReport").contains(&field.to_string()), "{field}");
+    }
+    for field in ["kind", "url", "sha256"] {
+        assert!(required("PolicySource").contains(&field.to_string()), "{field}");
+    }
+    for field in ["aggregation", "third-party-sharing", "opt-out", "location"] {
+        assert!(required("Verdicts").contains(&field.to_string()), "{field}");
+    }
+}
