@@ -1,7 +1,7 @@
 //! Terminal tables, fitted to the terminal width, coloured only when asked.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, ContentArrangement, Table};
+use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
 use super::{cut_around, finding_label, short_tag};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
@@ -57,10 +57,11 @@ impl Style {
     }
 }
 
-fn new_table(width: u16, style: Style, header: &[&str]) -> Table {
+/// A table fitted to `width`. Rows of several lines need `separated` rows to be told apart.
+fn new_table(width: u16, style: Style, header: &[&str], separated: bool) -> Table {
     let mut table = Table::new();
     table
-        .load_style(UTF8_FULL_CONDENSED)
+        .load_style(if separated { UTF8_FULL } else { UTF8_FULL_CONDENSED })
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width);
     if style.color {
@@ -153,6 +154,7 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
             "What the policy says",
             "Verdicts",
         ],
+        true,
     );
     for p in &report.providers {
         let verdicts: Vec<String> = Tag::ALL
@@ -165,6 +167,13 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
             Cell::new(side_cell(p, Side::Policy, style)),
             Cell::new(verdicts.join("\n")),
         ]);
+    }
+    // The name and verdict columns are short and need not wrap when there is room; the two text
+    // columns share the rest.
+    for index in if width >= 90 { &[0usize, 3][..] } else { &[][..] } {
+        if let Some(column) = table.column_mut(*index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
     }
     let mut out = table.to_string();
     out.push('\n');
@@ -210,7 +219,7 @@ pub fn summary(report: &CompareReport) -> String {
 
 /// The extract table: one row per tagged clause (all clauses with `all`).
 pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style, all: bool) -> String {
-    let mut table = new_table(width, style, &["#", "Clause", "Findings"]);
+    let mut table = new_table(width, style, &["#", "Clause", "Findings"], true);
     for (index, text, findings) in clauses {
         if findings.is_empty() && !all {
             continue;
@@ -241,7 +250,12 @@ pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style
 
 /// The providers list.
 pub fn providers(list: &[Provider], width: u16, style: Style) -> String {
-    let mut table = new_table(width, style, &["Id", "Name", "Policy URL", "Statements", "Snapshot"]);
+    let mut table = new_table(
+        width,
+        style,
+        &["Id", "Name", "Policy URL", "Statements", "Snapshot"],
+        false,
+    );
     for p in list {
         let doc = p.policy_document();
         let statements = if p.statements.is_empty() {
@@ -266,7 +280,7 @@ pub fn providers(list: &[Provider], width: u16, style: Style) -> String {
 
 /// The rules list.
 pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String {
-    let mut table = new_table(width, style, &["Rule", "Tag", "Patterns", "Description"]);
+    let mut table = new_table(width, style, &["Rule", "Tag", "Patterns", "Description"], false);
     for r in &rules.rules {
         let tag = match r.polarity {
             Some(p) => style.tag(r.tag, p),
