@@ -114,7 +114,8 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-/// Turns a TOML parse or deserialisation error into a problem with the file and line it points at.
+/// Turns a TOML parse or deserialisation error into a problem with the file, line and (for missing or
+/// unknown fields) the field it points at.
 pub fn toml_problem(file: &str, source: &str, err: &toml::de::Error) -> Problem {
     let line = err.span().map(|span| line_of(source, span.start));
     // toml's message repeats the position and a source excerpt; the first line is the useful part.
@@ -125,14 +126,34 @@ pub fn toml_problem(file: &str, source: &str, err: &toml::de::Error) -> Problem 
         .unwrap_or("invalid TOML")
         .trim()
         .to_string();
-    Problem {
-        location: Location {
-            file: file.to_string(),
-            line,
-            field: None,
-        },
-        message: format!("{message} (fix the TOML syntax or field there)"),
-    }
+    let field_named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let location = Location {
+        file: file.to_string(),
+        line,
+        field: None,
+    };
+    let (location, message) = if let Some(field) = field_named("missing field `") {
+        (
+            location.with_field(field.clone()),
+            format!("required but missing; add `{field} = ...` to this table"),
+        )
+    } else if let Some(field) = field_named("unknown field `") {
+        let expected = message
+            .split_once(", ")
+            .map_or(String::new(), |(_, rest)| format!(" ({rest})"));
+        (
+            location.with_field(field),
+            format!("unknown field{expected}; check the spelling"),
+        )
+    } else {
+        (location, format!("{message}; fix the TOML there"))
+    };
+    Problem { location, message }
 }
 
 /// Decodes bytes as UTF-8 or reports where the first bad byte is.
@@ -160,6 +181,33 @@ mod tests {
     fn location_display_names_file_line_field() {
         let loc = Location::at("providers/o2.toml", 7).with_field("url");
         assert_eq!(loc.to_string(), "providers/o2.toml:7: field `url`");
+    }
+
+    #[test]
+    fn toml_errors_name_the_field() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            name: String,
+        }
+        let src = "\nnmae = 1\n";
+        let err = toml::from_str::<T>(src).unwrap_err();
+        assert_eq!(
+            toml_problem("f.toml", src, &err).to_string(),
+            "f.toml:2: field `nmae`: unknown field (expected `name`); check the spelling"
+        );
+        let err = toml::from_str::<T>("").unwrap_err();
+        assert_eq!(
+            toml_problem("f.toml", "", &err).to_string(),
+            "f.toml:1: field `name`: required but missing; add `name = ...` to this table"
+        );
+        let err = toml::from_str::<T>("name = \"x").unwrap_err();
+        assert!(
+            toml_problem("f.toml", "name = \"x", &err)
+                .to_string()
+                .starts_with("f.toml:1: ")
+        );
     }
 
     #[test]

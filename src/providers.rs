@@ -546,7 +546,7 @@ mod tests {
         assert!(msg.contains("DIR/acme.toml:2:") && msg.contains("website"), "{msg}");
         let msg = problems(&[("acme.toml", "name = \"Acme\"\n[[documents]]\nid = \"p\"\n")]);
         assert!(
-            msg.contains("DIR/acme.toml:") && msg.contains("missing field `url`"),
+            msg.contains("DIR/acme.toml:2: field `url`: required but missing"),
             "{msg}"
         );
     }

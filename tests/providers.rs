@@ -51,13 +51,22 @@ fn malformed_toml_names_file_and_line() {
 fn unknown_field_names_the_field_and_line() {
     let src = format!("name = \"Acme\"\n{DOC}snapshoot = \"x.txt\"\n");
     let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
-    assert_error(&out, &[&format!("{dir}/acme.toml:5:"), "unknown field `snapshoot`"]);
+    assert_error(
+        &out,
+        &[
+            &format!("{dir}/acme.toml:5: field `snapshoot`: unknown field"),
+            "`snapshot`",
+        ],
+    );
 }
 
 #[test]
 fn missing_field_is_named() {
     let (out, dir) = check(&[("acme.toml", b"[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n")]);
-    assert_error(&out, &[&format!("{dir}/acme.toml:"), "missing field `name`"]);
+    assert_error(
+        &out,
+        &[&format!("{dir}/acme.toml:1: field `name`: required but missing")],
+    );
 }
 
 #[test]
@@ -203,7 +212,10 @@ fn invalid_rules_are_clear_errors() {
             rule("location-data", "location", "x"),
             "mine.toml:2: field `id`: duplicate rule id `location-data` (first defined in rules/default.toml)",
         ),
-        ("[[rule]]\nid = \"x\"\n".to_string(), "missing field"),
+        (
+            "[[rule]]\nid = \"x\"\n".to_string(),
+            "mine.toml:1: field `tag`: required but missing",
+        ),
         ("[[rule]\n".to_string(), "mine.toml:1:"),
     ];
     for (src, needle) in cases {
