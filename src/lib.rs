@@ -36,12 +36,16 @@
 
 pub mod cli;
 pub mod compare;
+pub mod content;
 pub mod error;
 pub mod extract;
+pub mod fetch;
+pub mod http;
 pub mod output;
 pub mod providers;
 pub mod rules;
 pub mod segment;
+pub mod store;
 pub mod tagger;
 pub mod text;
 

@@ -4,9 +4,13 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
+use std::collections::HashSet;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
-use scraper::{Html, Node};
+use scraper::{Html, Node, Selector};
 use serde::Serialize;
 
 /// The kind of document a text is.
@@ -271,29 +275,79 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
 /// HTML to structured text. Iterative, so that deeply nested hostile markup cannot overflow the stack.
 pub fn html_to_text(html: &str) -> String {
     let doc = Html::parse_document(html);
+    render(std::iter::once(doc.tree.root()), &HashSet::new())
+}
+
+/// HTML to structured text, keeping only what the `select` selectors match (or, with none, the main
+/// content found by [`main_content`]) and dropping what `remove` matches. Fails when `select` matches
+/// nothing.
+pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, String> {
+    let doc = Html::parse_document(html);
+    let removed: HashSet<NodeId> = remove.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
+    let roots: Vec<NodeRef<'_, Node>> = if select.is_empty() {
+        vec![main_content(&doc)]
+    } else {
+        let matched: HashSet<NodeId> = select.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
+        if matched.is_empty() {
+            return Err("selector matched nothing".into());
+        }
+        // Document order, and no element inside another selected one (its text is already there).
+        doc.tree
+            .root()
+            .descendants()
+            .filter(|n| matched.contains(&n.id()) && !n.ancestors().any(|a| matched.contains(&a.id())))
+            .collect()
+    };
+    Ok(render(roots.into_iter(), &removed))
+}
+
+/// The element most likely to hold a page's main text: `<main>`, else `[role=main]`, else the
+/// `<article>` with the most text, else `<body>`, else the whole document.
+pub fn main_content(doc: &Html) -> NodeRef<'_, Node> {
+    static CANDIDATES: LazyLock<[Selector; 3]> =
+        LazyLock::new(|| ["main", "[role=main]", "article"].map(|s| Selector::parse(s).expect("static selector")));
+    for selector in CANDIDATES.iter() {
+        let best = doc
+            .select(selector)
+            .max_by_key(|e| e.text().map(|t| t.trim().len()).sum::<usize>());
+        if let Some(el) = best
+            && el.text().any(|t| !t.trim().is_empty())
+        {
+            return *el;
+        }
+    }
+    static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("static selector"));
+    doc.select(&BODY).next().map_or(doc.tree.root(), |e| *e)
+}
+
+/// Renders the subtrees under `roots` as text, skipping chrome and the nodes in `skip`.
+fn render<'a>(roots: impl Iterator<Item = NodeRef<'a, Node>>, skip: &HashSet<NodeId>) -> String {
     let mut b = Builder::default();
-    let mut skip_depth = 0usize;
-    for edge in doc.tree.root().traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(node) => match node.value() {
-                Node::Element(el) => {
-                    let name = el.name();
-                    if skip_depth > 0 || SKIPPED.contains(&name) || is_chrome(el) {
-                        skip_depth += 1;
-                        continue;
+    for root in roots {
+        b.request(Break::Paragraph);
+        let mut skip_depth = 0usize;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => match node.value() {
+                    Node::Element(el) => {
+                        let name = el.name();
+                        if skip_depth > 0 || SKIPPED.contains(&name) || is_chrome(el) || skip.contains(&node.id()) {
+                            skip_depth += 1;
+                            continue;
+                        }
+                        open_block(&mut b, name);
                     }
-                    open_block(&mut b, name);
-                }
-                Node::Text(t) if skip_depth == 0 => b.push(t),
-                _ => {}
-            },
-            ego_tree::iter::Edge::Close(node) => {
-                if let Node::Element(el) = node.value() {
-                    if skip_depth > 0 {
-                        skip_depth -= 1;
-                        continue;
+                    Node::Text(t) if skip_depth == 0 => b.push(t),
+                    _ => {}
+                },
+                Edge::Close(node) => {
+                    if let Node::Element(el) = node.value() {
+                        if skip_depth > 0 {
+                            skip_depth -= 1;
+                            continue;
+                        }
+                        close_block(&mut b, el.name());
                     }
-                    close_block(&mut b, el.name());
                 }
             }
         }
@@ -380,6 +434,41 @@ mod tests {
         assert_eq!(
             text,
             "Privacy policy\n\nWe may share data with partners.\n\n• to carry out research\n• to sell nothing\n"
+        );
+    }
+
+    fn sel(list: &[&str]) -> Vec<Selector> {
+        list.iter().map(|s| Selector::parse(s).unwrap()).collect()
+    }
+
+    const PAGE: &str = r#"<html><body><nav>Menu</nav><div id="promo">Buy now</div>
+        <div class="policy"><h2>Sharing</h2><p>We share data.</p><div class="policy"><p>Nested.</p></div>
+        <aside class="note">Side note</aside><p class="legal">Legal line.</p></div>
+        <main><p>Main text.</p></main></body></html>"#;
+
+    #[test]
+    fn select_and_remove() {
+        let text = html_to_text_selected(PAGE, &sel(&[".policy"]), &sel(&[".legal"])).unwrap();
+        assert_eq!(normalise(&text), "Sharing\n\nWe share data.\n\nNested.\n");
+        let err = html_to_text_selected(PAGE, &sel(&["#missing"]), &[]).unwrap_err();
+        assert!(err.contains("matched nothing"));
+    }
+
+    #[test]
+    fn main_content_heuristic() {
+        assert_eq!(
+            normalise(&html_to_text_selected(PAGE, &[], &[]).unwrap()),
+            "Main text.\n"
+        );
+        let no_main = "<html><body><nav>Menu</nav><article>Short.</article><article>The longer article text.</article><footer>F</footer></body></html>";
+        assert_eq!(
+            normalise(&html_to_text_selected(no_main, &[], &[]).unwrap()),
+            "The longer article text.\n"
+        );
+        let plain = "<html><body><header>H</header><p>Body text.</p></body></html>";
+        assert_eq!(
+            normalise(&html_to_text_selected(plain, &[], &[]).unwrap()),
+            "Body text.\n"
         );
     }
 

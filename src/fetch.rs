@@ -1,0 +1,319 @@
+//! `orgcheck fetch`: downloads every declared document concurrently (politely: a few requests per host),
+//! extracts its policy text and records it in the store. One document failing never stops the others,
+//! and a failure never touches what is stored.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use crate::compare::sha256_hex;
+use crate::content::{self, Extracted, Isolation};
+use crate::http::{Fetched, Http, HttpError, HttpOptions, Validators};
+use crate::providers::{Document, Provider};
+use crate::store::{self, Meta, Recorded, Store};
+
+/// How a fetch run behaves.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    pub http: HttpOptions,
+    /// Documents fetched at once.
+    pub concurrency: usize,
+    /// Requests at once to one host.
+    pub per_host: usize,
+    /// How long to wait for another run's store lock.
+    pub lock_wait: Duration,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            http: HttpOptions::default(),
+            concurrency: 8,
+            per_host: 2,
+            lock_wait: Duration::from_secs(5),
+            progress: false,
+        }
+    }
+}
+
+/// The outcome for one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    New,
+    Changed,
+    Unchanged,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// What happened to one document, for the summary and `--format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocResult {
+    pub provider: String,
+    pub document: String,
+    pub url: String,
+    pub status: Status,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Whether the request carried the stored validators (If-None-Match / If-Modified-Since).
+    pub conditional: bool,
+    /// The stored version the document now has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
+    /// Characters of normalised text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chars: Option<usize>,
+}
+
+/// SHA-256 of what decides extraction: a changed declaration must not be answered with "304 unchanged".
+pub fn declaration_hash(doc: &Document) -> String {
+    let json = serde_json::json!({"url": doc.url, "select": doc.select, "remove": doc.remove});
+    sha256_hex(&json.to_string())
+}
+
+/// Builds the runtime used for network work.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
+/// Fetches one URL and extracts its text, without a store: for `orgcheck extract URL`.
+pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, Extracted), String> {
+    let http = Http::new(options.clone()).map_err(|e| e.to_string())?;
+    let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let fetched = rt
+        .block_on(http.get(url, &Validators::default()))
+        .map_err(|e| e.to_string())?;
+    let body = fetched.body.as_deref().unwrap_or_default();
+    let extracted = content::extract(body, fetched.content_type.as_deref(), &fetched.final_url, isolation)?;
+    Ok((fetched, extracted))
+}
+
+struct Job {
+    provider: String,
+    doc: Document,
+}
+
+/// Fetches the documents of `providers` into `store`, in parallel, and reports on each in the order
+/// declared. Errors only when the store cannot be locked or the network runtime cannot start;
+/// everything else is a per-document failure.
+pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) -> crate::Result<Vec<DocResult>> {
+    let _lock = store.lock(options.lock_wait)?;
+    let jobs: Vec<Job> = providers
+        .iter()
+        .flat_map(|p| {
+            p.documents.iter().map(|d| Job {
+                provider: p.id.clone(),
+                doc: d.clone(),
+            })
+        })
+        .collect();
+    let http = Http::new(options.http.clone()).map_err(|e| crate::Error::Input {
+        path: "network".into(),
+        message: e.to_string(),
+    })?;
+    let rt = runtime().map_err(|e| crate::Error::io("tokio runtime", e))?;
+    let progress = progress_bar(jobs.len() as u64, options.progress);
+    let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let results = rt.block_on(async {
+        let mut handles = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let host = host_key(&job.doc.url);
+            let host_limit = hosts
+                .entry(host)
+                .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
+                .clone();
+            let (global, http, store, progress) = (global.clone(), http.clone(), store.clone(), progress.clone());
+            handles.push(tokio::spawn(async move {
+                // The host's slot first, so a busy host does not hold global slots while it waits.
+                let _host = host_limit.acquire_owned().await.expect("semaphore never closed");
+                let _slot = global.acquire_owned().await.expect("semaphore never closed");
+                let result = fetch_document(&http, &store, &job).await;
+                progress.set_message(format!("{}/{}", job.provider, job.doc.id));
+                progress.inc(1);
+                result
+            }));
+        }
+        let mut results = Vec::with_capacity(handles.len());
+        for handle in handles {
+            results.push(handle.await);
+        }
+        results
+    });
+    progress.finish_and_clear();
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("a fetch task failed unexpectedly: {e}")))
+        .collect())
+}
+
+fn progress_bar(len: u64, visible: bool) -> indicatif::ProgressBar {
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("orgcheck: fetching {bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn host_key(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| url.to_string(),
+        |u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        },
+    )
+}
+
+async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
+    let mut result = DocResult {
+        provider: job.provider.clone(),
+        document: job.doc.id.clone(),
+        url: job.doc.url.clone(),
+        status: Status::Failed,
+        reason: None,
+        final_url: None,
+        http_status: None,
+        conditional: false,
+        version: None,
+        text_sha256: None,
+        chars: None,
+    };
+    let declaration = declaration_hash(&job.doc);
+    // A broken latest version is not trusted for validators; the fetch repairs it.
+    let latest = store.latest(&job.provider, &job.doc.id).ok().flatten();
+    let validators = match &latest {
+        Some(s) if s.meta.declaration_sha256 == declaration => Validators {
+            etag: s.meta.etag.clone(),
+            last_modified: s.meta.last_modified.clone(),
+        },
+        _ => Validators::default(),
+    };
+    result.conditional = validators != Validators::default();
+    let fetched = match http.get(&job.doc.url, &validators).await {
+        Ok(f) => f,
+        Err(e) => return failed(result, &e),
+    };
+    result.final_url = Some(fetched.final_url.clone());
+    result.http_status = Some(fetched.status);
+    let Some(body) = &fetched.body else {
+        // 304 Not Modified: what is stored is current.
+        return match latest {
+            Some(s) => DocResult {
+                status: Status::Unchanged,
+                version: Some(s.meta.version.clone()),
+                chars: Some(s.text.chars().count()),
+                text_sha256: Some(s.meta.text_sha256),
+                ..result
+            },
+            None => DocResult {
+                reason: Some("the server answered 304 Not Modified, but nothing is stored".into()),
+                ..result
+            },
+        };
+    };
+    let isolation = match Isolation::new(&job.doc.select, &job.doc.remove) {
+        Ok(i) => i,
+        Err(reason) => {
+            return DocResult {
+                reason: Some(reason),
+                ..result
+            };
+        }
+    };
+    let extracted = match content::extract(body, fetched.content_type.as_deref(), &fetched.final_url, &isolation) {
+        Ok(x) => x,
+        Err(reason) => {
+            return DocResult {
+                reason: Some(reason),
+                ..result
+            };
+        }
+    };
+    let meta = Meta {
+        url: job.doc.url.clone(),
+        final_url: fetched.final_url.clone(),
+        status: fetched.status,
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        content_type: fetched.content_type.clone(),
+        kind: extracted.kind.as_str().to_string(),
+        charset: extracted.charset.map(str::to_string),
+        fetched_at: store::now_rfc3339(),
+        raw_sha256: sha256_hex_bytes(body),
+        text_sha256: String::new(),
+        orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+        declaration_sha256: declaration,
+        version: String::new(),
+    };
+    match store.record(&job.provider, &job.doc.id, meta, &extracted.text) {
+        Ok(recorded) => {
+            let stored = store.latest(&job.provider, &job.doc.id).ok().flatten();
+            DocResult {
+                status: match recorded {
+                    Recorded::New => Status::New,
+                    Recorded::Changed => Status::Changed,
+                    Recorded::Unchanged => Status::Unchanged,
+                },
+                version: stored.map(|s| s.meta.version),
+                text_sha256: Some(sha256_hex(&extracted.text)),
+                chars: Some(extracted.text.chars().count()),
+                ..result
+            }
+        }
+        Err(e) => DocResult {
+            reason: Some(format!("cannot write to the store: {e}")),
+            ..result
+        },
+    }
+}
+
+fn failed(result: DocResult, e: &HttpError) -> DocResult {
+    let http_status = match e {
+        HttpError::Status { status, .. } => Some(*status),
+        _ => None,
+    };
+    DocResult {
+        reason: Some(e.to_string()),
+        http_status,
+        ..result
+    }
+}
+
+fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,479 @@
+//! The store: fetched policy texts with their history, as plain files that are easy to read, diff and
+//! commit to git.
+//!
+//! ```text
+//! <store>/.lock                                    held while a run writes
+//! <store>/<provider>/<document>.txt                latest normalised text
+//! <store>/<provider>/<document>.json               its metadata (url, validators, hashes, …)
+//! <store>/<provider>/<document>.versions/<id>.txt  every version ever stored, oldest first by id
+//! <store>/<provider>/<document>.versions/<id>.json
+//! ```
+//!
+//! A version id is the UTC time it was fetched, `2026-11-28T054207Z` (with `-2`, `-3`… when two land in
+//! one second), so ids sort by age. Every file is written to a temporary file and renamed into place,
+//! so a crash leaves each file entirely old or entirely new. Writes go history first, then the latest
+//! text, then the latest metadata; the metadata holds the text's SHA-256, so a reader can tell an
+//! interrupted pair and the next fetch repairs it.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::sha256_hex;
+use crate::error::{Error, Result};
+
+/// The store directory used when neither `--store` nor `ORGCHECK_STORE` says otherwise.
+pub const DEFAULT_STORE: &str = ".orgcheck";
+
+/// The store location: `--store`, else `ORGCHECK_STORE`, else `./.orgcheck`.
+pub fn default_root(flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::var_os("ORGCHECK_STORE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE))
+}
+
+/// What is known about one stored version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The declared URL.
+    pub url: String,
+    /// The URL after redirects.
+    pub final_url: String,
+    /// HTTP status of the response that carried this text.
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// html, text, markdown or pdf.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// When this text was fetched (RFC 3339, UTC).
+    pub fetched_at: String,
+    /// SHA-256 of the body as received (after HTTP decompression).
+    pub raw_sha256: String,
+    /// SHA-256 of the normalised text in the `.txt` file.
+    pub text_sha256: String,
+    pub orgcheck_version: String,
+    /// SHA-256 of the declaration (url, select, remove) the text was extracted with.
+    pub declaration_sha256: String,
+    /// The id of this version in the `.versions` directory.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// A stored text and its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub meta: Meta,
+    pub text: String,
+}
+
+/// What recording a fetched text did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// The first version of this document.
+    New,
+    /// A version whose text differs from the latest.
+    Changed,
+    /// The same text as the latest: no new version.
+    Unchanged,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// Held while a run writes to the store; released when dropped.
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: File,
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn doc_base(&self, provider: &str, document: &str) -> PathBuf {
+        self.root.join(provider).join(document)
+    }
+
+    fn latest_paths(&self, provider: &str, document: &str) -> (PathBuf, PathBuf) {
+        let base = self.doc_base(provider, document);
+        (base.with_extension("txt"), base.with_extension("json"))
+    }
+
+    fn versions_dir(&self, provider: &str, document: &str) -> PathBuf {
+        self.doc_base(provider, document).with_extension("versions")
+    }
+
+    /// Takes the store's lock, waiting up to `wait` for another run to finish.
+    pub fn lock(&self, wait: Duration) -> Result<StoreLock> {
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let path = self.root.join(".lock");
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        let deadline = Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Input {
+                        path: self.root.display().to_string(),
+                        message: format!(
+                            "the store is in use by another orgcheck run (waited {}s for {}); try again when it has finished",
+                            wait.as_secs(),
+                            path.display()
+                        ),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+        // For whoever looks at the file: which process holds it.
+        let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));
+        Ok(StoreLock { _file: file })
+    }
+
+    /// The latest stored version, checked against its metadata.
+    pub fn latest(&self, provider: &str, document: &str) -> Result<Option<Stored>> {
+        let (txt, json) = self.latest_paths(provider, document);
+        let meta_bytes = match fs::read(&json) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&json, e)),
+        };
+        let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| Error::Input {
+            path: json.display().to_string(),
+            message: format!("unreadable store metadata ({e}); delete it and run `orgcheck fetch` again"),
+        })?;
+        let text = fs::read(&txt).map_err(|e| Error::io(&txt, e))?;
+        let text = String::from_utf8(text).map_err(|_| Error::Input {
+            path: txt.display().to_string(),
+            message: "stored text is not UTF-8; delete it and run `orgcheck fetch` again".into(),
+        })?;
+        if sha256_hex(&text) != meta.text_sha256 {
+            return Err(Error::Input {
+                path: txt.display().to_string(),
+                message: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it".into(),
+            });
+        }
+        Ok(Some(Stored { meta, text }))
+    }
+
+    /// Records a fetched text: a new version when the text differs from the latest, else nothing
+    /// (apart from refreshed validators in the metadata).
+    pub fn record(&self, provider: &str, document: &str, mut meta: Meta, text: &str) -> Result<Recorded> {
+        meta.text_sha256 = sha256_hex(text);
+        // An unreadable or mismatched latest pair (an interrupted run) is replaced, not trusted.
+        let previous = self.latest(provider, document).ok().flatten();
+        let (txt, json) = self.latest_paths(provider, document);
+        let existed = json.exists() || !self.versions(provider, document)?.is_empty();
+        if let Some(prev) = &previous
+            && prev.meta.text_sha256 == meta.text_sha256
+        {
+            // Same text. Keep the version and its date; remember new validators so the next run can
+            // ask "has it changed?" with them.
+            let mut refreshed = prev.meta.clone();
+            refreshed.etag = meta.etag;
+            refreshed.last_modified = meta.last_modified;
+            refreshed.declaration_sha256 = meta.declaration_sha256;
+            if refreshed != prev.meta {
+                write_atomic(&json, &to_json(&refreshed))?;
+            }
+            return Ok(Recorded::Unchanged);
+        }
+        let versions = self.versions_dir(provider, document);
+        fs::create_dir_all(&versions).map_err(|e| Error::io(&versions, e))?;
+        meta.version = unique_version_id(&versions, &meta.fetched_at);
+        write_atomic(&versions.join(format!("{}.txt", meta.version)), text.as_bytes())?;
+        write_atomic(&versions.join(format!("{}.json", meta.version)), &to_json(&meta))?;
+        write_atomic(&txt, text.as_bytes())?;
+        write_atomic(&json, &to_json(&meta))?;
+        Ok(if existed { Recorded::Changed } else { Recorded::New })
+    }
+
+    /// Version ids of a document, oldest first.
+    pub fn versions(&self, provider: &str, document: &str) -> Result<Vec<String>> {
+        let dir = self.versions_dir(provider, document);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".json"))
+                    .map(str::to_string)
+            })
+            .collect();
+        ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
+        Ok(ids)
+    }
+}
+
+/// Sort key for version ids: the timestamp, then the numeric suffix ("…Z-10" after "…Z-9").
+fn version_key(id: &str) -> (&str, u32) {
+    match id.rsplit_once("Z-") {
+        Some((ts, n)) => (ts, n.parse().unwrap_or(0)),
+        None => (id.trim_end_matches('Z'), 0),
+    }
+}
+
+fn to_json(meta: &Meta) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(meta).expect("metadata serialises");
+    v.push(b'\n');
+    v
+}
+
+/// A version id from an RFC 3339 time: `2026-11-28T05:42:07Z` → `2026-11-28T054207Z`, made unique.
+fn unique_version_id(dir: &Path, fetched_at: &str) -> String {
+    let base: String = match fetched_at.split_once('T') {
+        Some((date, time)) => format!("{date}T{}", time.replace(':', "")),
+        None => fetched_at.replace(':', ""),
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while dir.join(format!("{id}.json")).exists() || dir.join(format!("{id}.txt")).exists() {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+/// Writes `bytes` to `path` so that readers see either the old file or the new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    rfc3339(SystemTime::now())
+}
+
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(at: &str) -> Meta {
+        Meta {
+            url: "https://x.example/p".into(),
+            final_url: "https://x.example/p".into(),
+            status: 200,
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            content_type: Some("text/html".into()),
+            kind: "html".into(),
+            charset: Some("UTF-8".into()),
+            fetched_at: at.into(),
+            raw_sha256: "00".into(),
+            text_sha256: String::new(),
+            orgcheck_version: "test".into(),
+            declaration_sha256: "d".into(),
+            version: String::new(),
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_795_844_527)),
+            "2026-11-28T05:42:07Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn new_unchanged_changed_and_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        assert_eq!(store.latest("o2", "p").unwrap(), None);
+        assert_eq!(
+            store.record("o2", "p", meta("2026-11-28T05:42:07Z"), "one\n").unwrap(),
+            Recorded::New
+        );
+        assert_eq!(
+            store.record("o2", "p", meta("2026-11-28T05:50:00Z"), "one\n").unwrap(),
+            Recorded::Unchanged
+        );
+        assert_eq!(
+            store.record("o2", "p", meta("2026-11-28T05:50:00Z"), "two\n").unwrap(),
+            Recorded::Changed
+        );
+        assert_eq!(
+            store
+                .record("o2", "p", meta("2026-11-28T05:50:00Z"), "three\n")
+                .unwrap(),
+            Recorded::Changed
+        );
+        let latest = store.latest("o2", "p").unwrap().unwrap();
+        assert_eq!(latest.text, "three\n");
+        assert_eq!(latest.meta.version, "2026-11-28T055000Z-2");
+        assert_eq!(
+            store.versions("o2", "p").unwrap(),
+            ["2026-11-28T054207Z", "2026-11-28T055000Z", "2026-11-28T055000Z-2"]
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("o2/p.versions/2026-11-28T054207Z.txt")).unwrap(),
+            "one\n"
+        );
+        assert_eq!(fs::read_to_string(dir.path().join("o2/p.txt")).unwrap(), "three\n");
+        // No temporary files are left behind.
+        let leftovers: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn unchanged_text_refreshes_validators_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.record("a", "p", meta("2026-01-01T00:00:00Z"), "text\n").unwrap();
+        let mut m = meta("2026-02-01T00:00:00Z");
+        m.etag = Some("\"v2\"".into());
+        assert_eq!(store.record("a", "p", m, "text\n").unwrap(), Recorded::Unchanged);
+        let latest = store.latest("a", "p").unwrap().unwrap();
+        assert_eq!(latest.meta.etag.as_deref(), Some("\"v2\""));
+        assert_eq!(
+            latest.meta.fetched_at, "2026-01-01T00:00:00Z",
+            "the version keeps its date"
+        );
+        assert_eq!(store.versions("a", "p").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_mismatched_pair_is_reported_and_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.record("a", "p", meta("2026-01-01T00:00:00Z"), "text\n").unwrap();
+        fs::write(dir.path().join("a/p.txt"), "half-written").unwrap();
+        let err = store.latest("a", "p").unwrap_err().to_string();
+        assert!(err.contains("does not match its metadata"), "{err}");
+        assert_eq!(
+            store.record("a", "p", meta("2026-01-02T00:00:00Z"), "text\n").unwrap(),
+            Recorded::Changed
+        );
+        assert_eq!(store.latest("a", "p").unwrap().unwrap().text, "text\n");
+    }
+
+    #[test]
+    fn lock_excludes_a_second_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let held = store.lock(Duration::ZERO).unwrap();
+        let err = store.lock(Duration::from_millis(200)).unwrap_err().to_string();
+        assert!(err.contains("in use by another orgcheck run"), "{err}");
+        drop(held);
+        store.lock(Duration::ZERO).unwrap();
+    }
+
+    #[test]
+    fn version_ids_sort_numerically() {
+        let mut ids = vec![
+            "2026-01-01T000000Z-10",
+            "2026-01-01T000000Z-2",
+            "2026-01-01T000000Z",
+            "2025-12-31T235959Z",
+        ];
+        ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
+        assert_eq!(
+            ids,
+            [
+                "2025-12-31T235959Z",
+                "2026-01-01T000000Z",
+                "2026-01-01T000000Z-2",
+                "2026-01-01T000000Z-10"
+            ]
+        );
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
