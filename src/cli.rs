@@ -4,26 +4,35 @@
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::compare::{self, CompareReport, PolicyText, SCHEMA_VERSION, SourceKind, Verdict};
+use crate::content::Isolation;
 use crate::extract::{self, Document};
+use crate::fetch::{self, FetchOptions};
+use crate::http::HttpOptions;
 use crate::output::{self, ColorChoice, markdown, table};
 use crate::providers::{self, Provider, ProviderSource};
 use crate::rules::{Combine, RuleSet};
+use crate::store::{self, Store};
 use crate::text::Format;
 
 const ABOUT: &str = "Compare what companies tell customers about their data with what their privacy policies say.";
 
 #[derive(Debug, Parser)]
-#[command(name = "orgcheck", version, about = ABOUT, long_about = None)]
+#[command(name = "orgcheck", version, about = ABOUT, long_about = None, args_override_self = true)]
 pub struct Cli {
     /// When to colour output: auto colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Print no progress and no per-document lines on stderr, only errors and failures.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +42,8 @@ pub struct Cli {
 pub enum Command {
     /// Compare each provider's statements to customers with its privacy policy.
     Compare(CompareArgs),
+    /// Download every declared policy into the store, keeping dated versions.
+    Fetch(FetchArgs),
     /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
     Extract(ExtractArgs),
     /// List the declared providers, or validate declarations with --check.
@@ -49,6 +60,73 @@ pub struct RulesArgs {
     /// Use only the --rules files, not the default rules.
     #[arg(long, requires = "files")]
     pub replace_rules: bool,
+}
+
+/// Network options shared by every command that downloads.
+#[derive(Debug, Clone, Args)]
+pub struct HttpArgs {
+    /// Seconds allowed for a whole request, body included.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Seconds allowed to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Retries after a timeout, a dropped connection, 408, 429 or 5xx (with exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// The first backoff between retries, doubled each time.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub backoff_ms: u64,
+    /// The longest Retry-After honoured, in seconds; longer requests are cut to this.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub max_retry_after: u64,
+    /// The largest body accepted, in bytes, after decompression.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_bytes: u64,
+}
+
+impl HttpArgs {
+    fn options(&self) -> anyhow::Result<HttpOptions> {
+        let secs = |v: f64, flag: &str| -> anyhow::Result<Duration> {
+            if v.is_finite() && v > 0.0 && v < 86_400.0 {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                bail!("--{flag} must be a number of seconds between 0 and 86400, not {v}")
+            }
+        };
+        Ok(HttpOptions {
+            connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
+            timeout: secs(self.timeout, "timeout")?,
+            retries: self.retries.min(10),
+            backoff: Duration::from_millis(self.backoff_ms),
+            max_retry_after: Duration::from_secs(self.max_retry_after),
+            max_bytes: self.max_bytes,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Providers to fetch (ids as in `orgcheck providers`); all when none given.
+    #[arg(value_name = "PROVIDER")]
+    pub providers: Vec<String>,
+    /// The store directory [default: $ORGCHECK_STORE, else ./.orgcheck].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Provider declarations directory instead of the bundled one.
+    #[arg(long = "providers", value_name = "DIR")]
+    pub providers_dir: Option<PathBuf>,
+    /// Documents fetched at once (at most 2 at a time from one host).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// `table`: a summary on stderr; `json`: the summary as JSON on stdout.
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Seconds to wait for another run that holds the store's lock.
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub lock_timeout: u64,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,8 +155,20 @@ pub struct CompareArgs {
     /// Exit with status 1 when any provider has one of these verdicts (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "VERDICT")]
     pub fail_on: Vec<FailOn>,
+    /// Compare against the latest texts in this store (see `orgcheck fetch`), falling back to the
+    /// bundled snapshots with a note.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Fetch the policies first (into --store, else $ORGCHECK_STORE, else ./.orgcheck), then compare.
+    #[arg(long)]
+    pub live: bool,
+    /// Documents fetched at once with --live.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
     #[command(flatten)]
     pub rules: RulesArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,9 +191,15 @@ pub enum InputFormat {
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// The document to tag; `-` or nothing reads standard input.
-    #[arg(value_name = "FILE")]
+    /// The document to tag: a file, an http(s) URL to fetch, or `-` (or nothing) for standard input.
+    #[arg(value_name = "FILE|URL")]
     pub input: Option<PathBuf>,
+    /// With a URL: CSS selectors that isolate the policy on the page (repeatable).
+    #[arg(long, value_name = "CSS")]
+    pub select: Vec<String>,
+    /// With a URL: CSS selectors to drop from the page (repeatable).
+    #[arg(long, value_name = "CSS")]
+    pub remove: Vec<String>,
     #[arg(long, short, value_enum, default_value_t = ExtractFormat::Table)]
     pub format: ExtractFormat,
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -113,6 +209,8 @@ pub struct ExtractArgs {
     pub all: bool,
     #[command(flatten)]
     pub rules: RulesArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -164,9 +262,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let style = table::Style {
         color: cli.color.enabled(),
     };
+    let quiet = cli.quiet;
     let outcome = match cli.command {
-        Command::Compare(args) => compare_cmd(args, style, &mut out)?,
-        Command::Extract(args) => extract_cmd(args, style, &mut out)?,
+        Command::Compare(args) => compare_cmd(args, style, quiet, &mut out)?,
+        Command::Fetch(args) => fetch_cmd(args, quiet, &mut out)?,
+        Command::Extract(args) => extract_cmd(args, style, quiet, &mut out)?,
         Command::Providers(args) => providers_cmd(args, style, &mut out)?,
         Command::Rules(args) => rules_cmd(args, style, &mut out)?,
     };
@@ -194,14 +294,47 @@ fn provider_source(dir: &Option<PathBuf>) -> ProviderSource {
         .map_or(ProviderSource::Bundled, |d| ProviderSource::Dir(d.clone()))
 }
 
-fn compare_cmd(args: CompareArgs, style: table::Style, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+fn compare_cmd(args: CompareArgs, style: table::Style, quiet: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let all = providers::load(&provider_source(&args.providers_dir))?;
     let selected = providers::select(all, &args.providers)?;
     let rules = load_rules(&args.rules)?;
-    let mut reports = Vec::new();
     let mut failed = 0;
+    let store = if args.live || args.store.is_some() {
+        Some(Store::new(store::default_root(args.store.as_deref())))
+    } else {
+        None
+    };
+    if args.live {
+        let store = store.as_ref().expect("set with --live");
+        // Only the compared documents are fetched.
+        let docs: Vec<Provider> = selected
+            .iter()
+            .map(|p| Provider {
+                documents: vec![p.policy_document().clone()],
+                ..p.clone()
+            })
+            .collect();
+        let options = FetchOptions {
+            progress: progress_visible(quiet, false),
+            concurrency: args.concurrency.into(),
+            http: args.http.options()?,
+            ..FetchOptions::default()
+        };
+        for r in fetch::fetch_all(&docs, store, &options)? {
+            if r.status == fetch::Status::Failed {
+                warn(format!(
+                    "{}/{}: fetch failed: {}",
+                    r.provider,
+                    r.document,
+                    r.reason.as_deref().unwrap_or("unknown reason")
+                ));
+                failed += 1;
+            }
+        }
+    }
+    let mut reports = Vec::new();
     for provider in &selected {
-        match policy_text(provider) {
+        match policy_text(provider, store.as_ref(), quiet) {
             Ok(policy) => reports.push(compare::compare_provider(&rules, provider, &policy)),
             Err(message) => {
                 warn(format!("{}: {message}", provider.file));
@@ -227,12 +360,35 @@ fn compare_cmd(args: CompareArgs, style: table::Style, out: &mut dyn Write) -> a
     Ok(if fail { Outcome::Findings } else { Outcome::Ok })
 }
 
-/// The policy text a provider is compared against: its bundled snapshot.
-fn policy_text(provider: &Provider) -> Result<PolicyText, String> {
+/// The policy text a provider is compared against: the latest stored text when a store is given and
+/// holds one, else the bundled snapshot (with a note when a store was asked for).
+fn policy_text(provider: &Provider, store: Option<&Store>, quiet: bool) -> Result<PolicyText, String> {
     let doc = provider.policy_document();
+    if let Some(store) = store {
+        match store.latest(&provider.id, &doc.id) {
+            Ok(Some(stored)) => {
+                return Ok(PolicyText {
+                    kind: SourceKind::Store,
+                    text: stored.text,
+                    retrieved_at: Some(stored.meta.fetched_at),
+                });
+            }
+            Ok(None) if doc.snapshot_text.is_some() && !quiet => warn(format!(
+                "{}/{}: not in the store {}; using the bundled snapshot",
+                provider.id,
+                doc.id,
+                store.root().display()
+            )),
+            Err(e) if doc.snapshot_text.is_some() => {
+                warn(format!("{e}; using the bundled snapshot for {}", provider.id))
+            }
+            Err(e) => return Err(e.to_string()),
+            Ok(None) => {}
+        }
+    }
     let Some(text) = &doc.snapshot_text else {
         return Err(format!(
-            "document `{}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{}/{}.txt\"`",
+            "document `{}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{}/{}.txt\"` or run `orgcheck fetch`",
             doc.id, provider.id, doc.id
         ));
     };
@@ -246,6 +402,80 @@ fn policy_text(provider: &Provider) -> Result<PolicyText, String> {
     })
 }
 
+/// Progress bars only on a terminal, and never with -q or when stdout carries JSON for a pipe.
+fn progress_visible(quiet: bool, json: bool) -> bool {
+    !quiet && !json && io::stderr().is_terminal()
+}
+
+#[derive(Serialize)]
+struct FetchReport<'a> {
+    schema_version: u32,
+    store: String,
+    results: &'a [fetch::DocResult],
+}
+
+fn fetch_cmd(args: FetchArgs, quiet: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let all = providers::load(&provider_source(&args.providers_dir))?;
+    let selected = providers::select(all, &args.providers)?;
+    let store = Store::new(store::default_root(args.store.as_deref()));
+    let json = args.format == ListFormat::Json;
+    let options = FetchOptions {
+        progress: progress_visible(quiet, json),
+        concurrency: args.concurrency.into(),
+        http: args.http.options()?,
+        lock_wait: Duration::from_secs(args.lock_timeout),
+        ..FetchOptions::default()
+    };
+    let results = fetch::fetch_all(&selected, &store, &options)?;
+    let failed = results.iter().filter(|r| r.status == fetch::Status::Failed).count();
+    if json {
+        output::write_json(
+            out,
+            &FetchReport {
+                schema_version: SCHEMA_VERSION,
+                store: store.root().display().to_string(),
+                results: &results,
+            },
+        )?;
+    } else {
+        for r in &results {
+            let name = format!("{}/{}", r.provider, r.document);
+            match r.status {
+                fetch::Status::Failed => warn(format!(
+                    "{name}: failed: {} ({})",
+                    r.reason.as_deref().unwrap_or("unknown reason"),
+                    r.url
+                )),
+                status if !quiet => {
+                    let detail = match (r.chars, &r.version) {
+                        (Some(chars), Some(v)) => format!(" ({chars} characters, version {v})"),
+                        _ => String::new(),
+                    };
+                    warn(format!("{name}: {}{detail}", status.as_str()));
+                }
+                _ => {}
+            }
+        }
+        if !quiet || failed > 0 {
+            let count = |s: fetch::Status| results.iter().filter(|r| r.status == s).count();
+            warn(format!(
+                "{} documents into {}: {} new, {} changed, {} unchanged, {} failed",
+                results.len(),
+                store.root().display(),
+                count(fetch::Status::New),
+                count(fetch::Status::Changed),
+                count(fetch::Status::Unchanged),
+                failed
+            ));
+        }
+    }
+    Ok(if failed > 0 {
+        Outcome::PartialFailure
+    } else {
+        Outcome::Ok
+    })
+}
+
 fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf>, Box<dyn io::BufRead>)> {
     match input {
         None if io::stdin().is_terminal() => bail!("no input: give a FILE, or pipe text into `orgcheck extract -`"),
@@ -253,11 +483,6 @@ fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf
         Some(p) if p == Path::new("-") => Ok(("-".into(), None, Box::new(io::BufReader::new(io::stdin())))),
         Some(p) => {
             let name = p.display().to_string();
-            if (name.starts_with("http://") || name.starts_with("https://")) && !p.exists() {
-                bail!(
-                    "{name}: looks like a URL; extract reads files: save the page first (e.g. `curl -o page.html '{name}'`)"
-                );
-            }
             let file = fs::File::open(p).with_context(|| format!("{name}: cannot open"))?;
             if file.metadata().is_ok_and(|m| m.is_dir()) {
                 bail!("{name}: is a directory; give a file");
@@ -267,7 +492,29 @@ fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf
     }
 }
 
-fn extract_cmd(args: ExtractArgs, style: table::Style, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+fn is_url(input: &Option<PathBuf>) -> Option<String> {
+    let text = input.as_ref()?.to_str()?;
+    (text.starts_with("http://") || text.starts_with("https://")).then(|| text.to_string())
+}
+
+fn extract_cmd(args: ExtractArgs, style: table::Style, quiet: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if let Some(url) = is_url(&args.input) {
+        if args.input_format == InputFormat::Jsonl {
+            bail!("--input-format jsonl reads records from a file or standard input, not a URL");
+        }
+        let rules = load_rules(&args.rules)?;
+        let isolation = Isolation::new(&args.select, &args.remove).map_err(|e| anyhow::anyhow!(e))?;
+        let (fetched, extracted) =
+            fetch::fetch_url(&url, &args.http.options()?, &isolation).map_err(|e| anyhow::anyhow!("{url}: {e}"))?;
+        if !quiet && fetched.final_url != url {
+            warn(format!("{url}: redirected to {}", fetched.final_url));
+        }
+        let doc = Document::from_text(&url, extracted.kind, extracted.text)?;
+        return write_extract(&args, &rules, &doc, style, out);
+    }
+    if !args.select.is_empty() || !args.remove.is_empty() {
+        bail!("--select and --remove apply to URLs; for a saved page, use them on the URL or edit the file");
+    }
     let rules = load_rules(&args.rules)?;
     let (name, path, mut reader) = read_input(&args.input)?;
     if args.input_format == InputFormat::Jsonl {
@@ -297,7 +544,17 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, out: &mut dyn Write) -> a
         InputFormat::Html => Some(Format::Html),
     };
     let doc = Document::from_bytes(&name, path.as_deref(), bytes, format)?;
-    let report = extract::extract(&rules, &doc);
+    write_extract(&args, &rules, &doc, style, out)
+}
+
+fn write_extract(
+    args: &ExtractArgs,
+    rules: &RuleSet,
+    doc: &Document,
+    style: table::Style,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let report = extract::extract(rules, doc);
     match args.format {
         ExtractFormat::Json => output::write_json(out, &report)?,
         ExtractFormat::Jsonl => {

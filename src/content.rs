@@ -14,30 +14,10 @@ use crate::text::{self, Format};
 /// Extracted text shorter than this is not a policy: a selector or the page changed.
 pub const MIN_CHARS: usize = 100;
 
-/// What a response holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Html,
-    Text,
-    Markdown,
-    Pdf,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Html => "html",
-            Kind::Text => "text",
-            Kind::Markdown => "markdown",
-            Kind::Pdf => "pdf",
-        }
-    }
-}
-
 /// The result of extraction: normalised text and what it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
-    pub kind: Kind,
+    pub kind: Format,
     /// The charset the body was decoded from (not for PDF).
     pub charset: Option<&'static str>,
     pub text: String,
@@ -75,11 +55,11 @@ pub fn extract(body: &[u8], content_type: Option<&str>, url: &str, isolation: &I
     }
     let kind = classify(body, content_type, url)?;
     let (text, charset) = match kind {
-        Kind::Pdf => (pdf_text(body)?, None),
+        Format::Pdf => (pdf_text(body)?, None),
         _ => {
-            let (decoded, encoding) = decode(body, content_type, kind == Kind::Html);
+            let (decoded, encoding) = decode(body, content_type, kind == Format::Html);
             let text = match kind {
-                Kind::Html => {
+                Format::Html => {
                     let depth = text::html_depth(&decoded);
                     if depth > text::MAX_HTML_DEPTH {
                         return Err(format!(
@@ -98,7 +78,7 @@ pub fn extract(body: &[u8], content_type: Option<&str>, url: &str, isolation: &I
                         )
                     })?
                 }
-                Kind::Markdown => text::to_text(&decoded, Format::Markdown)?,
+                Format::Markdown => text::to_text(&decoded, Format::Markdown)?,
                 _ => decoded,
             };
             (text, Some(encoding.name()))
@@ -129,13 +109,13 @@ fn mime(content_type: Option<&str>) -> Option<String> {
 }
 
 /// Decides the kind from the Content-Type, sniffing only when the server does not say.
-pub fn classify(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Kind, String> {
+pub fn classify(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Format, String> {
     let mime = mime(content_type);
     match mime.as_deref() {
-        Some("text/html" | "application/xhtml+xml") => Ok(Kind::Html),
-        Some("text/plain") => Ok(Kind::Text),
-        Some("text/markdown" | "text/x-markdown") => Ok(Kind::Markdown),
-        Some("application/pdf" | "application/x-pdf") => Ok(Kind::Pdf),
+        Some("text/html" | "application/xhtml+xml") => Ok(Format::Html),
+        Some("text/plain") => Ok(Format::Text),
+        Some("text/markdown" | "text/x-markdown") => Ok(Format::Markdown),
+        Some("application/pdf" | "application/x-pdf") => Ok(Format::Pdf),
         None | Some("application/octet-stream" | "binary/octet-stream") => sniff(body, url),
         Some(other) => Err(format!(
             "unsupported content type `{other}`; orgcheck reads HTML, plain text, Markdown and PDF"
@@ -143,15 +123,15 @@ pub fn classify(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Ki
     }
 }
 
-fn sniff(body: &[u8], url: &str) -> Result<Kind, String> {
+fn sniff(body: &[u8], url: &str) -> Result<Format, String> {
     let head = &body[..body.len().min(1024)];
     if head.starts_with(b"%PDF-") {
-        return Ok(Kind::Pdf);
+        return Ok(Format::Pdf);
     }
     let lower = head.to_ascii_lowercase();
     let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
     if has(b"<html") || has(b"<!doctype html") || has(b"<body") {
-        return Ok(Kind::Html);
+        return Ok(Format::Html);
     }
     if head.contains(&0) {
         return Err(
@@ -161,9 +141,9 @@ fn sniff(body: &[u8], url: &str) -> Result<Kind, String> {
     }
     let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
     Ok(if path.ends_with(".md") || path.ends_with(".markdown") {
-        Kind::Markdown
+        Format::Markdown
     } else {
-        Kind::Text
+        Format::Text
     })
 }
 
@@ -236,7 +216,7 @@ fn contain_panics<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T
     })
 }
 
-fn pdf_text(body: &[u8]) -> Result<String, String> {
+pub fn pdf_text(body: &[u8]) -> Result<String, String> {
     let owned = body.to_vec();
     let text = contain_panics(move || pdf_extract::extract_text_from_mem(&owned))
         .map_err(|e| format!("the PDF could not be read ({e})"))?
@@ -279,13 +259,13 @@ mod tests {
 
     #[test]
     fn kinds_from_content_type_or_sniffing() {
-        assert_eq!(classify(b"x", Some("text/html; charset=utf-8"), "u"), Ok(Kind::Html));
-        assert_eq!(classify(b"%PDF-1.4", None, "u"), Ok(Kind::Pdf));
+        assert_eq!(classify(b"x", Some("text/html; charset=utf-8"), "u"), Ok(Format::Html));
+        assert_eq!(classify(b"%PDF-1.4", None, "u"), Ok(Format::Pdf));
         assert_eq!(
             classify(b"<!DOCTYPE html>", Some("application/octet-stream"), "u"),
-            Ok(Kind::Html)
+            Ok(Format::Html)
         );
-        assert_eq!(classify(b"# T", None, "https://x/p.md"), Ok(Kind::Markdown));
+        assert_eq!(classify(b"# T", None, "https://x/p.md"), Ok(Format::Markdown));
         assert!(
             classify(b"\x89PNG", Some("image/png"), "u")
                 .unwrap_err()
@@ -321,7 +301,7 @@ mod tests {
     fn plain_text_passes_through() {
         let body = policy(5);
         let out = extract(body.as_bytes(), Some("text/plain"), "u", &Isolation::default()).unwrap();
-        assert_eq!(out.kind, Kind::Text);
+        assert_eq!(out.kind, Format::Text);
         assert_eq!(out.text, text::normalise(&body));
     }
 

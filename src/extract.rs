@@ -25,12 +25,22 @@ pub struct Document {
 impl Document {
     /// Decodes and converts raw bytes. An empty document or one that is not UTF-8 is an error.
     pub fn from_bytes(source: &str, path: Option<&Path>, bytes: Vec<u8>, format: Option<Format>) -> Result<Document> {
-        let raw = decode_utf8(source, bytes)?;
-        let format = format.unwrap_or_else(|| Format::detect(path, &raw));
-        let text = text::to_text(&raw, format).map_err(|message| Error::Input {
+        let format = format.unwrap_or_else(|| Format::detect_bytes(path, &bytes));
+        let input_error = |message: String| Error::Input {
             path: source.to_string(),
             message,
-        })?;
+        };
+        let text = if format == Format::Pdf {
+            text::normalise(&crate::content::pdf_text(&bytes).map_err(input_error)?)
+        } else {
+            let raw = decode_utf8(source, bytes)?;
+            text::to_text(&raw, format).map_err(input_error)?
+        };
+        Document::from_text(source, format, text)
+    }
+
+    /// A document from text that is already extracted and normalised.
+    pub fn from_text(source: &str, format: Format, text: String) -> Result<Document> {
         if !text.chars().any(char::is_alphanumeric) {
             return Err(Error::Input {
                 path: source.to_string(),
@@ -53,6 +63,7 @@ fn format_name(f: Format) -> &'static str {
         Format::Text => "plain text",
         Format::Markdown => "Markdown",
         Format::Html => "HTML",
+        Format::Pdf => "PDF",
     }
 }
 

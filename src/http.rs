@@ -245,6 +245,20 @@ impl Http {
         if status == StatusCode::NOT_MODIFIED {
             return Ok(fetched);
         }
+        if status.is_redirection() {
+            // reqwest hands back redirects it will not follow, such as those to other schemes.
+            let location = text_header(header::LOCATION).unwrap_or_default();
+            let target = url::Url::parse(&fetched.final_url)
+                .ok()
+                .and_then(|base| base.join(&location).ok());
+            return Err(Failure::new(match target {
+                Some(t) if !matches!(t.scheme(), "http" | "https") => HttpError::RedirectScheme(t.to_string()),
+                _ => HttpError::Other(format!(
+                    "HTTP {} redirect to `{location}` was not followed",
+                    status.as_u16()
+                )),
+            }));
+        }
         if !status.is_success() {
             return Err(Failure {
                 error: HttpError::Status {

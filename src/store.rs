@@ -155,6 +155,8 @@ impl Store {
         }
         // For whoever looks at the file: which process holds it.
         let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));
+        // With the lock held, any temporary file is left over from a run that was killed.
+        remove_temp_files(&self.root);
         Ok(StoreLock { _file: file })
     }
 
@@ -235,6 +237,27 @@ impl Store {
             .collect();
         ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
         Ok(ids)
+    }
+}
+
+/// Removes `.<name>.<pid>.tmp` files left by interrupted writes, two levels deep (provider and
+/// `.versions` directories).
+fn remove_temp_files(root: &Path) {
+    let mut dirs = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if depth < 2 {
+                    dirs.push((path, depth + 1));
+                }
+            } else if name.starts_with('.') && name.ends_with(".tmp") {
+                let _ = fs::remove_file(&path);
+            }
+        }
     }
 }
 
@@ -431,6 +454,18 @@ mod tests {
             Recorded::Changed
         );
         assert_eq!(store.latest("a", "p").unwrap().unwrap().text, "text\n");
+    }
+
+    #[test]
+    fn taking_the_lock_removes_stale_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.record("a", "p", meta("2026-01-01T00:00:00Z"), "text\n").unwrap();
+        let stale = dir.path().join("a/p.versions/.x.txt.999.tmp");
+        fs::write(&stale, "partial").unwrap();
+        let _lock = store.lock(Duration::ZERO).unwrap();
+        assert!(!stale.exists());
+        assert!(dir.path().join("a/p.txt").exists());
     }
 
     #[test]

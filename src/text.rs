@@ -20,9 +20,31 @@ pub enum Format {
     Text,
     Markdown,
     Html,
+    /// Binary: read with [`crate::content::pdf_text`], never as a string.
+    Pdf,
 }
 
 impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// Decides the format of raw bytes: PDF by extension or signature, else as [`Format::detect`].
+    pub fn detect_bytes(path: Option<&Path>, bytes: &[u8]) -> Format {
+        let ext_pdf = path
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+        if ext_pdf || bytes.starts_with(b"%PDF-") {
+            return Format::Pdf;
+        }
+        Format::detect(path, &String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]))
+    }
+
     /// Decides the format from the file extension, or failing that from the content.
     pub fn detect(path: Option<&Path>, content: &str) -> Format {
         let ext = path
@@ -61,9 +83,12 @@ impl Format {
 /// time grows with the square of the depth, so a hostile page nested 200,000 deep would take minutes.
 pub const MAX_HTML_DEPTH: usize = 5_000;
 
-/// Converts `content` of the given format to normalised text. Fails only for HTML nested deeper than
-/// [`MAX_HTML_DEPTH`].
+/// Converts `content` of the given format to normalised text. Fails for HTML nested deeper than
+/// [`MAX_HTML_DEPTH`], and for PDF, which is binary and is read by [`crate::content::pdf_text`].
 pub fn to_text(content: &str, format: Format) -> Result<String, String> {
+    if format == Format::Pdf {
+        return Err("a PDF is read from its bytes, not as text".into());
+    }
     if format != Format::Text {
         // Markdown may embed HTML, so it gets the same guard.
         let depth = html_depth(content);
@@ -77,6 +102,7 @@ pub fn to_text(content: &str, format: Format) -> Result<String, String> {
         Format::Text => normalise(content),
         Format::Markdown => normalise(&markdown_to_text(content)),
         Format::Html => normalise(&html_to_text(content)),
+        Format::Pdf => unreachable!("handled above"),
     })
 }
 

@@ -183,10 +183,6 @@ fn bad_documents_get_clear_errors() {
     );
     assert_error(&run(orgcheck().arg("extract").arg(dir.path())), &["is a directory"]);
     assert_error(
-        &run(orgcheck().args(["extract", "https://example.com/privacy"])),
-        &["looks like a URL", "curl"],
-    );
-    assert_error(
         &run(orgcheck().args(["extract", "-"]).write_stdin(&b"\xff\xfe"[..])),
         &["-: not valid UTF-8"],
     );
