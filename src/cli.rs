@@ -194,10 +194,11 @@ pub struct ExtractArgs {
     /// The document to tag: a file, an http(s) URL to fetch, or `-` (or nothing) for standard input.
     #[arg(value_name = "FILE|URL")]
     pub input: Option<PathBuf>,
-    /// With a URL: CSS selectors that isolate the policy on the page (repeatable).
+    /// HTML: CSS selectors that isolate the policy on the page (repeatable); without any, the page's
+    /// main content is found by a heuristic.
     #[arg(long, value_name = "CSS")]
     pub select: Vec<String>,
-    /// With a URL: CSS selectors to drop from the page (repeatable).
+    /// HTML: CSS selectors to drop from the page (repeatable).
     #[arg(long, value_name = "CSS")]
     pub remove: Vec<String>,
     #[arg(long, short, value_enum, default_value_t = ExtractFormat::Table)]
@@ -512,9 +513,6 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, quiet: bool, out: &mut dy
         let doc = Document::from_text(&url, extracted.kind, extracted.text)?;
         return write_extract(&args, &rules, &doc, style, out);
     }
-    if !args.select.is_empty() || !args.remove.is_empty() {
-        bail!("--select and --remove apply to URLs; for a saved page, use them on the URL or edit the file");
-    }
     let rules = load_rules(&args.rules)?;
     let (name, path, mut reader) = read_input(&args.input)?;
     if args.input_format == InputFormat::Jsonl {
@@ -543,7 +541,8 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, quiet: bool, out: &mut dy
         InputFormat::Markdown => Some(Format::Markdown),
         InputFormat::Html => Some(Format::Html),
     };
-    let doc = Document::from_bytes(&name, path.as_deref(), bytes, format)?;
+    let isolation = Isolation::new(&args.select, &args.remove).map_err(|e| anyhow::anyhow!(e))?;
+    let doc = Document::from_bytes(&name, path.as_deref(), bytes, format, &isolation)?;
     write_extract(&args, &rules, &doc, style, out)
 }
 

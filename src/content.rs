@@ -46,6 +46,15 @@ impl Isolation {
             select_source: select.to_vec(),
         })
     }
+
+    /// The select selectors as a message shows them: `main`, `#policy`.
+    pub fn describe(&self) -> String {
+        self.select_source
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Turns a response body into normalised policy text, or says why it cannot.
@@ -69,12 +78,7 @@ pub fn extract(body: &[u8], content_type: Option<&str>, url: &str, isolation: &I
                     text::html_to_text_selected(&decoded, &isolation.select, &isolation.remove).map_err(|_| {
                         format!(
                             "selector {} matched nothing — has the page structure changed?",
-                            isolation
-                                .select_source
-                                .iter()
-                                .map(|s| format!("`{s}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            isolation.describe()
                         )
                     })?
                 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compare::{SCHEMA_VERSION, sha256_hex};
+use crate::content::Isolation;
 use crate::error::{Error, Result, decode_utf8};
 use crate::rules::RuleSet;
 use crate::tagger::Finding;
@@ -23,8 +24,15 @@ pub struct Document {
 }
 
 impl Document {
-    /// Decodes and converts raw bytes. An empty document or one that is not UTF-8 is an error.
-    pub fn from_bytes(source: &str, path: Option<&Path>, bytes: Vec<u8>, format: Option<Format>) -> Result<Document> {
+    /// Decodes and converts raw bytes; HTML is isolated with `isolation` (or the main-content heuristic
+    /// when it has no selectors). An empty document or one that is not UTF-8 is an error.
+    pub fn from_bytes(
+        source: &str,
+        path: Option<&Path>,
+        bytes: Vec<u8>,
+        format: Option<Format>,
+        isolation: &Isolation,
+    ) -> Result<Document> {
         let format = format.unwrap_or_else(|| Format::detect_bytes(path, &bytes));
         let input_error = |message: String| Error::Input {
             path: source.to_string(),
@@ -34,7 +42,19 @@ impl Document {
             text::normalise(&crate::content::pdf_text(&bytes).map_err(input_error)?)
         } else {
             let raw = decode_utf8(source, bytes)?;
-            text::to_text(&raw, format).map_err(input_error)?
+            if format == Format::Html && !(isolation.select.is_empty() && isolation.remove.is_empty()) {
+                let depth = text::html_depth(&raw);
+                if depth > text::MAX_HTML_DEPTH {
+                    return Err(input_error(format!(
+                        "HTML nests elements about {depth} deep; this is not a real page"
+                    )));
+                }
+                let selected = text::html_to_text_selected(&raw, &isolation.select, &isolation.remove)
+                    .map_err(|_| input_error(format!("selector {} matched nothing", isolation.describe())))?;
+                text::normalise(&selected)
+            } else {
+                text::to_text(&raw, format).map_err(input_error)?
+            }
         };
         Document::from_text(source, format, text)
     }
@@ -237,7 +257,7 @@ mod tests {
 
     #[test]
     fn empty_and_binary_documents_are_errors() {
-        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None)
+        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None, &Isolation::default())
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("e.txt: empty document"), "{err}");
@@ -246,11 +266,12 @@ mod tests {
             None,
             b"<html><script>x()</script></html>".to_vec(),
             Some(Format::Html),
+            &Isolation::default(),
         )
         .unwrap_err()
         .to_string();
         assert!(err.contains("empty document"), "{err}");
-        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None)
+        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None, &Isolation::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains("not valid UTF-8"), "{err}");

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -101,7 +101,8 @@ pub fn to_text(content: &str, format: Format) -> Result<String, String> {
     Ok(match format {
         Format::Text => normalise(content),
         Format::Markdown => normalise(&markdown_to_text(content)),
-        Format::Html => normalise(&html_to_text(content)),
+        // The page's main content, as the fetcher takes it when no selector is declared.
+        Format::Html => normalise(&html_to_text_selected(content, &[], &[]).expect("no selector cannot match nothing")),
         Format::Pdf => unreachable!("handled above"),
     })
 }
@@ -328,7 +329,7 @@ pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector
 }
 
 /// The element most likely to hold a page's main text: `<main>`, else `[role=main]`, else the
-/// `<article>` with the most text, else `<body>`, else the whole document.
+/// `<article>` with the most text, else the densest block (see [`densest_block`]), else the document.
 pub fn main_content(doc: &Html) -> NodeRef<'_, Node> {
     static CANDIDATES: LazyLock<[Selector; 3]> =
         LazyLock::new(|| ["main", "[role=main]", "article"].map(|s| Selector::parse(s).expect("static selector")));
@@ -343,7 +344,52 @@ pub fn main_content(doc: &Html) -> NodeRef<'_, Node> {
         }
     }
     static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").expect("static selector"));
-    doc.select(&BODY).next().map_or(doc.tree.root(), |e| *e)
+    let start = doc.select(&BODY).next().map_or(doc.tree.root(), |e| *e);
+    densest_block(start)
+}
+
+/// Walks down from `start` while one child holds at least 80% of the prose: text outside links,
+/// menus, scripts and page chrome. Old pages without `<main>` wrap the policy in some `<div>` between
+/// menus made of links; this finds the smallest element that still holds nearly all of it.
+pub fn densest_block(start: NodeRef<'_, Node>) -> NodeRef<'_, Node> {
+    let mut prose: HashMap<NodeId, usize> = HashMap::new();
+    for node in start.descendants() {
+        let Node::Text(t) = node.value() else { continue };
+        let len = t.trim().chars().count();
+        if len == 0 {
+            continue;
+        }
+        let excluded = node
+            .ancestors()
+            .take_while(|a| a.id() != start.id())
+            .any(|a| match a.value() {
+                Node::Element(el) => el.name() == "a" || SKIPPED.contains(&el.name()) || is_chrome(el),
+                _ => false,
+            });
+        if excluded {
+            continue;
+        }
+        for a in node.ancestors() {
+            *prose.entry(a.id()).or_default() += len;
+            if a.id() == start.id() {
+                break;
+            }
+        }
+    }
+    let mut current = start;
+    loop {
+        let total = prose.get(&current.id()).copied().unwrap_or(0);
+        let heaviest = current
+            .children()
+            .filter(|c| matches!(c.value(), Node::Element(_)))
+            .max_by_key(|c| prose.get(&c.id()).copied().unwrap_or(0));
+        match heaviest {
+            Some(child) if total > 0 && prose.get(&child.id()).copied().unwrap_or(0) * 10 >= total * 8 => {
+                current = child
+            }
+            _ => return current,
+        }
+    }
 }
 
 /// Renders the subtrees under `roots` as text, skipping chrome and the nodes in `skip`.
@@ -435,7 +481,9 @@ pub fn markdown_to_text(md: &str) -> String {
             _ => {}
         }
     }
-    b.out
+    // Emphasis markers that CommonMark leaves as literal text ("**Heading **", common in pages
+    // converted to Markdown) are markup, not words.
+    b.out.replace("**", "").replace("__", "")
 }
 
 #[cfg(test)]
@@ -515,10 +563,10 @@ mod tests {
 
     #[test]
     fn markdown_drops_markup_and_links() {
-        let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n";
+        let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n\n**Contact us **\n";
         assert_eq!(
             to_text(md, Format::Markdown).unwrap(),
-            "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n"
+            "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n\nContact us\n"
         );
     }
 

@@ -413,6 +413,7 @@ const FAULTS: &[(&str, Option<&str>)] = &[
     ("bomb", Some("grew past the 10485760-byte cap (after decompression)")),
     ("cp1252", None),
     ("pdf", None),
+    ("scan", Some("the PDF has no text layer")),
     ("image", Some("unsupported content type `image/png`")),
     (
         "no-match",
@@ -461,6 +462,7 @@ fn fault_server(faulty: Arc<AtomicUsize>) -> Server {
                 "application/pdf",
                 pdf_with_text(&format!("{POLICY} This is the PDF edition.")),
             ),
+            "scan" => Reply::ok("application/pdf", pdf_with_text("")),
             "image" => Reply::ok("image/png", b"\x89PNG\r\n\x1a\nnot really".to_vec()),
             "no-match" => Reply::ok(
                 "text/html",
