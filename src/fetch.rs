@@ -150,27 +150,32 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
                 .clone();
             let (global, http, store, progress) = (global.clone(), http.clone(), store.clone(), progress.clone());
-            handles.push(tokio::spawn(async move {
-                // The host's slot first, so a busy host does not hold global slots while it waits.
-                let _host = host_limit.acquire_owned().await.expect("semaphore never closed");
-                let _slot = global.acquire_owned().await.expect("semaphore never closed");
-                let result = fetch_document(&http, &store, &job).await;
-                progress.set_message(format!("{}/{}", job.provider, job.doc.id));
-                progress.inc(1);
-                result
-            }));
+            let name = (job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
+            handles.push((
+                name,
+                tokio::spawn(async move {
+                    // The host's slot first, so a busy host does not hold global slots while it waits.
+                    let _host = host_limit.acquire_owned().await.expect("semaphore never closed");
+                    let _slot = global.acquire_owned().await.expect("semaphore never closed");
+                    let result = fetch_document(&http, &store, &job).await;
+                    progress.set_message(format!("{}/{}", job.provider, job.doc.id));
+                    progress.inc(1);
+                    result
+                }),
+            ));
         }
         let mut results = Vec::with_capacity(handles.len());
-        for handle in handles {
-            results.push(handle.await);
+        for ((provider, document, url), handle) in handles {
+            // A task that died (a bug) fails its document, not the run.
+            results.push(handle.await.unwrap_or_else(|e| DocResult {
+                reason: Some(format!("internal error while fetching: {e}; please report it")),
+                ..DocResult::pending(provider, document, url)
+            }));
         }
         results
     });
     progress.finish_and_clear();
-    Ok(results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|e| panic!("a fetch task failed unexpectedly: {e}")))
-        .collect())
+    Ok(results)
 }
 
 fn progress_bar(len: u64, visible: bool) -> indicatif::ProgressBar {
@@ -198,20 +203,27 @@ fn host_key(url: &str) -> String {
     )
 }
 
+impl DocResult {
+    /// A result that is `failed` until something better is known.
+    fn pending(provider: String, document: String, url: String) -> DocResult {
+        DocResult {
+            provider,
+            document,
+            url,
+            status: Status::Failed,
+            reason: None,
+            final_url: None,
+            http_status: None,
+            conditional: false,
+            version: None,
+            text_sha256: None,
+            chars: None,
+        }
+    }
+}
+
 async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
-    let mut result = DocResult {
-        provider: job.provider.clone(),
-        document: job.doc.id.clone(),
-        url: job.doc.url.clone(),
-        status: Status::Failed,
-        reason: None,
-        final_url: None,
-        http_status: None,
-        conditional: false,
-        version: None,
-        text_sha256: None,
-        chars: None,
-    };
+    let mut result = DocResult::pending(job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
     let declaration = declaration_hash(&job.doc);
     // A broken latest version is not trusted for validators; the fetch repairs it.
     let latest = store.latest(&job.provider, &job.doc.id).ok().flatten();
