@@ -177,8 +177,9 @@ pub struct PolicyText {
     pub retrieved_at: Option<String>,
 }
 
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+/// SHA-256 of text or raw bytes, as lowercase hex.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

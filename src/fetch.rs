@@ -285,7 +285,7 @@ async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
         kind: extracted.kind.as_str().to_string(),
         charset: extracted.charset.map(str::to_string),
         fetched_at: store::now_rfc3339(),
-        raw_sha256: sha256_hex_bytes(body),
+        raw_sha256: sha256_hex(body),
         text_sha256: String::new(),
         orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
         declaration_sha256: declaration,
@@ -323,9 +323,4 @@ fn failed(result: DocResult, e: &HttpError) -> DocResult {
         http_status,
         ..result
     }
-}
-
-fn sha256_hex_bytes(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
