@@ -91,7 +91,7 @@ pub struct DocResult {
 /// SHA-256 of what decides extraction: a changed declaration must not be answered with "304 unchanged".
 pub fn declaration_hash(doc: &Document) -> String {
     let json = serde_json::json!({"url": doc.url, "select": doc.select, "remove": doc.remove});
-    sha256_hex(&json.to_string())
+    sha256_hex(json.to_string())
 }
 
 /// Builds the runtime used for network work.
