@@ -47,6 +47,19 @@ impl Isolation {
         })
     }
 
+    /// What went wrong with a page, in words that name the selectors.
+    pub fn explain(&self, e: &text::HtmlError) -> String {
+        match e {
+            text::HtmlError::NoMatch => {
+                format!(
+                    "selector {} matched nothing — has the page structure changed?",
+                    self.describe()
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The select selectors as a message shows them: `main`, `#policy`.
     pub fn describe(&self) -> String {
         self.select_source
@@ -68,20 +81,8 @@ pub fn extract(body: &[u8], content_type: Option<&str>, url: &str, isolation: &I
         _ => {
             let (decoded, encoding) = decode(body, content_type, kind == Format::Html);
             let text = match kind {
-                Format::Html => {
-                    let depth = text::html_depth(&decoded);
-                    if depth > text::MAX_HTML_DEPTH {
-                        return Err(format!(
-                            "HTML nests elements about {depth} deep; this is not a real page"
-                        ));
-                    }
-                    text::html_to_text_selected(&decoded, &isolation.select, &isolation.remove).map_err(|_| {
-                        format!(
-                            "selector {} matched nothing — has the page structure changed?",
-                            isolation.describe()
-                        )
-                    })?
-                }
+                Format::Html => text::html_to_text_selected(&decoded, &isolation.select, &isolation.remove)
+                    .map_err(|e| isolation.explain(&e))?,
                 Format::Markdown => text::to_text(&decoded, Format::Markdown)?,
                 _ => decoded,
             };

@@ -42,16 +42,9 @@ impl Document {
             text::normalise(&crate::content::pdf_text(&bytes).map_err(input_error)?)
         } else {
             let raw = decode_utf8(source, bytes)?;
-            if format == Format::Html && !(isolation.select.is_empty() && isolation.remove.is_empty()) {
-                let depth = text::html_depth(&raw);
-                if depth > text::MAX_HTML_DEPTH {
-                    return Err(input_error(format!(
-                        "HTML nests elements about {depth} deep; this is not a real page"
-                    )));
-                }
-                let selected = text::html_to_text_selected(&raw, &isolation.select, &isolation.remove)
-                    .map_err(|_| input_error(format!("selector {} matched nothing", isolation.describe())))?;
-                text::normalise(&selected)
+            if format == Format::Html {
+                let html = text::html_to_text_selected(&raw, &isolation.select, &isolation.remove);
+                text::normalise(&html.map_err(|e| input_error(isolation.explain(&e)))?)
             } else {
                 text::to_text(&raw, format).map_err(input_error)?
             }

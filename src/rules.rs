@@ -149,6 +149,13 @@ pub struct Lexicon {
     pub scope_breaks: Vec<Regex>,
 }
 
+/// One compiled pattern and the index of its `t` (practice word) group, if it has one.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    pub re: Regex,
+    pub trigger: Option<usize>,
+}
+
 /// A validated, compiled rule set: the rules, every pattern in one [`RegexSet`] for a single pass per
 /// clause, and the individual regexes for the spans.
 #[derive(Debug, Clone)]
@@ -156,8 +163,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicon: Lexicon,
     pub(crate) set: RegexSet,
-    /// Per pattern in `set`: the regex and the index of its rule.
-    pub(crate) patterns: Vec<(Regex, usize)>,
+    /// Per pattern in `set`: the compiled pattern and the index of its rule.
+    pub(crate) patterns: Vec<(Pattern, usize)>,
 }
 
 /// The embedded default rules file.
@@ -330,7 +337,8 @@ impl RuleSet {
             for p in &rule.patterns {
                 let re = compile_regex(p)
                     .map_err(|m| Error::invalid(Location::file(rule.origin.clone()).with_field("patterns"), m))?;
-                patterns.push((re, i));
+                let trigger = re.capture_names().position(|n| n == Some("t"));
+                patterns.push((Pattern { re, trigger }, i));
                 all.push(p.clone());
             }
         }

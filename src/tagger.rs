@@ -101,9 +101,9 @@ impl RuleSet {
         let scopes = ctx.scopes(clause.len());
         let mut raw: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
         for index in matched.iter() {
-            let (re, rule_index) = &self.patterns[index];
+            let (pattern, rule_index) = &self.patterns[index];
+            let (re, trigger_group) = (&pattern.re, pattern.trigger);
             let rule = &self.rules[*rule_index];
-            let trigger_group = re.capture_names().position(|n| n == Some("t"));
             for scope in &scopes {
                 for caps in re.captures_iter(&clause[scope.clone()]) {
                     let whole = caps.get(0).expect("group 0 always matches");
@@ -342,7 +342,7 @@ mod tests {
                     .patterns
                     .iter()
                     .filter(|(_, r)| *r == i)
-                    .any(|(re, _)| re.is_match(ex));
+                    .any(|(p, _)| p.re.is_match(ex));
                 assert!(direct, "rule {} patterns do not match example {ex:?}", rule.id);
             }
             for ex in &rule.counter_examples {

@@ -83,27 +83,50 @@ impl Format {
 /// time grows with the square of the depth, so a hostile page nested 200,000 deep would take minutes.
 pub const MAX_HTML_DEPTH: usize = 5_000;
 
+/// Why HTML could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HtmlError {
+    /// The `select` selectors matched no element.
+    NoMatch,
+    /// Elements nest about this deep, more than [`MAX_HTML_DEPTH`].
+    TooDeep(usize),
+}
+
+impl std::fmt::Display for HtmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HtmlError::NoMatch => f.write_str("selector matched nothing"),
+            HtmlError::TooDeep(depth) => write!(
+                f,
+                "HTML nests elements about {depth} deep (limit {MAX_HTML_DEPTH}); this is not a real page, so it is refused"
+            ),
+        }
+    }
+}
+
+/// Refuses markup nested deeper than [`MAX_HTML_DEPTH`] before anything parses it.
+fn check_depth(html: &str) -> Result<(), HtmlError> {
+    let depth = html_depth(html);
+    if depth > MAX_HTML_DEPTH {
+        Err(HtmlError::TooDeep(depth))
+    } else {
+        Ok(())
+    }
+}
+
 /// Converts `content` of the given format to normalised text. Fails for HTML nested deeper than
 /// [`MAX_HTML_DEPTH`], and for PDF, which is binary and is read by [`crate::content::pdf_text`].
 pub fn to_text(content: &str, format: Format) -> Result<String, String> {
-    if format == Format::Pdf {
-        return Err("a PDF is read from its bytes, not as text".into());
-    }
-    if format != Format::Text {
-        // Markdown may embed HTML, so it gets the same guard.
-        let depth = html_depth(content);
-        if depth > MAX_HTML_DEPTH {
-            return Err(format!(
-                "HTML nests elements about {depth} deep (limit {MAX_HTML_DEPTH}); this is not a real page, so it is refused"
-            ));
-        }
-    }
     Ok(match format {
         Format::Text => normalise(content),
-        Format::Markdown => normalise(&markdown_to_text(content)),
+        // Markdown may embed HTML, so it gets the same guard.
+        Format::Markdown => {
+            check_depth(content).map_err(|e| e.to_string())?;
+            normalise(&markdown_to_text(content))
+        }
         // The page's main content, as the fetcher takes it when no selector is declared.
-        Format::Html => normalise(&html_to_text_selected(content, &[], &[]).expect("no selector cannot match nothing")),
-        Format::Pdf => unreachable!("handled above"),
+        Format::Html => normalise(&html_to_text_selected(content, &[], &[]).map_err(|e| e.to_string())?),
+        Format::Pdf => return Err("a PDF is read from its bytes, not as text".into()),
     })
 }
 
@@ -307,8 +330,9 @@ pub fn html_to_text(html: &str) -> String {
 
 /// HTML to structured text, keeping only what the `select` selectors match (or, with none, the main
 /// content found by [`main_content`]) and dropping what `remove` matches. Fails when `select` matches
-/// nothing.
-pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, String> {
+/// nothing, or when the markup is nested absurdly deep.
+pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, HtmlError> {
+    check_depth(html)?;
     let doc = Html::parse_document(html);
     let removed: HashSet<NodeId> = remove.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
     let roots: Vec<NodeRef<'_, Node>> = if select.is_empty() {
@@ -316,7 +340,7 @@ pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector
     } else {
         let matched: HashSet<NodeId> = select.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
         if matched.is_empty() {
-            return Err("selector matched nothing".into());
+            return Err(HtmlError::NoMatch);
         }
         // Document order, and no element inside another selected one (its text is already there).
         doc.tree
@@ -525,7 +549,7 @@ mod tests {
         let text = html_to_text_selected(PAGE, &sel(&[".policy"]), &sel(&[".legal"])).unwrap();
         assert_eq!(normalise(&text), "Sharing\n\nWe share data.\n\nNested.\n");
         let err = html_to_text_selected(PAGE, &sel(&["#missing"]), &[]).unwrap_err();
-        assert!(err.contains("matched nothing"));
+        assert_eq!(err, HtmlError::NoMatch);
     }
 
     #[test]

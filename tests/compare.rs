@@ -48,19 +48,7 @@ fn eight_providers_with_all_four_verdicts() {
     assert_eq!(doc["schema_version"], 1);
     let providers = doc["providers"].as_array().unwrap();
     let ids: Vec<&str> = providers.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(
-        ids,
-        [
-            "ee",
-            "giffgaff",
-            "o2",
-            "talktalk",
-            "tesco-mobile",
-            "three",
-            "virgin-mobile",
-            "vodafone"
-        ]
-    );
+    assert_eq!(ids, common::PROVIDER_IDS);
     for p in providers {
         let verdicts = p["verdicts"].as_object().unwrap();
         let mut keys: Vec<&str> = verdicts.keys().map(String::as_str).collect();

@@ -15,16 +15,7 @@ use common::server::{Reply, Server};
 use common::{orgcheck, run};
 use serde_json::Value;
 
-const IDS: [&str; 8] = [
-    "ee",
-    "giffgaff",
-    "o2",
-    "talktalk",
-    "tesco-mobile",
-    "three",
-    "virgin-mobile",
-    "vodafone",
-];
+use common::PROVIDER_IDS as IDS;
 
 /// A page that looks like a provider's: navigation, a cookie banner, the policy, a footer.
 fn provider_page(name: &str, policy: &str, in_div: bool) -> String {
@@ -128,6 +119,16 @@ fn provider_server(edits: Arc<Mutex<BTreeMap<String, String>>>) -> Server {
         }
         Reply::ok("text/html; charset=utf-8", page).with_header("ETag", &etag)
     })
+}
+
+/// `orgcheck <args> --providers P --store S`.
+fn fetch_run(args: &[&str], providers: &Path, store: &Path) -> common::Output {
+    run(orgcheck()
+        .args(args)
+        .arg("--providers")
+        .arg(providers)
+        .arg("--store")
+        .arg(store))
 }
 
 fn fetch_json(providers: &Path, store: &Path, extra: &[&str]) -> (i32, Value, String) {
@@ -265,11 +266,7 @@ fn fetch_fills_the_store_then_asks_conditionally_then_records_changes() {
     );
 
     // compare uses the stored texts.
-    let out = run(orgcheck()
-        .args(["compare", "--format", "json", "--providers"])
-        .arg(providers.path())
-        .arg("--store")
-        .arg(store.path()));
+    let out = fetch_run(&["compare", "--format", "json"], providers.path(), store.path());
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     for p in report["providers"].as_array().unwrap() {
@@ -313,11 +310,11 @@ fn compare_live_fetches_first() {
     let server = provider_server(Arc::default());
     let providers = local_providers(&server);
     let store = tempfile::tempdir().unwrap();
-    let out = run(orgcheck()
-        .args(["compare", "virgin-mobile", "--live", "--format", "json", "--providers"])
-        .arg(providers.path())
-        .arg("--store")
-        .arg(store.path()));
+    let out = fetch_run(
+        &["compare", "virgin-mobile", "--live", "--format", "json"],
+        providers.path(),
+        store.path(),
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["providers"][0]["policy_source"]["kind"], "store");
@@ -571,11 +568,11 @@ fn every_fault_fails_alone_and_leaves_the_store_untouched() {
         "{pdf}"
     );
     // The human summary names each failure too.
-    let out = run(orgcheck()
-        .args(["fetch", "--retries", "0", "--timeout", "1", "--providers"])
-        .arg(providers.path())
-        .arg("--store")
-        .arg(store.path()));
+    let out = fetch_run(
+        &["fetch", "--retries", "0", "--timeout", "1"],
+        providers.path(),
+        store.path(),
+    );
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -612,11 +609,7 @@ fn a_second_run_waits_for_the_lock_then_fails_clearly() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    let out = run(orgcheck()
-        .args(["fetch", "--lock-timeout", "1", "--providers"])
-        .arg(providers.path())
-        .arg("--store")
-        .arg(store.path()));
+    let out = fetch_run(&["fetch", "--lock-timeout", "1"], providers.path(), store.path());
     assert_eq!(out.code, 2);
     assert!(
         out.stderr

@@ -4,6 +4,18 @@
 
 pub mod server;
 
+/// The bundled providers, in the order orgcheck lists them.
+pub const PROVIDER_IDS: [&str; 8] = [
+    "ee",
+    "giffgaff",
+    "o2",
+    "talktalk",
+    "tesco-mobile",
+    "three",
+    "virgin-mobile",
+    "vodafone",
+];
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
