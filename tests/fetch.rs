@@ -132,23 +132,19 @@ fn fetch_run(args: &[&str], providers: &Path, store: &Path) -> common::Output {
 }
 
 fn fetch_json(providers: &Path, store: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let out = run(orgcheck()
-        .args([
-            "fetch",
-            "--format",
-            "json",
-            "--retries",
-            "2",
-            "--backoff-ms",
-            "20",
-            "--timeout",
-            "2",
-        ])
-        .arg("--providers")
-        .arg(providers)
-        .arg("--store")
-        .arg(store)
-        .args(extra));
+    let mut args = vec![
+        "fetch",
+        "--format",
+        "json",
+        "--retries",
+        "2",
+        "--backoff-ms",
+        "20",
+        "--timeout",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    let out = fetch_run(&args, providers, store);
     let doc =
         serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {}\n{}", out.stdout, out.stderr));
     (out.code, doc, out.stderr)
