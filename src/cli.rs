@@ -10,8 +10,10 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::check::{self, Baseline, CheckReport, CheckStatus, Mode};
 use crate::compare::{self, CompareReport, PolicyText, SCHEMA_VERSION, SourceKind, Verdict};
 use crate::content::Isolation;
+use crate::diff::{self, DiffBody, DiffReport, Noise, Normaliser, VersionInfo};
 use crate::extract::{self, Document};
 use crate::fetch::{self, FetchOptions};
 use crate::http::HttpOptions;
@@ -50,6 +52,10 @@ pub enum Command {
     Providers(ProvidersArgs),
     /// List the active tagging rules and their patterns.
     Rules(RulesCmdArgs),
+    /// Compare two versions of a policy clause by clause: two files, or stored versions of a document.
+    Diff(DiffArgs),
+    /// Report which policies changed, and whether in meaning: for CI (exit 1 on change).
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +177,119 @@ pub struct CompareArgs {
     pub http: HttpArgs,
 }
 
+/// When a change makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChangeFailOn {
+    /// Any clause added, removed, reworded or moved (noise aside).
+    Any,
+    /// Only changes that gain or lose findings.
+    Meaning,
+    /// Never: exit 0 whatever changed.
+    None,
+}
+
+/// Which edits count as noise.
+#[derive(Debug, Clone, Args)]
+pub struct NoiseArgs {
+    /// Count these edits as changes after all (comma-separated; see docs/ci.md).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "NOISE")]
+    pub no_normalise: Vec<Noise>,
+    /// Count every edit as a change: no normaliser at all.
+    #[arg(long, conflicts_with = "no_normalise")]
+    pub strict: bool,
+}
+
+impl NoiseArgs {
+    fn normaliser(&self) -> Normaliser {
+        if self.strict {
+            Normaliser::none()
+        } else {
+            Normaliser::without(&self.no_normalise)
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Two files (`-` for standard input), or one PROVIDER[/DOCUMENT] whose stored versions to compare.
+    #[arg(value_name = "OLD NEW | PROVIDER[/DOCUMENT]", num_args = 1..=2, required = true)]
+    pub targets: Vec<String>,
+    /// The store directory [default: $ORGCHECK_STORE, else ./.orgcheck].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The older stored version: an id, a unique prefix of one (a date), `previous` or `latest~N`
+    /// [default: the one before --to].
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<String>,
+    /// The newer stored version [default: latest].
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    #[arg(long, short, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+    /// Exit with status 1 when the versions differ (`any`) or differ in findings (`meaning`).
+    #[arg(long, value_enum, default_value_t = ChangeFailOn::None, value_name = "WHEN")]
+    pub fail_on: ChangeFailOn,
+    /// List every change in the table, not only the first changes without findings.
+    #[arg(long)]
+    pub all: bool,
+    /// How to read the files.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// HTML files: CSS selectors that isolate the policy (repeatable).
+    #[arg(long, value_name = "CSS")]
+    pub select: Vec<String>,
+    /// HTML files: CSS selectors to drop (repeatable).
+    #[arg(long, value_name = "CSS")]
+    pub remove: Vec<String>,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Providers to check (ids as in `orgcheck providers`); all when none given.
+    #[arg(value_name = "PROVIDER")]
+    pub providers: Vec<String>,
+    /// The store directory [default: $ORGCHECK_STORE, else ./.orgcheck].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Provider declarations directory instead of the bundled one.
+    #[arg(long = "providers", value_name = "DIR")]
+    pub providers_dir: Option<PathBuf>,
+    /// Fetch every document first and compare it with the version stored before; a change is
+    /// fetched twice and reported only when both fetches agree.
+    #[arg(long)]
+    pub live: bool,
+    /// Without --live: the baseline to compare the store's latest versions with [default: STORE/baseline.json].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// After checking, record the store's latest versions as the new baseline.
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Exit with status 1 when a document changed (`any`) or changed in findings (`meaning`).
+    #[arg(long, value_enum, default_value_t = ChangeFailOn::Any, value_name = "WHEN")]
+    pub fail_on: ChangeFailOn,
+    #[arg(long, short, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+    /// List every change in the table, not only the first changes without findings.
+    #[arg(long)]
+    pub all: bool,
+    /// Documents fetched at once with --live.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Seconds to wait for another run that holds the store's lock.
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub lock_timeout: u64,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExtractFormat {
     Table,
@@ -270,6 +389,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Extract(args) => extract_cmd(args, style, quiet, &mut out)?,
         Command::Providers(args) => providers_cmd(args, style, &mut out)?,
         Command::Rules(args) => rules_cmd(args, style, &mut out)?,
+        Command::Diff(args) => diff_cmd(args, style, &mut out)?,
+        Command::Check(args) => check_cmd(args, style, quiet, &mut out)?,
     };
     out.flush()?;
     Ok(outcome)
@@ -705,4 +826,193 @@ fn rules_cmd(args: RulesCmdArgs, style: table::Style, out: &mut dyn Write) -> an
         ListFormat::Table => out.write_all(table::rules(&rules, output::table_width(), style).as_bytes())?,
     }
     Ok(Outcome::Ok)
+}
+
+fn change_outcome(fail_on: ChangeFailOn, changed: bool, meaning: bool) -> Outcome {
+    let fail = match fail_on {
+        ChangeFailOn::Any => changed,
+        ChangeFailOn::Meaning => meaning,
+        ChangeFailOn::None => false,
+    };
+    if fail { Outcome::Findings } else { Outcome::Ok }
+}
+
+/// Reads one side of `orgcheck diff OLD NEW` into normalised text.
+fn diff_file(target: &str, args: &DiffArgs) -> anyhow::Result<(VersionInfo, String)> {
+    let input = Some(PathBuf::from(target));
+    let (name, path, mut reader) = read_input(&input)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
+    let format = match args.input_format {
+        InputFormat::Auto => None,
+        InputFormat::Text => Some(Format::Text),
+        InputFormat::Markdown => Some(Format::Markdown),
+        InputFormat::Html => Some(Format::Html),
+        InputFormat::Jsonl => bail!("--input-format jsonl is for `orgcheck extract`; diff reads whole documents"),
+    };
+    let isolation = Isolation::new(&args.select, &args.remove).map_err(|e| anyhow::anyhow!(e))?;
+    let doc = Document::from_bytes(&name, path.as_deref(), bytes, format, &isolation)?;
+    let info = VersionInfo {
+        version: None,
+        date: None,
+        file: Some(name),
+        sha256: compare::sha256_hex(&doc.text),
+    };
+    Ok((info, doc.text))
+}
+
+/// Finds `PROVIDER[/DOCUMENT]` in the store and the two versions to compare.
+fn diff_stored(target: &str, args: &DiffArgs) -> anyhow::Result<(String, store::Stored, store::Stored)> {
+    let store = Store::new(store::default_root(args.store.as_deref()));
+    let (provider, document) = match target.split_once('/') {
+        Some((p, d)) => (p.to_string(), d.to_string()),
+        None => {
+            let docs = store.documents(target)?;
+            match docs.as_slice() {
+                [one] => (target.to_string(), one.clone()),
+                [] => {
+                    let hint = if Path::new(target).exists() {
+                        "; to compare files, give two: `orgcheck diff OLD NEW`"
+                    } else {
+                        "; run `orgcheck fetch` first, or give --store"
+                    };
+                    bail!("{}: nothing stored for provider `{target}`{hint}", store.root().display())
+                }
+                many => bail!(
+                    "provider `{target}` has several stored documents ({}); name one: `{target}/{}`",
+                    many.join(", "),
+                    many[0]
+                ),
+            }
+        }
+    };
+    let ids = store.versions(&provider, &document)?;
+    if ids.is_empty() {
+        bail!("{}: no versions stored for {provider}/{document}; run `orgcheck fetch` first", store.root().display());
+    }
+    let to = store.resolve_version(&provider, &document, args.to.as_deref().unwrap_or("latest"))?;
+    let from = match &args.from {
+        Some(spec) => store.resolve_version(&provider, &document, spec)?,
+        None => {
+            let pos = ids.iter().position(|id| *id == to).unwrap_or(0);
+            match pos.checked_sub(1) {
+                Some(p) => ids[p].clone(),
+                None => bail!(
+                    "{provider}/{document}: version {to} is the first one stored, so there is nothing before it to compare with; give --from"
+                ),
+            }
+        }
+    };
+    let read = |id: &str| -> anyhow::Result<store::Stored> {
+        store
+            .version(&provider, &document, id)?
+            .ok_or_else(|| anyhow::anyhow!("{provider}/{document}: version {id} has no metadata in the store"))
+    };
+    Ok((format!("{provider}/{document}"), read(&from)?, read(&to)?))
+}
+
+fn diff_cmd(args: DiffArgs, style: table::Style, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let rules = load_rules(&args.rules)?;
+    let norm = args.noise.normaliser();
+    let (title, old, new, old_text, new_text) = if let [a, b] = args.targets.as_slice() {
+        if args.from.is_some() || args.to.is_some() {
+            bail!("--from and --to pick stored versions; they do not apply to two files");
+        }
+        if a == "-" && b == "-" {
+            bail!("only one of OLD and NEW can be standard input");
+        }
+        let (old, old_text) = diff_file(a, &args)?;
+        let (new, new_text) = diff_file(b, &args)?;
+        (format!("{a} → {b}"), old, new, old_text, new_text)
+    } else {
+        let (title, old, new) = diff_stored(&args.targets[0], &args)?;
+        (title, VersionInfo::of(&old), VersionInfo::of(&new), old.text, new.text)
+    };
+    let body: DiffBody = diff::diff(&rules, &norm, &old_text, &new_text);
+    let outcome = change_outcome(args.fail_on, body.changed(), body.meaning_changed);
+    match args.format {
+        CompareFormat::Table => out.write_all(
+            table::diff(&title, &old, &new, &body, output::table_width(), style, args.all).as_bytes(),
+        )?,
+        CompareFormat::Markdown => out.write_all(markdown::diff(&title, &old, &new, &body).as_bytes())?,
+        CompareFormat::Json => output::write_json(out, &DiffReport::new(title, old, new, &norm, body))?,
+    }
+    Ok(outcome)
+}
+
+fn check_cmd(args: CheckArgs, style: table::Style, quiet: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let all = providers::load(&provider_source(&args.providers_dir))?;
+    let selected = providers::select(all, &args.providers)?;
+    let rules = load_rules(&args.rules)?;
+    let norm = args.noise.normaliser();
+    let store = Store::new(store::default_root(args.store.as_deref()));
+    let baseline_path = args.baseline.clone().unwrap_or_else(|| store.root().join("baseline.json"));
+    let json = args.format == CompareFormat::Json;
+    let (mode, documents) = if args.live {
+        let options = FetchOptions {
+            progress: progress_visible(quiet, json),
+            concurrency: args.concurrency.into(),
+            http: args.http.options()?,
+            lock_wait: Duration::from_secs(args.lock_timeout),
+            confirm: Some(norm.clone()),
+            ..FetchOptions::default()
+        };
+        let results = fetch::fetch_all(&selected, &store, &options)?;
+        (Mode::Live, check::check_live(&rules, &norm, &store, &results))
+    } else {
+        let baseline = Baseline::load(&baseline_path)?;
+        if baseline.is_none() && !quiet {
+            warn(format!(
+                "no baseline at {}: every stored document counts as new; record one with --update-baseline",
+                baseline_path.display()
+            ));
+        }
+        (
+            Mode::Baseline,
+            check::check_baseline(&rules, &norm, &store, &selected, baseline.as_ref()),
+        )
+    };
+    for d in &documents {
+        if matches!(d.status, CheckStatus::Failed | CheckStatus::Unstable) {
+            warn(format!(
+                "{}/{}: {}: {} ({})",
+                d.provider,
+                d.document,
+                d.status.as_str(),
+                d.reason.as_deref().unwrap_or("unknown reason"),
+                d.url
+            ));
+        }
+    }
+    let report = CheckReport::new(
+        mode,
+        &store,
+        (mode == Mode::Baseline).then_some(baseline_path.as_path()),
+        &norm,
+        documents,
+    );
+    match args.format {
+        CompareFormat::Table => {
+            out.write_all(table::check(&report, output::table_width(), style, args.all).as_bytes())?
+        }
+        CompareFormat::Markdown => out.write_all(markdown::check(&report).as_bytes())?,
+        CompareFormat::Json => output::write_json(out, &report)?,
+    }
+    if args.update_baseline {
+        let previous = Baseline::load(&baseline_path).ok().flatten();
+        Baseline::from_store(&rules, &norm, &store, &selected, previous.as_ref())?.write(&baseline_path)?;
+        if !quiet {
+            warn(format!("baseline written to {}", baseline_path.display()));
+        }
+    }
+    if report.summary.failed > 0 {
+        return Ok(Outcome::PartialFailure);
+    }
+    Ok(change_outcome(
+        args.fail_on,
+        report.summary.changed > 0,
+        report.summary.meaning_changed > 0,
+    ))
 }

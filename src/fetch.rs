@@ -11,6 +11,7 @@ use tokio::sync::Semaphore;
 
 use crate::compare::sha256_hex;
 use crate::content::{self, Extracted, Isolation};
+use crate::diff::Normaliser;
 use crate::http::{Fetched, Http, HttpError, HttpOptions, Validators};
 use crate::providers::{Document, Provider};
 use crate::store::{self, Meta, Recorded, Store};
@@ -27,6 +28,9 @@ pub struct FetchOptions {
     pub lock_wait: Duration,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Confirm a change before recording it: a text that differs from the latest (after this
+    /// normaliser) is fetched again and recorded only when both fetches agree; else it is `unstable`.
+    pub confirm: Option<Normaliser>,
 }
 
 impl Default for FetchOptions {
@@ -37,6 +41,7 @@ impl Default for FetchOptions {
             per_host: 2,
             lock_wait: Duration::from_secs(5),
             progress: false,
+            confirm: None,
         }
     }
 }
@@ -48,6 +53,8 @@ pub enum Status {
     New,
     Changed,
     Unchanged,
+    /// Two fetches in a row gave different texts; nothing was recorded.
+    Unstable,
     Failed,
 }
 
@@ -57,6 +64,7 @@ impl Status {
             Status::New => "new",
             Status::Changed => "changed",
             Status::Unchanged => "unchanged",
+            Status::Unstable => "unstable",
             Status::Failed => "failed",
         }
     }
@@ -81,6 +89,9 @@ pub struct DocResult {
     /// The stored version the document now has.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The latest stored version before this run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_sha256: Option<String>,
     /// Characters of normalised text.
@@ -141,6 +152,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
     let progress = progress_bar(jobs.len() as u64, options.progress);
     let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let confirm = Arc::new(options.confirm.clone());
     let results = rt.block_on(async {
         let mut handles = Vec::with_capacity(jobs.len());
         for job in jobs {
@@ -150,6 +162,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
                 .clone();
             let (global, http, store, progress) = (global.clone(), http.clone(), store.clone(), progress.clone());
+            let confirm = confirm.clone();
             let name = (job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
             handles.push((
                 name,
@@ -157,7 +170,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                     // The host's slot first, so a busy host does not hold global slots while it waits.
                     let _host = host_limit.acquire_owned().await.expect("semaphore never closed");
                     let _slot = global.acquire_owned().await.expect("semaphore never closed");
-                    let result = fetch_document(&http, &store, &job).await;
+                    let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref()).await;
                     progress.set_message(format!("{}/{}", job.provider, job.doc.id));
                     progress.inc(1);
                     result
@@ -216,17 +229,19 @@ impl DocResult {
             http_status: None,
             conditional: false,
             version: None,
+            previous_version: None,
             text_sha256: None,
             chars: None,
         }
     }
 }
 
-async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
+async fn fetch_document(http: &Http, store: &Store, job: &Job, confirm: Option<&Normaliser>) -> DocResult {
     let mut result = DocResult::pending(job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
     let declaration = declaration_hash(&job.doc);
     // A broken latest version is not trusted for validators; the fetch repairs it.
     let latest = store.latest(&job.provider, &job.doc.id).ok().flatten();
+    result.previous_version = latest.as_ref().map(|s| s.meta.version.clone());
     let validators = match &latest {
         Some(s) if s.meta.declaration_sha256 == declaration => Validators {
             etag: s.meta.etag.clone(),
@@ -275,6 +290,15 @@ async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
             };
         }
     };
+    if let (Some(norm), Some(prev)) = (confirm, &latest)
+        && let Some((status, reason)) = confirm_change(http, job, &isolation, norm, &prev.text, &extracted.text).await
+    {
+        return DocResult {
+            status,
+            reason: Some(reason),
+            ..result
+        };
+    }
     let meta = Meta {
         url: job.doc.url.clone(),
         final_url: fetched.final_url.clone(),
@@ -310,6 +334,49 @@ async fn fetch_document(http: &Http, store: &Store, job: &Job) -> DocResult {
             reason: Some(format!("cannot write to the store: {e}")),
             ..result
         },
+    }
+}
+
+/// When `text` differs from the stored `previous` (beyond noise), fetches the page a second time.
+/// Returns why the change cannot be recorded (`Unstable` when the two fetches disagree, `Failed` when the
+/// second fetch failed), or `None` when there is nothing to confirm or both fetches agree.
+async fn confirm_change(
+    http: &Http,
+    job: &Job,
+    isolation: &Isolation,
+    norm: &Normaliser,
+    previous: &str,
+    text: &str,
+) -> Option<(Status, String)> {
+    let first = norm.document_hash(text);
+    if first == norm.document_hash(previous) {
+        return None;
+    }
+    let second = match http.get(&job.doc.url, &Validators::default()).await {
+        Ok(f) => f,
+        Err(e) => {
+            return Some((
+                Status::Failed,
+                format!("the page changed, but fetching it again to confirm failed: {e}"),
+            ));
+        }
+    };
+    let Some(body) = &second.body else {
+        return Some((
+            Status::Unstable,
+            "the page changed, then the server answered 304 Not Modified; nothing recorded".into(),
+        ));
+    };
+    match content::extract(body, second.content_type.as_deref(), &second.final_url, isolation) {
+        Ok(again) if norm.document_hash(&again.text) == first => None,
+        Ok(_) => Some((
+            Status::Unstable,
+            "two fetches in a row gave different texts (the page varies between requests); nothing recorded".into(),
+        )),
+        Err(reason) => Some((
+            Status::Failed,
+            format!("the page changed, but the second fetch to confirm it gave no policy: {reason}"),
+        )),
     }
 }
 

@@ -34,9 +34,11 @@
 //! # Ok::<(), orgcheck::Error>(())
 //! ```
 
+pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod content;
+pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod fetch;

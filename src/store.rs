@@ -163,27 +163,67 @@ impl Store {
     /// The latest stored version, checked against its metadata.
     pub fn latest(&self, provider: &str, document: &str) -> Result<Option<Stored>> {
         let (txt, json) = self.latest_paths(provider, document);
-        let meta_bytes = match fs::read(&json) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&json, e)),
+        read_pair(&txt, &json)
+    }
+
+    /// One version from the history, checked against its metadata; `None` when there is no such version.
+    pub fn version(&self, provider: &str, document: &str, id: &str) -> Result<Option<Stored>> {
+        let dir = self.versions_dir(provider, document);
+        read_pair(&dir.join(format!("{id}.txt")), &dir.join(format!("{id}.json")))
+    }
+
+    /// Finds a version by id or unique id prefix (`2026-11-28` when one version is from that day), or
+    /// by position: `latest`, `previous`, or `latest~N` (N versions before the latest).
+    pub fn resolve_version(&self, provider: &str, document: &str, spec: &str) -> Result<String> {
+        let ids = self.versions(provider, document)?;
+        let not_found = |message: String| Error::Input {
+            path: self.versions_dir(provider, document).display().to_string(),
+            message,
         };
-        let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| Error::Input {
-            path: json.display().to_string(),
-            message: format!("unreadable store metadata ({e}); delete it and run `orgcheck fetch` again"),
-        })?;
-        let text = fs::read(&txt).map_err(|e| Error::io(&txt, e))?;
-        let text = String::from_utf8(text).map_err(|_| Error::Input {
-            path: txt.display().to_string(),
-            message: "stored text is not UTF-8; delete it and run `orgcheck fetch` again".into(),
-        })?;
-        if sha256_hex(&text) != meta.text_sha256 {
-            return Err(Error::Input {
-                path: txt.display().to_string(),
-                message: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it".into(),
-            });
+        let back = match spec {
+            "latest" => Some(0),
+            "previous" => Some(1),
+            _ => spec.strip_prefix("latest~").and_then(|n| n.parse::<usize>().ok()),
+        };
+        if let Some(back) = back {
+            return ids
+                .len()
+                .checked_sub(back + 1)
+                .map(|i| ids[i].clone())
+                .ok_or_else(|| not_found(format!("`{spec}`: only {} version(s) stored", ids.len())));
         }
-        Ok(Some(Stored { meta, text }))
+        if ids.iter().any(|id| id == spec) {
+            return Ok(spec.to_string());
+        }
+        let matching: Vec<&String> = ids.iter().filter(|id| id.starts_with(spec)).collect();
+        match matching.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(not_found(format!(
+                "no version `{spec}`; stored versions: {}",
+                if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+            ))),
+            many => Err(not_found(format!(
+                "`{spec}` matches {} versions ({}); give more of the id",
+                many.len(),
+                many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// Ids of the documents stored for a provider, sorted.
+    pub fn documents(&self, provider: &str) -> Result<Vec<String>> {
+        let dir = self.root.join(provider);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".versions")).map(str::to_string))
+            .collect();
+        ids.sort();
+        Ok(ids)
     }
 
     /// Records a fetched text: a new version when the text differs from the latest, else nothing
@@ -238,6 +278,31 @@ impl Store {
         ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
         Ok(ids)
     }
+}
+
+/// Reads a text and its metadata, checking one against the other. `None` when the metadata is missing.
+fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
+    let meta_bytes = match fs::read(json) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(json, e)),
+    };
+    let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| Error::Input {
+        path: json.display().to_string(),
+        message: format!("unreadable store metadata ({e}); delete it and run `orgcheck fetch` again"),
+    })?;
+    let text = fs::read(txt).map_err(|e| Error::io(txt, e))?;
+    let text = String::from_utf8(text).map_err(|_| Error::Input {
+        path: txt.display().to_string(),
+        message: "stored text is not UTF-8; delete it and run `orgcheck fetch` again".into(),
+    })?;
+    if sha256_hex(&text) != meta.text_sha256 {
+        return Err(Error::Input {
+            path: txt.display().to_string(),
+            message: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it".into(),
+        });
+    }
+    Ok(Some(Stored { meta, text }))
 }
 
 /// Removes `.<name>.<pid>.tmp` files left by interrupted writes, two levels deep (provider and
@@ -366,6 +431,29 @@ mod tests {
             declaration_sha256: "d".into(),
             version: String::new(),
         }
+    }
+
+    #[test]
+    fn versions_are_found_by_id_prefix_and_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.record("p", "doc", meta("2026-11-27T10:00:00Z"), "one\n").unwrap();
+        store.record("p", "doc", meta("2026-11-28T10:00:00Z"), "two\n").unwrap();
+        store.record("p", "doc", meta("2026-11-28T11:00:00Z"), "three\n").unwrap();
+        assert_eq!(store.documents("p").unwrap(), ["doc"]);
+        assert!(store.documents("nobody").unwrap().is_empty());
+        assert_eq!(store.resolve_version("p", "doc", "latest").unwrap(), "2026-11-28T110000Z");
+        assert_eq!(store.resolve_version("p", "doc", "previous").unwrap(), "2026-11-28T100000Z");
+        assert_eq!(store.resolve_version("p", "doc", "latest~2").unwrap(), "2026-11-27T100000Z");
+        assert_eq!(store.resolve_version("p", "doc", "2026-11-27").unwrap(), "2026-11-27T100000Z");
+        let many = store.resolve_version("p", "doc", "2026-11-28").unwrap_err().to_string();
+        assert!(many.contains("matches 2 versions"), "{many}");
+        let none = store.resolve_version("p", "doc", "2025").unwrap_err().to_string();
+        assert!(none.contains("stored versions: 2026-11-27T100000Z"), "{none}");
+        assert!(store.resolve_version("p", "doc", "latest~3").is_err());
+        let v = store.version("p", "doc", "2026-11-28T100000Z").unwrap().unwrap();
+        assert_eq!(v.text, "two\n");
+        assert!(store.version("p", "doc", "nope").unwrap().is_none());
     }
 
     #[test]

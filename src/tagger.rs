@@ -50,6 +50,18 @@ pub struct TaggedClause<'a> {
     pub hits: Vec<Hit>,
 }
 
+/// A short clause that only points to another part of the document ("See Disclosure of Your
+/// Information;"): it names a section, it does not state a practice.
+static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?i:please\s+)?(?i:see|refer\s+to|read)\s+(?i:also\s+)?(?i:(?:the|our)\s+)?(?i:section\s+[0-9.]+\s*)?["“‘']?(?:[A-Z0-9][^.;:!?]{0,80})?["”’']?\s*[.;:,]?$"#)
+        .expect("static regex")
+});
+
+/// Whether a clause is a cross-reference and nothing more.
+fn is_cross_reference(clause: &str) -> bool {
+    clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
+}
+
 static TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[,/&]").expect("static regex"));
 
@@ -90,7 +102,7 @@ impl RuleSet {
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
     pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
         let matched = self.set.matches(clause);
-        if !matched.matched_any() {
+        if !matched.matched_any() || is_cross_reference(clause) {
             return Vec::new();
         }
         // First every match, then polarity: a denial covers a list of practices ("no opt-in/opt-out"),
@@ -320,6 +332,25 @@ mod tests {
 
     use Polarity::{Negative as N, Positive as P};
     use Tag::{Aggregation as Agg, Location as Loc, OptOut as Opt, ThirdPartySharing as Share};
+
+    #[test]
+    fn cross_references_state_no_practice() {
+        let rules = RuleSet::default_rules().unwrap();
+        for clause in [
+            "See Disclosure of Your Information;",
+            "Please see “Sharing Your Data”.",
+            "Refer to section 4.2 Disclosure of Information.",
+        ] {
+            assert!(rules.tag_clause(clause).is_empty(), "{clause}");
+        }
+        for clause in [
+            "Disclosure of Your Information",
+            "See how we share your data with advertisers.",
+            "We share your data with partners; see Disclosure of Your Information.",
+        ] {
+            assert!(!rules.tag_clause(clause).is_empty(), "{clause}");
+        }
+    }
 
     #[test]
     fn every_rule_fires_on_its_examples_and_not_on_its_counter_examples() {

@@ -2,9 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::finding_label;
 use super::table::shown_clauses;
+use super::{WordMarks, change_kind, change_position, finding_label, inline_words};
+use crate::check::{CheckReport, CheckStatus, DiffBasis, VersionInfo};
 use crate::compare::{CompareReport, Side, SourceKind, Verdict};
+use crate::diff::{Change, ChangeKind, DiffBody};
 use crate::rules::Tag;
 
 /// Escapes text for a table cell: pipes, angle brackets and line breaks.
@@ -97,6 +99,184 @@ pub fn compare(report: &CompareReport) -> String {
             out.push_str(&line);
             out.push('\n');
         }
+    }
+    out
+}
+
+/// Escapes text in running Markdown: characters that would start emphasis, code, links or HTML.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' | '#') {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
+}
+
+struct MarkdownMarks;
+
+impl WordMarks for MarkdownMarks {
+    fn delete(&self, text: &str) -> String {
+        format!("~~{}~~", inline(text))
+    }
+    fn insert(&self, text: &str) -> String {
+        format!("**{}**", inline(text))
+    }
+    fn equal(&self, text: &str) -> String {
+        inline(text)
+    }
+}
+
+/// Items listed without findings before the rest are folded away (GitHub limits issue bodies).
+const QUIET_CHANGES_LISTED: usize = 100;
+const CLAUSE_MAX: usize = 400;
+
+fn change_item(c: &Change) -> String {
+    let clause = match c.kind {
+        ChangeKind::Changed => inline_words(&c.words, &MarkdownMarks),
+        _ => {
+            let side = c.new.as_ref().or(c.old.as_ref()).expect("a change has a side");
+            let text = inline(&super::cut_around(&side.text, 0..0, CLAUSE_MAX));
+            match c.kind {
+                ChangeKind::Removed => format!("~~{text}~~"),
+                ChangeKind::Added => format!("**{text}**"),
+                _ => text,
+            }
+        }
+    };
+    let mut marks: Vec<String> = c
+        .gained
+        .iter()
+        .map(|f| format!("+`{}`", finding_label(f.tag, f.polarity)))
+        .collect();
+    marks.extend(c.lost.iter().map(|f| format!("−`{}`", finding_label(f.tag, f.polarity))));
+    let marks = if marks.is_empty() { String::new() } else { format!(" — {}", marks.join(" ")) };
+    format!("- **{}** ({}): {clause}{marks}\n", change_kind(c), change_position(c))
+}
+
+fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
+    if body.meaning_changed {
+        let _ = writeln!(out, "{heading} What changed in meaning\n");
+        for d in &body.summary {
+            let _ = writeln!(out, "- {}", inline(&d.line()));
+        }
+        out.push('\n');
+    } else {
+        out.push_str("No change in meaning: no finding was gained or lost.\n\n");
+    }
+    let c = &body.counts;
+    let _ = writeln!(
+        out,
+        "Clauses: {} changed, {} added, {} removed, {} moved; {} unchanged, {} differ only by noise.\n",
+        c.changed, c.added, c.removed, c.moved, c.unchanged, c.noise
+    );
+    let (meaningful, quiet) = super::ordered_changes(body);
+    if !meaningful.is_empty() {
+        let _ = writeln!(out, "{heading} Clauses that changed the findings\n");
+        for ch in &meaningful {
+            out.push_str(&change_item(ch));
+        }
+        out.push('\n');
+    }
+    if !quiet.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>{} change{} without findings</summary>\n",
+            quiet.len(),
+            if quiet.len() == 1 { "" } else { "s" }
+        );
+        for ch in quiet.iter().take(QUIET_CHANGES_LISTED) {
+            out.push_str(&change_item(ch));
+        }
+        if quiet.len() > QUIET_CHANGES_LISTED {
+            let _ = writeln!(
+                out,
+                "- … and {} more (see the JSON report)",
+                quiet.len() - QUIET_CHANGES_LISTED
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
+
+fn version_text(v: &VersionInfo) -> String {
+    match (&v.file, &v.version) {
+        (Some(f), _) => format!("`{}`", f.replace('`', "'")),
+        (None, Some(id)) => format!("`{id}` ({})", v.label()),
+        (None, None) => v.label(),
+    }
+}
+
+/// `orgcheck diff` in Markdown.
+pub fn diff(title: &str, old: &VersionInfo, new: &VersionInfo, body: &DiffBody) -> String {
+    let mut out = format!("## Changes to {}\n\n", inline(title));
+    let _ = writeln!(out, "From {} to {}.\n", version_text(old), version_text(new));
+    diff_body(&mut out, body, "###");
+    out
+}
+
+/// `orgcheck check` in Markdown: what a bot puts in an issue or a pull-request comment.
+pub fn check(report: &CheckReport) -> String {
+    let s = &report.summary;
+    let mut out = String::from("## orgcheck: privacy policy check\n\n");
+    let _ = writeln!(
+        out,
+        "{} · checked {} · {} mode\n",
+        super::table::check_summary(report).trim_end(),
+        report.checked_at,
+        match report.mode {
+            crate::check::Mode::Live => "live",
+            crate::check::Mode::Baseline => "baseline",
+        }
+    );
+    out.push_str("| Provider | Document | Status | From | To | Note |\n| --- | --- | --- | --- | --- | --- |\n");
+    for d in &report.documents {
+        let status = match d.status {
+            CheckStatus::Changed | CheckStatus::Unstable | CheckStatus::Failed => format!("**{}**", d.status.as_str()),
+            _ => d.status.as_str().to_string(),
+        };
+        let note = match (&d.reason, d.status) {
+            (Some(r), _) => r.clone(),
+            (None, CheckStatus::Changed) if d.meaning_changed() => "meaning changed".into(),
+            (None, CheckStatus::Changed) => "wording only".into(),
+            (None, CheckStatus::Unchanged) if d.noise_only => "differs only by noise".into(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| [{}]({}) | {} | {} | {} | {} | {} |",
+            cell(&d.provider),
+            d.url.replace(')', "%29"),
+            cell(&d.document),
+            status,
+            d.old.as_ref().map(|v| cell(&v.label())).unwrap_or_default(),
+            d.new.as_ref().map(|v| cell(&v.label())).unwrap_or_default(),
+            cell(&note)
+        );
+    }
+    out.push('\n');
+    if s.changed == 0 {
+        return out;
+    }
+    for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
+        let Some(body) = &d.diff else { continue };
+        let _ = writeln!(
+            out,
+            "### {} / {} — {}\n",
+            inline(&d.provider),
+            inline(&d.document),
+            if d.meaning_changed() { "changed in meaning" } else { "reworded" }
+        );
+        let _ = writeln!(out, "<{}>\n", d.url.replace('>', "%3E"));
+        if let (Some(o), Some(n)) = (&d.old, &d.new) {
+            let _ = writeln!(out, "From {} to {}.\n", version_text(o), version_text(n));
+        }
+        if d.diff_basis == Some(DiffBasis::Fingerprints) {
+            out.push_str("_The old text is no longer stored: compared by fingerprints of tagged clauses only._\n\n");
+        }
+        diff_body(&mut out, body, "####");
     }
     out
 }

@@ -5,6 +5,7 @@ pub mod table;
 
 use std::io::{self, IsTerminal, Write};
 
+use crate::diff::{Change, ChangeKind, DiffBody, WordEdit, WordOp};
 use crate::rules::{Polarity, Tag};
 
 /// `--color auto|always|never`.
@@ -102,6 +103,97 @@ pub fn cut_around(text: &str, keep: std::ops::Range<usize>, max: usize) -> Strin
     out
 }
 
+/// Changes in the order reports show them: those that gain or lose findings first, each group in
+/// document order.
+pub fn ordered_changes(body: &DiffBody) -> (Vec<&Change>, Vec<&Change>) {
+    body.changes.iter().partition(|c| c.meaningful())
+}
+
+/// Where a change is: "clause 12", "clause 12 → 14" (1-based).
+pub fn change_position(c: &Change) -> String {
+    match (&c.old, &c.new) {
+        (Some(o), Some(n)) if o.index != n.index => format!("clause {} → {}", o.index + 1, n.index + 1),
+        (_, Some(n)) => format!("clause {}", n.index + 1),
+        (Some(o), None) => format!("clause {}", o.index + 1),
+        (None, None) => String::new(),
+    }
+}
+
+/// A change's kind as a word: "changed and moved" for a reworded clause that also moved.
+pub fn change_kind(c: &Change) -> &'static str {
+    if c.kind == ChangeKind::Changed && c.moved {
+        "changed, moved"
+    } else {
+        c.kind.as_str()
+    }
+}
+
+/// How deleted and inserted words are marked.
+pub trait WordMarks {
+    fn delete(&self, text: &str) -> String;
+    fn insert(&self, text: &str) -> String;
+    fn equal(&self, text: &str) -> String {
+        text.to_string()
+    }
+}
+
+/// Words of context kept on each side of an edit; longer unchanged runs are cut with "…".
+const CONTEXT_WORDS: usize = 8;
+
+/// Renders a word diff inline, cutting long unchanged stretches so the edits stand out.
+pub fn inline_words(words: &[WordEdit], marks: &dyn WordMarks) -> String {
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        match w.op {
+            WordOp::Equal => {
+                let tokens: Vec<&str> = w.text.split_inclusive(char::is_whitespace).collect();
+                let (first, last) = (i == 0, i + 1 == words.len());
+                let keep_head = if first { 0 } else { CONTEXT_WORDS };
+                let keep_tail = if last { 0 } else { CONTEXT_WORDS };
+                if tokens.len() <= keep_head + keep_tail + 2 {
+                    out.push_str(&marks.equal(&w.text));
+                } else {
+                    let head: String = tokens[..keep_head].concat();
+                    let tail: String = tokens[tokens.len() - keep_tail..].concat();
+                    out.push_str(&marks.equal(&head));
+                    out.push_str(if first { "… " } else if last { " …" } else { " … " });
+                    out.push_str(&marks.equal(&tail));
+                }
+            }
+            // Marks go around the words, not the spaces next to them (Markdown needs that).
+            WordOp::Delete | WordOp::Insert => {
+                let trimmed = w.text.trim();
+                if trimmed.is_empty() {
+                    out.push_str(&w.text);
+                    continue;
+                }
+                let lead = &w.text[..w.text.len() - w.text.trim_start().len()];
+                let trail = &w.text[w.text.trim_end().len()..];
+                out.push_str(lead);
+                out.push_str(&if w.op == WordOp::Delete {
+                    marks.delete(trimmed)
+                } else {
+                    marks.insert(trimmed)
+                });
+                out.push_str(trail);
+            }
+        }
+    }
+    out
+}
+
+/// `[-deleted-]{+inserted+}`, as `git diff --word-diff` writes it, for output without colour.
+pub struct PlainMarks;
+
+impl WordMarks for PlainMarks {
+    fn delete(&self, text: &str) -> String {
+        format!("[-{text}-]")
+    }
+    fn insert(&self, text: &str) -> String {
+        format!("{{+{text}+}}")
+    }
+}
+
 /// Writes `value` as pretty JSON with a final newline.
 pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
@@ -132,6 +224,21 @@ mod tests {
         let text = "“Données” ".repeat(30);
         let cut = cut_around(&text, 0..3, 20);
         assert!(cut.chars().count() <= 22);
+    }
+
+    #[test]
+    fn word_diffs_keep_edits_in_view() {
+        let words = crate::diff::word_diff(
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen the the end",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen the end",
+        );
+        let shown = inline_words(&words, &PlainMarks);
+        assert!(shown.starts_with("… "), "{shown}");
+        assert!(shown.contains("[-the-]") || shown.contains("[-the -]") || shown.contains("[-the-] "), "{shown}");
+        assert!(shown.ends_with("end"), "{shown}");
+        assert!(!shown.contains("one two"), "{shown}");
+        let short = inline_words(&crate::diff::word_diff("we keep it", "we sell it"), &PlainMarks);
+        assert_eq!(short, "we [-keep-]{+sell+} it");
     }
 
     #[test]

@@ -3,8 +3,10 @@
 use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
-use super::{cut_around, finding_label, short_tag};
+use super::{PlainMarks, WordMarks, change_kind, change_position, cut_around, finding_label, inline_words, short_tag};
+use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck, VersionInfo};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
+use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
 use crate::providers::Provider;
 use crate::rules::{Polarity, Tag};
 use crate::tagger::Finding;
@@ -54,6 +56,25 @@ impl Style {
 
     pub fn bold(self, text: &str) -> String {
         self.paint("1", text)
+    }
+
+    pub fn status(self, status: CheckStatus) -> String {
+        let code = match status {
+            CheckStatus::Changed => "1;31",
+            CheckStatus::Unstable | CheckStatus::Failed => "33",
+            CheckStatus::New => "36",
+            CheckStatus::Unchanged => "32",
+        };
+        self.paint(code, status.as_str())
+    }
+}
+
+impl WordMarks for Style {
+    fn delete(&self, text: &str) -> String {
+        if self.color { self.paint("9;31", text) } else { PlainMarks.delete(text) }
+    }
+    fn insert(&self, text: &str) -> String {
+        if self.color { self.paint("1;32", text) } else { PlainMarks.insert(text) }
     }
 }
 
@@ -294,4 +315,180 @@ pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String 
         ]);
     }
     format!("{table}\n")
+}
+
+/// Changes without findings listed before the rest are summed up in one line (unless `all`).
+const QUIET_CHANGES_SHOWN: usize = 12;
+
+fn finding_marks(sign: &str, findings: &[ClauseFinding], style: Style) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| format!("{sign}{}", style.tag(f.tag, f.polarity)))
+        .collect()
+}
+
+fn change_row(c: &Change, style: Style) -> Vec<Cell> {
+    let clause = match c.kind {
+        ChangeKind::Changed => inline_words(&c.words, &style),
+        _ => {
+            let side = c.new.as_ref().or(c.old.as_ref()).expect("a change has a side");
+            let keep = side
+                .findings
+                .first()
+                .and_then(|f| side.text.find(&f.evidence).map(|s| s..s + f.evidence.len()))
+                .unwrap_or(0..0);
+            let text = cut_around(&side.text, keep, CLAUSE_MAX);
+            if c.kind == ChangeKind::Removed { style.delete(&text) } else if c.kind == ChangeKind::Added { style.insert(&text) } else { text }
+        }
+    };
+    let mut marks = finding_marks("+", &c.gained, style);
+    marks.extend(finding_marks("−", &c.lost, style));
+    if marks.is_empty()
+        && let Some(side) = c.new.as_ref().or(c.old.as_ref())
+        && !side.findings.is_empty()
+    {
+        marks.push(style.dim(&format!("same: {}", side.findings.iter().map(|f| finding_label(f.tag, f.polarity)).collect::<Vec<_>>().join(", "))));
+    }
+    vec![
+        Cell::new(format!("{}\n{}", change_kind(c), style.dim(&change_position(c)))),
+        Cell::new(clause),
+        Cell::new(marks.join("\n")),
+    ]
+}
+
+/// The meaning summary, counts and clause table of one diff.
+fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
+    let mut out = String::new();
+    if body.meaning_changed {
+        out.push_str(&style.bold("Meaning changes:"));
+        out.push('\n');
+        for d in &body.summary {
+            out.push_str("  ");
+            out.push_str(&d.line());
+            out.push('\n');
+        }
+    } else {
+        out.push_str("No change in meaning: no finding gained or lost.\n");
+    }
+    let c = &body.counts;
+    out.push_str(&format!(
+        "Clauses: {} changed, {} added, {} removed, {} moved; {} unchanged, {} differ only by noise.\n",
+        c.changed, c.added, c.removed, c.moved, c.unchanged, c.noise
+    ));
+    if body.changes.is_empty() {
+        return out;
+    }
+    let (meaningful, quiet) = super::ordered_changes(body);
+    let mut table = new_table(width, style, &["Change", "Clause", "Findings"], true);
+    for ch in &meaningful {
+        table.add_row(change_row(ch, style));
+    }
+    let shown = if all { quiet.len() } else { quiet.len().min(QUIET_CHANGES_SHOWN) };
+    for ch in &quiet[..shown] {
+        table.add_row(change_row(ch, style));
+    }
+    if width >= 90
+        && let Some(column) = table.column_mut(0)
+    {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    out.push_str(&table.to_string());
+    out.push('\n');
+    if shown < quiet.len() {
+        out.push_str(&style.dim(&format!(
+            "… and {} more changes without findings (--all lists them).",
+            quiet.len() - shown
+        )));
+        out.push('\n');
+    }
+    out
+}
+
+fn versions_line(old: Option<&VersionInfo>, new: Option<&VersionInfo>) -> String {
+    match (old, new) {
+        (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
+        (None, Some(n)) => n.label(),
+        (Some(o), None) => o.label(),
+        (None, None) => String::new(),
+    }
+}
+
+/// `orgcheck diff` as a terminal report.
+pub fn diff(title: &str, old: &VersionInfo, new: &VersionInfo, body: &DiffBody, width: u16, style: Style, all: bool) -> String {
+    // Two files are named by the versions line alone.
+    let header = if old.file.is_some() {
+        style.bold(&versions_line(Some(old), Some(new)))
+    } else {
+        format!("{}: {}", style.bold(title), versions_line(Some(old), Some(new)))
+    };
+    format!("{header}\n{}", diff_body(body, width, style, all))
+}
+
+fn check_note(d: &DocCheck) -> String {
+    if let Some(r) = &d.reason {
+        return r.clone();
+    }
+    match d.status {
+        CheckStatus::Changed if d.meaning_changed() => "meaning changed".into(),
+        CheckStatus::Changed => "wording changed; no finding gained or lost".into(),
+        CheckStatus::Unchanged if d.noise_only => "differs only by noise".into(),
+        CheckStatus::New => "first version recorded".into(),
+        _ => String::new(),
+    }
+}
+
+/// `orgcheck check` as a terminal report: a status table, then the changes of each changed document.
+pub fn check(report: &CheckReport, width: u16, style: Style, all: bool) -> String {
+    let mut table = new_table(width, style, &["Provider", "Document", "Status", "Versions", "Note"], false);
+    for d in &report.documents {
+        table.add_row(vec![
+            Cell::new(&d.provider),
+            Cell::new(&d.document),
+            Cell::new(style.status(d.status)),
+            Cell::new(versions_line(d.old.as_ref(), d.new.as_ref())),
+            Cell::new(check_note(d)),
+        ]);
+    }
+    let mut out = format!("{table}\n");
+    for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
+        let Some(body) = &d.diff else { continue };
+        out.push('\n');
+        out.push_str(&format!(
+            "{} {}\n",
+            style.bold(&format!("{}/{}", d.provider, d.document)),
+            style.dim(&d.url)
+        ));
+        if d.diff_basis == Some(DiffBasis::Fingerprints) {
+            out.push_str(&style.dim("Compared by fingerprints of tagged clauses: the old text is no longer stored.\n"));
+        }
+        out.push_str(&format!("{}\n", versions_line(d.old.as_ref(), d.new.as_ref())));
+        out.push_str(&diff_body(body, width, style, all));
+    }
+    out.push('\n');
+    out.push_str(&check_summary(report));
+    out
+}
+
+/// One line: how many documents have each status.
+pub fn check_summary(report: &CheckReport) -> String {
+    let s = &report.summary;
+    let n = report.documents.len();
+    let mut parts = Vec::new();
+    for (count, status) in [
+        (s.changed, CheckStatus::Changed),
+        (s.unstable, CheckStatus::Unstable),
+        (s.failed, CheckStatus::Failed),
+        (s.new, CheckStatus::New),
+        (s.unchanged, CheckStatus::Unchanged),
+    ] {
+        if count > 0 {
+            let extra = if status == CheckStatus::Changed {
+                format!(" ({} in meaning)", s.meaning_changed)
+            } else {
+                String::new()
+            };
+            parts.push(format!("{count} {}{extra}", status.as_str()));
+        }
+    }
+    format!("{n} document{}: {}.\n", if n == 1 { "" } else { "s" }, parts.join(", "))
 }
