@@ -171,7 +171,13 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    pub fn new(mode: Mode, store: &Store, baseline: Option<&Path>, norm: &Normaliser, documents: Vec<DocCheck>) -> Self {
+    pub fn new(
+        mode: Mode,
+        store: &Store,
+        baseline: Option<&Path>,
+        norm: &Normaliser,
+        documents: Vec<DocCheck>,
+    ) -> Self {
         let mut summary = StatusCounts::default();
         for d in &documents {
             *match d.status {
@@ -212,19 +218,32 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
             match r.status {
                 Status::Failed => DocCheck {
                     reason: r.reason.clone(),
-                    old: read(r.previous_version.as_ref()).ok().flatten().map(|s| VersionInfo::of(&s)),
+                    old: read(r.previous_version.as_ref())
+                        .ok()
+                        .flatten()
+                        .map(|s| VersionInfo::of(&s)),
                     ..base
                 },
                 Status::Unstable => DocCheck {
                     status: CheckStatus::Unstable,
                     reason: r.reason.clone(),
-                    old: read(r.previous_version.as_ref()).ok().flatten().map(|s| VersionInfo::of(&s)),
+                    old: read(r.previous_version.as_ref())
+                        .ok()
+                        .flatten()
+                        .map(|s| VersionInfo::of(&s)),
                     ..base
                 },
                 Status::New | Status::Unchanged | Status::Changed => {
                     let new = match read(r.version.as_ref()) {
                         Ok(Some(s)) => s,
-                        Ok(None) => return DocCheck::failed(&r.provider, &r.document, &r.url, "the fetched version is missing from the store"),
+                        Ok(None) => {
+                            return DocCheck::failed(
+                                &r.provider,
+                                &r.document,
+                                &r.url,
+                                "the fetched version is missing from the store",
+                            );
+                        }
                         Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, e),
                     };
                     let checked = DocCheck {
@@ -502,7 +521,9 @@ impl Baseline {
         for p in providers {
             for d in &p.documents {
                 covered.insert((p.id.clone(), d.id.clone()));
-                let Some(latest) = store.latest(&p.id, &d.id)? else { continue };
+                let Some(latest) = store.latest(&p.id, &d.id)? else {
+                    continue;
+                };
                 let clauses = diff::items(rules, norm, &latest.text)
                     .into_iter()
                     .filter(|i| !i.findings.is_empty())
@@ -586,8 +607,7 @@ mod tests {
     }
 
     const A: &str = "We collect your name.\n\nWe use it to bill you.\n\nYou can write to us.\n";
-    const B: &str =
-        "We collect your name.\n\nWe use it to bill you.\n\nWe may share it with advertisers.\n\nYou can write to us.\n";
+    const B: &str = "We collect your name.\n\nWe use it to bill you.\n\nWe may share it with advertisers.\n\nYou can write to us.\n";
 
     #[test]
     fn baseline_mode_new_unchanged_changed_and_fingerprints() {
@@ -604,15 +624,28 @@ mod tests {
         assert!(missing[0].reason.as_ref().unwrap().contains("orgcheck fetch o2"));
 
         store.record("o2", &doc, meta("2026-11-01T00:00:00Z"), A).unwrap();
-        assert_eq!(check_baseline(&rules, &norm, &store, &providers, None)[0].status, CheckStatus::New);
+        assert_eq!(
+            check_baseline(&rules, &norm, &store, &providers, None)[0].status,
+            CheckStatus::New
+        );
         let baseline = Baseline::from_store(&rules, &norm, &store, &providers, None).unwrap();
         let path = dir.path().join("baseline.json");
         baseline.write(&path).unwrap();
         let baseline = Baseline::load(&path).unwrap().unwrap();
-        assert_eq!(check_baseline(&rules, &norm, &store, &providers, Some(&baseline))[0].status, CheckStatus::Unchanged);
+        assert_eq!(
+            check_baseline(&rules, &norm, &store, &providers, Some(&baseline))[0].status,
+            CheckStatus::Unchanged
+        );
 
         // Noise only.
-        store.record("o2", &doc, meta("2026-11-02T00:00:00Z"), &A.replace("bill you.", "bill you!")).unwrap();
+        store
+            .record(
+                "o2",
+                &doc,
+                meta("2026-11-02T00:00:00Z"),
+                &A.replace("bill you.", "bill you!"),
+            )
+            .unwrap();
         let c = &check_baseline(&rules, &norm, &store, &providers, Some(&baseline))[0];
         assert_eq!((c.status, c.noise_only), (CheckStatus::Unchanged, true));
 
@@ -625,7 +658,10 @@ mod tests {
         // The old version gone from the store: fingerprints still find the new sharing clause.
         fs::remove_file(store.root().join(format!("o2/{doc}.versions/2026-11-01T000000Z.json"))).unwrap();
         let c = &check_baseline(&rules, &norm, &store, &providers, Some(&baseline))[0];
-        assert_eq!((c.status, c.diff_basis), (CheckStatus::Changed, Some(DiffBasis::Fingerprints)));
+        assert_eq!(
+            (c.status, c.diff_basis),
+            (CheckStatus::Changed, Some(DiffBasis::Fingerprints))
+        );
         let d = c.diff.as_ref().unwrap();
         assert_eq!(d.changes.len(), 1);
         assert_eq!(d.changes[0].kind, ChangeKind::Added);

@@ -878,7 +878,10 @@ fn diff_stored(target: &str, args: &DiffArgs) -> anyhow::Result<(String, store::
                     } else {
                         "; run `orgcheck fetch` first, or give --store"
                     };
-                    bail!("{}: nothing stored for provider `{target}`{hint}", store.root().display())
+                    bail!(
+                        "{}: nothing stored for provider `{target}`{hint}",
+                        store.root().display()
+                    )
                 }
                 many => bail!(
                     "provider `{target}` has several stored documents ({}); name one: `{target}/{}`",
@@ -890,7 +893,10 @@ fn diff_stored(target: &str, args: &DiffArgs) -> anyhow::Result<(String, store::
     };
     let ids = store.versions(&provider, &document)?;
     if ids.is_empty() {
-        bail!("{}: no versions stored for {provider}/{document}; run `orgcheck fetch` first", store.root().display());
+        bail!(
+            "{}: no versions stored for {provider}/{document}; run `orgcheck fetch` first",
+            store.root().display()
+        );
     }
     let to = store.resolve_version(&provider, &document, args.to.as_deref().unwrap_or("latest"))?;
     let from = match &args.from {
@@ -933,9 +939,9 @@ fn diff_cmd(args: DiffArgs, style: table::Style, out: &mut dyn Write) -> anyhow:
     let body: DiffBody = diff::diff(&rules, &norm, &old_text, &new_text);
     let outcome = change_outcome(args.fail_on, body.changed(), body.meaning_changed);
     match args.format {
-        CompareFormat::Table => out.write_all(
-            table::diff(&title, &old, &new, &body, output::table_width(), style, args.all).as_bytes(),
-        )?,
+        CompareFormat::Table => {
+            out.write_all(table::diff(&title, &old, &new, &body, output::table_width(), style, args.all).as_bytes())?
+        }
         CompareFormat::Markdown => out.write_all(markdown::diff(&title, &old, &new, &body).as_bytes())?,
         CompareFormat::Json => output::write_json(out, &DiffReport::new(title, old, new, &norm, body))?,
     }
@@ -948,7 +954,10 @@ fn check_cmd(args: CheckArgs, style: table::Style, quiet: bool, out: &mut dyn Wr
     let rules = load_rules(&args.rules)?;
     let norm = args.noise.normaliser();
     let store = Store::new(store::default_root(args.store.as_deref()));
-    let baseline_path = args.baseline.clone().unwrap_or_else(|| store.root().join("baseline.json"));
+    let baseline_path = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| store.root().join("baseline.json"));
     let json = args.format == CompareFormat::Json;
     let (mode, documents) = if args.live {
         let options = FetchOptions {

@@ -108,8 +108,10 @@ static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static SECTION_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(sections?|clauses?|paragraphs?|parts?|articles?)\s+\d{1,3}(?:\.\d{1,3})*(?:\s*\([a-z0-9]{1,3}\))?")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)\b(sections?|clauses?|paragraphs?|parts?|articles?)\s+\d{1,3}(?:\.\d{1,3})*(?:\s*\([a-z0-9]{1,3}\))?",
+    )
+    .expect("static regex")
 });
 static UPDATED_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -127,8 +129,29 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Query parameters that identify a campaign or a click, not a page.
 const TRACKING_PARAMS: &[&str] = &[
-    "gclid", "gclsrc", "dclid", "fbclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
-    "_hsenc", "_hsmi", "mkt_tok", "ref_src", "trk", "cmpid", "icid", "s_cid", "vero_id", "oly_anon_id", "oly_enc_id",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "fbclid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ref_src",
+    "trk",
+    "cmpid",
+    "icid",
+    "s_cid",
+    "vero_id",
+    "oly_anon_id",
+    "oly_enc_id",
 ];
 
 fn is_tracking_param(name: &str) -> bool {
@@ -164,7 +187,9 @@ fn strip_tracking(url: &str) -> Cow<'_, str> {
 impl Normaliser {
     /// Every normaliser on: the default.
     pub fn all() -> Normaliser {
-        Normaliser { on: Noise::ALL.to_vec() }
+        Normaliser {
+            on: Noise::ALL.to_vec(),
+        }
     }
 
     /// Every normaliser off: any edit to a clause's text is a change.
@@ -212,7 +237,10 @@ impl Normaliser {
     pub fn key(&self, clause: &str) -> String {
         let mut s: Cow<'_, str> = Cow::Borrowed(clause);
         if self.is_on(Noise::Tracking) && s.contains('?') {
-            s = Cow::Owned(URL.replace_all(&s, |c: &Captures| strip_tracking(&c[0]).into_owned()).into_owned());
+            s = Cow::Owned(
+                URL.replace_all(&s, |c: &Captures| strip_tracking(&c[0]).into_owned())
+                    .into_owned(),
+            );
         }
         if self.is_on(Noise::Numbering) {
             if let Some(m) = SECTION_NUMBER.find(&s) {
@@ -229,7 +257,13 @@ impl Normaliser {
             // A space, not nothing: "www.o2.co.uk" and a crawler's "www.\no2.\nco.\nuk" are the same words.
             s = Cow::Owned(
                 s.chars()
-                    .map(|c| if c.is_alphanumeric() || c.is_whitespace() { c } else { ' ' })
+                    .map(|c| {
+                        if c.is_alphanumeric() || c.is_whitespace() {
+                            c
+                        } else {
+                            ' '
+                        }
+                    })
                     .collect(),
             );
         }
@@ -392,7 +426,11 @@ impl TagDelta {
                 .map(|e| format!("\"{}\"", e.evidence))
                 .collect();
             let more = if n > 2 { ", …" } else { "" };
-            parts.push(format!("{sign}{n} {} ({}{more})", self.polarity.as_str(), quotes.join(", ")));
+            parts.push(format!(
+                "{sign}{n} {} ({}{more})",
+                self.polarity.as_str(),
+                quotes.join(", ")
+            ));
         }
         format!("{}: {}", self.tag, parts.join("; "))
     }
@@ -578,7 +616,11 @@ fn align(old: &[Item], new: &[Item], reflow: bool) -> Vec<Entry> {
     };
     for op in ops {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
                 flush(&mut region, &mut entries);
                 for k in 0..len {
                     let (o, n) = (old_index + k, new_index + k);
@@ -615,7 +657,10 @@ fn similarity(a: &str, b: &str, wa: &HashSet<&str>, wb: &HashSet<&str>) -> f32 {
     if dice < CHANGED_MIN * 0.7 {
         return 0.0;
     }
-    TextDiff::configure().algorithm(Algorithm::Myers).diff_words(a, b).ratio()
+    TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_words(a, b)
+        .ratio()
 }
 
 /// Aligns one run of differing clauses: clauses whose words reappear split differently are noise,
@@ -637,12 +682,12 @@ fn align_region(
     let ro: Vec<usize> = o.clone().filter(|i| !old_covered[i - o.start]).collect();
     let rn: Vec<usize> = n.clone().filter(|j| !new_covered[j - n.start]).collect();
     // Reflowed clauses are noise; which clause they pair with does not matter.
-    entries.extend(o.clone().filter(|i| old_covered[i - o.start]).map(|i| Entry::Noise(i, n.start)));
     entries.extend(
-        n.clone()
-            .filter(|j| new_covered[j - n.start])
-            .map(|j| Entry::Reflowed(j)),
+        o.clone()
+            .filter(|i| old_covered[i - o.start])
+            .map(|i| Entry::Noise(i, n.start)),
     );
+    entries.extend(n.clone().filter(|j| new_covered[j - n.start]).map(Entry::Reflowed));
     let (rs, as_) = (ro.len(), rn.len());
     if rs == 0 || as_ == 0 {
         entries.extend(ro.into_iter().map(Entry::Removed));
@@ -675,7 +720,11 @@ fn align_region(
     for a in (0..rs).rev() {
         for b in (0..as_).rev() {
             let s = scores[a * as_ + b];
-            let pair = if s >= CHANGED_MIN { s + best[at(a + 1, b + 1)] } else { f32::MIN };
+            let pair = if s >= CHANGED_MIN {
+                s + best[at(a + 1, b + 1)]
+            } else {
+                f32::MIN
+            };
             best[at(a, b)] = pair.max(best[at(a + 1, b)]).max(best[at(a, b + 1)]);
         }
     }
@@ -727,7 +776,12 @@ fn reflowed(ok: &[&str], nk: &[&str], o: std::ops::Range<usize>, n: std::ops::Ra
     let mut old_to_new: Vec<Option<usize>> = vec![None; ow.len()];
     let mut new_to_old: Vec<Option<usize>> = vec![None; nw.len()];
     for op in ops {
-        if let DiffOp::Equal { old_index, new_index, len } = op {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
             let whole = ostarts.contains(&old_index)
                 && ostarts.contains(&(old_index + len))
                 && nstarts.contains(&new_index)
@@ -848,7 +902,9 @@ fn missing_from(a: &[ClauseFinding], b: &[ClauseFinding]) -> Vec<ClauseFinding> 
 
 /// A word-level diff of two clause texts, with runs of one kind merged.
 pub fn word_diff(old: &str, new: &str) -> Vec<WordEdit> {
-    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_words(old, new);
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(old, new);
     let mut out: Vec<WordEdit> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
@@ -967,15 +1023,15 @@ pub fn summarise(changes: &[Change]) -> Vec<TagDelta> {
             };
             let mut gained = pick(|c| &c.gained);
             let mut lost = pick(|c| &c.lost);
-            gained.retain(|(_, g)| {
-                match lost.iter().position(|(_, l)| l.to_lowercase() == g.to_lowercase()) {
+            gained.retain(
+                |(_, g)| match lost.iter().position(|(_, l)| l.to_lowercase() == g.to_lowercase()) {
                     Some(p) => {
                         lost.remove(p);
                         false
                     }
                     None => true,
-                }
-            });
+                },
+            );
             if gained.is_empty() && lost.is_empty() {
                 continue;
             }
@@ -1033,7 +1089,8 @@ mod tests {
         assert_eq!(d.changes[0].kind, ChangeKind::Added);
         let line: Vec<String> = d.summary.iter().map(TagDelta::line).collect();
         assert!(
-            line.iter().any(|l| l.starts_with("third-party-sharing: +1 positive (\"pass this data")),
+            line.iter()
+                .any(|l| l.starts_with("third-party-sharing: +1 positive (\"pass this data")),
             "{line:?}"
         );
         assert!(d.meaning_changed);
@@ -1047,8 +1104,18 @@ mod tests {
         let c = &d.changes[0];
         assert_eq!(c.kind, ChangeKind::Changed);
         assert!(!d.meaning_changed);
-        let deleted: Vec<&str> = c.words.iter().filter(|w| w.op == WordOp::Delete).map(|w| w.text.as_str()).collect();
-        let inserted: Vec<&str> = c.words.iter().filter(|w| w.op == WordOp::Insert).map(|w| w.text.as_str()).collect();
+        let deleted: Vec<&str> = c
+            .words
+            .iter()
+            .filter(|w| w.op == WordOp::Delete)
+            .map(|w| w.text.as_str())
+            .collect();
+        let inserted: Vec<&str> = c
+            .words
+            .iter()
+            .filter(|w| w.op == WordOp::Insert)
+            .map(|w| w.text.as_str())
+            .collect();
         assert_eq!((deleted, inserted), (vec!["six"], vec!["seven"]));
     }
 
@@ -1059,7 +1126,11 @@ mod tests {
         assert_eq!(d.changes[0].kind, ChangeKind::Removed);
         assert_eq!(d.summary[0].tag, Tag::OptOut);
         assert_eq!((d.summary[0].gained, d.summary[0].lost), (0, 1));
-        assert!(d.summary[0].line().starts_with("opt-out: -1 positive"), "{}", d.summary[0].line());
+        assert!(
+            d.summary[0].line().starts_with("opt-out: -1 positive"),
+            "{}",
+            d.summary[0].line()
+        );
     }
 
     #[test]
@@ -1071,7 +1142,10 @@ mod tests {
         assert_eq!(d.changes[0].kind, ChangeKind::Changed);
         let lines: Vec<String> = d.summary.iter().map(TagDelta::line).collect();
         assert_eq!(lines.len(), 2, "{lines:?}");
-        assert!(lines[0].contains("-1 positive") && lines[1].contains("+1 negative"), "{lines:?}");
+        assert!(
+            lines[0].contains("-1 positive") && lines[1].contains("+1 negative"),
+            "{lines:?}"
+        );
     }
 
     #[test]
@@ -1113,11 +1187,23 @@ mod tests {
             norm.key("Last updated: 3 May 2013."),
             norm.key("Last updated: 14 June 2014.")
         );
-        assert_eq!(norm.key("This policy was last updated on May 3, 2013"), norm.key("This policy was last updated on June 14, 2014"));
+        assert_eq!(
+            norm.key("This policy was last updated on May 3, 2013"),
+            norm.key("This policy was last updated on June 14, 2014")
+        );
         // A date in a clause about something else is content.
-        assert_ne!(norm.key("We delete data on 3 May 2013."), norm.key("We delete data on 14 June 2014."));
-        assert_eq!(norm.key("4.2 Sharing with partners"), norm.key("5.1 Sharing with partners"));
-        assert_eq!(norm.key("as set out in section 7.1 above"), norm.key("as set out in section 9 above"));
+        assert_ne!(
+            norm.key("We delete data on 3 May 2013."),
+            norm.key("We delete data on 14 June 2014.")
+        );
+        assert_eq!(
+            norm.key("4.2 Sharing with partners"),
+            norm.key("5.1 Sharing with partners")
+        );
+        assert_eq!(
+            norm.key("as set out in section 7.1 above"),
+            norm.key("as set out in section 9 above")
+        );
         assert_eq!(
             norm.key("See https://example.com/privacy?utm_source=mail&id=4&fbclid=xyz#top for details"),
             norm.key("See https://example.com/privacy?id=4#top for details")
@@ -1128,7 +1214,10 @@ mod tests {
         );
         assert_eq!(strip_tracking("https://a.example/?utm_source=x"), "https://a.example/");
         let strict = Normaliser::without(&[Noise::LastUpdated, Noise::Numbering, Noise::Tracking]);
-        assert_ne!(strict.key("Last updated: 3 May 2013."), strict.key("Last updated: 14 June 2014."));
+        assert_ne!(
+            strict.key("Last updated: 3 May 2013."),
+            strict.key("Last updated: 14 June 2014.")
+        );
         assert_ne!(strict.key("4.2 Sharing"), strict.key("5.1 Sharing"));
     }
 
@@ -1137,7 +1226,12 @@ mod tests {
         let old = "Intro text here.\n\nYour personal information may be shared with partners for marketing.\n\nEnd of the policy text.\n";
         let new = "Intro text here.\n\nYour personal information may not be shared with partners for marketing.\n\nEnd of the policy text.\n";
         let d = run(old, new);
-        assert_eq!((d.changes.len(), d.changes[0].kind), (1, ChangeKind::Changed), "{:?}", d.changes);
+        assert_eq!(
+            (d.changes.len(), d.changes[0].kind),
+            (1, ChangeKind::Changed),
+            "{:?}",
+            d.changes
+        );
         assert!(d.meaning_changed);
         // The same edit while the surrounding clauses are re-split.
         let new = "Intro text here. Your personal information may not be shared with partners for marketing. End of the policy text.\n";
@@ -1160,7 +1254,8 @@ mod tests {
 
     #[test]
     fn a_typo_fix_is_a_change_without_meaning_change() {
-        let old = format!("{BASE}\nWe may share aggregated information with our partners to improve the the service.\n");
+        let old =
+            format!("{BASE}\nWe may share aggregated information with our partners to improve the the service.\n");
         let new = format!("{BASE}\nWe may share aggregated information with our partners to improve the service.\n");
         let d = run(&old, &new);
         assert_eq!((d.counts.changed, d.changes.len()), (1, 1));
@@ -1184,14 +1279,21 @@ mod tests {
             norm.document_hash("We share data. We keep it.\n"),
             norm.document_hash("We share data.\n\nWe keep it!\n")
         );
-        assert_ne!(norm.document_hash("We share data.\n"), norm.document_hash("We sell data.\n"));
+        assert_ne!(
+            norm.document_hash("We share data.\n"),
+            norm.document_hash("We sell data.\n")
+        );
         assert_eq!(fingerprint("x").len(), 16);
     }
 
     #[test]
     fn large_unrelated_runs_stay_fast_and_complete() {
-        let old: String = (0..800).map(|i| format!("Old clause number {i} says thing {}.\n\n", i * 7)).collect();
-        let new: String = (0..800).map(|i| format!("Fresh sentence {i} about topic {}.\n\n", i * 3)).collect();
+        let old: String = (0..800)
+            .map(|i| format!("Old clause number {i} says thing {}.\n\n", i * 7))
+            .collect();
+        let new: String = (0..800)
+            .map(|i| format!("Fresh sentence {i} about topic {}.\n\n", i * 3))
+            .collect();
         let d = run(&old, &new);
         assert_eq!(d.counts.added + d.counts.changed + d.counts.moved, 800);
         assert_eq!(d.counts.removed + d.counts.changed + d.counts.moved, 800);

@@ -200,7 +200,11 @@ impl Store {
             [one] => Ok((*one).clone()),
             [] => Err(not_found(format!(
                 "no version `{spec}`; stored versions: {}",
-                if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+                if ids.is_empty() {
+                    "none".to_string()
+                } else {
+                    ids.join(", ")
+                }
             ))),
             many => Err(not_found(format!(
                 "`{spec}` matches {} versions ({}); give more of the id",
@@ -220,7 +224,12 @@ impl Store {
         };
         let mut ids: Vec<String> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".versions")).map(str::to_string))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".versions"))
+                    .map(str::to_string)
+            })
             .collect();
         ids.sort();
         Ok(ids)
@@ -299,7 +308,9 @@ fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
     if sha256_hex(&text) != meta.text_sha256 {
         return Err(Error::Input {
             path: txt.display().to_string(),
-            message: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it".into(),
+            message:
+                "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it"
+                    .into(),
         });
     }
     Ok(Some(Stored { meta, text }))
@@ -439,13 +450,19 @@ mod tests {
         let store = Store::new(dir.path());
         store.record("p", "doc", meta("2026-11-27T10:00:00Z"), "one\n").unwrap();
         store.record("p", "doc", meta("2026-11-28T10:00:00Z"), "two\n").unwrap();
-        store.record("p", "doc", meta("2026-11-28T11:00:00Z"), "three\n").unwrap();
+        store
+            .record("p", "doc", meta("2026-11-28T11:00:00Z"), "three\n")
+            .unwrap();
         assert_eq!(store.documents("p").unwrap(), ["doc"]);
         assert!(store.documents("nobody").unwrap().is_empty());
-        assert_eq!(store.resolve_version("p", "doc", "latest").unwrap(), "2026-11-28T110000Z");
-        assert_eq!(store.resolve_version("p", "doc", "previous").unwrap(), "2026-11-28T100000Z");
-        assert_eq!(store.resolve_version("p", "doc", "latest~2").unwrap(), "2026-11-27T100000Z");
-        assert_eq!(store.resolve_version("p", "doc", "2026-11-27").unwrap(), "2026-11-27T100000Z");
+        for (spec, id) in [
+            ("latest", "2026-11-28T110000Z"),
+            ("previous", "2026-11-28T100000Z"),
+            ("latest~2", "2026-11-27T100000Z"),
+            ("2026-11-27", "2026-11-27T100000Z"),
+        ] {
+            assert_eq!(store.resolve_version("p", "doc", spec).unwrap(), id, "{spec}");
+        }
         let many = store.resolve_version("p", "doc", "2026-11-28").unwrap_err().to_string();
         assert!(many.contains("matches 2 versions"), "{many}");
         let none = store.resolve_version("p", "doc", "2025").unwrap_err().to_string();

@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::Path;
 
+use orgcheck::check::CheckReport;
 use orgcheck::compare::CompareReport;
+use orgcheck::diff::DiffReport;
 use orgcheck::extract::ExtractReport;
 
 fn check(name: &str, schema: schemars::Schema) {
@@ -22,6 +24,17 @@ fn check(name: &str, schema: schemars::Schema) {
     );
 }
 
+/// The `required` fields of the schema's root (`def` empty) or of one of its definitions.
+fn required(schema: &serde_json::Value, def: &str) -> Vec<String> {
+    let node = if def.is_empty() { schema } else { &schema["$defs"][def] };
+    node["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn compare_schema_is_current() {
     check("compare.schema.json", schemars::schema_for!(CompareReport));
@@ -33,17 +46,37 @@ fn extract_schema_is_current() {
 }
 
 #[test]
+fn diff_schema_is_current() {
+    check("diff.schema.json", schemars::schema_for!(DiffReport));
+}
+
+#[test]
+fn check_schema_is_current() {
+    check("check.schema.json", schemars::schema_for!(CheckReport));
+}
+
+#[test]
+fn check_schema_carries_what_a_bot_needs() {
+    let schema = serde_json::to_value(schemars::schema_for!(CheckReport)).unwrap();
+    let required = |def: &str| required(&schema, def);
+    assert!(required("").contains(&"schema_version".to_string()));
+    for field in ["provider", "document", "url", "status"] {
+        assert!(required("DocCheck").contains(&field.to_string()), "{field}");
+    }
+    for field in ["meaning_changed", "summary", "counts", "changes"] {
+        assert!(required("DiffBody").contains(&field.to_string()), "{field}");
+    }
+    let statuses = &schema["$defs"]["CheckStatus"];
+    let text = statuses.to_string();
+    for s in ["new", "unchanged", "changed", "unstable", "failed"] {
+        assert!(text.contains(&format!("\"{s}\"")), "{s}: {text}");
+    }
+}
+
+#[test]
 fn compare_schema_requires_the_documented_fields() {
     let schema = serde_json::to_value(schemars::schema_for!(CompareReport)).unwrap();
-    let required = |def: &str| -> Vec<String> {
-        let node = if def.is_empty() { &schema } else { &schema["$defs"][def] };
-        node["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect()
-    };
+    let required = |def: &str| required(&schema, def);
     assert!(required("").contains(&"schema_version".to_string()));
     for field in ["id", "name", "policy_source", "findings", "verdicts"] {
         assert!(required("ProviderReport").contains(&field.to_string()), "{field}");

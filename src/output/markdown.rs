@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::table::shown_clauses;
-use super::{WordMarks, change_kind, change_position, finding_label, inline_words};
+use super::{Row, WordMarks, change_kind, change_position, finding_label, inline_words};
 use crate::check::{CheckReport, CheckStatus, DiffBasis, VersionInfo};
 use crate::compare::{CompareReport, Side, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, DiffBody};
@@ -127,6 +127,9 @@ impl WordMarks for MarkdownMarks {
     fn equal(&self, text: &str) -> String {
         inline(text)
     }
+    fn between(&self) -> &'static str {
+        " "
+    }
 }
 
 /// Items listed without findings before the rest are folded away (GitHub limits issue bodies).
@@ -151,8 +154,16 @@ fn change_item(c: &Change) -> String {
         .iter()
         .map(|f| format!("+`{}`", finding_label(f.tag, f.polarity)))
         .collect();
-    marks.extend(c.lost.iter().map(|f| format!("−`{}`", finding_label(f.tag, f.polarity))));
-    let marks = if marks.is_empty() { String::new() } else { format!(" — {}", marks.join(" ")) };
+    marks.extend(
+        c.lost
+            .iter()
+            .map(|f| format!("−`{}`", finding_label(f.tag, f.polarity))),
+    );
+    let marks = if marks.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", marks.join(" "))
+    };
     format!("- **{}** ({}): {clause}{marks}\n", change_kind(c), change_position(c))
 }
 
@@ -187,14 +198,33 @@ fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
             quiet.len(),
             if quiet.len() == 1 { "" } else { "s" }
         );
-        for ch in quiet.iter().take(QUIET_CHANGES_LISTED) {
-            out.push_str(&change_item(ch));
+        let rows = super::group_runs(&quiet);
+        for row in rows.iter().take(QUIET_CHANGES_LISTED) {
+            match row {
+                Row::One(ch) => out.push_str(&change_item(ch)),
+                Row::Run(run) => {
+                    let text = inline(&super::run_text(run, CLAUSE_MAX));
+                    let kind = run[0].kind;
+                    let text = if kind == ChangeKind::Removed {
+                        format!("~~{text}~~")
+                    } else {
+                        format!("**{text}**")
+                    };
+                    let _ = writeln!(
+                        out,
+                        "- **{} ×{}** ({}): {text}",
+                        kind.as_str(),
+                        run.len(),
+                        super::run_position(run)
+                    );
+                }
+            }
         }
-        if quiet.len() > QUIET_CHANGES_LISTED {
+        if rows.len() > QUIET_CHANGES_LISTED {
             let _ = writeln!(
                 out,
                 "- … and {} more (see the JSON report)",
-                quiet.len() - QUIET_CHANGES_LISTED
+                rows.len() - QUIET_CHANGES_LISTED
             );
         }
         out.push_str("\n</details>\n\n");
@@ -267,7 +297,11 @@ pub fn check(report: &CheckReport) -> String {
             "### {} / {} — {}\n",
             inline(&d.provider),
             inline(&d.document),
-            if d.meaning_changed() { "changed in meaning" } else { "reworded" }
+            if d.meaning_changed() {
+                "changed in meaning"
+            } else {
+                "reworded"
+            }
         );
         let _ = writeln!(out, "<{}>\n", d.url.replace('>', "%3E"));
         if let (Some(o), Some(n)) = (&d.old, &d.new) {

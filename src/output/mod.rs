@@ -109,6 +109,59 @@ pub fn ordered_changes(body: &DiffBody) -> (Vec<&Change>, Vec<&Change>) {
     body.changes.iter().partition(|c| c.meaningful())
 }
 
+/// A row of a change report: one change, or a run of adjacent clauses added or removed together
+/// (page navigation that disappeared, a new section), shown as one.
+pub enum Row<'a> {
+    One(&'a Change),
+    Run(Vec<&'a Change>),
+}
+
+/// Groups adjacent added (or removed) clauses into runs of at least three.
+pub fn group_runs<'a>(changes: &[&'a Change]) -> Vec<Row<'a>> {
+    let index = |c: &Change| c.new.as_ref().or(c.old.as_ref()).map_or(0, |s| s.index);
+    let mut runs: Vec<Vec<&'a Change>> = Vec::new();
+    for &c in changes {
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|&prev| {
+            matches!(c.kind, ChangeKind::Added | ChangeKind::Removed)
+                && prev.kind == c.kind
+                && index(c) == index(prev) + 1
+        });
+        match runs.last_mut() {
+            Some(run) if joins => run.push(c),
+            _ => runs.push(vec![c]),
+        }
+    }
+    runs.into_iter()
+        .flat_map(|run| {
+            if run.len() >= 3 {
+                vec![Row::Run(run)]
+            } else {
+                run.into_iter().map(Row::One).collect()
+            }
+        })
+        .collect()
+}
+
+/// The text of a run: its clauses joined, cut to about `max` characters.
+pub fn run_text(run: &[&Change], max: usize) -> String {
+    let joined = run
+        .iter()
+        .filter_map(|c| c.new.as_ref().or(c.old.as_ref()))
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ¶ ");
+    cut_around(&joined, 0..0, max)
+}
+
+/// "clauses 1–141" for a run.
+pub fn run_position(run: &[&Change]) -> String {
+    let index = |c: &Change| c.new.as_ref().or(c.old.as_ref()).map_or(0, |s| s.index) + 1;
+    match (run.first(), run.last()) {
+        (Some(a), Some(b)) => format!("clauses {}–{}", index(a), index(b)),
+        _ => String::new(),
+    }
+}
+
 /// Where a change is: "clause 12", "clause 12 → 14" (1-based).
 pub fn change_position(c: &Change) -> String {
     match (&c.old, &c.new) {
@@ -135,6 +188,10 @@ pub trait WordMarks {
     fn equal(&self, text: &str) -> String {
         text.to_string()
     }
+    /// What goes between a deletion and an insertion that touch ("~~six~~ **seven**").
+    fn between(&self) -> &'static str {
+        ""
+    }
 }
 
 /// Words of context kept on each side of an edit; longer unchanged runs are cut with "…".
@@ -156,7 +213,13 @@ pub fn inline_words(words: &[WordEdit], marks: &dyn WordMarks) -> String {
                     let head: String = tokens[..keep_head].concat();
                     let tail: String = tokens[tokens.len() - keep_tail..].concat();
                     out.push_str(&marks.equal(&head));
-                    out.push_str(if first { "… " } else if last { " …" } else { " … " });
+                    out.push_str(if first {
+                        "… "
+                    } else if last {
+                        " …"
+                    } else {
+                        " … "
+                    });
                     out.push_str(&marks.equal(&tail));
                 }
             }
@@ -169,6 +232,9 @@ pub fn inline_words(words: &[WordEdit], marks: &dyn WordMarks) -> String {
                 }
                 let lead = &w.text[..w.text.len() - w.text.trim_start().len()];
                 let trail = &w.text[w.text.trim_end().len()..];
+                if w.op == WordOp::Insert && lead.is_empty() && i > 0 && words[i - 1].op == WordOp::Delete {
+                    out.push_str(marks.between());
+                }
                 out.push_str(lead);
                 out.push_str(&if w.op == WordOp::Delete {
                     marks.delete(trimmed)
@@ -234,7 +300,10 @@ mod tests {
         );
         let shown = inline_words(&words, &PlainMarks);
         assert!(shown.starts_with("… "), "{shown}");
-        assert!(shown.contains("[-the-]") || shown.contains("[-the -]") || shown.contains("[-the-] "), "{shown}");
+        assert!(
+            shown.contains("[-the-]") || shown.contains("[-the -]") || shown.contains("[-the-] "),
+            "{shown}"
+        );
         assert!(shown.ends_with("end"), "{shown}");
         assert!(!shown.contains("one two"), "{shown}");
         let short = inline_words(&crate::diff::word_diff("we keep it", "we sell it"), &PlainMarks);

@@ -3,7 +3,9 @@
 use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
-use super::{PlainMarks, WordMarks, change_kind, change_position, cut_around, finding_label, inline_words, short_tag};
+use super::{
+    PlainMarks, Row, WordMarks, change_kind, change_position, cut_around, finding_label, inline_words, short_tag,
+};
 use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck, VersionInfo};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
@@ -71,10 +73,18 @@ impl Style {
 
 impl WordMarks for Style {
     fn delete(&self, text: &str) -> String {
-        if self.color { self.paint("9;31", text) } else { PlainMarks.delete(text) }
+        if self.color {
+            self.paint("9;31", text)
+        } else {
+            PlainMarks.delete(text)
+        }
     }
     fn insert(&self, text: &str) -> String {
-        if self.color { self.paint("1;32", text) } else { PlainMarks.insert(text) }
+        if self.color {
+            self.paint("1;32", text)
+        } else {
+            PlainMarks.insert(text)
+        }
     }
 }
 
@@ -338,7 +348,13 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
                 .and_then(|f| side.text.find(&f.evidence).map(|s| s..s + f.evidence.len()))
                 .unwrap_or(0..0);
             let text = cut_around(&side.text, keep, CLAUSE_MAX);
-            if c.kind == ChangeKind::Removed { style.delete(&text) } else if c.kind == ChangeKind::Added { style.insert(&text) } else { text }
+            if c.kind == ChangeKind::Removed {
+                style.delete(&text)
+            } else if c.kind == ChangeKind::Added {
+                style.insert(&text)
+            } else {
+                text
+            }
         }
     };
     let mut marks = finding_marks("+", &c.gained, style);
@@ -347,7 +363,14 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
         && let Some(side) = c.new.as_ref().or(c.old.as_ref())
         && !side.findings.is_empty()
     {
-        marks.push(style.dim(&format!("same: {}", side.findings.iter().map(|f| finding_label(f.tag, f.polarity)).collect::<Vec<_>>().join(", "))));
+        marks.push(style.dim(&format!(
+                "same: {}",
+                side.findings
+                    .iter()
+                    .map(|f| finding_label(f.tag, f.polarity))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
     }
     vec![
         Cell::new(format!("{}\n{}", change_kind(c), style.dim(&change_position(c)))),
@@ -383,9 +406,34 @@ fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
     for ch in &meaningful {
         table.add_row(change_row(ch, style));
     }
-    let shown = if all { quiet.len() } else { quiet.len().min(QUIET_CHANGES_SHOWN) };
-    for ch in &quiet[..shown] {
-        table.add_row(change_row(ch, style));
+    let quiet = super::group_runs(&quiet);
+    let shown = if all {
+        quiet.len()
+    } else {
+        quiet.len().min(QUIET_CHANGES_SHOWN)
+    };
+    for row in &quiet[..shown] {
+        table.add_row(match row {
+            Row::One(ch) => change_row(ch, style),
+            Row::Run(run) => {
+                let text = super::run_text(run, CLAUSE_MAX);
+                let kind = run[0].kind;
+                vec![
+                    Cell::new(format!(
+                        "{} ×{}\n{}",
+                        kind.as_str(),
+                        run.len(),
+                        style.dim(&super::run_position(run))
+                    )),
+                    Cell::new(if kind == ChangeKind::Removed {
+                        style.delete(&text)
+                    } else {
+                        style.insert(&text)
+                    }),
+                    Cell::new(""),
+                ]
+            }
+        });
     }
     if width >= 90
         && let Some(column) = table.column_mut(0)
@@ -396,7 +444,7 @@ fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
     out.push('\n');
     if shown < quiet.len() {
         out.push_str(&style.dim(&format!(
-            "… and {} more changes without findings (--all lists them).",
+            "… and {} more rows of changes without findings (--all lists them).",
             quiet.len() - shown
         )));
         out.push('\n');
@@ -414,7 +462,15 @@ fn versions_line(old: Option<&VersionInfo>, new: Option<&VersionInfo>) -> String
 }
 
 /// `orgcheck diff` as a terminal report.
-pub fn diff(title: &str, old: &VersionInfo, new: &VersionInfo, body: &DiffBody, width: u16, style: Style, all: bool) -> String {
+pub fn diff(
+    title: &str,
+    old: &VersionInfo,
+    new: &VersionInfo,
+    body: &DiffBody,
+    width: u16,
+    style: Style,
+    all: bool,
+) -> String {
     // Two files are named by the versions line alone.
     let header = if old.file.is_some() {
         style.bold(&versions_line(Some(old), Some(new)))
@@ -439,7 +495,12 @@ fn check_note(d: &DocCheck) -> String {
 
 /// `orgcheck check` as a terminal report: a status table, then the changes of each changed document.
 pub fn check(report: &CheckReport, width: u16, style: Style, all: bool) -> String {
-    let mut table = new_table(width, style, &["Provider", "Document", "Status", "Versions", "Note"], false);
+    let mut table = new_table(
+        width,
+        style,
+        &["Provider", "Document", "Status", "Versions", "Note"],
+        false,
+    );
     for d in &report.documents {
         table.add_row(vec![
             Cell::new(&d.provider),

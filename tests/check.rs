@@ -1,0 +1,330 @@
+//! `orgcheck check`: the nightly CI pipeline, played against a local HTTP server.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::server::{Reply, Server};
+use common::{assert_error, orgcheck, run};
+use serde_json::Value;
+
+const VERSION_A: &str = "<p>Last updated: 3 March 2025</p>
+<p>We collect your name, address and payment details when you join.</p>
+<p>We use your information to run your account and to bill you.</p>
+<p>We never sell your personal information.</p>
+<p>We keep billing records for six years.</p>";
+
+/// A: plus a sharing clause and a reworded retention clause.
+const VERSION_B: &str = "<p>Last updated: 9 June 2025</p>
+<p>We collect your name, address and payment details when you join.</p>
+<p>We use your information to run your account and to bill you.</p>
+<p>We never sell your personal information.</p>
+<p>We may pass this data to advertisers on an aggregated basis.</p>
+<p>We keep billing records for seven years.</p>";
+
+fn page(policy: &str) -> Reply {
+    Reply::ok(
+        "text/html; charset=utf-8",
+        format!(
+            "<!doctype html><html><head><title>Privacy</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/shop\">Shop</a></nav>\
+             <div class=\"cookie-banner\">We use cookies. <button>Accept</button></div>\
+             <main><h1>Privacy policy</h1>{policy}</main>\
+             <footer>© Acme Mobile</footer></body></html>"
+        ),
+    )
+}
+
+/// What the server serves: 0 → A, 1 → B, 2 → A and B alternately (A first), 3 → B with a new date,
+/// 4 → A reworded without a change in findings.
+struct Site {
+    server: Server,
+    phase: Arc<AtomicUsize>,
+}
+
+impl Site {
+    fn start() -> Site {
+        let phase = Arc::new(AtomicUsize::new(0));
+        let flips = Arc::new(AtomicUsize::new(0));
+        let p = phase.clone();
+        let server = Server::start(move |req, _| {
+            if req.path != "/privacy" {
+                return Reply::status(404, &[]);
+            }
+            match p.load(Ordering::SeqCst) {
+                0 => page(VERSION_A),
+                1 => page(VERSION_B),
+                2 => page(if flips.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
+                    VERSION_A
+                } else {
+                    VERSION_B
+                }),
+                3 => page(&VERSION_B.replace("9 June 2025", "1 July 2025")),
+                _ => page(&VERSION_A.replace("six years", "seven years")),
+            }
+        });
+        Site { server, phase }
+    }
+
+    fn serve(&self, phase: usize) {
+        self.phase.store(phase, Ordering::SeqCst);
+    }
+
+    fn providers(&self) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("acme.toml"),
+            format!(
+                "name = \"Acme Mobile\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"{}\"\n",
+                self.server.url("/privacy")
+            ),
+        )
+        .unwrap();
+        dir
+    }
+}
+
+fn check(providers: &Path, store: &Path, extra: &[&str]) -> (i32, Value, String) {
+    let out = run(orgcheck()
+        .args(["check", "--live", "--format", "json", "--retries", "0", "--providers"])
+        .arg(providers)
+        .arg("--store")
+        .arg(store)
+        .args(extra));
+    let doc = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{}\n{}", out.stdout, out.stderr));
+    (out.code, doc, out.stderr)
+}
+
+fn versions(store: &Path) -> usize {
+    fs::read_dir(store.join("acme/privacy-policy.versions"))
+        .map(|d| d.count() / 2)
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_ci_pipeline_records_flags_confirms_and_distrusts() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+
+    // 1. First run: version A is recorded. A first recording is not a change.
+    let (code, doc, stderr) = check(p, s, &[]);
+    assert_eq!(code, 0, "{stderr}\n{doc}");
+    let d = &doc["documents"][0];
+    assert_eq!(
+        (d["provider"].as_str(), d["status"].as_str()),
+        (Some("acme"), Some("new"))
+    );
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["mode"], "live");
+    assert_eq!(site.server.requests_to("/privacy").len(), 1);
+
+    // 2. The page now serves B: fetched twice, both agree, flagged as changed with the clauses.
+    site.serve(1);
+    let (code, doc, stderr) = check(p, s, &[]);
+    assert_eq!(code, 1, "{stderr}\n{doc}");
+    let d = &doc["documents"][0];
+    assert_eq!(d["status"], "changed");
+    assert_eq!(
+        site.server.requests_to("/privacy").len(),
+        3,
+        "a change is confirmed by a second fetch"
+    );
+    assert_eq!(d["url"], site.server.url("/privacy"));
+    assert!(d["old"]["date"].is_string() && d["new"]["date"].is_string(), "{d}");
+    assert_ne!(d["old"]["version"], d["new"]["version"]);
+    let diff = &d["diff"];
+    assert_eq!(diff["meaning_changed"], true);
+    assert_eq!(
+        (diff["counts"]["added"].as_u64(), diff["counts"]["changed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let added = diff["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "added")
+        .unwrap();
+    assert_eq!(
+        added["new"]["text"],
+        "We may pass this data to advertisers on an aggregated basis."
+    );
+    let summary: Vec<(String, u64)> = diff["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["tag"].as_str().unwrap().to_string(), t["gained"].as_u64().unwrap()))
+        .collect();
+    assert!(summary.contains(&("third-party-sharing".into(), 1)), "{summary:?}");
+    assert_eq!(doc["summary"]["changed"], 1);
+    assert_eq!(doc["summary"]["meaning_changed"], 1);
+    assert_eq!(versions(s), 2);
+
+    // 3. B again: unchanged.
+    let (code, doc, stderr) = check(p, s, &[]);
+    assert_eq!(code, 0, "{stderr}\n{doc}");
+    assert_eq!(doc["documents"][0]["status"], "unchanged");
+
+    // 4. The page flips between A and B from one request to the next: unstable, nothing recorded.
+    site.serve(2);
+    let (code, doc, stderr) = check(p, s, &[]);
+    assert_eq!(code, 0, "an unstable page is not a confirmed change: {stderr}\n{doc}");
+    assert_eq!(doc["documents"][0]["status"], "unstable");
+    assert!(stderr.contains("acme/privacy-policy: unstable"), "{stderr}");
+    assert_eq!(versions(s), 2, "an unstable page records nothing");
+
+    // 5. Only the "last updated" date moves: recorded, but unchanged (noise only).
+    site.serve(3);
+    let (code, doc, stderr) = check(p, s, &["--fail-on", "any"]);
+    assert_eq!(code, 0, "{stderr}\n{doc}");
+    assert_eq!(doc["documents"][0]["status"], "unchanged");
+    assert_eq!(doc["documents"][0]["noise_only"], true);
+}
+
+#[test]
+fn markdown_report_is_an_issue_body() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let base = |format: &str| {
+        let mut cmd = orgcheck();
+        cmd.args(["check", "--live", "--retries", "0", "--format", format, "--providers"])
+            .arg(providers.path())
+            .arg("--store")
+            .arg(store.path());
+        cmd
+    };
+    assert_eq!(run(&mut base("table")).code, 0);
+    site.serve(1);
+    let out = run(&mut base("markdown"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let md = out.stdout;
+    assert!(md.starts_with("## orgcheck: privacy policy check\n"), "{md}");
+    assert!(md.contains("| [acme](http://127.0.0.1:"), "{md}");
+    assert!(md.contains("| privacy-policy | **changed** |"), "{md}");
+    assert!(md.contains("### acme / privacy-policy — changed in meaning"), "{md}");
+    assert!(
+        md.contains("- third-party-sharing: +1 positive (\"pass this data to advertisers\")"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **added** (clause 6): **We may pass this data to advertisers on an aggregated basis.**"),
+        "{md}"
+    );
+    assert!(md.contains("for ~~six~~ **seven** years"), "{md}");
+}
+
+#[test]
+fn fail_on_meaning_ignores_rewording() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+    assert_eq!(check(p, s, &[]).0, 0);
+    site.serve(4);
+    let (code, doc, stderr) = check(p, s, &["--fail-on", "meaning"]);
+    assert_eq!(code, 0, "{stderr}\n{doc}");
+    let d = &doc["documents"][0];
+    assert_eq!(
+        (d["status"].as_str(), d["diff"]["meaning_changed"].as_bool()),
+        (Some("changed"), Some(false))
+    );
+    assert_eq!(doc["summary"]["meaning_changed"], 0);
+}
+
+#[test]
+fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+    let baseline_check = |extra: &[&str]| {
+        let out = run(orgcheck()
+            .args(["check", "--format", "json", "--providers"])
+            .arg(p)
+            .arg("--store")
+            .arg(s)
+            .args(extra));
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+        (out.code, doc, out.stderr)
+    };
+    // Nothing stored yet: a failure with what to do.
+    let (code, doc, stderr) = baseline_check(&[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("run `orgcheck fetch acme`"), "{stderr}");
+    assert_eq!(doc["documents"][0]["status"], "failed");
+
+    let fetch = || {
+        let out = run(orgcheck()
+            .args(["fetch", "-q", "--retries", "0", "--providers"])
+            .arg(p)
+            .arg("--store")
+            .arg(s));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    };
+    fetch();
+    let (code, doc, stderr) = baseline_check(&["--update-baseline"]);
+    assert_eq!(
+        (code, doc["documents"][0]["status"].as_str()),
+        (0, Some("new")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no baseline at") && stderr.contains("baseline written to"),
+        "{stderr}"
+    );
+    let baseline: Value = serde_json::from_str(&fs::read_to_string(s.join("baseline.json")).unwrap()).unwrap();
+    let entry = &baseline["documents"][0];
+    assert_eq!(entry["provider"], "acme");
+    assert_eq!(entry["normalised_sha256"].as_str().unwrap().len(), 64);
+    assert!(
+        entry["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["fingerprint"].as_str().unwrap().len() == 16)
+    );
+
+    assert_eq!(baseline_check(&[]).1["documents"][0]["status"], "unchanged");
+    site.serve(1);
+    fetch();
+    let (code, doc, _) = baseline_check(&[]);
+    assert_eq!((code, doc["documents"][0]["status"].as_str()), (1, Some("changed")));
+    assert_eq!(doc["mode"], "baseline");
+    assert_eq!(doc["documents"][0]["diff_basis"], "text");
+    // Accepting the change makes the next check quiet.
+    assert_eq!(baseline_check(&["--update-baseline", "-q"]).0, 1);
+    assert_eq!(baseline_check(&[]).0, 0);
+
+    // A damaged baseline is an error that names the file, and is left for the user to look at.
+    fs::write(s.join("baseline.json"), "{ not json").unwrap();
+    let out = run(orgcheck().args(["check", "--providers"]).arg(p).arg("--store").arg(s));
+    assert_error(&out, &["baseline.json", "--update-baseline"]);
+    assert_eq!(fs::read_to_string(s.join("baseline.json")).unwrap(), "{ not json");
+}
+
+#[test]
+fn a_failed_fetch_is_reported_and_exits_2() {
+    let server = Server::start(|_, _| Reply::status(500, &[]));
+    let providers = tempfile::tempdir().unwrap();
+    fs::write(
+        providers.path().join("down.toml"),
+        format!(
+            "name = \"Down\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"{}\"\n",
+            server.url("/p")
+        ),
+    )
+    .unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let (code, doc, stderr) = check(providers.path(), store.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(doc["documents"][0]["status"], "failed");
+    assert!(
+        stderr.contains("down/privacy-policy: failed: ") && stderr.contains("500"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,208 @@
+//! `orgcheck diff`: two files, or stored versions, clause by clause.
+
+mod common;
+
+use std::fs;
+
+use common::{assert_error, fixture, orgcheck, run};
+use serde_json::Value;
+
+fn v1() -> String {
+    fixture("diff/policy-v1.md").display().to_string()
+}
+
+fn v2() -> String {
+    fixture("diff/policy-v2.md").display().to_string()
+}
+
+/// Runs `orgcheck diff` from the fixtures directory so reports name the files briefly.
+fn diff(args: &[&str]) -> common::Output {
+    run(orgcheck().current_dir(fixture("diff")).arg("diff").args(args))
+}
+
+#[test]
+fn table_puts_meaning_changes_on_top() {
+    let out = diff(&["policy-v1.md", "policy-v2.md"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("diff_table", out.stdout);
+    let meaning = out.stdout.find("Meaning changes:").unwrap();
+    let table = out.stdout.find("┌").unwrap();
+    assert!(meaning < table);
+    assert!(
+        out.stdout
+            .contains("third-party-sharing: +1 positive (\"pass this data to advertisers\")")
+    );
+    assert!(out.stdout.contains("opt-out: -1 positive (\"opt out\")"));
+    // Noise: the date line, the renumbered heading and the tracking parameters are not changes.
+    assert!(!out.stdout.contains("June"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Keeping your data"), "{}", out.stdout);
+}
+
+#[test]
+fn markdown_report() {
+    let out = diff(&["policy-v1.md", "policy-v2.md", "--format", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("diff_markdown", out.stdout);
+}
+
+#[test]
+fn json_report_carries_changes_and_summary() {
+    let out = diff(&["policy-v1.md", "policy-v2.md", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["meaning_changed"], true);
+    assert_eq!(doc["counts"]["added"], 1);
+    assert_eq!(doc["counts"]["removed"], 1);
+    assert_eq!(doc["counts"]["changed"], 2);
+    let kinds: Vec<&str> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["changed", "removed", "added", "changed"]);
+    let seven = &doc["changes"][3];
+    assert_eq!(seven["words"][1], serde_json::json!({"op": "delete", "text": "six"}));
+    assert_eq!(seven["words"][2], serde_json::json!({"op": "insert", "text": "seven"}));
+    let sharing = doc["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["tag"] == "third-party-sharing")
+        .unwrap();
+    assert_eq!(
+        (sharing["gained"].as_u64(), sharing["lost"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(doc["normalisers"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn fail_on_decides_the_exit_status() {
+    assert_eq!(diff(&["policy-v1.md", "policy-v2.md", "--fail-on", "any"]).code, 1);
+    assert_eq!(diff(&["policy-v1.md", "policy-v2.md", "--fail-on", "meaning"]).code, 1);
+    assert_eq!(diff(&["policy-v1.md", "policy-v1.md", "--fail-on", "any"]).code, 0);
+    // A typo fix: a change, but not in meaning.
+    let dir = common::dir_with(&[
+        (
+            "a.txt",
+            b"We may share aggregated statistics with partners.\n\nWe keep the the records.\n",
+        ),
+        (
+            "b.txt",
+            b"We may share aggregated statistics with partners.\n\nWe keep the records.\n",
+        ),
+    ]);
+    let pair = [dir.path().join("a.txt"), dir.path().join("b.txt")];
+    let code = |fail_on: &str| run(orgcheck().arg("diff").args(&pair).args(["--fail-on", fail_on])).code;
+    assert_eq!((code("any"), code("meaning"), code("none")), (1, 0, 0));
+}
+
+#[test]
+fn normalisers_can_be_switched_off() {
+    let out = diff(&[
+        "policy-v1.md",
+        "policy-v2.md",
+        "--format",
+        "json",
+        "--no-normalise",
+        "last-updated,numbering",
+    ]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["counts"]["changed"], 4, "{}", out.stdout);
+    let strict = diff(&["policy-v1.md", "policy-v2.md", "--format", "json", "--strict"]);
+    let doc: Value = serde_json::from_str(&strict.stdout).unwrap();
+    assert_eq!(doc["normalisers"], serde_json::json!([]));
+    assert!(doc["counts"]["changed"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn stored_versions_by_default_the_latest_two() {
+    let store = tempfile::tempdir().unwrap();
+    let versions = store.path().join("acme/privacy-policy.versions");
+    fs::create_dir_all(&versions).unwrap();
+    for (id, file) in [
+        ("2026-01-01T000000Z", "policy-v1.md"),
+        ("2026-02-01T000000Z", "policy-v2.md"),
+    ] {
+        let text = fs::read_to_string(fixture(&format!("diff/{file}"))).unwrap();
+        let text = orgcheck::text::to_text(&text, orgcheck::text::Format::Markdown).unwrap();
+        fs::write(versions.join(format!("{id}.txt")), &text).unwrap();
+        let meta = serde_json::json!({
+            "url": "https://acme.example/privacy", "final_url": "https://acme.example/privacy", "status": 200,
+            "kind": "markdown", "fetched_at": id.replace("T000000Z", "T00:00:00Z"), "raw_sha256": "00",
+            "text_sha256": orgcheck::compare::sha256_hex(&text), "orgcheck_version": "test",
+            "declaration_sha256": "d", "version": id,
+        });
+        fs::write(versions.join(format!("{id}.json")), meta.to_string()).unwrap();
+    }
+    let s = store.path().to_str().unwrap();
+    let out = run(orgcheck().args(["diff", "acme", "--store", s]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("acme/privacy-policy: 2026-01-01 00:00 → 2026-02-01 00:00"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("+1 positive (\"pass this data to advertisers\")"));
+    // Explicit versions, by prefix and by position; the same version twice is no change.
+    let out = run(orgcheck().args([
+        "diff",
+        "acme/privacy-policy",
+        "--store",
+        s,
+        "--from",
+        "2026-02",
+        "--to",
+        "latest",
+    ]));
+    assert!(out.stdout.contains("No change in meaning"), "{}", out.stdout);
+    let out = run(orgcheck().args(["diff", "acme", "--store", s, "--from", "2025"]));
+    assert_error(&out, &["no version `2025`", "2026-01-01T000000Z, 2026-02-01T000000Z"]);
+    let out = run(orgcheck().args(["diff", "acme", "--store", s, "--to", "previous"]));
+    assert_error(&out, &["first one stored", "--from"]);
+}
+
+#[test]
+fn bad_targets_are_explained() {
+    let store = tempfile::tempdir().unwrap();
+    let s = store.path().to_str().unwrap();
+    assert_error(
+        &run(orgcheck().args(["diff", "nobody", "--store", s])),
+        &["nothing stored for provider `nobody`"],
+    );
+    let out = run(orgcheck()
+        .current_dir(fixture("diff"))
+        .args(["diff", "policy-v1.md", "--store", s]));
+    assert_error(&out, &["give two: `orgcheck diff OLD NEW`"]);
+    assert_error(&run(orgcheck().args(["diff", "-", "-"])), &["only one of OLD and NEW"]);
+    assert_error(
+        &run(orgcheck().args(["diff", &v1(), "/no/such/file"])),
+        &["/no/such/file"],
+    );
+    assert_error(
+        &run(orgcheck().args(["diff", &v1(), &v2(), "--from", "x"])),
+        &["--from and --to"],
+    );
+    let dir = common::dir_with(&[("bad.txt", b"\xff\xfe\x00bad"), ("empty.txt", b"  \n")]);
+    let bad = dir.path().join("bad.txt");
+    assert_error(&run(orgcheck().arg("diff").arg(&bad).arg(v2())), &["bad.txt"]);
+    let empty = dir.path().join("empty.txt");
+    assert_error(
+        &run(orgcheck().arg("diff").arg(v1()).arg(&empty)),
+        &["empty.txt", "empty document"],
+    );
+}
+
+#[test]
+fn standard_input_can_be_one_side() {
+    let out = run(orgcheck()
+        .args(["diff", "-", &v2(), "--format", "json"])
+        .write_stdin(fs::read(fixture("diff/policy-v1.md")).unwrap()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["old"]["file"], "-");
+    assert_eq!(doc["counts"]["added"], 1);
+}
