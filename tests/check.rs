@@ -216,6 +216,21 @@ fn markdown_report_is_an_issue_body() {
         "{md}"
     );
     assert!(md.contains("for ~~six~~ **seven** years"), "{md}");
+
+    // Back to A: the terminal report, meaning first.
+    site.serve(0);
+    let out = run(&mut base("table"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = out.stdout;
+    assert!(text.contains("┆ privacy-policy ┆ changed ┆"), "{text}");
+    let meaning = text.find("Meaning changes:").expect("meaning summary");
+    assert!(meaning < text.find("┆ Clause").unwrap(), "{text}");
+    assert!(
+        text.contains("third-party-sharing: -1 positive (\"pass this data to advertisers\")"),
+        "{text}"
+    );
+    assert!(text.contains("[-seven-]{+six+}"), "{text}");
+    assert!(text.ends_with("1 document: 1 changed (1 in meaning).\n"), "{text}");
 }
 
 #[test]

@@ -454,6 +454,7 @@ fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
 
 fn versions_line(old: Option<&VersionInfo>, new: Option<&VersionInfo>) -> String {
     match (old, new) {
+        (Some(o), Some(n)) if o == n => n.label(),
         (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
         (None, Some(n)) => n.label(),
         (Some(o), None) => o.label(),
