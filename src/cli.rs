@@ -19,7 +19,7 @@ use crate::fetch::{self, FetchOptions};
 use crate::http::HttpOptions;
 use crate::output::{self, ColorChoice, markdown, table};
 use crate::providers::{self, Provider, ProviderSource};
-use crate::rules::{Combine, RuleSet};
+use crate::rules::{Combine, RuleSet, Tag};
 use crate::store::{self, Store};
 use crate::text::Format;
 
@@ -56,6 +56,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Report which policies changed, and whether in meaning: for CI (exit 1 on change).
     Check(CheckArgs),
+    /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +292,52 @@ pub struct CheckArgs {
     pub http: HttpArgs,
 }
 
+/// `TAG=F1`, for `--min-avg-f1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TagThreshold {
+    pub tag: Tag,
+    pub min: f64,
+}
+
+fn parse_threshold(s: &str) -> Result<TagThreshold, String> {
+    let (tag, min) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected TAG=F1, e.g. opt-out=0.74"))?;
+    Ok(TagThreshold {
+        tag: tag.trim().parse()?,
+        min: parse_unit(min.trim())?,
+    })
+}
+
+fn parse_unit(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}`: expected a number between 0 and 1")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Annotated records, one JSON object per line: {"id", "text", "labels": [tags], "negative": [tags]?};
+    /// `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// List up to N false positives and N false negatives per tag, with the rule and words that fired.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub errors: usize,
+    /// Exit with status 1 when any tag's F1 (positive class) is below this.
+    #[arg(long, value_name = "F1", value_parser = parse_unit)]
+    pub min_f1: Option<f64>,
+    /// Exit with status 1 when a tag's presence/absence-averaged F1 is below this (TAG=F1, comma-separated
+    /// or repeated).
+    #[arg(long, value_name = "TAG=F1", value_delimiter = ',', value_parser = parse_threshold)]
+    pub min_avg_f1: Vec<TagThreshold>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExtractFormat {
     Table,
@@ -391,6 +439,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Rules(args) => rules_cmd(args, style, &mut out)?,
         Command::Diff(args) => diff_cmd(args, style, &mut out)?,
         Command::Check(args) => check_cmd(args, style, quiet, &mut out)?,
+        Command::Eval(args) => eval_cmd(args, style, &mut out)?,
     };
     out.flush()?;
     Ok(outcome)
@@ -1024,4 +1073,36 @@ fn check_cmd(args: CheckArgs, style: table::Style, quiet: bool, out: &mut dyn Wr
         report.summary.changed > 0,
         report.summary.meaning_changed > 0,
     ))
+}
+
+fn eval_cmd(args: EvalArgs, style: table::Style, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let rules = load_rules(&args.rules)?;
+    let input = Some(args.gold.clone());
+    let (name, _, reader) = read_input(&input)?;
+    let gold = crate::eval::read_gold(&name, reader)?;
+    let report = crate::eval::evaluate(&rules, &name, &gold, args.errors);
+    match args.format {
+        ListFormat::Table => out.write_all(table::eval(&report, output::table_width(), style).as_bytes())?,
+        ListFormat::Json => output::write_json(out, &report)?,
+    }
+    let mut below = Vec::new();
+    for t in &report.tags {
+        if let Some(min) = args.min_f1
+            && t.f1 < min
+        {
+            below.push(format!("{}: F1 {:.3} < {min}", t.tag, t.f1));
+        }
+        for th in args.min_avg_f1.iter().filter(|th| th.tag == t.tag) {
+            if t.f1_avg < th.min {
+                below.push(format!("{}: averaged F1 {:.3} < {}", t.tag, t.f1_avg, th.min));
+            }
+        }
+    }
+    if below.is_empty() {
+        return Ok(Outcome::Ok);
+    }
+    for b in below {
+        warn(format!("below threshold: {b}"));
+    }
+    Ok(Outcome::Findings)
 }

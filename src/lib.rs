@@ -40,6 +40,7 @@ pub mod compare;
 pub mod content;
 pub mod diff;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod fetch;
 pub mod http;

@@ -554,3 +554,96 @@ pub fn check_summary(report: &CheckReport) -> String {
     }
     format!("{n} document{}: {}.\n", if n == 1 { "" } else { "s" }, parts.join(", "))
 }
+
+/// `orgcheck eval`: one row per tag, then the averages and, when asked, the errors.
+pub fn eval(report: &crate::eval::EvalReport, width: u16, style: Style) -> String {
+    let mut table = new_table(
+        width,
+        style,
+        &[
+            "Tag",
+            "Support",
+            "TP",
+            "FP",
+            "FN",
+            "Precision",
+            "Recall",
+            "F1",
+            "F1 avg (present/absent)",
+        ],
+        false,
+    );
+    let f = |x: f64| format!("{x:.3}");
+    for t in &report.tags {
+        table.add_row(vec![
+            Cell::new(t.tag.as_str()),
+            Cell::new(t.support),
+            Cell::new(t.tp),
+            Cell::new(t.fp),
+            Cell::new(t.fn_),
+            Cell::new(f(t.precision)),
+            Cell::new(f(t.recall)),
+            Cell::new(style.bold(&f(t.f1))),
+            Cell::new(f(t.f1_avg)),
+        ]);
+    }
+    for (name, a) in [("micro", &report.micro), ("macro", &report.macro_)] {
+        table.add_row(vec![
+            Cell::new(style.dim(name)),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(f(a.precision)),
+            Cell::new(f(a.recall)),
+            Cell::new(f(a.f1)),
+            Cell::new(f(a.f1_avg)),
+        ]);
+    }
+    let mut out = format!(
+        "{} records from {}.\n{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and for absent, as Polisis reports it.\n",
+        report.records, report.gold
+    );
+    if !report.polarity.is_empty() {
+        let mut pol = new_table(
+            width,
+            style,
+            &["Denials of", "Support", "Found", "False denials", "Precision", "Recall"],
+            false,
+        );
+        for p in &report.polarity {
+            pol.add_row(vec![
+                Cell::new(p.tag.as_str()),
+                Cell::new(p.support),
+                Cell::new(p.found),
+                Cell::new(p.false_denials),
+                Cell::new(f(p.precision)),
+                Cell::new(f(p.recall)),
+            ]);
+        }
+        out.push_str(&format!("\n{pol}\n"));
+    }
+    if !report.errors.is_empty() {
+        let mut errs = new_table(
+            width,
+            style,
+            &["Tag", "Error", "Record", "Rule and words", "Text"],
+            true,
+        );
+        for e in &report.errors {
+            let why = match (&e.rule, &e.evidence, e.polarity) {
+                (Some(r), Some(ev), Some(p)) => format!("{}\n{} “{ev}”", style.dim(r), style.tag(e.tag, p)),
+                _ => style.dim("no rule fired"),
+            };
+            errs.add_row(vec![
+                Cell::new(short_tag(e.tag)),
+                Cell::new(if e.kind == "false-positive" { "FP" } else { "FN" }),
+                Cell::new(format!("{}\nline {}", e.id, e.line)),
+                Cell::new(why),
+                Cell::new(&e.text),
+            ]);
+        }
+        out.push_str(&format!("\n{errs}\n"));
+    }
+    out
+}
