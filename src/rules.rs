@@ -95,6 +95,8 @@ struct LexiconDef {
     #[serde(default)]
     not_negations: Vec<Spanned<String>>,
     #[serde(default)]
+    negation_phrases: Vec<Spanned<String>>,
+    #[serde(default)]
     conditions: Vec<Spanned<String>>,
     #[serde(default)]
     post_negations: Vec<Spanned<String>>,
@@ -144,6 +146,9 @@ pub struct Lexicon {
     /// Words that are filler only when a coordinator (",", "or", "and", "/") follows them.
     pub coordinated: HashSet<String>,
     pub not_negations: Vec<Regex>,
+    /// Phrases that deny as one negator, whatever words they span ("neither we nor our partners",
+    /// "at no time will we").
+    pub negation_phrases: Vec<Regex>,
     pub conditions: Vec<Regex>,
     pub post_negations: Vec<Regex>,
     pub scope_breaks: Vec<Regex>,
@@ -391,6 +396,7 @@ fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon
         filler: def.filler.iter().map(|w| w.to_lowercase()).collect(),
         coordinated: def.coordinated.iter().map(|w| w.to_lowercase()).collect(),
         not_negations: list(&def.not_negations, "not_negations"),
+        negation_phrases: list(&def.negation_phrases, "negation_phrases"),
         conditions: list(&def.conditions, "conditions"),
         post_negations: list(&def.post_negations, "post_negations"),
         scope_breaks: list(&def.scope_breaks, "scope_breaks"),

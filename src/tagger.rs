@@ -196,6 +196,8 @@ struct ClauseContext {
     masked: Vec<Range<usize>>,
     /// Scope boundaries, as ranges of the break words.
     breaks: Vec<Range<usize>>,
+    /// Phrases that count as one negator.
+    phrases: Vec<Range<usize>>,
 }
 
 impl ClauseContext {
@@ -208,6 +210,7 @@ impl ClauseContext {
         ClauseContext {
             masked: ranges(&lex.not_negations),
             breaks: ranges(&lex.scope_breaks),
+            phrases: ranges(&lex.negation_phrases),
         }
     }
 
@@ -273,10 +276,21 @@ fn polarity_of(
     let tokens: Vec<_> = TOKEN.find_iter(before).collect();
     // The word to the right of the one being looked at, walking leftwards from the practice word.
     let mut right: Option<String> = None;
+    let mut phrases_seen: Vec<usize> = Vec::new();
     for token in tokens.iter().rev() {
         let abs = scope.start + token.start()..scope.start + token.end();
         let inside = |r: &Range<usize>| r.start <= abs.start && abs.end <= r.end;
         if ctx.masked.iter().any(inside) || siblings.iter().any(inside) {
+            continue;
+        }
+        // A negation phrase counts once, at its first word reached, and its words do not break the chain.
+        if let Some(p) = ctx.phrases.iter().position(|r| inside(r)) {
+            if !phrases_seen.contains(&p) {
+                phrases_seen.push(p);
+                negations += 1;
+                cue.get_or_insert_with(|| clause[ctx.phrases[p].clone()].trim().to_string());
+            }
+            right = None;
             continue;
         }
         let word = token.as_str().to_lowercase().replace('’', "'");
