@@ -292,21 +292,36 @@ pub struct CheckArgs {
     pub http: HttpArgs,
 }
 
-/// `TAG=F1`, for `--min-avg-f1`.
+/// `[TAG=]F1`, for `--min-f1` and `--min-avg-f1`: a threshold for one tag, or for every tag.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TagThreshold {
-    pub tag: Tag,
+    /// `None`: every tag without a threshold of its own.
+    pub tag: Option<Tag>,
     pub min: f64,
 }
 
+impl TagThreshold {
+    /// The threshold for `tag` from a list: its own if given, else the general one.
+    fn for_tag(list: &[TagThreshold], tag: Tag) -> Option<f64> {
+        list.iter()
+            .rev()
+            .find(|t| t.tag == Some(tag))
+            .or_else(|| list.iter().rev().find(|t| t.tag.is_none()))
+            .map(|t| t.min)
+    }
+}
+
 fn parse_threshold(s: &str) -> Result<TagThreshold, String> {
-    let (tag, min) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}`: expected TAG=F1, e.g. opt-out=0.74"))?;
-    Ok(TagThreshold {
-        tag: tag.trim().parse()?,
-        min: parse_unit(min.trim())?,
-    })
+    match s.split_once('=') {
+        Some((tag, min)) => Ok(TagThreshold {
+            tag: Some(tag.trim().parse()?),
+            min: parse_unit(min.trim())?,
+        }),
+        None => Ok(TagThreshold {
+            tag: None,
+            min: parse_unit(s.trim())?,
+        }),
+    }
 }
 
 fn parse_unit(s: &str) -> Result<f64, String> {
@@ -327,12 +342,12 @@ pub struct EvalArgs {
     /// List up to N false positives and N false negatives per tag, with the rule and words that fired.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub errors: usize,
-    /// Exit with status 1 when any tag's F1 (positive class) is below this.
-    #[arg(long, value_name = "F1", value_parser = parse_unit)]
-    pub min_f1: Option<f64>,
-    /// Exit with status 1 when a tag's presence/absence-averaged F1 is below this (TAG=F1, comma-separated
-    /// or repeated).
-    #[arg(long, value_name = "TAG=F1", value_delimiter = ',', value_parser = parse_threshold)]
+    /// Exit with status 1 when a tag's F1 (positive class) is below this: `0.75` for every tag, `opt-out=0.6`
+    /// for one (comma-separated or repeated; a tag's own threshold wins).
+    #[arg(long, value_name = "[TAG=]F1", value_delimiter = ',', value_parser = parse_threshold)]
+    pub min_f1: Vec<TagThreshold>,
+    /// The same for the presence/absence-averaged F1.
+    #[arg(long, value_name = "[TAG=]F1", value_delimiter = ',', value_parser = parse_threshold)]
     pub min_avg_f1: Vec<TagThreshold>,
     #[command(flatten)]
     pub rules: RulesArgs,
@@ -1087,15 +1102,15 @@ fn eval_cmd(args: EvalArgs, style: table::Style, out: &mut dyn Write) -> anyhow:
     }
     let mut below = Vec::new();
     for t in &report.tags {
-        if let Some(min) = args.min_f1
+        if let Some(min) = TagThreshold::for_tag(&args.min_f1, t.tag)
             && t.f1 < min
         {
-            below.push(format!("{}: F1 {:.3} < {min}", t.tag, t.f1));
+            below.push(format!("{}: F1 {:.4} < {min}", t.tag, t.f1));
         }
-        for th in args.min_avg_f1.iter().filter(|th| th.tag == t.tag) {
-            if t.f1_avg < th.min {
-                below.push(format!("{}: averaged F1 {:.3} < {}", t.tag, t.f1_avg, th.min));
-            }
+        if let Some(min) = TagThreshold::for_tag(&args.min_avg_f1, t.tag)
+            && t.f1_avg < min
+        {
+            below.push(format!("{}: averaged F1 {:.4} < {min}", t.tag, t.f1_avg));
         }
     }
     if below.is_empty() {

@@ -284,7 +284,7 @@ fn polarity_of(
             continue;
         }
         // A negation phrase counts once, at its first word reached, and its words do not break the chain.
-        if let Some(p) = ctx.phrases.iter().position(|r| inside(r)) {
+        if let Some(p) = ctx.phrases.iter().position(inside) {
             if !phrases_seen.contains(&p) {
                 phrases_seen.push(p);
                 negations += 1;

@@ -7,6 +7,7 @@ use std::path::Path;
 use orgcheck::check::CheckReport;
 use orgcheck::compare::CompareReport;
 use orgcheck::diff::DiffReport;
+use orgcheck::eval::EvalReport;
 use orgcheck::extract::ExtractReport;
 
 fn check(name: &str, schema: schemars::Schema) {
@@ -53,6 +54,11 @@ fn diff_schema_is_current() {
 #[test]
 fn check_schema_is_current() {
     check("check.schema.json", schemars::schema_for!(CheckReport));
+}
+
+#[test]
+fn eval_schema_is_current() {
+    check("eval.schema.json", schemars::schema_for!(EvalReport));
 }
 
 #[test]

@@ -1,0 +1,131 @@
+//! `orgcheck eval` on a small gold file written for this test.
+
+mod common;
+
+use common::{assert_error, dir_with, fixture, orgcheck, run};
+use serde_json::Value;
+
+fn gold() -> String {
+    fixture("eval/gold.jsonl").display().to_string()
+}
+
+#[test]
+fn json_scores_every_tag() {
+    let out = run(orgcheck().args(["eval", "--gold", &gold(), "--format", "json", "--errors", "2"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["records"], 8);
+    let tag = |name: &str| {
+        doc["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == name)
+            .unwrap()
+            .clone()
+    };
+    let sharing = tag("third-party-sharing");
+    assert_eq!(
+        (
+            sharing["support"].as_u64(),
+            sharing["tp"].as_u64(),
+            sharing["fp"].as_u64()
+        ),
+        (Some(2), Some(2), Some(0))
+    );
+    assert_eq!(sharing["f1"], 1.0);
+    // "Write to the Data Protection Officer" is an opt-out the rules do not see: a false negative.
+    let opt = tag("opt-out");
+    assert_eq!((opt["tp"].as_u64(), opt["fn"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(opt["recall"], 0.5);
+    // GPS for emergency calls: a location finding the gold file does not have.
+    let loc = tag("location");
+    assert_eq!((loc["tp"].as_u64(), loc["fp"].as_u64()), (Some(1), Some(1)));
+    let errors = doc["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["kind"] == "false-positive" && e["id"] == "p2#3" && e["evidence"] == "GPS")
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["kind"] == "false-negative" && e["id"] == "p2#2" && e["line"] == 7)
+    );
+    // Denials, for the records that say what they deny.
+    let denials = &doc["polarity"][0];
+    assert_eq!(denials["tag"], "third-party-sharing");
+    assert_eq!(
+        (denials["support"].as_u64(), denials["found"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(doc["macro"]["f1"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn table_explains_the_averaged_f1() {
+    let out = run(orgcheck().args(["eval", "--gold", &gold(), "--errors", "1"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("8 records from "), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("F1 avg is the mean of the F1 for present and for absent")
+    );
+    assert!(out.stdout.contains("│ third-party-sharing ┆ 2 "), "{}", out.stdout);
+    assert!(out.stdout.contains("no rule fired"), "{}", out.stdout);
+}
+
+#[test]
+fn thresholds_set_the_exit_status() {
+    let code = |args: &[&str]| {
+        run(orgcheck()
+            .args(["eval", "--gold", &gold(), "--format", "json"])
+            .args(args))
+        .code
+    };
+    assert_eq!(code(&["--min-f1", "0.5"]), 0);
+    assert_eq!(code(&["--min-f1", "0.9"]), 1);
+    // A tag's own threshold wins over the general one.
+    assert_eq!(code(&["--min-f1", "0.9,opt-out=0.6,location=0.6"]), 0);
+    assert_eq!(code(&["--min-avg-f1", "third-party-sharing=1.0"]), 0);
+    let out = run(orgcheck().args(["eval", "--gold", &gold(), "--min-avg-f1", "location=0.99"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("orgcheck: below threshold: location: averaged F1"),
+        "{}",
+        out.stderr
+    );
+    let bad = run(orgcheck().args(["eval", "--gold", &gold(), "--min-f1", "sharing=0.5"]));
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("unknown tag `sharing`"), "{}", bad.stderr);
+}
+
+#[test]
+fn bad_gold_files_are_named_errors() {
+    let dir = dir_with(&[
+        (
+            "bad.jsonl",
+            b"{\"id\": 1, \"text\": \"x\", \"labels\": []}\n{\"id\": 2, \"text\": \"y\"}\n",
+        ),
+        ("empty.jsonl", b"\n"),
+    ]);
+    let out = run(orgcheck().args(["eval", "--gold"]).arg(dir.path().join("bad.jsonl")));
+    assert_error(&out, &["bad.jsonl:2", "missing `labels`"]);
+    let out = run(orgcheck().args(["eval", "--gold"]).arg(dir.path().join("empty.jsonl")));
+    assert_error(&out, &["empty.jsonl", "no records"]);
+    assert_error(
+        &run(orgcheck().args(["eval", "--gold", "/no/such.jsonl"])),
+        &["/no/such.jsonl"],
+    );
+}
+
+#[test]
+fn gold_from_standard_input() {
+    let out = run(orgcheck()
+        .args(["eval", "--gold", "-", "--format", "json"])
+        .write_stdin(std::fs::read(fixture("eval/gold.jsonl")).unwrap()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["gold"], "-");
+}
