@@ -186,10 +186,37 @@ pub enum Combine {
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&ascii_word_boundaries(pattern))
         .case_insensitive(true)
         .build()
         .map_err(|e| regex_message(&e))
+}
+
+/// `pattern` with its word boundaries (`\b`, `\B`) made ASCII-only.
+///
+/// Unicode word boundaries stop the regex crate's lazy DFA at the first non-ASCII byte (a curly quote is
+/// enough), and every search then falls back to the much slower PikeVM, where a profile of batch tagging
+/// found 77% of the time. Policy text is English; the boundaries that matter sit between
+/// ASCII letters and spaces or punctuation, where both kinds agree.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// The useful line of a regex error ("unclosed group"), without the multi-line caret drawing.
@@ -347,7 +374,7 @@ impl RuleSet {
                 all.push(p.clone());
             }
         }
-        let set = RegexSetBuilder::new(&all)
+        let set = RegexSetBuilder::new(all.iter().map(|p| ascii_word_boundaries(p)))
             .case_insensitive(true)
             .build()
             .map_err(|e| Error::invalid(Location::file("rules"), regex_message(&e)))?;
@@ -407,6 +434,15 @@ fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escapes_survive() {
+        assert_eq!(ascii_word_boundaries(r"\bshare\B"), r"(?-u:\b)share(?-u:\B)");
+        assert_eq!(ascii_word_boundaries(r"a\\b\s\.c\"), r"a\\b\s\.c\");
+        let re = compile_regex(r"\bsold\b").unwrap();
+        assert!(re.is_match("It’s never sold’ to anyone"));
+        assert!(!re.is_match("unsold"));
+    }
 
     fn load(src: &str) -> Result<RuleSet> {
         RuleSet::load(&[("test.toml".into(), src.into())])
