@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -161,14 +161,17 @@ pub(crate) struct Pattern {
     pub trigger: Option<usize>,
 }
 
-/// A validated, compiled rule set: the rules, every pattern in one [`RegexSet`] for a single pass per
-/// clause, and the individual regexes for the spans.
+/// A validated, compiled rule set: the rules and every pattern compiled once.
+///
+/// Patterns are matched one by one, each with its own literal prefilter and lazy DFA. One `RegexSet`
+/// over all of them was tried first: its automaton is so large (long bounded gaps such as
+/// `[^.;:!?]{0,200}`) that the lazy DFA thrashed its cache and searches fell back to the PikeVM, which
+/// dominated a profile of batch tagging. Separate regexes give the same findings without that.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicon: Lexicon,
-    pub(crate) set: RegexSet,
-    /// Per pattern in `set`: the compiled pattern and the index of its rule.
+    /// Every pattern and the index of its rule.
     pub(crate) patterns: Vec<(Pattern, usize)>,
 }
 
@@ -363,7 +366,6 @@ impl RuleSet {
     }
 
     fn compile(rules: Vec<Rule>, lexicon: Lexicon) -> Result<RuleSet> {
-        let mut all = Vec::new();
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
@@ -371,17 +373,11 @@ impl RuleSet {
                     .map_err(|m| Error::invalid(Location::file(rule.origin.clone()).with_field("patterns"), m))?;
                 let trigger = re.capture_names().position(|n| n == Some("t"));
                 patterns.push((Pattern { re, trigger }, i));
-                all.push(p.clone());
             }
         }
-        let set = RegexSetBuilder::new(all.iter().map(|p| ascii_word_boundaries(p)))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| Error::invalid(Location::file("rules"), regex_message(&e)))?;
         Ok(RuleSet {
             rules,
             lexicon,
-            set,
             patterns,
         })
     }

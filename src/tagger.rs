@@ -101,8 +101,11 @@ impl RuleSet {
 
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
     pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
-        let matched = self.set.matches(clause);
-        if !matched.matched_any() || is_cross_reference(clause) {
+        // Each pattern's literal prefilter rejects most clauses without running its automaton.
+        let matched: Vec<usize> = (0..self.patterns.len())
+            .filter(|&i| self.patterns[i].0.re.is_match(clause))
+            .collect();
+        if matched.is_empty() || is_cross_reference(clause) {
             return Vec::new();
         }
         // First every match, then polarity: a denial covers a list of practices ("no opt-in/opt-out"),
@@ -112,7 +115,7 @@ impl RuleSet {
         let ctx = ClauseContext::new(clause, &self.lexicon);
         let scopes = ctx.scopes(clause.len());
         let mut raw: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
-        for index in matched.iter() {
+        for &index in &matched {
             let (pattern, rule_index) = &self.patterns[index];
             let (re, trigger_group) = (&pattern.re, pattern.trigger);
             let rule = &self.rules[*rule_index];
