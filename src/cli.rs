@@ -390,6 +390,9 @@ pub struct ExtractArgs {
     /// Show untagged clauses in the table too.
     #[arg(long)]
     pub all: bool,
+    /// Worker threads for `--input-format jsonl` [default: the number of cores]; output keeps input order.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
     #[command(flatten)]
     pub rules: RulesArgs,
     #[command(flatten)]
@@ -662,7 +665,7 @@ fn fetch_cmd(args: FetchArgs, quiet: bool, out: &mut dyn Write) -> anyhow::Resul
     })
 }
 
-fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf>, Box<dyn io::BufRead>)> {
+fn read_input(input: &Option<PathBuf>) -> anyhow::Result<(String, Option<PathBuf>, Box<dyn io::BufRead + Send>)> {
     match input {
         None if io::stdin().is_terminal() => bail!("no input: give a FILE, or pipe text into `orgcheck extract -`"),
         None => Ok(("-".into(), None, Box::new(io::BufReader::new(io::stdin())))),
@@ -704,7 +707,12 @@ fn extract_cmd(args: ExtractArgs, style: table::Style, quiet: bool, out: &mut dy
         if args.format != ExtractFormat::Jsonl {
             bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
         }
-        let stats = extract::batch(&rules, reader, out).with_context(|| format!("{name}: reading records"))?;
+        let threads = args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        );
+        let stats = extract::batch_parallel(&rules, reader, out, threads)
+            .with_context(|| format!("{name}: reading records"))?;
         if stats.errors > 0 {
             warn(format!(
                 "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the output",

@@ -159,25 +159,140 @@ pub fn batch(rules: &RuleSet, mut input: impl BufRead, mut output: impl Write) -
             break;
         }
         line_no += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match parse_record(&buf) {
-            Ok((id, text)) => {
-                let findings = rules.findings(&text);
-                serde_json::to_writer(&mut output, &BatchOut { id: &id, findings }).map_err(io::Error::from)?;
-                stats.records += 1;
-            }
-            Err(error) => {
-                serde_json::to_writer(&mut output, &BatchError { line: line_no, error }).map_err(io::Error::from)?;
-                stats.errors += 1;
-                stats.first_error.get_or_insert(line_no);
-            }
-        }
-        output.write_all(b"\n")?;
+        tag_line(rules, &buf, line_no, &mut output, &mut stats)?;
     }
     output.flush()?;
     Ok(stats)
+}
+
+/// Tags one input line and writes its result line; blank lines write nothing.
+fn tag_line(
+    rules: &RuleSet,
+    line: &[u8],
+    line_no: usize,
+    output: &mut impl Write,
+    stats: &mut BatchStats,
+) -> io::Result<()> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    match parse_record(line) {
+        Ok((id, text)) => {
+            let findings = rules.findings(&text);
+            serde_json::to_writer(&mut *output, &BatchOut { id: &id, findings }).map_err(io::Error::from)?;
+            stats.records += 1;
+        }
+        Err(error) => {
+            serde_json::to_writer(&mut *output, &BatchError { line: line_no, error }).map_err(io::Error::from)?;
+            stats.errors += 1;
+            stats.first_error.get_or_insert(line_no);
+        }
+    }
+    output.write_all(b"\n")
+}
+
+/// Lines handed to a worker at once: enough to keep the hand-over cheap, few enough to keep memory flat.
+const CHUNK_LINES: usize = 256;
+
+/// [`batch`] on `threads` worker threads. Output is identical, in input order; memory stays bounded
+/// (a few chunks per thread in flight) whatever the input size.
+pub fn batch_parallel(
+    rules: &RuleSet,
+    input: impl BufRead + Send,
+    output: &mut dyn Write,
+    threads: usize,
+) -> io::Result<BatchStats> {
+    if threads <= 1 {
+        return batch(rules, input, output);
+    }
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::{Receiver, sync_channel};
+    use std::sync::{Arc, Mutex};
+
+    struct Chunk {
+        seq: usize,
+        first_line: usize,
+        lines: Vec<Vec<u8>>,
+    }
+    let (work_tx, work_rx) = sync_channel::<Chunk>(threads * 2);
+    let work_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = sync_channel::<(usize, Vec<u8>, BatchStats)>(threads * 2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> io::Result<()> {
+            let mut input = input;
+            let (mut seq, mut line_no) = (0, 0);
+            loop {
+                let first_line = line_no + 1;
+                let mut lines = Vec::with_capacity(CHUNK_LINES);
+                while lines.len() < CHUNK_LINES {
+                    let mut buf = Vec::new();
+                    if input.read_until(b'\n', &mut buf)? == 0 {
+                        break;
+                    }
+                    line_no += 1;
+                    lines.push(buf);
+                }
+                if lines.is_empty() {
+                    return Ok(());
+                }
+                let last = lines.len() < CHUNK_LINES;
+                // A closed channel means the writer stopped (a closed pipe): stop reading quietly.
+                if work_tx.send(Chunk { seq, first_line, lines }).is_err() || last {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+        });
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (work_rx.clone(), done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let chunk = match work_rx.lock().map(|rx| rx.recv()) {
+                        Ok(Ok(c)) => c,
+                        _ => return,
+                    };
+                    let mut out = Vec::new();
+                    let mut stats = BatchStats::default();
+                    for (i, line) in chunk.lines.iter().enumerate() {
+                        // Writing to a Vec cannot fail.
+                        let _ = tag_line(rules, line, chunk.first_line + i, &mut out, &mut stats);
+                    }
+                    if done_tx.send((chunk.seq, out, stats)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        // Only the workers hold these now: when they stop, a reader blocked on a full queue is released.
+        drop(done_tx);
+        drop(work_rx);
+        let mut total = BatchStats::default();
+        let mut pending: BTreeMap<usize, (Vec<u8>, BatchStats)> = BTreeMap::new();
+        let mut next = 0;
+        let written = (|| -> io::Result<()> {
+            for (seq, bytes, stats) in done_rx.iter() {
+                pending.insert(seq, (bytes, stats));
+                while let Some((bytes, stats)) = pending.remove(&next) {
+                    output.write_all(&bytes)?;
+                    total.records += stats.records;
+                    total.errors += stats.errors;
+                    if total.first_error.is_none() {
+                        total.first_error = stats.first_error;
+                    }
+                    next += 1;
+                }
+            }
+            output.flush()
+        })();
+        // Unblock the reader and the workers before the scope joins them.
+        drop(done_rx);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the input reader panicked")));
+        written?;
+        read?;
+        Ok(total)
+    })
 }
 
 fn parse_record(line: &[u8]) -> Result<(Value, String), String> {
@@ -229,6 +344,30 @@ mod tests {
             serde_json::json!({"line": 5, "error": "missing field `text`"})
         );
         assert_eq!(lines[4]["findings"][0]["tag"], "location");
+    }
+
+    #[test]
+    fn parallel_batch_output_is_identical_and_in_order() {
+        let rules = RuleSet::default_rules().unwrap();
+        let mut input = String::new();
+        for i in 0..2000 {
+            match i % 7 {
+                0 => input.push_str("not json\n"),
+                1 => input.push('\n'),
+                _ => input.push_str(&format!(
+                    "{{\"id\": {i}, \"text\": \"We never sell data {i}. We may share it with partners.\"}}\n"
+                )),
+            }
+        }
+        let mut one = Vec::new();
+        let s1 = batch(&rules, input.as_bytes(), &mut one).unwrap();
+        for threads in [2, 3, 8] {
+            let mut many = Vec::new();
+            let sn = batch_parallel(&rules, input.as_bytes(), &mut many, threads).unwrap();
+            assert_eq!(sn, s1, "{threads} threads");
+            assert!(many == one, "{threads} threads: output differs");
+        }
+        assert_eq!(s1.first_error, Some(1));
     }
 
     #[test]

@@ -196,3 +196,43 @@ fn hostile_html_is_refused_not_hung() {
         &["nests elements", "refused"],
     );
 }
+
+#[test]
+fn batch_threads_keep_input_order() {
+    let mut input = String::new();
+    for i in 0..1500 {
+        input.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"We never sell data. Record {i} may be shared with partners.\"}}\n"
+        ));
+    }
+    let out = |threads: &str| {
+        let o = common::run(
+            common::orgcheck()
+                .args([
+                    "extract",
+                    "-",
+                    "--input-format",
+                    "jsonl",
+                    "--format",
+                    "jsonl",
+                    "--threads",
+                    threads,
+                ])
+                .write_stdin(input.clone()),
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+    };
+    let one = out("1");
+    assert_eq!(one, out("2"));
+    assert_eq!(one, out("7"));
+    let ids: Vec<u64> = one
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (0..1500).collect::<Vec<_>>());
+}
