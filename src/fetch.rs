@@ -315,21 +315,38 @@ async fn fetch_document(http: &Http, store: &Store, job: &Job, confirm: Option<&
         declaration_sha256: declaration,
         version: String::new(),
     };
-    match store.record(&job.provider, &job.doc.id, meta, &extracted.text) {
-        Ok(recorded) => {
-            let stored = store.latest(&job.provider, &job.doc.id).ok().flatten();
-            DocResult {
-                status: match recorded {
-                    Recorded::New => Status::New,
-                    Recorded::Changed => Status::Changed,
-                    Recorded::Unchanged => Status::Unchanged,
-                },
-                version: stored.map(|s| s.meta.version),
-                text_sha256: Some(sha256_hex(&extracted.text)),
-                chars: Some(extracted.text.chars().count()),
-                ..result
-            }
-        }
+    // Writing is blocking file I/O with fsyncs: off the runtime's few worker threads, so that other
+    // downloads keep going meanwhile.
+    let (store2, provider, document, text) = (
+        store.clone(),
+        job.provider.clone(),
+        job.doc.id.clone(),
+        extracted.text.clone(),
+    );
+    let written = tokio::task::spawn_blocking(move || {
+        store2
+            .record(&provider, &document, meta, &text)
+            .map(|recorded| (recorded, store2.latest(&provider, &document).ok().flatten()))
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(crate::Error::Input {
+            path: job.provider.clone(),
+            message: format!("internal error while writing: {e}"),
+        })
+    });
+    match written {
+        Ok((recorded, stored)) => DocResult {
+            status: match recorded {
+                Recorded::New => Status::New,
+                Recorded::Changed => Status::Changed,
+                Recorded::Unchanged => Status::Unchanged,
+            },
+            version: stored.map(|s| s.meta.version),
+            text_sha256: Some(sha256_hex(&extracted.text)),
+            chars: Some(extracted.text.chars().count()),
+            ..result
+        },
         Err(e) => DocResult {
             reason: Some(format!("cannot write to the store: {e}")),
             ..result
