@@ -581,22 +581,7 @@ mod tests {
     use crate::store::Meta;
 
     fn meta(at: &str) -> Meta {
-        Meta {
-            url: "https://x.example/p".into(),
-            final_url: "https://x.example/p".into(),
-            status: 200,
-            etag: None,
-            last_modified: None,
-            content_type: Some("text/html".into()),
-            kind: "html".into(),
-            charset: None,
-            fetched_at: at.into(),
-            raw_sha256: "00".into(),
-            text_sha256: String::new(),
-            orgcheck_version: "test".into(),
-            declaration_sha256: "d".into(),
-            version: String::new(),
-        }
+        crate::store::test_meta(at)
     }
 
     fn provider() -> Provider {

@@ -216,21 +216,7 @@ impl Store {
 
     /// Ids of the documents stored for a provider, sorted.
     pub fn documents(&self, provider: &str) -> Result<Vec<String>> {
-        let dir = self.root.join(provider);
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&dir, e)),
-        };
-        let mut ids: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.file_name()
-                    .to_str()
-                    .and_then(|n| n.strip_suffix(".versions"))
-                    .map(str::to_string)
-            })
-            .collect();
+        let mut ids = names_with_suffix(&self.root.join(provider), ".versions")?;
         ids.sort();
         Ok(ids)
     }
@@ -269,24 +255,28 @@ impl Store {
 
     /// Version ids of a document, oldest first.
     pub fn versions(&self, provider: &str, document: &str) -> Result<Vec<String>> {
-        let dir = self.versions_dir(provider, document);
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&dir, e)),
-        };
-        let mut ids: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                e.file_name()
-                    .to_str()
-                    .and_then(|n| n.strip_suffix(".json"))
-                    .map(str::to_string)
-            })
-            .collect();
+        let mut ids = names_with_suffix(&self.versions_dir(provider, document), ".json")?;
         ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
         Ok(ids)
     }
+}
+
+/// The names in `dir` that end in `suffix`, without it; none when `dir` does not exist.
+fn names_with_suffix(dir: &Path, suffix: &str) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    Ok(entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(suffix))
+                .map(str::to_string)
+        })
+        .collect())
 }
 
 /// Reads a text and its metadata, checking one against the other. `None` when the metadata is missing.
@@ -421,27 +411,33 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Metadata for tests: a fetched HTML page at time `at`.
+#[cfg(test)]
+pub(crate) fn test_meta(at: &str) -> Meta {
+    Meta {
+        url: "https://x.example/p".into(),
+        final_url: "https://x.example/p".into(),
+        status: 200,
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        content_type: Some("text/html".into()),
+        kind: "html".into(),
+        charset: Some("UTF-8".into()),
+        fetched_at: at.into(),
+        raw_sha256: "00".into(),
+        text_sha256: String::new(),
+        orgcheck_version: "test".into(),
+        declaration_sha256: "d".into(),
+        version: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn meta(at: &str) -> Meta {
-        Meta {
-            url: "https://x.example/p".into(),
-            final_url: "https://x.example/p".into(),
-            status: 200,
-            etag: Some("\"v1\"".into()),
-            last_modified: None,
-            content_type: Some("text/html".into()),
-            kind: "html".into(),
-            charset: Some("UTF-8".into()),
-            fetched_at: at.into(),
-            raw_sha256: "00".into(),
-            text_sha256: String::new(),
-            orgcheck_version: "test".into(),
-            declaration_sha256: "d".into(),
-            version: String::new(),
-        }
+        test_meta(at)
     }
 
     #[test]
