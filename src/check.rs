@@ -36,14 +36,6 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
-    pub const ALL: [CheckStatus; 5] = [
-        CheckStatus::Changed,
-        CheckStatus::Unstable,
-        CheckStatus::Failed,
-        CheckStatus::New,
-        CheckStatus::Unchanged,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             CheckStatus::New => "new",
@@ -216,16 +208,12 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                 }
             };
             match r.status {
-                Status::Failed => DocCheck {
-                    reason: r.reason.clone(),
-                    old: read(r.previous_version.as_ref())
-                        .ok()
-                        .flatten()
-                        .map(|s| VersionInfo::of(&s)),
-                    ..base
-                },
-                Status::Unstable => DocCheck {
-                    status: CheckStatus::Unstable,
+                Status::Failed | Status::Unstable => DocCheck {
+                    status: if r.status == Status::Unstable {
+                        CheckStatus::Unstable
+                    } else {
+                        CheckStatus::Failed
+                    },
                     reason: r.reason.clone(),
                     old: read(r.previous_version.as_ref())
                         .ok()

@@ -267,13 +267,7 @@ pub fn check(report: &CheckReport) -> String {
             CheckStatus::Changed | CheckStatus::Unstable | CheckStatus::Failed => format!("**{}**", d.status.as_str()),
             _ => d.status.as_str().to_string(),
         };
-        let note = match (&d.reason, d.status) {
-            (Some(r), _) => r.clone(),
-            (None, CheckStatus::Changed) if d.meaning_changed() => "meaning changed".into(),
-            (None, CheckStatus::Changed) => "wording only".into(),
-            (None, CheckStatus::Unchanged) if d.noise_only => "differs only by noise".into(),
-            _ => String::new(),
-        };
+        let note = super::table::check_note(d);
         let _ = writeln!(
             out,
             "| [{}]({}) | {} | {} | {} | {} | {} |",

@@ -481,7 +481,8 @@ pub fn diff(
     format!("{header}\n{}", diff_body(body, width, style, all))
 }
 
-fn check_note(d: &DocCheck) -> String {
+/// The note a report gives a document: why it failed, or what kind of change it is.
+pub(crate) fn check_note(d: &DocCheck) -> String {
     if let Some(r) = &d.reason {
         return r.clone();
     }
