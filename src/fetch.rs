@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::compare::sha256_hex;
 use crate::content::{self, Extracted, Isolation};
@@ -168,9 +168,13 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 name,
                 tokio::spawn(async move {
                     // The host's slot first, so a busy host does not hold global slots while it waits.
-                    let _host = host_limit.acquire_owned().await.expect("semaphore never closed");
-                    let _slot = global.acquire_owned().await.expect("semaphore never closed");
-                    let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref()).await;
+                    let host = host_limit.acquire_owned().await.expect("semaphore never closed");
+                    let global = global.acquire_owned().await.expect("semaphore never closed");
+                    let slots = Slots {
+                        _host: host,
+                        _global: global,
+                    };
+                    let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref(), slots).await;
                     progress.set_message(format!("{}/{}", job.provider, job.doc.id));
                     progress.inc(1);
                     result
@@ -236,7 +240,20 @@ impl DocResult {
     }
 }
 
-async fn fetch_document(http: &Http, store: &Store, job: &Job, confirm: Option<&Normaliser>) -> DocResult {
+/// A document's places in the per-host and global request limits. They limit requests, not local
+/// work, so they are given back as soon as the network part of a fetch is over.
+struct Slots {
+    _host: OwnedSemaphorePermit,
+    _global: OwnedSemaphorePermit,
+}
+
+async fn fetch_document(
+    http: &Http,
+    store: &Store,
+    job: &Job,
+    confirm: Option<&Normaliser>,
+    slots: Slots,
+) -> DocResult {
     let mut result = DocResult::pending(job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
     let declaration = declaration_hash(&job.doc);
     // A broken latest version is not trusted for validators; the fetch repairs it.
@@ -299,6 +316,8 @@ async fn fetch_document(http: &Http, store: &Store, job: &Job, confirm: Option<&
             ..result
         };
     }
+    // No more requests for this document: the next one may start while this one is written.
+    drop(slots);
     let meta = Meta {
         url: job.doc.url.clone(),
         final_url: fetched.final_url.clone(),

@@ -708,3 +708,72 @@ fn check_whole(store: &Path) {
         }
     }
 }
+
+/// Requests being answered now, and the most ever at once.
+#[derive(Clone, Default)]
+struct InFlight {
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+/// A server (one host) that answers after `delay`, counting its requests in `counter`.
+fn counting_server(delay: Duration, counter: &InFlight) -> Server {
+    let counter = counter.clone();
+    Server::start(move |request, _| {
+        let n = counter.now.fetch_add(1, Ordering::SeqCst) + 1;
+        counter.most.fetch_max(n, Ordering::SeqCst);
+        std::thread::sleep(delay);
+        counter.now.fetch_sub(1, Ordering::SeqCst);
+        Reply::ok("text/plain", format!("{POLICY}\n\nDocument {}.", request.path))
+    })
+}
+
+/// 12 documents over 3 hosts, fetched with `--concurrency concurrency`.
+fn fetch_from_three_hosts(concurrency: &str, counters: &[InFlight; 3]) -> Vec<Server> {
+    let servers: Vec<Server> = counters
+        .iter()
+        .map(|c| counting_server(Duration::from_millis(150), c))
+        .collect();
+    let providers = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        fs::write(
+            providers.path().join(format!("p{i}.toml")),
+            format!(
+                "name = \"P{i}\"\n[[documents]]\nid = \"p\"\nurl = \"{}\"\n",
+                servers[i % 3].url(&format!("/doc/{i}"))
+            ),
+        )
+        .unwrap();
+    }
+    let store = tempfile::tempdir().unwrap();
+    let out = fetch_run(
+        &["fetch", "-q", "--concurrency", concurrency],
+        providers.path(),
+        store.path(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    servers
+}
+
+#[test]
+fn requests_stay_within_the_per_host_and_global_limits() {
+    // Every host allows 2 at a time, so only 6 of the 16 global slots can be used.
+    let per_host: [InFlight; 3] = Default::default();
+    let servers = fetch_from_three_hosts("16", &per_host);
+    for (server, counter) in servers.iter().zip(&per_host) {
+        assert_eq!(server.requests().len(), 4);
+        assert_eq!(
+            counter.most.load(Ordering::SeqCst),
+            2,
+            "at most 2 requests at once to one host"
+        );
+    }
+    // With 2 global slots, no more than 2 requests are in flight across all hosts together.
+    let shared = InFlight::default();
+    fetch_from_three_hosts("2", &[shared.clone(), shared.clone(), shared.clone()]);
+    assert_eq!(
+        shared.most.load(Ordering::SeqCst),
+        2,
+        "at most --concurrency requests at once"
+    );
+}

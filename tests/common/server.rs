@@ -171,11 +171,11 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
                 head.push_str("\r\n");
-                if writer
-                    .write_all(head.as_bytes())
-                    .and_then(|()| writer.write_all(&body))
-                    .is_err()
-                {
+                // One write: a head and a body in two small writes wait out Nagle's algorithm and the
+                // client's delayed ACK, which adds about 40 ms to every response.
+                let mut response = head.into_bytes();
+                response.extend_from_slice(&body);
+                if writer.write_all(&response).is_err() {
                     return;
                 }
             }
