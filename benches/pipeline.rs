@@ -78,7 +78,7 @@ fn jsonl(paragraphs: impl Iterator<Item = String>, bytes: usize) -> String {
     let paragraphs: Vec<String> = paragraphs.filter(|p| p.trim().len() > 40).collect();
     let mut out = String::new();
     for (id, text) in paragraphs.iter().cycle().enumerate() {
-        if out.len() >= bytes || paragraphs.is_empty() {
+        if out.len() >= bytes {
             break;
         }
         out.push_str(&serde_json::json!({ "id": id, "text": text }).to_string());
