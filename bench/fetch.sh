@@ -34,8 +34,8 @@ start=$(date +%s.%N)
 "$bin" fetch -q --providers "$work/providers" --store "$work/store" --concurrency "$conc" --retries 0 2>"$work/err" \
   || { tail -5 "$work/err"; exit 2; }
 end=$(date +%s.%N)
-new=$(grep -c . < <(find "$work/store" -name '*.json' -path '*versions*'))
-[ "$new" -eq "$n" ] || { echo "fetch bench: only $new of $n documents were stored"; tail -5 "$work/err"; exit 2; }
+stored=$(find "$work/store" -path '*.versions/*' -name '*.json' | wc -l)
+[ "$stored" -eq "$n" ] || { echo "fetch bench: only $stored of $n documents were stored"; tail -5 "$work/err"; exit 2; }
 awk -v s="$start" -v e="$end" -v n="$n" -v d="$delay_ms" -v c="$conc" -v max="$max_ratio" 'BEGIN {
   took = e - s; ideal = n * d / 1000 / c
   printf "fetched %d documents (%d ms each) at --concurrency %d in %.2f s; ideal %.2f s", n, d, c, took, ideal
