@@ -15,7 +15,8 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use divan::counter::BytesCount;
-use orgcheck::diff::{Normaliser, diff};
+use orgcheck::diff::diff;
+use orgcheck::noise::Normaliser;
 use orgcheck::rules::RuleSet;
 use orgcheck::text::{Format, to_text};
 

@@ -4,10 +4,10 @@
 //!
 //! Usage: cargo run --release --example delay_server -- DELAY_MS [PORTS]
 //!
-//! It is the tests' std-only server (`tests/common/server.rs`): a thread per connection, keep-alive,
+//! It is the tests' std-only server (`tests/cli/server.rs`): a thread per connection, keep-alive,
 //! so that the server's own cost stays far below the delay being measured.
 
-#[path = "../tests/common/server.rs"]
+#[path = "../tests/cli/server.rs"]
 #[allow(dead_code)]
 mod server;
 

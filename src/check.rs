@@ -9,16 +9,16 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::SCHEMA_VERSION;
-pub use crate::diff::VersionInfo;
-use crate::diff::{self, ChangeKind, ClauseFinding, ClauseSide, Counts, DiffBody, Noise, Normaliser};
+use crate::diff::{self, ChangeKind, ClauseFinding, ClauseSide, Counts, DiffBody};
 use crate::error::{Error, Result};
 use crate::fetch::{DocResult, Status};
+use crate::noise::{Noise, Normaliser};
 use crate::providers::Provider;
+use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo, now_rfc3339};
 use crate::rules::RuleSet;
 use crate::store::{self, Store, Stored};
 
@@ -183,8 +183,8 @@ impl CheckReport {
         }
         CheckReport {
             schema_version: SCHEMA_VERSION,
-            orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
-            checked_at: store::now_rfc3339(),
+            orgcheck_version: ORGCHECK_VERSION.to_string(),
+            checked_at: now_rfc3339(),
             mode,
             store: store.root().display().to_string(),
             baseline: baseline.map(|p| p.display().to_string()),
@@ -218,7 +218,7 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                     old: read(r.previous_version.as_ref())
                         .ok()
                         .flatten()
-                        .map(|s| VersionInfo::of(&s)),
+                        .map(|s| VersionInfo::from(&s)),
                     ..base
                 },
                 Status::New | Status::Unchanged | Status::Changed => {
@@ -235,7 +235,7 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                         Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, e),
                     };
                     let checked = DocCheck {
-                        new: Some(VersionInfo::of(&new)),
+                        new: Some(VersionInfo::from(&new)),
                         ..base
                     };
                     match r.status {
@@ -245,12 +245,12 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                         },
                         Status::Unchanged => DocCheck {
                             status: CheckStatus::Unchanged,
-                            old: Some(VersionInfo::of(&new)),
+                            old: Some(VersionInfo::from(&new)),
                             ..checked
                         },
                         _ => match read(r.previous_version.as_ref()) {
                             Ok(Some(old)) => DocCheck {
-                                old: Some(VersionInfo::of(&old)),
+                                old: Some(VersionInfo::from(&old)),
                                 ..checked
                             }
                             .with_diff(diff::diff(rules, norm, &old.text, &new.text), DiffBasis::Text),
@@ -304,7 +304,7 @@ pub fn check_baseline(
                 }
             };
             let checked = DocCheck {
-                new: Some(VersionInfo::of(&latest)),
+                new: Some(VersionInfo::from(&latest)),
                 ..base
             };
             let Some(entry) = baseline.and_then(|b| b.find(&p.id, &d.id)) else {
@@ -458,6 +458,25 @@ pub struct BaselineClause {
 }
 
 impl Baseline {
+    /// Where a store's baseline lives unless `--baseline` says otherwise.
+    pub fn default_path(store: &Store) -> PathBuf {
+        store.root().join("baseline.json")
+    }
+
+    /// Records the store's latest versions of `providers`' documents as the baseline at `path`,
+    /// keeping the entries of other documents from the baseline already there.
+    pub fn update(
+        rules: &RuleSet,
+        norm: &Normaliser,
+        store: &Store,
+        providers: &[Provider],
+        path: &Path,
+    ) -> Result<()> {
+        // An unreadable old baseline is replaced: the point of updating is to get a good one.
+        let previous = Baseline::load(path).ok().flatten();
+        Baseline::from_store(rules, norm, store, providers, previous.as_ref())?.write(path)
+    }
+
     /// Reads a baseline file; `None` when there is none yet.
     pub fn load(path: &Path) -> Result<Option<Baseline>> {
         let bytes = match fs::read(path) {
@@ -465,28 +484,22 @@ impl Baseline {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let bad = |message: String| Error::Input {
-            path: path.display().to_string(),
-            message,
+        let bad = |problem: String| Error::Baseline {
+            path: path.to_path_buf(),
+            problem,
         };
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-            bad(format!(
-                "not a baseline file: invalid JSON at line {} ({e}); write a new one with `orgcheck check --update-baseline`",
-                e.line()
-            ))
-        })?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("not a baseline file: invalid JSON at line {} ({e})", e.line())))?;
         let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(SCHEMA_VERSION)) {
             return Err(bad(format!(
-                "baseline schema_version {} is not supported (this orgcheck writes {SCHEMA_VERSION}); write a new one with `orgcheck check --update-baseline`",
+                "baseline schema_version {} is not supported (this orgcheck writes {SCHEMA_VERSION})",
                 version.map_or("missing".to_string(), |v| v.to_string())
             )));
         }
-        serde_json::from_value(value).map(Some).map_err(|e| {
-            bad(format!(
-                "not a baseline file ({e}); write a new one with `orgcheck check --update-baseline`"
-            ))
-        })
+        serde_json::from_value(value)
+            .map(Some)
+            .map_err(|e| bad(format!("not a baseline file ({e})")))
     }
 
     fn find(&self, provider: &str, document: &str) -> Option<&BaselineDoc> {
@@ -545,8 +558,8 @@ impl Baseline {
         documents.sort_by(|a, b| (&a.provider, &a.document).cmp(&(&b.provider, &b.document)));
         Ok(Baseline {
             schema_version: SCHEMA_VERSION,
-            written_at: store::now_rfc3339(),
-            orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+            written_at: now_rfc3339(),
+            orgcheck_version: ORGCHECK_VERSION.to_string(),
             normalisers: norm.enabled(),
             documents,
         })

@@ -1,15 +1,19 @@
 //! The comparator: lines up what a provider told customers against what its policy says, per tag.
 
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::PathBuf;
 
+use serde::Serialize;
+
+use crate::error::{Error, PolicyTextProblem, Result};
+
+use crate::hash::sha256_hex;
 use crate::providers::{Note, Provider, Statement};
+use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
 use crate::rules::{Polarity, RuleSet, Tag};
+use crate::store::Store;
 use crate::tagger::Finding;
 use crate::text;
-
-/// Version of the JSON documents orgcheck writes; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
 
 /// One verdict per provider and tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
@@ -156,7 +160,7 @@ impl CompareReport {
     pub fn new(providers: Vec<ProviderReport>) -> Self {
         CompareReport {
             schema_version: SCHEMA_VERSION,
-            orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+            orgcheck_version: ORGCHECK_VERSION.to_string(),
             providers,
         }
     }
@@ -177,12 +181,88 @@ pub struct PolicyText {
     pub retrieved_at: Option<String>,
 }
 
-/// SHA-256 of text or raw bytes, as lowercase hex.
-pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
-    Sha256::digest(data.as_ref())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Why the bundled snapshot stands in for a stored text.
+#[derive(Debug)]
+pub enum Fallback {
+    /// The store holds nothing for the document (an information, not a problem).
+    NotStored {
+        provider: String,
+        document: String,
+        store: PathBuf,
+    },
+    /// The store holds a version that cannot be read (a problem to fix).
+    Unreadable { provider: String, error: Error },
+}
+
+impl fmt::Display for Fallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fallback::NotStored {
+                provider,
+                document,
+                store,
+            } => write!(
+                f,
+                "{provider}/{document}: not in the store {}; using the bundled snapshot",
+                store.display()
+            ),
+            Fallback::Unreadable { provider, error } => write!(f, "{error}; using the bundled snapshot for {provider}"),
+        }
+    }
+}
+
+/// The text a provider is compared against: the latest stored text when a store is given and holds
+/// one, else the bundled snapshot, with the reason it was used instead.
+pub fn policy_text(provider: &Provider, store: Option<&Store>) -> Result<(PolicyText, Option<Fallback>)> {
+    let doc = provider.policy_document();
+    let mut fallback = None;
+    if let Some(store) = store {
+        match store.latest(&provider.id, &doc.id) {
+            Ok(Some(stored)) => {
+                let policy = PolicyText {
+                    kind: SourceKind::Store,
+                    text: stored.text,
+                    retrieved_at: Some(stored.meta.fetched_at),
+                };
+                return Ok((policy, None));
+            }
+            Ok(None) => {
+                fallback = Some(Fallback::NotStored {
+                    provider: provider.id.clone(),
+                    document: doc.id.clone(),
+                    store: store.root().to_path_buf(),
+                })
+            }
+            Err(e) if doc.snapshot_text.is_some() => {
+                fallback = Some(Fallback::Unreadable {
+                    provider: provider.id.clone(),
+                    error: e,
+                })
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let no_text = |problem| Error::NoPolicyText {
+        provider_file: provider.file.clone(),
+        problem,
+    };
+    let Some(text) = &doc.snapshot_text else {
+        return Err(no_text(PolicyTextProblem::NoSnapshot {
+            provider: provider.id.clone(),
+            document: doc.id.clone(),
+        }));
+    };
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(no_text(PolicyTextProblem::EmptySnapshot {
+            document: doc.id.clone(),
+        }));
+    }
+    let policy = PolicyText {
+        kind: SourceKind::Bundled,
+        text: text.clone(),
+        retrieved_at: None,
+    };
+    Ok((policy, fallback))
 }
 
 /// What one side says about one tag.
@@ -394,13 +474,5 @@ mod tests {
         assert_eq!(verdict(true, pos, none), Verdict::StatementOnly);
         assert_eq!(verdict(true, neg, none), Verdict::StatementOnly);
         assert_eq!(verdict(true, none, none), Verdict::NotMentioned);
-    }
-
-    #[test]
-    fn sha256_of_known_text() {
-        assert_eq!(
-            sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

@@ -60,16 +60,28 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Everything that can go wrong in the library. Each variant carries what a user needs to find the
+/// problem (file, line, field, URL, store path) and its message says what to do about it. Messages
+/// include the underlying error's text, so no variant also reports it as a `source` (which would
+/// print it twice in a chain).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
 
-    /// One or more problems in declaration or rule files; each names file, line and field.
+    #[error("{path}: cannot open: {error}")]
+    Open { path: PathBuf, error: std::io::Error },
+
+    #[error("{path}: is a directory; give a file")]
+    IsDirectory { path: PathBuf },
+
+    #[error("no input: standard input is a terminal; give a FILE, or pipe the text in")]
+    NoInput,
+
+    #[error("{url}: a URL is fetched, not read as a file; give a file or `-` here")]
+    UrlNotReadable { url: String },
+
+    /// One or more problems in declaration, rule or data files; each names file, line and field.
     #[error("{}", join_problems(.0))]
     Invalid(Vec<Problem>),
 
@@ -78,12 +90,236 @@ pub enum Error {
     )]
     NotUtf8 { path: String, offset: usize },
 
-    #[error("{path}: {message}")]
-    Input { path: String, message: String },
+    /// A document (file, standard input or fetched page) that is not a readable policy.
+    #[error("{name}: {error}")]
+    Document {
+        /// The file, `-` or the URL.
+        name: String,
+        error: IngestError,
+    },
+
+    #[error("{url}: {error}")]
+    Http { url: String, error: HttpError },
+
+    #[error("{0}")]
+    HttpClient(HttpError),
+
+    #[error("cannot start the network runtime: {0}")]
+    Runtime(std::io::Error),
+
+    #[error("{dir}: cannot read the providers directory: {error}; pass an existing directory with --providers")]
+    ProvidersDir { dir: PathBuf, error: std::io::Error },
+
+    #[error("{dir}: no provider files (*.toml) here; see docs/providers.md for the format")]
+    NoProviderFiles { dir: PathBuf },
 
     #[error("unknown provider `{id}`; known providers: {known}")]
     UnknownProvider { id: String, known: String },
+
+    #[error("{provider_file}: {problem}")]
+    NoPolicyText {
+        provider_file: String,
+        problem: PolicyTextProblem,
+    },
+
+    #[error(
+        "{root}: the store is in use by another orgcheck run (waited {waited_secs}s for {lock}); try again when it has finished"
+    )]
+    StoreBusy {
+        root: PathBuf,
+        lock: PathBuf,
+        waited_secs: u64,
+    },
+
+    /// A stored file that cannot be trusted; the message says how to repair it.
+    #[error("{path}: {problem}")]
+    StoreCorrupt { path: PathBuf, problem: &'static str },
+
+    #[error("{path}: unreadable store metadata ({reason}); delete it and run `orgcheck fetch` again")]
+    StoreMetadata { path: PathBuf, reason: String },
+
+    #[error("{root}: nothing stored for provider `{provider}`; {}", if *.looks_like_file {
+        "to compare files, give two: `orgcheck diff OLD NEW`"
+    } else {
+        "run `orgcheck fetch` first, or give --store"
+    })]
+    NothingStored {
+        root: PathBuf,
+        provider: String,
+        /// The name is also a file: the user probably meant to compare files.
+        looks_like_file: bool,
+    },
+
+    #[error("provider `{provider}` has several stored documents ({}); name one: `{provider}/{}`", .documents.join(", "), .documents[0])]
+    SeveralDocuments { provider: String, documents: Vec<String> },
+
+    #[error("{root}: no versions stored for {provider}/{document}; run `orgcheck fetch` first")]
+    NoVersions {
+        root: PathBuf,
+        provider: String,
+        document: String,
+    },
+
+    #[error("{dir}: {problem}")]
+    NoSuchVersion { dir: PathBuf, problem: String },
+
+    #[error(
+        "{provider}/{document}: version {version} is the first one stored, so there is nothing before it to compare with; give --from"
+    )]
+    NoEarlierVersion {
+        provider: String,
+        document: String,
+        version: String,
+    },
+
+    #[error("{path}: {problem}; write a new one with `orgcheck check --update-baseline`")]
+    Baseline { path: PathBuf, problem: String },
+
+    /// A bug: something orgcheck itself got wrong, never the input.
+    #[error("internal error: {0}; please report it")]
+    Internal(String),
 }
+
+/// Why a provider has no policy text to compare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyTextProblem {
+    #[error(
+        "document `{document}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{provider}/{document}.txt\"` or run `orgcheck fetch`"
+    )]
+    NoSnapshot { provider: String, document: String },
+    #[error("the snapshot of document `{document}` has no text")]
+    EmptySnapshot { document: String },
+}
+
+/// Why bytes could not be turned into policy text. Each message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    #[error("empty response body")]
+    EmptyBody,
+    #[error("empty document: no text to tag (read as {format}); check the file, or pass --input-format")]
+    NoText {
+        /// The format it was read as, by name: "plain text", "HTML".
+        format: &'static str,
+    },
+    #[error("only {chars} characters of text after extraction (minimum {min}); {}", short_hint(.selectors))]
+    TooShort {
+        chars: usize,
+        min: usize,
+        selectors: Vec<String>,
+    },
+    #[error("unsupported content type `{0}`; orgcheck reads HTML, plain text, Markdown and PDF")]
+    UnsupportedType(String),
+    #[error("{}; orgcheck reads HTML, plain text, Markdown and PDF", if *.from_server {
+        "the server sent binary data, not text"
+    } else {
+        "binary data, not a document"
+    })]
+    Binary { from_server: bool },
+    #[error("selector {selectors} matched nothing — has the page structure changed?")]
+    NoMatch { selectors: String },
+    #[error(transparent)]
+    Text(TextError),
+    #[error("the PDF could not be read ({0})")]
+    Pdf(String),
+    #[error("the PDF has no text layer (a scanned document?); orgcheck cannot read it")]
+    NoTextLayer,
+}
+
+fn short_hint(selectors: &[String]) -> String {
+    if selectors.is_empty() {
+        "declare `select` for this document".to_string()
+    } else {
+        format!("selector {selectors:?} — has the page structure changed?")
+    }
+}
+
+/// Why markup could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// The `select` selectors matched no element.
+    #[error("selector matched nothing")]
+    NoMatch,
+    /// Elements nest about `depth` deep, more than the `limit` a real page stays under.
+    #[error("HTML nests elements about {depth} deep (limit {limit}); this is not a real page, so it is refused")]
+    TooDeep { depth: usize, limit: usize },
+    /// A PDF is binary: its text layer is read from the bytes, not from a string.
+    #[error("a PDF is read from its bytes, not as text")]
+    Pdf,
+}
+
+/// Why a download failed. Each says what happened in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpError {
+    InvalidUrl(String),
+    Timeout { attempts: u32 },
+    Connect { reason: String, attempts: u32 },
+    Status { status: u16, reason: String, attempts: u32 },
+    TooManyRedirects { limit: usize },
+    RedirectScheme(String),
+    TooLarge { limit: u64, declared: Option<u64> },
+    Body { reason: String, attempts: u32 },
+    Other(String),
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tries = |n: u32| {
+            if n > 1 {
+                format!(" (after {n} attempts)")
+            } else {
+                String::new()
+            }
+        };
+        match self {
+            HttpError::InvalidUrl(u) => write!(f, "`{u}` is not a valid http(s) URL"),
+            HttpError::Timeout { attempts } => write!(
+                f,
+                "timed out{}; raise --timeout if the server is just slow",
+                tries(*attempts)
+            ),
+            HttpError::Connect { reason, attempts } => write!(f, "could not connect: {reason}{}", tries(*attempts)),
+            HttpError::Status {
+                status,
+                reason,
+                attempts,
+            } => {
+                let retry = if *status == 429 || *status == 408 || *status >= 500 {
+                    ""
+                } else {
+                    "; not retried"
+                };
+                write!(f, "HTTP {status} {reason}{}{retry}", tries(*attempts))
+            }
+            HttpError::TooManyRedirects { limit } => write!(f, "more than {limit} redirects (a redirect loop?)"),
+            HttpError::RedirectScheme(u) => {
+                write!(f, "redirected to `{u}`; only http and https redirects are followed")
+            }
+            HttpError::TooLarge {
+                limit,
+                declared: Some(d),
+            } => {
+                write!(
+                    f,
+                    "body of {d} bytes is over the {limit}-byte cap; raise --max-bytes if the page is really that large"
+                )
+            }
+            HttpError::TooLarge { limit, declared: None } => {
+                write!(
+                    f,
+                    "body grew past the {limit}-byte cap (after decompression); raise --max-bytes if the page is really that large"
+                )
+            }
+            HttpError::Body { reason, attempts } => write!(
+                f,
+                "connection failed while reading the body: {reason}{}",
+                tries(*attempts)
+            ),
+            HttpError::Other(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {}
 
 fn join_problems(problems: &[Problem]) -> String {
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -94,7 +330,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 

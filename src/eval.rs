@@ -10,8 +10,8 @@ use std::io::BufRead;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compare::SCHEMA_VERSION;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
+use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
 use crate::rules::{Polarity, RuleSet, Tag};
 use crate::tagger::Finding;
 
@@ -33,10 +33,7 @@ pub fn read_gold(name: &str, input: impl BufRead) -> Result<Vec<GoldRecord>> {
     let mut out = Vec::new();
     for (i, line) in input.lines().enumerate() {
         let line_no = i + 1;
-        let bad = |message: String| Error::Input {
-            path: format!("{name}:{line_no}"),
-            message,
-        };
+        let bad = |message: String| Error::invalid(Location::at(name, line_no), message);
         let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
         if line.trim().is_empty() {
             continue;
@@ -77,10 +74,10 @@ pub fn read_gold(name: &str, input: impl BufRead) -> Result<Vec<GoldRecord>> {
         });
     }
     if out.is_empty() {
-        return Err(Error::Input {
-            path: name.to_string(),
-            message: "no records: expected one {\"id\", \"text\", \"labels\"} object per line".into(),
-        });
+        return Err(Error::invalid(
+            Location::file(name),
+            "no records: expected one {\"id\", \"text\", \"labels\"} object per line",
+        ));
     }
     Ok(out)
 }
@@ -167,6 +164,74 @@ pub struct EvalReport {
     pub errors: Vec<ErrorExample>,
 }
 
+/// `[TAG=]F1`, for `--min-f1` and `--min-avg-f1`: a threshold for one tag, or for every tag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TagThreshold {
+    /// `None`: every tag without a threshold of its own.
+    pub tag: Option<Tag>,
+    pub min: f64,
+}
+
+/// A threshold that does not read as `[TAG=]F1`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThresholdError {
+    #[error(transparent)]
+    Tag(#[from] crate::rules::UnknownTag),
+    #[error("`{0}`: expected a number between 0 and 1")]
+    NotUnit(String),
+}
+
+impl std::str::FromStr for TagThreshold {
+    type Err = ThresholdError;
+    fn from_str(s: &str) -> Result<Self, ThresholdError> {
+        let unit = |s: &str| match s.parse::<f64>() {
+            Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+            _ => Err(ThresholdError::NotUnit(s.to_string())),
+        };
+        Ok(match s.split_once('=') {
+            Some((tag, min)) => TagThreshold {
+                tag: Some(tag.trim().parse()?),
+                min: unit(min.trim())?,
+            },
+            None => TagThreshold {
+                tag: None,
+                min: unit(s.trim())?,
+            },
+        })
+    }
+}
+
+impl TagThreshold {
+    /// The threshold for `tag` from a list: its own if given (the last one), else the general one.
+    pub fn for_tag(list: &[TagThreshold], tag: Tag) -> Option<f64> {
+        list.iter()
+            .rev()
+            .find(|t| t.tag == Some(tag))
+            .or_else(|| list.iter().rev().find(|t| t.tag.is_none()))
+            .map(|t| t.min)
+    }
+}
+
+impl EvalReport {
+    /// The scores below their thresholds, one line each: `opt-out: F1 0.6410 < 0.75`.
+    pub fn below(&self, min_f1: &[TagThreshold], min_avg_f1: &[TagThreshold]) -> Vec<String> {
+        let mut below = Vec::new();
+        for t in &self.tags {
+            if let Some(min) = TagThreshold::for_tag(min_f1, t.tag)
+                && t.f1 < min
+            {
+                below.push(format!("{}: F1 {:.4} < {min}", t.tag, t.f1));
+            }
+            if let Some(min) = TagThreshold::for_tag(min_avg_f1, t.tag)
+                && t.f1_avg < min
+            {
+                below.push(format!("{}: averaged F1 {:.4} < {min}", t.tag, t.f1_avg));
+            }
+        }
+        below
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
@@ -239,7 +304,7 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
             rule: None,
             evidence: None,
             polarity: None,
-            text: crate::output::cut_around(&g.text, 0..0, EXAMPLE_MAX),
+            text: crate::snippet::cut_around(&g.text, 0..0, EXAMPLE_MAX),
         }));
         let judged: Vec<(&GoldRecord, &Vec<Finding>)> = gold
             .iter()
@@ -275,7 +340,7 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
     let mean = |f: fn(&TagScore) -> f64| r4(tags.iter().map(f).sum::<f64>() / tags.len() as f64);
     EvalReport {
         schema_version: SCHEMA_VERSION,
-        orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+        orgcheck_version: ORGCHECK_VERSION.to_string(),
         gold: gold_name.to_string(),
         records: gold.len(),
         micro: Averages {
@@ -325,7 +390,7 @@ fn pick_false_positives(tag: Tag, fps: &[(&GoldRecord, &Finding)], n: usize) -> 
                     rule: Some(f.rule.clone()),
                     evidence: Some(f.evidence.clone()),
                     polarity: Some(f.polarity),
-                    text: crate::output::cut_around(&f.clause, keep, EXAMPLE_MAX),
+                    text: crate::snippet::cut_around(&f.clause, keep, EXAMPLE_MAX),
                 });
             }
         }

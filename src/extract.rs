@@ -1,84 +1,16 @@
 //! `orgcheck extract`: tags one document (text, Markdown or HTML) or a JSONL stream of records.
 
 use std::io::{self, BufRead, Write};
-use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compare::{SCHEMA_VERSION, sha256_hex};
-use crate::content::Isolation;
-use crate::error::{Error, Result, decode_utf8};
+use crate::hash::sha256_hex;
+use crate::ingest::Document;
+use crate::report::SCHEMA_VERSION;
 use crate::rules::RuleSet;
 use crate::tagger::Finding;
-use crate::text::{self, Format};
-
-/// A document ready to tag.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// The file name, or `-` for standard input.
-    pub source: String,
-    pub format: Format,
-    /// Normalised text; finding spans index into it.
-    pub text: String,
-}
-
-impl Document {
-    /// Decodes and converts raw bytes; HTML is isolated with `isolation` (or the main-content heuristic
-    /// when it has no selectors). An empty document or one that is not UTF-8 is an error.
-    pub fn from_bytes(
-        source: &str,
-        path: Option<&Path>,
-        bytes: Vec<u8>,
-        format: Option<Format>,
-        isolation: &Isolation,
-    ) -> Result<Document> {
-        let format = format.unwrap_or_else(|| Format::detect_bytes(path, &bytes));
-        let input_error = |message: String| Error::Input {
-            path: source.to_string(),
-            message,
-        };
-        let text = if format == Format::Pdf {
-            text::normalise(&crate::content::pdf_text(&bytes).map_err(input_error)?)
-        } else {
-            let raw = decode_utf8(source, bytes)?;
-            if format == Format::Html {
-                let html = text::html_to_text_selected(&raw, &isolation.select, &isolation.remove);
-                text::normalise(&html.map_err(|e| input_error(isolation.explain(&e)))?)
-            } else {
-                text::to_text(&raw, format).map_err(input_error)?
-            }
-        };
-        Document::from_text(source, format, text)
-    }
-
-    /// A document from text that is already extracted and normalised.
-    pub fn from_text(source: &str, format: Format, text: String) -> Result<Document> {
-        if !text.chars().any(char::is_alphanumeric) {
-            return Err(Error::Input {
-                path: source.to_string(),
-                message: format!(
-                    "empty document: no text to tag (read as {}); check the file, or pass --input-format",
-                    format_name(format)
-                ),
-            });
-        }
-        Ok(Document {
-            source: source.to_string(),
-            format,
-            text,
-        })
-    }
-}
-
-fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Text => "plain text",
-        Format::Markdown => "Markdown",
-        Format::Html => "HTML",
-        Format::Pdf => "PDF",
-    }
-}
+use crate::text::Format;
 
 /// One clause and its findings, as `extract --format json|jsonl` prints it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -183,6 +115,7 @@ fn tag_line(
             stats.records += 1;
         }
         Err(error) => {
+            let error = error.to_string();
             serde_json::to_writer(&mut *output, &BatchError { line: line_no, error }).map_err(io::Error::from)?;
             stats.errors += 1;
             stats.first_error.get_or_insert(line_no);
@@ -295,17 +228,32 @@ pub fn batch_parallel(
     })
 }
 
-fn parse_record(line: &[u8]) -> Result<(Value, String), String> {
-    let line = std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to()))?;
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+/// Why a line of a JSONL batch is not a record; written into the output as that line's `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("not valid UTF-8 (byte {0})")]
+    NotUtf8(usize),
+    #[error("not valid JSON: {0}")]
+    NotJson(String),
+    #[error("expected an object {{\"id\": ..., \"text\": \"...\"}}")]
+    NotObject,
+    #[error("missing field `{0}`")]
+    Missing(&'static str),
+    #[error("field `text` must be a string")]
+    TextNotString,
+}
+
+fn parse_record(line: &[u8]) -> Result<(Value, String), RecordError> {
+    let line = std::str::from_utf8(line).map_err(|e| RecordError::NotUtf8(e.valid_up_to()))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| RecordError::NotJson(e.to_string()))?;
     let Value::Object(mut map) = value else {
-        return Err("expected an object {\"id\": ..., \"text\": \"...\"}".into());
+        return Err(RecordError::NotObject);
     };
-    let id = map.remove("id").ok_or("missing field `id`")?;
+    let id = map.remove("id").ok_or(RecordError::Missing("id"))?;
     match map.remove("text") {
         Some(Value::String(text)) => Ok((id, text)),
-        Some(_) => Err("field `text` must be a string".into()),
-        None => Err("missing field `text`".into()),
+        Some(_) => Err(RecordError::TextNotString),
+        None => Err(RecordError::Missing("text")),
     }
 }
 
@@ -385,27 +333,5 @@ mod tests {
             );
             assert_eq!(&text[s..e], f["clause"].as_str().unwrap());
         }
-    }
-
-    #[test]
-    fn empty_and_binary_documents_are_errors() {
-        let err = Document::from_bytes("e.txt", None, b"  \n\n ".to_vec(), None, &Isolation::default())
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("e.txt: empty document"), "{err}");
-        let err = Document::from_bytes(
-            "e.html",
-            None,
-            b"<html><script>x()</script></html>".to_vec(),
-            Some(Format::Html),
-            &Isolation::default(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("empty document"), "{err}");
-        let err = Document::from_bytes("b.bin", None, vec![0xff, 0xfe, 0x00], None, &Isolation::default())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("not valid UTF-8"), "{err}");
     }
 }

@@ -9,12 +9,14 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::compare::sha256_hex;
-use crate::content::{self, Extracted, Isolation};
-use crate::diff::Normaliser;
-use crate::http::{Fetched, Http, HttpError, HttpOptions, Validators};
+use crate::error::{Error, HttpError, IngestError, Result};
+use crate::hash::sha256_hex;
+use crate::http::{Fetched, Http, HttpOptions, Validators};
+use crate::ingest::{self, Document as Extracted, Isolation, Origin};
+use crate::noise::Normaliser;
 use crate::providers::{Document, Provider};
-use crate::store::{self, Meta, Recorded, Store};
+use crate::report::{ORGCHECK_VERSION, now_rfc3339};
+use crate::store::{Meta, Recorded, Store};
 
 /// How a fetch run behaves.
 #[derive(Debug, Clone)]
@@ -26,8 +28,8 @@ pub struct FetchOptions {
     pub per_host: usize,
     /// How long to wait for another run's store lock.
     pub lock_wait: Duration,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
+    /// Told as each document finishes, for a progress display.
+    pub progress: Arc<dyn Progress>,
     /// Confirm a change before recording it: a text that differs from the latest (after this
     /// normaliser) is fetched again and recorded only when both fetches agree; else it is `unstable`.
     pub confirm: Option<Normaliser>,
@@ -40,7 +42,7 @@ impl Default for FetchOptions {
             concurrency: 8,
             per_host: 2,
             lock_wait: Duration::from_secs(5),
-            progress: false,
+            progress: Arc::new(NoProgress),
             confirm: None,
         }
     }
@@ -99,6 +101,70 @@ pub struct DocResult {
     pub chars: Option<usize>,
 }
 
+/// The document `orgcheck fetch --format json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchReport<'a> {
+    pub schema_version: u32,
+    pub store: String,
+    pub results: &'a [DocResult],
+}
+
+impl<'a> FetchReport<'a> {
+    pub fn new(store: &Store, results: &'a [DocResult]) -> Self {
+        FetchReport {
+            schema_version: crate::report::SCHEMA_VERSION,
+            store: store.root().display().to_string(),
+            results,
+        }
+    }
+
+    /// Documents that failed.
+    pub fn failed(&self) -> usize {
+        self.count(Status::Failed)
+    }
+
+    fn count(&self, status: Status) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
+
+    /// What a person reads after a run: a line per document (failures with the reason and URL), then
+    /// the counts. `quiet` keeps only the failures, and the counts when something failed.
+    pub fn lines(&self, quiet: bool) -> Vec<String> {
+        let mut lines = Vec::new();
+        for r in self.results {
+            let name = format!("{}/{}", r.provider, r.document);
+            match r.status {
+                Status::Failed => lines.push(format!(
+                    "{name}: failed: {} ({})",
+                    r.reason.as_deref().unwrap_or("unknown reason"),
+                    r.url
+                )),
+                status if !quiet => {
+                    let detail = match (r.chars, &r.version) {
+                        (Some(chars), Some(v)) => format!(" ({chars} characters, version {v})"),
+                        _ => String::new(),
+                    };
+                    lines.push(format!("{name}: {}{detail}", status.as_str()));
+                }
+                _ => {}
+            }
+        }
+        let failed = self.failed();
+        if !quiet || failed > 0 {
+            lines.push(format!(
+                "{} documents into {}: {} new, {} changed, {} unchanged, {} failed",
+                self.results.len(),
+                self.store,
+                self.count(Status::New),
+                self.count(Status::Changed),
+                self.count(Status::Unchanged),
+                failed
+            ));
+        }
+        lines
+    }
+}
+
 /// SHA-256 of what decides extraction: a changed declaration must not be answered with "304 unchanged".
 pub fn declaration_hash(doc: &Document) -> String {
     let json = serde_json::json!({"url": doc.url, "select": doc.select, "remove": doc.remove});
@@ -114,15 +180,52 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 /// Fetches one URL and extracts its text, without a store: for `orgcheck extract URL`.
-pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, Extracted), String> {
-    let http = Http::new(options.clone()).map_err(|e| e.to_string())?;
-    let rt = runtime().map_err(|e| format!("cannot start the network runtime: {e}"))?;
-    let fetched = rt
-        .block_on(http.get(url, &Validators::default()))
-        .map_err(|e| e.to_string())?;
-    let body = fetched.body.as_deref().unwrap_or_default();
-    let extracted = content::extract(body, fetched.content_type.as_deref(), &fetched.final_url, isolation)?;
+pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, Extracted)> {
+    let http_error = |error| Error::Http {
+        url: url.to_string(),
+        error,
+    };
+    let http = Http::new(options.clone()).map_err(Error::HttpClient)?;
+    let rt = runtime().map_err(Error::Runtime)?;
+    let fetched = rt.block_on(http.get(url, &Validators::default())).map_err(http_error)?;
+    let mut extracted = extract_body(&fetched, isolation).map_err(|error| Error::Document {
+        name: url.to_string(),
+        error,
+    })?;
+    // Reports name the document as the user did, not by where redirects led.
+    extracted.source = url.to_string();
     Ok((fetched, extracted))
+}
+
+/// The policy text of a response (an empty body for a 304 without one).
+fn extract_body(fetched: &Fetched, isolation: &Isolation) -> Result<Extracted, IngestError> {
+    let origin = Origin::Page {
+        url: &fetched.final_url,
+        content_type: fetched.content_type.as_deref(),
+    };
+    let body = fetched.body.as_deref().unwrap_or_default();
+    ingest::document(&fetched.final_url, body, origin, None, isolation)
+}
+
+/// What a fetch run tells as it goes, for a progress bar. Called from the runtime's threads.
+pub trait Progress: Send + Sync {
+    /// The run is about to fetch `total` documents.
+    fn start(&self, _total: usize) {}
+    /// One document is done, whatever its outcome.
+    fn done(&self, _provider: &str, _document: &str) {}
+    /// Every document is done.
+    fn finish(&self) {}
+}
+
+/// Tells nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+impl std::fmt::Debug for dyn Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 struct Job {
@@ -133,7 +236,7 @@ struct Job {
 /// Fetches the documents of `providers` into `store`, in parallel, and reports on each in the order
 /// declared. Errors only when the store cannot be locked or the network runtime cannot start;
 /// everything else is a per-document failure.
-pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) -> crate::Result<Vec<DocResult>> {
+pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) -> Result<Vec<DocResult>> {
     let _lock = store.lock(options.lock_wait)?;
     let jobs: Vec<Job> = providers
         .iter()
@@ -144,12 +247,10 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
             })
         })
         .collect();
-    let http = Http::new(options.http.clone()).map_err(|e| crate::Error::Input {
-        path: "network".into(),
-        message: e.to_string(),
-    })?;
-    let rt = runtime().map_err(|e| crate::Error::io("tokio runtime", e))?;
-    let progress = progress_bar(jobs.len() as u64, options.progress);
+    let http = Http::new(options.http.clone()).map_err(Error::HttpClient)?;
+    let rt = runtime().map_err(Error::Runtime)?;
+    let progress = options.progress.clone();
+    progress.start(jobs.len());
     let global = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let confirm = Arc::new(options.confirm.clone());
@@ -175,8 +276,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                         _global: global,
                     };
                     let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref(), slots).await;
-                    progress.set_message(format!("{}/{}", job.provider, job.doc.id));
-                    progress.inc(1);
+                    progress.done(&job.provider, &job.doc.id);
                     result
                 }),
             ));
@@ -191,20 +291,8 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
         }
         results
     });
-    progress.finish_and_clear();
+    options.progress.finish();
     Ok(results)
-}
-
-fn progress_bar(len: u64, visible: bool) -> indicatif::ProgressBar {
-    if !visible {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("orgcheck: fetching {bar:30} {pos}/{len} {wide_msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
 }
 
 fn host_key(url: &str) -> String {
@@ -293,16 +381,16 @@ async fn fetch_document(
         Ok(i) => i,
         Err(reason) => {
             return DocResult {
-                reason: Some(reason),
+                reason: Some(reason.to_string()),
                 ..result
             };
         }
     };
-    let extracted = match content::extract(body, fetched.content_type.as_deref(), &fetched.final_url, &isolation) {
+    let extracted = match extract_body(&fetched, &isolation) {
         Ok(x) => x,
         Err(reason) => {
             return DocResult {
-                reason: Some(reason),
+                reason: Some(reason.to_string()),
                 ..result
             };
         }
@@ -325,12 +413,12 @@ async fn fetch_document(
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
         content_type: fetched.content_type.clone(),
-        kind: extracted.kind.as_str().to_string(),
+        kind: extracted.format.as_str().to_string(),
         charset: extracted.charset.map(str::to_string),
-        fetched_at: store::now_rfc3339(),
+        fetched_at: now_rfc3339(),
         raw_sha256: sha256_hex(body),
         text_sha256: String::new(),
-        orgcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+        orgcheck_version: ORGCHECK_VERSION.to_string(),
         declaration_sha256: declaration,
         version: String::new(),
     };
@@ -348,12 +436,7 @@ async fn fetch_document(
             .map(|recorded| (recorded, store2.latest(&provider, &document).ok().flatten()))
     })
     .await
-    .unwrap_or_else(|e| {
-        Err(crate::Error::Input {
-            path: job.provider.clone(),
-            message: format!("internal error while writing: {e}"),
-        })
-    });
+    .unwrap_or_else(|e| Err(Error::Internal(format!("writing {}/{}: {e}", job.provider, job.doc.id))));
     match written {
         Ok((recorded, stored)) => DocResult {
             status: match recorded {
@@ -397,13 +480,13 @@ async fn confirm_change(
             ));
         }
     };
-    let Some(body) = &second.body else {
+    if second.body.is_none() {
         return Some((
             Status::Unstable,
             "the page changed, then the server answered 304 Not Modified; nothing recorded".into(),
         ));
-    };
-    match content::extract(body, second.content_type.as_deref(), &second.final_url, isolation) {
+    }
+    match extract_body(&second, isolation) {
         Ok(again) if norm.document_hash(&again.text) == first => None,
         Ok(_) => Some((
             Status::Unstable,

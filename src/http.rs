@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, redirect};
 
+use crate::error::HttpError;
+
 /// The `User-Agent` orgcheck sends: who it is and where to find out more.
 pub const USER_AGENT: &str = concat!(
     "orgcheck/",
@@ -72,80 +74,6 @@ pub struct Fetched {
     pub attempts: u32,
 }
 
-/// Why a download failed. Each says what happened in words a user can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HttpError {
-    InvalidUrl(String),
-    Timeout { attempts: u32 },
-    Connect { reason: String, attempts: u32 },
-    Status { status: u16, reason: String, attempts: u32 },
-    TooManyRedirects,
-    RedirectScheme(String),
-    TooLarge { limit: u64, declared: Option<u64> },
-    Body { reason: String, attempts: u32 },
-    Other(String),
-}
-
-impl fmt::Display for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tries = |n: u32| {
-            if n > 1 {
-                format!(" (after {n} attempts)")
-            } else {
-                String::new()
-            }
-        };
-        match self {
-            HttpError::InvalidUrl(u) => write!(f, "`{u}` is not a valid http(s) URL"),
-            HttpError::Timeout { attempts } => write!(
-                f,
-                "timed out{}; raise --timeout if the server is just slow",
-                tries(*attempts)
-            ),
-            HttpError::Connect { reason, attempts } => write!(f, "could not connect: {reason}{}", tries(*attempts)),
-            HttpError::Status {
-                status,
-                reason,
-                attempts,
-            } => {
-                let retry = if *status == 429 || *status == 408 || *status >= 500 {
-                    ""
-                } else {
-                    "; not retried"
-                };
-                write!(f, "HTTP {status} {reason}{}{retry}", tries(*attempts))
-            }
-            HttpError::TooManyRedirects => write!(f, "more than {MAX_REDIRECTS} redirects (a redirect loop?)"),
-            HttpError::RedirectScheme(u) => {
-                write!(f, "redirected to `{u}`; only http and https redirects are followed")
-            }
-            HttpError::TooLarge {
-                limit,
-                declared: Some(d),
-            } => {
-                write!(
-                    f,
-                    "body of {d} bytes is over the {limit}-byte cap; raise --max-bytes if the page is really that large"
-                )
-            }
-            HttpError::TooLarge { limit, declared: None } => {
-                write!(
-                    f,
-                    "body grew past the {limit}-byte cap (after decompression); raise --max-bytes if the page is really that large"
-                )
-            }
-            HttpError::Body { reason, attempts } => write!(
-                f,
-                "connection failed while reading the body: {reason}{}",
-                tries(*attempts)
-            ),
-            HttpError::Other(reason) => f.write_str(reason),
-        }
-    }
-}
-
-impl std::error::Error for HttpError {}
-
 /// Error raised inside the redirect policy, recognised again when the request fails.
 #[derive(Debug)]
 struct RedirectRefused(HttpError);
@@ -173,7 +101,7 @@ impl Http {
                 let url = attempt.url().to_string();
                 attempt.error(RedirectRefused(HttpError::RedirectScheme(url)))
             } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(RedirectRefused(HttpError::TooManyRedirects))
+                attempt.error(RedirectRefused(HttpError::TooManyRedirects { limit: MAX_REDIRECTS }))
             } else {
                 attempt.follow()
             }
@@ -323,7 +251,7 @@ impl Failure {
         } else if e.is_connect() {
             HttpError::Connect { reason, attempts }
         } else if e.is_redirect() {
-            HttpError::TooManyRedirects
+            HttpError::TooManyRedirects { limit: MAX_REDIRECTS }
         } else if e.is_body() || e.is_decode() || e.is_request() {
             HttpError::Body { reason, attempts }
         } else {

@@ -1,10 +1,20 @@
 //! orgcheck: compares what companies tell customers about their data with what their privacy
 //! policies say.
 //!
-//! The pipeline, one module per stage:
-//! [`providers`] (declarations) → [`text`] (HTML/Markdown to text) → [`segment`] (clauses) →
-//! [`rules`] + [`tagger`] (tags and polarity) → [`compare`] (verdicts) → [`output`] (table, JSON, Markdown).
-//! [`cli`] wires them into the `orgcheck` commands.
+//! The modules, lowest first. A module uses only modules above it in this list, never one below
+//! (a test checks it), so each can be read, tested and changed knowing only what it stands on.
+//!
+//! | layer | modules | what they do |
+//! | --- | --- | --- |
+//! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
+//! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
+//! | rules | [`rules`], [`tagger`], [`noise`] | tagging rules, findings with polarity, what counts as noise |
+//! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
+//! | stages | [`fetch`], [`extract`], [`compare`], [`diff`], [`check`], [`eval`] | one per command that does work |
+//! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
+//!
+//! The `orgcheck` binary (`src/main.rs`, `src/cli/`) parses arguments and wires these together; the
+//! library has no command-line types and prints nothing.
 //!
 //! Tagging a text with the default rules:
 //!
@@ -22,34 +32,132 @@
 //! Comparing the bundled providers:
 //!
 //! ```
-//! use orgcheck::compare::{compare_provider, PolicyText, SourceKind, Verdict};
+//! use orgcheck::compare::{compare_provider, policy_text, Verdict};
 //! use orgcheck::providers::{load, ProviderSource};
 //! use orgcheck::rules::{RuleSet, Tag};
 //!
 //! let rules = RuleSet::default_rules()?;
 //! let o2 = load(&ProviderSource::Bundled)?.into_iter().find(|p| p.id == "o2").unwrap();
-//! let text = o2.policy_document().snapshot_text.clone().unwrap();
-//! let report = compare_provider(&rules, &o2, &PolicyText { kind: SourceKind::Bundled, text, retrieved_at: None });
+//! let (text, _) = policy_text(&o2, None)?;
+//! let report = compare_provider(&rules, &o2, &text);
 //! assert_eq!(report.verdicts.get(Tag::ThirdPartySharing), Verdict::Contradiction);
 //! # Ok::<(), orgcheck::Error>(())
 //! ```
 
-pub mod check;
-pub mod cli;
-pub mod compare;
-pub mod content;
-pub mod diff;
 pub mod error;
-pub mod eval;
-pub mod extract;
-pub mod fetch;
-pub mod http;
-pub mod output;
-pub mod providers;
-pub mod rules;
-pub mod segment;
-pub mod store;
-pub mod tagger;
+pub mod hash;
+pub mod report;
+pub mod snippet;
+
 pub mod text;
+pub mod ingest;
+pub mod segment;
+
+pub mod rules;
+pub mod tagger;
+pub mod noise;
+
+pub mod providers;
+pub mod http;
+pub mod store;
+
+pub mod fetch;
+pub mod extract;
+pub mod compare;
+pub mod diff;
+pub mod check;
+pub mod eval;
+
+pub mod render;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod layering {
+    use std::fs;
+    use std::path::Path;
+
+    /// The modules in the order of the table above: each may use only those before it.
+    const ORDER: &[&str] = &[
+        "error",
+        "hash",
+        "report",
+        "snippet",
+        "text",
+        "ingest",
+        "segment",
+        "rules",
+        "tagger",
+        "noise",
+        "providers",
+        "http",
+        "store",
+        "fetch",
+        "extract",
+        "compare",
+        "diff",
+        "check",
+        "eval",
+        "render",
+    ];
+
+    /// The `crate::name` paths a source file mentions, doc comments included (a doc link upward
+    /// is a sign the design leans the wrong way too).
+    fn mentions(source: &str) -> Vec<&str> {
+        source
+            .match_indices("crate::")
+            .filter_map(|(i, _)| {
+                let rest = &source[i + "crate::".len()..];
+                let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+                Some(&rest[..end])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn modules_use_only_the_modules_below_them() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut wrong = Vec::new();
+        for (rank, module) in ORDER.iter().enumerate() {
+            let file = src.join(format!("{module}.rs"));
+            let files = if file.exists() {
+                vec![file]
+            } else {
+                let dir = src.join(module);
+                let mut files: Vec<_> = fs::read_dir(&dir)
+                    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                    .map(|e| e.unwrap().path())
+                    .collect();
+                files.sort();
+                files
+            };
+            for file in files {
+                let source = fs::read_to_string(&file).unwrap();
+                for used in mentions(&source) {
+                    match ORDER.iter().position(|m| *m == used) {
+                        Some(r) if r >= rank && used != *module => {
+                            wrong.push(format!("{} uses {used}", file.display()))
+                        }
+                        None if !["Error", "Result"].contains(&used) => {
+                            wrong.push(format!("{} uses {used}, which is not in ORDER", file.display()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        wrong.dedup();
+        assert!(wrong.is_empty(), "imports that run uphill:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn every_module_is_in_the_order() {
+        let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+        let declared: Vec<&str> = lib
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod "))
+            .map(|l| l.trim_end_matches(';'))
+            .collect();
+        assert_eq!(declared, ORDER);
+    }
+}

@@ -1,11 +1,13 @@
 //! The `orgcheck` binary: parse arguments, run, map the outcome to an exit code.
 //! 0 ok, 1 findings a flag asked to fail on, 2 errors.
 
+mod cli;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use orgcheck::cli::{self, Cli, Outcome};
+use cli::{Cli, Outcome};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

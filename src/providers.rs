@@ -40,11 +40,9 @@ impl ProviderSource {
                 .map(|(n, c)| (n.to_string(), c.to_string()))
                 .collect()),
             ProviderSource::Dir(dir) => {
-                let entries = fs::read_dir(dir).map_err(|e| Error::Input {
-                    path: dir.display().to_string(),
-                    message: format!(
-                        "cannot read the providers directory: {e}; pass an existing directory with --providers"
-                    ),
+                let entries = fs::read_dir(dir).map_err(|e| Error::ProvidersDir {
+                    dir: dir.clone(),
+                    error: e,
                 })?;
                 let mut files = Vec::new();
                 for entry in entries {
@@ -58,10 +56,7 @@ impl ProviderSource {
                 }
                 files.sort();
                 if files.is_empty() {
-                    return Err(Error::Input {
-                        path: dir.display().to_string(),
-                        message: "no provider files (*.toml) here; see docs/providers.md for the format".into(),
-                    });
+                    return Err(Error::NoProviderFiles { dir: dir.clone() });
                 }
                 Ok(files)
             }
@@ -69,7 +64,7 @@ impl ProviderSource {
     }
 
     /// Reads a snapshot file named relative to the providers directory.
-    fn snapshot(&self, rel: &str) -> Result<Option<String>, String> {
+    fn snapshot(&self, rel: &str) -> Result<Option<String>> {
         match self {
             ProviderSource::Bundled => Ok(bundled::PROVIDER_FILES
                 .iter()
@@ -78,11 +73,9 @@ impl ProviderSource {
             ProviderSource::Dir(dir) => {
                 let path = dir.join(rel);
                 match fs::read(&path) {
-                    Ok(bytes) => decode_utf8(&path.display().to_string(), bytes)
-                        .map(Some)
-                        .map_err(|e| e.to_string()),
+                    Ok(bytes) => decode_utf8(&path.display().to_string(), bytes).map(Some),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                    Err(e) => Err(Error::io(path, e)),
                 }
             }
         }
@@ -205,18 +198,30 @@ fn is_date(s: &str) -> bool {
     }
 }
 
+/// Why a declared URL cannot be fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{url}` is a {scheme} URL; policy URLs must start with https:// or http://")]
+    Scheme { url: String, scheme: String },
+    #[error("`{url}` has no host name")]
+    NoHost { url: String },
+    #[error("`{url}` is not a valid URL ({reason}); write the full address, e.g. https://example.com/privacy")]
+    Invalid { url: String, reason: String },
+}
+
 /// Checks that `url` is an absolute http(s) URL with a host.
-pub fn check_url(url: &str) -> Result<(), String> {
+pub fn check_url(url: &str) -> Result<(), UrlError> {
     match url::Url::parse(url) {
-        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(format!(
-            "`{url}` is a {} URL; policy URLs must start with https:// or http://",
-            u.scheme()
-        )),
-        Ok(u) if u.host_str().is_none_or(str::is_empty) => Err(format!("`{url}` has no host name")),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => Err(UrlError::Scheme {
+            url: url.to_string(),
+            scheme: u.scheme().to_string(),
+        }),
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Err(UrlError::NoHost { url: url.to_string() }),
         Ok(_) => Ok(()),
-        Err(e) => Err(format!(
-            "`{url}` is not a valid URL ({e}); write the full address, e.g. https://example.com/privacy"
-        )),
+        Err(e) => Err(UrlError::Invalid {
+            url: url.to_string(),
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -300,7 +305,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         }
         seen_ids.push((doc_id.clone(), line));
         if let Err(msg) = check_url(doc.url.get_ref()) {
-            problem(at(doc.url.span(), "documents.url"), msg);
+            problem(at(doc.url.span(), "documents.url"), msg.to_string());
         }
         for (field, list) in [("documents.select", &doc.select), ("documents.remove", &doc.remove)] {
             for sel in list {
@@ -342,7 +347,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
                             source.display(rel)
                         ),
                     ),
-                    Err(msg) => problem(at(snap.span(), "documents.snapshot"), msg),
+                    Err(e) => problem(at(snap.span(), "documents.snapshot"), e.to_string()),
                 }
             }
         }
@@ -379,7 +384,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         if let Some(url) = &st.url
             && let Err(msg) = check_url(url.get_ref())
         {
-            problem(at(url.span(), "statements.url"), msg);
+            problem(at(url.span(), "statements.url"), msg.to_string());
         }
         statements.push(Statement {
             // Stored normalised, so that finding spans index the text reports show.
@@ -427,6 +432,82 @@ impl Provider {
             .iter()
             .find(|d| d.id == "privacy-policy")
             .unwrap_or(&self.documents[0])
+    }
+
+    /// The provider with its policy document only: what `compare --live` needs fetched.
+    pub fn policy_only(&self) -> Provider {
+        Provider {
+            documents: vec![self.policy_document().clone()],
+            ..self.clone()
+        }
+    }
+}
+
+/// The providers as `orgcheck providers` lists them.
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderList<'a> {
+    pub providers: &'a [Provider],
+}
+
+#[derive(serde::Serialize)]
+struct ProviderListJson<'a> {
+    schema_version: u32,
+    providers: Vec<ProviderEntry<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ProviderEntry<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<&'a str>,
+    replied: bool,
+    statements: usize,
+    documents: Vec<DocumentEntry<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct DocumentEntry<'a> {
+    id: &'a str,
+    url: &'a str,
+    select: &'a [String],
+    remove: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot_date: Option<&'a str>,
+}
+
+impl serde::Serialize for ProviderList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let providers = self
+            .providers
+            .iter()
+            .map(|p| ProviderEntry {
+                id: &p.id,
+                name: &p.name,
+                country: p.country.as_deref(),
+                replied: !p.statements.is_empty(),
+                statements: p.statements.len(),
+                documents: p
+                    .documents
+                    .iter()
+                    .map(|d| DocumentEntry {
+                        id: &d.id,
+                        url: &d.url,
+                        select: &d.select,
+                        remove: &d.remove,
+                        snapshot: d.snapshot.as_deref(),
+                        snapshot_date: d.snapshot_date.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        ProviderListJson {
+            schema_version: crate::report::SCHEMA_VERSION,
+            providers,
+        }
+        .serialize(serializer)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Rules: the tagging rules as data (`rules/default.toml`, or `--rules FILE`), their validation and
-//! compilation. Tagging itself lives in [`crate::tagger`].
+//! compilation. Tagging itself is the next module up, `tagger`.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -44,15 +44,18 @@ impl fmt::Display for Tag {
     }
 }
 
+/// A name that is not one of [`Tag::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown tag `{0}`; known tags: {known}", known = Tag::ALL.map(Tag::as_str).join(", "))]
+pub struct UnknownTag(pub String);
+
 impl FromStr for Tag {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Tag::ALL.into_iter().find(|t| t.as_str() == s).ok_or_else(|| {
-            format!(
-                "unknown tag `{s}`; known tags: {}",
-                Tag::ALL.map(Tag::as_str).join(", ")
-            )
-        })
+    type Err = UnknownTag;
+    fn from_str(s: &str) -> Result<Self, UnknownTag> {
+        Tag::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownTag(s.to_string()))
     }
 }
 
@@ -188,7 +191,12 @@ pub enum Combine {
     Replace,
 }
 
-fn compile_regex(pattern: &str) -> Result<Regex, String> {
+/// A pattern the regex crate refuses, with the useful line of its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad regex: {0}; fix the pattern (Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax)")]
+pub struct BadPattern(String);
+
+fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
     // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
     RegexBuilder::new(&ascii_word_boundaries(pattern))
@@ -226,14 +234,14 @@ pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
 }
 
 /// The useful line of a regex error ("unclosed group"), without the multi-line caret drawing.
-fn regex_message(e: &regex::Error) -> String {
+fn regex_message(e: &regex::Error) -> BadPattern {
     let text = e.to_string();
     let reason = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("error: "))
         .map(str::to_string)
         .unwrap_or_else(|| text.lines().last().unwrap_or("invalid").trim().to_string());
-    format!("bad regex: {reason}; fix the pattern (Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax)")
+    BadPattern(reason)
 }
 
 impl RuleSet {
@@ -300,7 +308,7 @@ impl RuleSet {
                     Err(msg) => {
                         problems.push(Problem {
                             location: at(def.tag.span(), "tag"),
-                            message: msg,
+                            message: msg.to_string(),
                         });
                         None
                     }
@@ -328,7 +336,7 @@ impl RuleSet {
                     if let Err(msg) = compile_regex(p.get_ref()) {
                         problems.push(Problem {
                             location: at(p.span(), "patterns"),
-                            message: msg,
+                            message: msg.to_string(),
                         });
                     }
                 }
@@ -338,7 +346,7 @@ impl RuleSet {
                         Ok(r) => exclude.push(r),
                         Err(msg) => problems.push(Problem {
                             location: at(p.span(), "exclude"),
-                            message: msg,
+                            message: msg.to_string(),
                         }),
                     }
                 }
@@ -372,8 +380,12 @@ impl RuleSet {
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
-                let re = compile_regex(p)
-                    .map_err(|m| Error::invalid(Location::file(rule.origin.clone()).with_field("patterns"), m))?;
+                let re = compile_regex(p).map_err(|m| {
+                    Error::invalid(
+                        Location::file(rule.origin.clone()).with_field("patterns"),
+                        m.to_string(),
+                    )
+                })?;
                 let trigger = re.capture_names().position(|n| n == Some("t"));
                 patterns.push((Pattern { re, trigger }, i));
             }
@@ -387,6 +399,55 @@ impl RuleSet {
 
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
+    }
+}
+
+/// The rules as `orgcheck rules` lists them.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleList<'a> {
+    pub rules: &'a RuleSet,
+}
+
+#[derive(Serialize)]
+struct RuleListJson<'a> {
+    schema_version: u32,
+    rules: Vec<RuleEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleEntry<'a> {
+    id: &'a str,
+    tag: Tag,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polarity: Option<Polarity>,
+    /// Rust regex syntax, matched case-insensitively.
+    patterns: &'a [String],
+    exclude: Vec<&'a str>,
+    origin: &'a str,
+}
+
+impl Serialize for RuleList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let rules = self
+            .rules
+            .rules
+            .iter()
+            .map(|r| RuleEntry {
+                id: &r.id,
+                tag: r.tag,
+                description: &r.description,
+                polarity: r.polarity,
+                patterns: &r.patterns,
+                exclude: r.exclude.iter().map(Regex::as_str).collect(),
+                origin: &r.origin,
+            })
+            .collect();
+        RuleListJson {
+            schema_version: crate::report::SCHEMA_VERSION,
+            rules,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -410,7 +471,7 @@ fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon
                     problems.push(Problem {
                         location: Location::at(name.to_string(), line_of(source, p.span().start))
                             .with_field(format!("polarity.{field}")),
-                        message: msg,
+                        message: msg.to_string(),
                     });
                     None
                 }

@@ -18,12 +18,13 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::sha256_hex;
 use crate::error::{Error, Result};
+use crate::hash::sha256_hex;
+use crate::report::VersionInfo;
 
 /// The store directory used when neither `--store` nor `ORGCHECK_STORE` says otherwise.
 pub const DEFAULT_STORE: &str = ".orgcheck";
@@ -77,6 +78,15 @@ pub struct Meta {
 pub struct Stored {
     pub meta: Meta,
     pub text: String,
+}
+
+/// Two versions of one stored document, older first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionPair {
+    /// `provider/document`.
+    pub title: String,
+    pub old: Stored,
+    pub new: Stored,
 }
 
 /// What recording a fetched text did.
@@ -141,13 +151,10 @@ impl Store {
                     std::thread::sleep(Duration::from_millis(100))
                 }
                 Err(fs::TryLockError::WouldBlock) => {
-                    return Err(Error::Input {
-                        path: self.root.display().to_string(),
-                        message: format!(
-                            "the store is in use by another orgcheck run (waited {}s for {}); try again when it has finished",
-                            wait.as_secs(),
-                            path.display()
-                        ),
+                    return Err(Error::StoreBusy {
+                        root: self.root.clone(),
+                        lock: path,
+                        waited_secs: wait.as_secs(),
                     });
                 }
                 Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
@@ -176,9 +183,9 @@ impl Store {
     /// by position: `latest`, `previous`, or `latest~N` (N versions before the latest).
     pub fn resolve_version(&self, provider: &str, document: &str, spec: &str) -> Result<String> {
         let ids = self.versions(provider, document)?;
-        let not_found = |message: String| Error::Input {
-            path: self.versions_dir(provider, document).display().to_string(),
-            message,
+        let not_found = |problem: String| Error::NoSuchVersion {
+            dir: self.versions_dir(provider, document),
+            problem,
         };
         let back = match spec {
             "latest" => Some(0),
@@ -212,6 +219,71 @@ impl Store {
                 many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             ))),
         }
+    }
+
+    /// The two versions `orgcheck diff PROVIDER[/DOCUMENT]` compares. A provider with one stored
+    /// document needs no document id. `to` defaults to the latest version, `from` to the one before
+    /// `to`; each takes what [`Store::resolve_version`] takes.
+    pub fn version_pair(&self, target: &str, from: Option<&str>, to: Option<&str>) -> Result<VersionPair> {
+        let (provider, document) = match target.split_once('/') {
+            Some((p, d)) => (p.to_string(), d.to_string()),
+            None => {
+                let mut docs = self.documents(target)?;
+                match docs.len() {
+                    1 => (target.to_string(), docs.remove(0)),
+                    0 => {
+                        return Err(Error::NothingStored {
+                            root: self.root.clone(),
+                            provider: target.to_string(),
+                            looks_like_file: Path::new(target).exists(),
+                        });
+                    }
+                    _ => {
+                        return Err(Error::SeveralDocuments {
+                            provider: target.to_string(),
+                            documents: docs,
+                        });
+                    }
+                }
+            }
+        };
+        let ids = self.versions(&provider, &document)?;
+        if ids.is_empty() {
+            return Err(Error::NoVersions {
+                root: self.root.clone(),
+                provider,
+                document,
+            });
+        }
+        let to = self.resolve_version(&provider, &document, to.unwrap_or("latest"))?;
+        let from = match from {
+            Some(spec) => self.resolve_version(&provider, &document, spec)?,
+            None => {
+                let pos = ids.iter().position(|id| *id == to).unwrap_or(0);
+                match pos.checked_sub(1) {
+                    Some(p) => ids[p].clone(),
+                    None => {
+                        return Err(Error::NoEarlierVersion {
+                            provider,
+                            document,
+                            version: to,
+                        });
+                    }
+                }
+            }
+        };
+        let read = |id: &str| -> Result<Stored> {
+            self.version(&provider, &document, id)?
+                .ok_or_else(|| Error::NoSuchVersion {
+                    dir: self.versions_dir(&provider, &document),
+                    problem: format!("version {id} has no metadata in the store"),
+                })
+        };
+        Ok(VersionPair {
+            old: read(&from)?,
+            new: read(&to)?,
+            title: format!("{provider}/{document}"),
+        })
     }
 
     /// Ids of the documents stored for a provider, sorted.
@@ -286,21 +358,19 @@ fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(json, e)),
     };
-    let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| Error::Input {
-        path: json.display().to_string(),
-        message: format!("unreadable store metadata ({e}); delete it and run `orgcheck fetch` again"),
+    let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| Error::StoreMetadata {
+        path: json.to_path_buf(),
+        reason: e.to_string(),
     })?;
     let text = fs::read(txt).map_err(|e| Error::io(txt, e))?;
-    let text = String::from_utf8(text).map_err(|_| Error::Input {
-        path: txt.display().to_string(),
-        message: "stored text is not UTF-8; delete it and run `orgcheck fetch` again".into(),
+    let text = String::from_utf8(text).map_err(|_| Error::StoreCorrupt {
+        path: txt.to_path_buf(),
+        problem: "stored text is not UTF-8; delete it and run `orgcheck fetch` again",
     })?;
     if sha256_hex(&text) != meta.text_sha256 {
-        return Err(Error::Input {
-            path: txt.display().to_string(),
-            message:
-                "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it"
-                    .into(),
+        return Err(Error::StoreCorrupt {
+            path: txt.to_path_buf(),
+            problem: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it",
         });
     }
     Ok(Some(Stored { meta, text }))
@@ -380,35 +450,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// The current time as RFC 3339 in UTC, to the second.
-pub fn now_rfc3339() -> String {
-    rfc3339(SystemTime::now())
-}
-
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+impl From<&Stored> for VersionInfo {
+    fn from(stored: &Stored) -> VersionInfo {
+        VersionInfo {
+            version: Some(stored.meta.version.clone()),
+            date: Some(stored.meta.fetched_at.clone()),
+            file: None,
+            sha256: stored.meta.text_sha256.clone(),
+        }
+    }
 }
 
 /// Metadata for tests: a fetched HTML page at time `at`.
@@ -467,19 +517,6 @@ mod tests {
         let v = store.version("p", "doc", "2026-11-28T100000Z").unwrap().unwrap();
         assert_eq!(v.text, "two\n");
         assert!(store.version("p", "doc", "nope").unwrap().is_none());
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(1_795_844_527)),
-            "2026-11-28T05:42:07Z"
-        );
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "2000-02-29T00:00:00Z"
-        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Text extraction: turns plain text, Markdown or HTML into normalised plain text that keeps structure —
 //! headings, paragraphs and list items each on their own lines — so segmentation sees real clauses.
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use std::collections::{HashMap, HashSet};
@@ -13,6 +12,8 @@ use regex::Regex;
 use scraper::{Html, Node, Selector};
 use serde::Serialize;
 
+use crate::error::TextError;
+
 /// The kind of document a text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -20,7 +21,7 @@ pub enum Format {
     Text,
     Markdown,
     Html,
-    /// Binary: read with [`crate::content::pdf_text`], never as a string.
+    /// Binary: the ingest stage reads its text layer from the bytes, never as a string.
     Pdf,
 }
 
@@ -34,48 +35,14 @@ impl Format {
         }
     }
 
-    /// Decides the format of raw bytes: PDF by extension or signature, else as [`Format::detect`].
-    pub fn detect_bytes(path: Option<&Path>, bytes: &[u8]) -> Format {
-        let ext_pdf = path
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-        if ext_pdf || bytes.starts_with(b"%PDF-") {
-            return Format::Pdf;
+    /// The format as a message names it: "plain text", "Markdown".
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "plain text",
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
+            Format::Pdf => "PDF",
         }
-        Format::detect(path, &String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]))
-    }
-
-    /// Decides the format from the file extension, or failing that from the content.
-    pub fn detect(path: Option<&Path>, content: &str) -> Format {
-        let ext = path
-            .and_then(|p| p.extension())
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("html" | "htm" | "xhtml") => Format::Html,
-            Some("md" | "markdown" | "mdown") => Format::Markdown,
-            Some("txt" | "text") => Format::Text,
-            _ => Format::sniff(content),
-        }
-    }
-
-    fn sniff(content: &str) -> Format {
-        let head: String = content.chars().take(2048).collect::<String>().to_ascii_lowercase();
-        let trimmed = head.trim_start_matches('\u{feff}').trim_start();
-        if trimmed.starts_with("<!doctype html")
-            || trimmed.starts_with("<html")
-            || (trimmed.starts_with('<') && ["<body", "<div", "<p>", "<p ", "<h1"].iter().any(|t| head.contains(t)))
-        {
-            return Format::Html;
-        }
-        let markdownish = head.lines().any(|l| {
-            let l = l.trim_start();
-            l.starts_with("# ")
-                || l.starts_with("## ")
-                || l.starts_with("### ")
-                || (l.contains("](") && l.contains('['))
-        });
-        if markdownish { Format::Markdown } else { Format::Text }
     }
 }
 
@@ -83,51 +50,35 @@ impl Format {
 /// time grows with the square of the depth, so a hostile page nested 200,000 deep would take minutes.
 pub const MAX_HTML_DEPTH: usize = 5_000;
 
-/// Why HTML could not be turned into text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HtmlError {
-    /// The `select` selectors matched no element.
-    NoMatch,
-    /// Elements nest about this deep, more than [`MAX_HTML_DEPTH`].
-    TooDeep(usize),
-}
-
-impl std::fmt::Display for HtmlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HtmlError::NoMatch => f.write_str("selector matched nothing"),
-            HtmlError::TooDeep(depth) => write!(
-                f,
-                "HTML nests elements about {depth} deep (limit {MAX_HTML_DEPTH}); this is not a real page, so it is refused"
-            ),
-        }
-    }
-}
-
 /// Refuses markup nested deeper than [`MAX_HTML_DEPTH`] before anything parses it.
-fn check_depth(html: &str) -> Result<(), HtmlError> {
+fn check_depth(html: &str) -> Result<(), TextError> {
     let depth = html_depth(html);
     if depth > MAX_HTML_DEPTH {
-        Err(HtmlError::TooDeep(depth))
+        Err(TextError::TooDeep {
+            depth,
+            limit: MAX_HTML_DEPTH,
+        })
     } else {
         Ok(())
     }
 }
 
 /// Converts `content` of the given format to normalised text. Fails for HTML nested deeper than
-/// [`MAX_HTML_DEPTH`], and for PDF, which is binary and is read by [`crate::content::pdf_text`].
-pub fn to_text(content: &str, format: Format) -> Result<String, String> {
+/// [`MAX_HTML_DEPTH`], and for PDF, which is binary.
+pub fn to_text(content: &str, format: Format) -> Result<String, TextError> {
     Ok(match format {
         Format::Text => normalise(content),
-        // Markdown may embed HTML, so it gets the same guard.
-        Format::Markdown => {
-            check_depth(content).map_err(|e| e.to_string())?;
-            normalise(&markdown_to_text(content))
-        }
+        Format::Markdown => normalise(&markdown_to_text_checked(content)?),
         // The page's main content, as the fetcher takes it when no selector is declared.
-        Format::Html => normalise(&html_to_text_selected(content, &[], &[]).map_err(|e| e.to_string())?),
-        Format::Pdf => return Err("a PDF is read from its bytes, not as text".into()),
+        Format::Html => normalise(&html_to_text_selected(content, &[], &[])?),
+        Format::Pdf => return Err(TextError::Pdf),
     })
+}
+
+/// [`markdown_to_text`] behind the depth guard: Markdown may embed HTML.
+pub fn markdown_to_text_checked(md: &str) -> Result<String, TextError> {
+    check_depth(md)?;
+    Ok(markdown_to_text(md))
 }
 
 static TAG: LazyLock<Regex> =
@@ -331,7 +282,7 @@ pub fn html_to_text(html: &str) -> String {
 /// HTML to structured text, keeping only what the `select` selectors match (or, with none, the main
 /// content found by [`main_content`]) and dropping what `remove` matches. Fails when `select` matches
 /// nothing, or when the markup is nested absurdly deep.
-pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, HtmlError> {
+pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector]) -> Result<String, TextError> {
     check_depth(html)?;
     let doc = Html::parse_document(html);
     let removed: HashSet<NodeId> = remove.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
@@ -340,7 +291,7 @@ pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector
     } else {
         let matched: HashSet<NodeId> = select.iter().flat_map(|s| doc.select(s).map(|e| e.id())).collect();
         if matched.is_empty() {
-            return Err(HtmlError::NoMatch);
+            return Err(TextError::NoMatch);
         }
         // Document order, and no element inside another selected one (its text is already there).
         doc.tree
@@ -549,7 +500,7 @@ mod tests {
         let text = html_to_text_selected(PAGE, &sel(&[".policy"]), &sel(&[".legal"])).unwrap();
         assert_eq!(normalise(&text), "Sharing\n\nWe share data.\n\nNested.\n");
         let err = html_to_text_selected(PAGE, &sel(&["#missing"]), &[]).unwrap_err();
-        assert_eq!(err, HtmlError::NoMatch);
+        assert_eq!(err, TextError::NoMatch);
     }
 
     #[test]
@@ -580,7 +531,7 @@ mod tests {
     fn hostile_nesting_is_refused_quickly() {
         let html = "<div>".repeat(200_000) + "x";
         let err = to_text(&html, Format::Html).unwrap_err();
-        assert!(err.contains("200000 deep"), "{err}");
+        assert!(err.to_string().contains("200000 deep"), "{err}");
         // Unclosed paragraphs and list items are ordinary HTML, not nesting.
         assert!(html_depth(&"<p>para<li>item<br>".repeat(10_000)) < 2);
     }
@@ -592,14 +543,5 @@ mod tests {
             to_text(md, Format::Markdown).unwrap(),
             "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n\nContact us\n"
         );
-    }
-
-    #[test]
-    fn detects_by_extension_then_content() {
-        assert_eq!(Format::detect(Some(Path::new("a.HTML")), "plain"), Format::Html);
-        assert_eq!(Format::detect(Some(Path::new("a.md")), "<html>"), Format::Markdown);
-        assert_eq!(Format::detect(None, "<!DOCTYPE html><p>x</p>"), Format::Html);
-        assert_eq!(Format::detect(None, "# Title\n\ntext"), Format::Markdown);
-        assert_eq!(Format::detect(None, "We share data."), Format::Text);
     }
 }

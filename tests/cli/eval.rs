@@ -1,8 +1,6 @@
 //! `orgcheck eval` on a small gold file written for this test.
 
-mod common;
-
-use common::{assert_error, dir_with, fixture, orgcheck, run};
+use crate::util::{assert_error, dir_with, fixture, orgcheck, run};
 use serde_json::Value;
 
 fn gold() -> String {

@@ -1,5 +1,5 @@
 //! The published JSON Schemas in docs/schema/ must match the types orgcheck serialises.
-//! Regenerate them with `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test schema`.
+//! Regenerate them with `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test cli schema`.
 
 use std::fs;
 use std::path::Path;
@@ -20,7 +20,7 @@ fn check(name: &str, schema: schemars::Schema) {
     let committed = fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is out of date with the code: run `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test schema` and commit it",
+        "{} is out of date with the code: run `ORGCHECK_UPDATE_SCHEMA=1 cargo test --test cli schema` and commit it",
         path.display()
     );
 }

@@ -4,10 +4,12 @@ use std::fmt::Write as _;
 
 use super::table::shown_clauses;
 use super::{Row, WordMarks, change_kind, change_position, finding_label, inline_words};
-use crate::check::{CheckReport, CheckStatus, DiffBasis, VersionInfo};
+use crate::check::{CheckReport, CheckStatus, DiffBasis};
 use crate::compare::{CompareReport, Side, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, DiffBody};
+use crate::report::VersionInfo;
 use crate::rules::Tag;
+use crate::snippet::cut_around;
 
 /// Escapes text for a table cell: pipes, angle brackets and line breaks.
 fn cell(text: &str) -> String {
@@ -141,7 +143,7 @@ fn change_item(c: &Change) -> String {
         ChangeKind::Changed => inline_words(&c.words, &MarkdownMarks),
         _ => {
             let side = c.new.as_ref().or(c.old.as_ref()).expect("a change has a side");
-            let text = inline(&super::cut_around(&side.text, 0..0, CLAUSE_MAX));
+            let text = inline(&cut_around(&side.text, 0..0, CLAUSE_MAX));
             match c.kind {
                 ChangeKind::Removed => format!("~~{text}~~"),
                 ChangeKind::Added => format!("**{text}**"),

@@ -1,51 +1,210 @@
-//! Renderers: terminal tables (comfy-table), Markdown and JSON, and the terminal facts they depend on.
+//! Renderers: every report in every format it supports, behind one switch ([`render`]). Terminal
+//! tables (comfy-table) are in [`table`], Markdown in [`markdown`], JSON is the report's own serde
+//! form. Adding a format means adding a method to [`Render`] and an arm to [`render`]; adding a report
+//! means implementing [`Render`] for it.
 
 pub mod markdown;
 pub mod table;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use crate::diff::{Change, ChangeKind, DiffBody, WordEdit, WordOp};
-use crate::rules::{Polarity, Tag};
+use serde::Serialize;
 
-/// `--color auto|always|never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
+use crate::check::CheckReport;
+use crate::compare::CompareReport;
+use crate::diff::{Change, ChangeKind, DiffBody, DiffReport, WordEdit, WordOp};
+use crate::eval::EvalReport;
+use crate::extract::ExtractReport;
+use crate::fetch::FetchReport;
+use crate::providers::ProviderList;
+use crate::rules::{Polarity, RuleList, Tag};
+use crate::snippet::cut_around;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A table for the terminal, fitted to its width.
+    Table,
+    /// The report as one JSON document, with `schema_version`.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// GitHub-flavoured Markdown.
+    Markdown,
 }
 
-impl ColorChoice {
-    /// Whether to colour stdout: `always`, or `auto` when stdout is a terminal and `NO_COLOR` is unset.
-    pub fn enabled(self) -> bool {
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Jsonl, Format::Markdown];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-            }
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "markdown",
         }
     }
 }
 
-/// How wide a table may be: the terminal's width, else `COLUMNS`, else 120.
-pub fn table_width() -> u16 {
-    if io::stdout().is_terminal()
-        && let Some((w, _)) = terminal_width()
-    {
-        return w;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .filter(|&w| w >= 40)
-        .unwrap_or(120)
+/// How a report is laid out, beyond its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// ANSI colours in tables.
+    pub color: bool,
+    /// The widest a table may be.
+    pub width: u16,
+    /// List everything, not only what matters most (untagged clauses, changes without findings).
+    pub all: bool,
 }
 
-fn terminal_width() -> Option<(u16, u16)> {
-    comfy_table::Table::new().width().map(|w| (w, 0))
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            color: false,
+            width: 120,
+            all: false,
+        }
+    }
+}
+
+/// A report that can be written out.
+pub trait Render: Serialize {
+    /// The formats this report is written in, its default first.
+    const FORMATS: &'static [Format];
+
+    fn table(&self, options: &Options) -> String;
+
+    /// Markdown, for reports that have it.
+    fn markdown(&self) -> Option<String> {
+        None
+    }
+
+    /// One JSON line per item, for reports that have it.
+    fn jsonl(&self, _out: &mut dyn Write) -> Option<io::Result<()>> {
+        None
+    }
+}
+
+/// Writes `report` in `format`. A format the report does not list in [`Render::FORMATS`] is an error.
+pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    let unsupported = || {
+        let known: Vec<&str> = R::FORMATS.iter().map(|f| f.as_str()).collect();
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "this report has no {} format; use one of: {}",
+                format.as_str(),
+                known.join(", ")
+            ),
+        )
+    };
+    if !R::FORMATS.contains(&format) {
+        return Err(unsupported());
+    }
+    match format {
+        Format::Table => out.write_all(report.table(options).as_bytes()),
+        Format::Json => write_json(out, report),
+        Format::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
+        Format::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
+    }
+}
+
+impl Render for CompareReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+
+    fn table(&self, options: &Options) -> String {
+        table::compare(self, options.width, table::Style::from(options))
+    }
+
+    fn markdown(&self) -> Option<String> {
+        Some(markdown::compare(self))
+    }
+}
+
+impl Render for ExtractReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Jsonl];
+
+    fn table(&self, options: &Options) -> String {
+        let rows: Vec<_> = self
+            .clauses
+            .iter()
+            .map(|c| (c.index, c.text.as_str(), c.findings.clone()))
+            .collect();
+        table::extract(&rows, options.width, table::Style::from(options), options.all)
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> Option<io::Result<()>> {
+        Some(self.clauses.iter().try_for_each(|clause| {
+            serde_json::to_writer(&mut *out, clause).map_err(io::Error::from)?;
+            out.write_all(b"\n")
+        }))
+    }
+}
+
+impl Render for DiffReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+
+    fn table(&self, options: &Options) -> String {
+        let style = table::Style::from(options);
+        table::diff(
+            &self.title,
+            &self.old,
+            &self.new,
+            &self.diff,
+            options.width,
+            style,
+            options.all,
+        )
+    }
+
+    fn markdown(&self) -> Option<String> {
+        Some(markdown::diff(&self.title, &self.old, &self.new, &self.diff))
+    }
+}
+
+impl Render for CheckReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+
+    fn table(&self, options: &Options) -> String {
+        table::check(self, options.width, table::Style::from(options), options.all)
+    }
+
+    fn markdown(&self) -> Option<String> {
+        Some(markdown::check(self))
+    }
+}
+
+impl Render for EvalReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+
+    fn table(&self, options: &Options) -> String {
+        table::eval(self, options.width, table::Style::from(options))
+    }
+}
+
+impl Render for ProviderList<'_> {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+
+    fn table(&self, options: &Options) -> String {
+        table::providers(self.providers, options.width, table::Style::from(options))
+    }
+}
+
+impl Render for RuleList<'_> {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+
+    fn table(&self, options: &Options) -> String {
+        table::rules(self.rules, options.width, table::Style::from(options))
+    }
+}
+
+impl Render for FetchReport<'_> {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+
+    /// A line per document, then the counts: what `orgcheck fetch` prints on stderr as it finishes.
+    fn table(&self, _options: &Options) -> String {
+        self.lines(false).iter().map(|l| format!("{l}\n")).collect()
+    }
 }
 
 /// The short label a table shows for a finding: "sharing", or "no sharing" for a denial.
@@ -64,43 +223,6 @@ pub fn short_tag(tag: Tag) -> &'static str {
         Tag::OptOut => "opt-out",
         Tag::Location => "location",
     }
-}
-
-/// Cuts `text` to about `max` characters, keeping the byte range `keep` (the evidence) in view and
-/// marking cuts with "…" at word boundaries.
-pub fn cut_around(text: &str, keep: std::ops::Range<usize>, max: usize) -> String {
-    let chars = text.chars().count();
-    if chars <= max {
-        return text.to_string();
-    }
-    let keep_start = text[..keep.start.min(text.len())].chars().count();
-    let keep_len = text.get(keep.clone()).map_or(0, |s| s.chars().count());
-    // Context before the evidence gets a third of what is left, after it the rest.
-    let spare = max.saturating_sub(keep_len);
-    let mut start = keep_start.saturating_sub(spare / 3);
-    let mut end = (start + max).min(chars);
-    if end == chars {
-        start = chars.saturating_sub(max);
-    }
-    let as_vec: Vec<char> = text.chars().collect();
-    // Move cuts to word boundaries.
-    while start > 0 && start < keep_start && !as_vec[start - 1].is_whitespace() {
-        start += 1;
-    }
-    while end < chars && end > keep_start + keep_len && !as_vec[end].is_whitespace() {
-        end -= 1;
-    }
-    let mut out = String::new();
-    if start > 0 {
-        out.push('…');
-    }
-    out.extend(as_vec[start..end].iter());
-    let trimmed_len = out.trim_end().len();
-    out.truncate(trimmed_len);
-    if end < chars {
-        out.push('…');
-    }
-    out
 }
 
 /// Changes in the order reports show them: those that gain or lose findings first, each group in
@@ -269,28 +391,6 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_text_is_untouched() {
-        assert_eq!(cut_around("We share data.", 3..8, 80), "We share data.");
-    }
-
-    #[test]
-    fn long_text_keeps_the_evidence_in_view() {
-        let text = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor. We may pass Aggregated Data to third parties such as advertisers and content providers and business partners.";
-        let start = text.find("pass").unwrap();
-        let cut = cut_around(text, start..start + 30, 80);
-        assert!(cut.contains("pass Aggregated Data to third"), "{cut}");
-        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
-        assert!(cut.chars().count() <= 82, "{cut}");
-    }
-
-    #[test]
-    fn multibyte_text_is_cut_on_char_boundaries() {
-        let text = "“Données” ".repeat(30);
-        let cut = cut_around(&text, 0..3, 20);
-        assert!(cut.chars().count() <= 22);
-    }
 
     #[test]
     fn word_diffs_keep_edits_in_view() {

@@ -4,13 +4,15 @@ use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
 use super::{
-    PlainMarks, Row, WordMarks, change_kind, change_position, cut_around, finding_label, inline_words, short_tag,
+    Options, PlainMarks, Row, WordMarks, change_kind, change_position, finding_label, inline_words, short_tag,
 };
-use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck, VersionInfo};
+use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
 use crate::providers::Provider;
+use crate::report::VersionInfo;
 use crate::rules::{Polarity, Tag};
+use crate::snippet::cut_around;
 use crate::tagger::Finding;
 
 /// Longest clause shown in a table cell before it is cut with "…".
@@ -20,6 +22,12 @@ const CLAUSE_MAX: usize = 220;
 #[derive(Clone, Copy)]
 pub struct Style {
     pub color: bool,
+}
+
+impl From<&Options> for Style {
+    fn from(options: &Options) -> Style {
+        Style { color: options.color }
+    }
 }
 
 impl Style {

@@ -1,14 +1,12 @@
 //! `orgcheck check`: the nightly CI pipeline, played against a local HTTP server.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::server::{Reply, Server};
-use common::{assert_error, orgcheck, run};
+use crate::server::{Reply, Server};
+use crate::util::{assert_error, orgcheck, run};
 use serde_json::Value;
 
 const VERSION_A: &str = "<p>Last updated: 3 March 2025</p>

@@ -1,25 +1,21 @@
 //! Helpers shared by the integration tests: run the real binary with a fixed environment.
 
-#![allow(dead_code)]
-
-pub mod server;
-
-/// The bundled providers, in the order orgcheck lists them.
-pub const PROVIDER_IDS: [&str; 8] = [
-    "ee",
-    "giffgaff",
-    "o2",
-    "talktalk",
-    "tesco-mobile",
-    "three",
-    "virgin-mobile",
-    "vodafone",
-];
-
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use assert_cmd::Command;
+use orgcheck::providers::{self, ProviderSource};
+
+/// The bundled providers' ids, in the order orgcheck lists them: from the library, so the list is
+/// written once (in `providers/`).
+pub static PROVIDER_IDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    providers::load(&ProviderSource::Bundled)
+        .expect("the bundled providers load")
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+});
 
 /// The orgcheck binary with a deterministic environment: no colour, a fixed table width.
 pub fn orgcheck() -> Command {

@@ -1,8 +1,6 @@
 //! `orgcheck extract`: documents, standard input, JSONL batches and bad input.
 
-mod common;
-
-use common::{assert_error, dir_with, fixture, orgcheck, run};
+use crate::util::{assert_error, dir_with, fixture, orgcheck, run};
 use serde_json::Value;
 
 #[test]
@@ -161,30 +159,52 @@ fn batch_needs_jsonl_output() {
 fn bad_documents_get_clear_errors() {
     let dir = dir_with(&[
         ("empty.txt", b"   \n\n"),
-        ("latin1.txt", b"caf\xe9 data"),
         ("script.html", b"<html><script>alert(1)</script></html>"),
+        ("program.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00"),
     ]);
-    let p = |n: &str| dir.path().join(n);
-    assert_error(
-        &run(orgcheck().arg("extract").arg(p("empty.txt"))),
-        &["empty.txt: empty document"],
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    // (argument, standard input, what the message must say)
+    let cases: [(String, &[u8], &[&str]); 6] = [
+        (p("empty.txt"), b"", &["empty.txt: empty document"]),
+        (p("script.html"), b"", &["script.html: empty document", "HTML"]),
+        (p("program.txt"), b"", &["program.txt: binary data, not a document"]),
+        (p("missing.txt"), b"", &["missing.txt: cannot open"]),
+        (p(""), b"", &["is a directory"]),
+        ("-".into(), b"\xff\xfe", &["-: empty document"]),
+    ];
+    for (arg, stdin, needles) in cases {
+        assert_error(&run(orgcheck().args(["extract", &arg]).write_stdin(stdin)), needles);
+    }
+}
+
+#[test]
+fn a_windows_1252_file_reads_like_the_fetched_page() {
+    // "We don’t sell your data — café customers can opt out." with Windows-1252 quotes and dashes, and
+    // no charset declared anywhere: the bytes alone must say what they are.
+    let page = b"<html><body><main><p>We don\x92t sell your data \x97 caf\xe9 customers can opt out at any time.</p></main></body></html>";
+    let dir = dir_with(&[
+        ("policy.html", page),
+        ("policy.txt", b"Caf\xe9 customers\x92 data is never sold."),
+    ]);
+    let out = run(orgcheck()
+        .args(["extract", "--format", "json"])
+        .arg(dir.path().join("policy.html")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["clauses"][0]["text"],
+        "We don’t sell your data — café customers can opt out at any time."
     );
-    assert_error(
-        &run(orgcheck().arg("extract").arg(p("latin1.txt"))),
-        &["latin1.txt: not valid UTF-8 (first bad byte at offset 3)", "iconv"],
-    );
-    assert_error(
-        &run(orgcheck().arg("extract").arg(p("script.html"))),
-        &["script.html: empty document", "HTML"],
-    );
-    assert_error(
-        &run(orgcheck().arg("extract").arg(p("missing.txt"))),
-        &["missing.txt: cannot open"],
-    );
-    assert_error(&run(orgcheck().arg("extract").arg(dir.path())), &["is a directory"]);
-    assert_error(
-        &run(orgcheck().args(["extract", "-"]).write_stdin(&b"\xff\xfe"[..])),
-        &["-: not valid UTF-8"],
+    assert_eq!(doc["clauses"][0]["findings"][0]["polarity"], "negative");
+    let out = run(orgcheck()
+        .arg("extract")
+        .arg("--all")
+        .arg(dir.path().join("policy.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Café customers’ data is never sold."),
+        "{}",
+        out.stdout
     );
 }
 
@@ -206,8 +226,8 @@ fn batch_threads_keep_input_order() {
         ));
     }
     let out = |threads: &str| {
-        let o = common::run(
-            common::orgcheck()
+        let o = crate::util::run(
+            crate::util::orgcheck()
                 .args([
                     "extract",
                     "-",

@@ -1,8 +1,6 @@
 //! `orgcheck compare`, run as a user runs it.
 
-mod common;
-
-use common::{assert_error, dir_with, orgcheck, run};
+use crate::util::{assert_error, dir_with, orgcheck, run};
 use serde_json::Value;
 
 fn compare_json(args: &[&str]) -> Value {
@@ -48,7 +46,7 @@ fn eight_providers_with_all_four_verdicts() {
     assert_eq!(doc["schema_version"], 1);
     let providers = doc["providers"].as_array().unwrap();
     let ids: Vec<&str> = providers.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, common::PROVIDER_IDS);
+    assert_eq!(ids, *crate::util::PROVIDER_IDS);
     for p in providers {
         let verdicts = p["verdicts"].as_object().unwrap();
         let mut keys: Vec<&str> = verdicts.keys().map(String::as_str).collect();

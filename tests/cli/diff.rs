@@ -1,10 +1,8 @@
 //! `orgcheck diff`: two files, or stored versions, clause by clause.
 
-mod common;
-
 use std::fs;
 
-use common::{assert_error, fixture, orgcheck, run};
+use crate::util::{assert_error, fixture, orgcheck, run};
 use serde_json::Value;
 
 fn v1() -> String {
@@ -16,7 +14,7 @@ fn v2() -> String {
 }
 
 /// Runs `orgcheck diff` from the fixtures directory so reports name the files briefly.
-fn diff(args: &[&str]) -> common::Output {
+fn diff(args: &[&str]) -> crate::util::Output {
     run(orgcheck().current_dir(fixture("diff")).arg("diff").args(args))
 }
 
@@ -84,7 +82,7 @@ fn fail_on_decides_the_exit_status() {
     assert_eq!(diff(&["policy-v1.md", "policy-v2.md", "--fail-on", "meaning"]).code, 1);
     assert_eq!(diff(&["policy-v1.md", "policy-v1.md", "--fail-on", "any"]).code, 0);
     // A typo fix: a change, but not in meaning.
-    let dir = common::dir_with(&[
+    let dir = crate::util::dir_with(&[
         (
             "a.txt",
             b"We may share aggregated statistics with partners.\n\nWe keep the the records.\n",
@@ -132,7 +130,7 @@ fn stored_versions_by_default_the_latest_two() {
         let meta = serde_json::json!({
             "url": "https://acme.example/privacy", "final_url": "https://acme.example/privacy", "status": 200,
             "kind": "markdown", "fetched_at": id.replace("T000000Z", "T00:00:00Z"), "raw_sha256": "00",
-            "text_sha256": orgcheck::compare::sha256_hex(&text), "orgcheck_version": "test",
+            "text_sha256": orgcheck::hash::sha256_hex(&text), "orgcheck_version": "test",
             "declaration_sha256": "d", "version": id,
         });
         fs::write(versions.join(format!("{id}.json")), meta.to_string()).unwrap();
@@ -186,9 +184,12 @@ fn bad_targets_are_explained() {
         &run(orgcheck().args(["diff", &v1(), &v2(), "--from", "x"])),
         &["--from and --to"],
     );
-    let dir = common::dir_with(&[("bad.txt", b"\xff\xfe\x00bad"), ("empty.txt", b"  \n")]);
+    let dir = crate::util::dir_with(&[("bad.txt", b"\x00\x01\x02bad\x00"), ("empty.txt", b"  \n")]);
     let bad = dir.path().join("bad.txt");
-    assert_error(&run(orgcheck().arg("diff").arg(&bad).arg(v2())), &["bad.txt"]);
+    assert_error(
+        &run(orgcheck().arg("diff").arg(&bad).arg(v2())),
+        &["bad.txt: binary data, not a document"],
+    );
     let empty = dir.path().join("empty.txt");
     assert_error(
         &run(orgcheck().arg("diff").arg(v1()).arg(&empty)),

@@ -1,8 +1,6 @@
 //! `orgcheck providers` and `orgcheck rules`, and every kind of bad declaration.
 
-mod common;
-
-use common::{assert_error, dir_with, orgcheck, run};
+use crate::util::{assert_error, dir_with, orgcheck, run};
 use serde_json::Value;
 
 #[test]
@@ -34,7 +32,7 @@ fn check_passes_on_bundled_and_repository_providers() {
 
 const DOC: &str = "[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\n";
 
-fn check(files: &[(&str, &[u8])]) -> (common::Output, String) {
+fn check(files: &[(&str, &[u8])]) -> (crate::util::Output, String) {
     let dir = dir_with(files);
     let out = run(orgcheck().args(["providers", "--check"]).arg(dir.path()));
     let shown = dir.path().display().to_string();

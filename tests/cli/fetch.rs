@@ -1,8 +1,6 @@
 //! `orgcheck fetch` and the store, against a local HTTP server: the eight providers' pages, every fault,
 //! and interrupted runs.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
@@ -11,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::server::{Reply, Server};
-use common::{orgcheck, run};
+use crate::server::{Reply, Server};
+use crate::util::{orgcheck, run};
 use serde_json::Value;
 
-use common::PROVIDER_IDS as IDS;
+use crate::util::PROVIDER_IDS as IDS;
 
 /// A page that looks like a provider's: navigation, a cookie banner, the policy, a footer.
 fn provider_page(name: &str, policy: &str, in_div: bool) -> String {
@@ -122,7 +120,7 @@ fn provider_server(edits: Arc<Mutex<BTreeMap<String, String>>>) -> Server {
 }
 
 /// `orgcheck <args> --providers P --store S`.
-fn fetch_run(args: &[&str], providers: &Path, store: &Path) -> common::Output {
+fn fetch_run(args: &[&str], providers: &Path, store: &Path) -> crate::util::Output {
     run(orgcheck()
         .args(args)
         .arg("--providers")
@@ -191,7 +189,7 @@ fn fetch_fills_the_store_then_asks_conditionally_then_records_changes() {
     let (code, doc, stderr) = fetch_json(providers.path(), store.path(), &[]);
     assert_eq!(code, 0, "{stderr}\n{doc}");
     assert!(statuses(&doc).values().all(|s| s == "new"), "{doc}");
-    for id in IDS {
+    for id in IDS.iter() {
         let text = fs::read_to_string(store.path().join(format!("{id}/privacy-policy.txt"))).unwrap();
         for chrome in [
             "Shop",
@@ -226,7 +224,7 @@ fn fetch_fills_the_store_then_asks_conditionally_then_records_changes() {
     let (code, doc, _) = fetch_json(providers.path(), store.path(), &[]);
     assert_eq!(code, 0);
     assert!(statuses(&doc).values().all(|s| s == "unchanged"), "{doc}");
-    for id in IDS {
+    for id in IDS.iter() {
         let reqs = server.requests_to(&format!("/{id}/privacy"));
         assert_eq!(reqs.len(), 2);
         assert!(
@@ -462,7 +460,7 @@ fn fault_server(faulty: Arc<AtomicUsize>) -> Server {
                 "<html><body><main><p>Redesigned page.</p></main></body></html>",
             ),
             "empty" => Reply::ok("text/html", ""),
-            "cut" => common::server::Reply::CloseMidBody {
+            "cut" => crate::server::Reply::CloseMidBody {
                 declared: 5000,
                 partial: b"<html><body><p>We may".to_vec(),
             },

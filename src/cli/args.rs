@@ -1,0 +1,266 @@
+//! Flag groups that several commands share, flattened into each with `#[command(flatten)]`, and the
+//! parsers that turn flag values into library types.
+
+use std::fs;
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, ValueEnum};
+use orgcheck::fetch::{FetchOptions, Progress};
+use orgcheck::http::HttpOptions;
+use orgcheck::ingest::Isolation;
+use orgcheck::noise::{Noise, Normaliser};
+use orgcheck::providers::{self, Provider, ProviderSource};
+use orgcheck::render::Format;
+use orgcheck::rules::{Combine, RuleSet};
+use orgcheck::store::{self, Store};
+use orgcheck::text;
+
+/// `--format` for a report that is written in `formats` (the report's [`orgcheck::render::Render::FORMATS`]).
+pub fn formats(formats: &'static [Format]) -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(formats.iter().map(|f| PossibleValue::new(f.as_str()))).map(|name| {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .expect("clap only passes the possible values")
+    })
+}
+
+/// `--no-normalise`: the kinds of noise, each with its description as help.
+fn noise_kinds() -> impl TypedValueParser<Value = Noise> {
+    PossibleValuesParser::new(Noise::ALL.map(|n| PossibleValue::new(n.as_str()).help(n.description())))
+        .map(|name| name.parse::<Noise>().expect("clap only passes the possible values"))
+}
+
+/// `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour stdout: `always`, or `auto` when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// `--store`.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// The store directory [default: $ORGCHECK_STORE, else ./.orgcheck].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn open(&self) -> Store {
+        Store::new(store::default_root(self.store.as_deref()))
+    }
+}
+
+/// `--providers DIR`.
+#[derive(Debug, Clone, Args)]
+pub struct DeclarationArgs {
+    /// Provider declarations directory instead of the bundled one.
+    #[arg(long = "providers", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl DeclarationArgs {
+    pub fn source(&self) -> ProviderSource {
+        self.dir
+            .as_ref()
+            .map_or(ProviderSource::Bundled, |d| ProviderSource::Dir(d.clone()))
+    }
+}
+
+/// The providers a command works on: ids, and where their declarations are.
+#[derive(Debug, Clone, Args)]
+pub struct ProviderArgs {
+    /// Providers (ids as in `orgcheck providers`), in this order; all when none given.
+    #[arg(value_name = "PROVIDER")]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub declarations: DeclarationArgs,
+}
+
+impl ProviderArgs {
+    pub fn load(&self) -> orgcheck::Result<Vec<Provider>> {
+        providers::select(providers::load(&self.declarations.source())?, &self.ids)
+    }
+}
+
+/// `--rules FILE` and `--replace-rules`.
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// Extra rules file (TOML, see docs/rules.md); repeatable. Added to the defaults unless --replace-rules.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Use only the --rules files, not the default rules.
+    #[arg(long, requires = "files")]
+    pub replace_rules: bool,
+}
+
+impl RulesArgs {
+    pub fn load(&self) -> anyhow::Result<RuleSet> {
+        let mut extra = Vec::new();
+        for path in &self.files {
+            let bytes = fs::read(path).with_context(|| format!("{}: cannot read rules file", path.display()))?;
+            let name = path.display().to_string();
+            extra.push((name.clone(), orgcheck::error::decode_utf8(&name, bytes)?));
+        }
+        let combine = if self.replace_rules {
+            Combine::Replace
+        } else {
+            Combine::Add
+        };
+        Ok(RuleSet::with_files(&extra, combine)?)
+    }
+}
+
+/// Network options for every command that downloads.
+#[derive(Debug, Clone, Args)]
+pub struct HttpArgs {
+    /// Seconds allowed for a whole request, body included.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Seconds allowed to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Retries after a timeout, a dropped connection, 408, 429 or 5xx (with exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// The first backoff between retries, doubled each time.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub backoff_ms: u64,
+    /// The longest Retry-After honoured, in seconds; longer requests are cut to this.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub max_retry_after: u64,
+    /// The largest body accepted, in bytes, after decompression.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_bytes: u64,
+}
+
+impl HttpArgs {
+    pub fn options(&self) -> anyhow::Result<HttpOptions> {
+        let secs = |v: f64, flag: &str| -> anyhow::Result<Duration> {
+            if v.is_finite() && v > 0.0 && v < 86_400.0 {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                bail!("--{flag} must be a number of seconds between 0 and 86400, not {v}")
+            }
+        };
+        Ok(HttpOptions {
+            connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
+            timeout: secs(self.timeout, "timeout")?,
+            retries: self.retries.min(10),
+            backoff: Duration::from_millis(self.backoff_ms),
+            max_retry_after: Duration::from_secs(self.max_retry_after),
+            max_bytes: self.max_bytes,
+        })
+    }
+}
+
+/// How a command that fetches into the store behaves.
+#[derive(Debug, Clone, Args)]
+pub struct FetchingArgs {
+    /// Documents fetched at once (at most 2 at a time from one host).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Seconds to wait for another run that holds the store's lock.
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub lock_timeout: u64,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+impl FetchingArgs {
+    pub fn options(&self, progress: Arc<dyn Progress>, confirm: Option<Normaliser>) -> anyhow::Result<FetchOptions> {
+        Ok(FetchOptions {
+            progress,
+            concurrency: self.concurrency.into(),
+            http: self.http.options()?,
+            lock_wait: Duration::from_secs(self.lock_timeout),
+            confirm,
+            ..FetchOptions::default()
+        })
+    }
+}
+
+/// Which edits count as noise.
+#[derive(Debug, Clone, Args)]
+pub struct NoiseArgs {
+    /// Count these edits as changes after all (comma-separated; see docs/ci.md).
+    #[arg(long, value_delimiter = ',', value_name = "NOISE", value_parser = noise_kinds())]
+    pub no_normalise: Vec<Noise>,
+    /// Count every edit as a change: no normaliser at all.
+    #[arg(long, conflicts_with = "no_normalise")]
+    pub strict: bool,
+}
+
+impl NoiseArgs {
+    pub fn normaliser(&self) -> Normaliser {
+        if self.strict {
+            Normaliser::none()
+        } else {
+            Normaliser::without(&self.no_normalise)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Decide by file extension, then by content.
+    Auto,
+    Text,
+    Markdown,
+    Html,
+    /// One {"id": ..., "text": "..."} record per line; writes one result line per record.
+    Jsonl,
+}
+
+/// How to read a document: its format, and the part of an HTML page that is the policy.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// How to read the input [default: by extension, else by content].
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// HTML: CSS selectors that isolate the policy on the page (repeatable); without any, the page's
+    /// main content is found by a heuristic.
+    #[arg(long, value_name = "CSS")]
+    pub select: Vec<String>,
+    /// HTML: CSS selectors to drop from the page (repeatable).
+    #[arg(long, value_name = "CSS")]
+    pub remove: Vec<String>,
+}
+
+impl InputArgs {
+    /// The document format `--input-format` forces, if any (`jsonl` is a stream of records, not a
+    /// document format; the command that accepts it handles it first).
+    pub fn format(&self) -> Option<text::Format> {
+        match self.input_format {
+            InputFormat::Auto | InputFormat::Jsonl => None,
+            InputFormat::Text => Some(text::Format::Text),
+            InputFormat::Markdown => Some(text::Format::Markdown),
+            InputFormat::Html => Some(text::Format::Html),
+        }
+    }
+
+    pub fn isolation(&self) -> anyhow::Result<Isolation> {
+        Ok(Isolation::new(&self.select, &self.remove)?)
+    }
+}

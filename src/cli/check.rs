@@ -1,0 +1,94 @@
+//! `orgcheck check`: for CI — which policies changed since the baseline (or since the last fetch,
+//! with `--live`), and whether in meaning.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use orgcheck::check::{self, Baseline, CheckReport, CheckStatus, Mode};
+use orgcheck::fetch;
+use orgcheck::render::{Format, Render};
+
+use super::args::{FetchingArgs, NoiseArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
+use super::diff::ChangeFailOn;
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub providers: ProviderArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Fetch every document first and compare it with the version stored before; a change is
+    /// fetched twice and reported only when both fetches agree.
+    #[arg(long)]
+    pub live: bool,
+    /// Without --live: the baseline to compare the store's latest versions with [default: STORE/baseline.json].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// After checking, record the store's latest versions as the new baseline.
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Exit with status 1 when a document changed (`any`) or changed in findings (`meaning`).
+    #[arg(long, value_enum, default_value_t = ChangeFailOn::Any, value_name = "WHEN")]
+    pub fail_on: ChangeFailOn,
+    #[arg(long, short, default_value = "table", value_parser = formats(CheckReport::FORMATS))]
+    pub format: Format,
+    /// List every change in the table, not only the first changes without findings.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub fetching: FetchingArgs,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let selected = args.providers.load()?;
+    let rules = args.rules.load()?;
+    let norm = args.noise.normaliser();
+    let store = args.store.open();
+    let baseline_path = args.baseline.clone().unwrap_or_else(|| Baseline::default_path(&store));
+    let (mode, documents) = if args.live {
+        let progress = super::fetch::progress(ctx, args.format == Format::Json);
+        let options = args.fetching.options(progress, Some(norm.clone()))?;
+        let results = fetch::fetch_all(&selected, &store, &options)?;
+        (Mode::Live, check::check_live(&rules, &norm, &store, &results))
+    } else {
+        let baseline = Baseline::load(&baseline_path)?;
+        if baseline.is_none() {
+            ctx.note(format!(
+                "no baseline at {}: every stored document counts as new; record one with --update-baseline",
+                baseline_path.display()
+            ));
+        }
+        let documents = check::check_baseline(&rules, &norm, &store, &selected, baseline.as_ref());
+        (Mode::Baseline, documents)
+    };
+    for d in &documents {
+        if matches!(d.status, CheckStatus::Failed | CheckStatus::Unstable) {
+            warn(format!(
+                "{}/{}: {}: {} ({})",
+                d.provider,
+                d.document,
+                d.status.as_str(),
+                d.reason.as_deref().unwrap_or("unknown reason"),
+                d.url
+            ));
+        }
+    }
+    let baseline = (mode == Mode::Baseline).then_some(baseline_path.as_path());
+    let report = CheckReport::new(mode, &store, baseline, &norm, documents);
+    ctx.render(&report, args.format, args.all)?;
+    if args.update_baseline {
+        Baseline::update(&rules, &norm, &store, &selected, &baseline_path)?;
+        ctx.note(format!("baseline written to {}", baseline_path.display()));
+    }
+    if report.summary.failed > 0 {
+        return Ok(Outcome::PartialFailure);
+    }
+    Ok(args
+        .fail_on
+        .outcome(report.summary.changed > 0, report.summary.meaning_changed > 0))
+}

@@ -1,0 +1,93 @@
+//! `orgcheck compare`: per provider, what it told customers against what its policy says.
+
+use clap::{Args, ValueEnum};
+use orgcheck::compare::{self, CompareReport, Fallback, Verdict};
+use orgcheck::fetch::{self, Status};
+use orgcheck::providers::Provider;
+use orgcheck::render::{Format, Render};
+
+use super::args::{FetchingArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Contradiction,
+    Omission,
+}
+
+impl FailOn {
+    fn verdict(self) -> Verdict {
+        match self {
+            FailOn::Contradiction => Verdict::Contradiction,
+            FailOn::Omission => Verdict::Omission,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub providers: ProviderArgs,
+    #[arg(long, short, default_value = "table", value_parser = formats(CompareReport::FORMATS))]
+    pub format: Format,
+    /// Exit with status 1 when any provider has one of these verdicts (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "VERDICT")]
+    pub fail_on: Vec<FailOn>,
+    // With --store, the latest stored texts are compared, falling back to the bundled snapshots with a note.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Fetch the policies first (into --store, else $ORGCHECK_STORE, else ./.orgcheck), then compare.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub fetching: FetchingArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let selected = args.providers.load()?;
+    let rules = args.rules.load()?;
+    let mut failed = 0;
+    let store = (args.live || args.store.store.is_some()).then(|| args.store.open());
+    if let (true, Some(store)) = (args.live, &store) {
+        let policies: Vec<Provider> = selected.iter().map(Provider::policy_only).collect();
+        let options = args.fetching.options(super::fetch::progress(ctx, false), None)?;
+        for r in fetch::fetch_all(&policies, store, &options)? {
+            if r.status == Status::Failed {
+                warn(format!(
+                    "{}/{}: fetch failed: {}",
+                    r.provider,
+                    r.document,
+                    r.reason.as_deref().unwrap_or("unknown reason")
+                ));
+                failed += 1;
+            }
+        }
+    }
+    let mut reports = Vec::new();
+    for provider in &selected {
+        match compare::policy_text(provider, store.as_ref()) {
+            Ok((policy, fallback)) => {
+                match fallback {
+                    Some(note @ Fallback::NotStored { .. }) => ctx.note(note),
+                    Some(problem @ Fallback::Unreadable { .. }) => warn(problem),
+                    None => {}
+                }
+                reports.push(compare::compare_provider(&rules, provider, &policy));
+            }
+            Err(e) => {
+                warn(e);
+                failed += 1;
+            }
+        }
+    }
+    let report = CompareReport::new(reports);
+    ctx.render(&report, args.format, false)?;
+    if failed > 0 {
+        return Ok(Outcome::PartialFailure);
+    }
+    Ok(Outcome::findings_if(
+        args.fail_on.iter().any(|f| report.has(f.verdict())),
+    ))
+}

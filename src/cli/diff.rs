@@ -1,0 +1,113 @@
+//! `orgcheck diff`: two versions of a policy, clause by clause — two files, or two stored versions.
+
+use std::path::Path;
+
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use orgcheck::diff::{self, DiffReport};
+use orgcheck::hash::sha256_hex;
+use orgcheck::ingest::{Document, Input};
+use orgcheck::render::{Format, Render};
+use orgcheck::report::VersionInfo;
+
+use super::args::{InputArgs, InputFormat, NoiseArgs, RulesArgs, StoreArgs, formats};
+use super::{Context, Outcome};
+
+/// When a change makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChangeFailOn {
+    /// Any clause added, removed, reworded or moved (noise aside).
+    Any,
+    /// Only changes that gain or lose findings.
+    Meaning,
+    /// Never: exit 0 whatever changed.
+    None,
+}
+
+impl ChangeFailOn {
+    /// The outcome of a run that found `changed` documents, `meaning` of them changed in meaning.
+    pub fn outcome(self, changed: bool, meaning: bool) -> Outcome {
+        Outcome::findings_if(match self {
+            ChangeFailOn::Any => changed,
+            ChangeFailOn::Meaning => meaning,
+            ChangeFailOn::None => false,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Two files (`-` for standard input), or one PROVIDER[/DOCUMENT] whose stored versions to compare.
+    #[arg(value_name = "OLD NEW | PROVIDER[/DOCUMENT]", num_args = 1..=2, required = true)]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The older stored version: an id, a unique prefix of one (a date), `previous` or `latest~N`
+    /// [default: the one before --to].
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<String>,
+    /// The newer stored version [default: latest].
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    #[arg(long, short, default_value = "table", value_parser = formats(DiffReport::FORMATS))]
+    pub format: Format,
+    /// Exit with status 1 when the versions differ (`any`) or differ in findings (`meaning`).
+    #[arg(long, value_enum, default_value_t = ChangeFailOn::None, value_name = "WHEN")]
+    pub fail_on: ChangeFailOn,
+    /// List every change in the table, not only the first changes without findings.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub read: InputArgs,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    let norm = args.noise.normaliser();
+    let (title, old, new, old_text, new_text) = if let [a, b] = args.targets.as_slice() {
+        if args.from.is_some() || args.to.is_some() {
+            bail!("--from and --to pick stored versions; they do not apply to two files");
+        }
+        if a == "-" && b == "-" {
+            bail!("only one of OLD and NEW can be standard input");
+        }
+        let old = read_file(a, &args)?;
+        let new = read_file(b, &args)?;
+        (format!("{a} → {b}"), info(&old), info(&new), old.text, new.text)
+    } else {
+        let store = args.store.open();
+        let pair = store.version_pair(&args.targets[0], args.from.as_deref(), args.to.as_deref())?;
+        let (old, new) = (VersionInfo::from(&pair.old), VersionInfo::from(&pair.new));
+        (pair.title, old, new, pair.old.text, pair.new.text)
+    };
+    let body = diff::diff(&rules, &norm, &old_text, &new_text);
+    let outcome = args.fail_on.outcome(body.changed(), body.meaning_changed);
+    ctx.render(&DiffReport::new(title, old, new, &norm, body), args.format, args.all)?;
+    Ok(outcome)
+}
+
+/// Reads one side of `orgcheck diff OLD NEW`.
+fn read_file(target: &str, args: &DiffArgs) -> anyhow::Result<Document> {
+    if args.read.input_format == InputFormat::Jsonl {
+        bail!("--input-format jsonl is for `orgcheck extract`; diff reads whole documents");
+    }
+    let input = match Input::parse(Path::new(target)) {
+        // A URL here is a file name that looks like one: diff compares local versions.
+        Input::Url(_) => Input::File(target.into()),
+        other => other,
+    };
+    Ok(input.read_document(args.read.format(), &args.read.isolation()?)?)
+}
+
+fn info(doc: &Document) -> VersionInfo {
+    VersionInfo {
+        version: None,
+        date: None,
+        file: Some(doc.source.clone()),
+        sha256: sha256_hex(&doc.text),
+    }
+}

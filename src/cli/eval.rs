@@ -1,0 +1,50 @@
+//! `orgcheck eval`: the rules scored on annotated records, with thresholds for CI.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use orgcheck::eval::{self, EvalReport, TagThreshold};
+use orgcheck::ingest::Input;
+use orgcheck::render::{Format, Render};
+
+use super::args::{RulesArgs, formats};
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Annotated records, one JSON object per line: {"id", "text", "labels": [tags], "negative": [tags]?};
+    /// `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    #[arg(long, short, default_value = "table", value_parser = formats(EvalReport::FORMATS))]
+    pub format: Format,
+    /// List up to N false positives and N false negatives per tag, with the rule and words that fired.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub errors: usize,
+    /// Exit with status 1 when a tag's F1 (positive class) is below this: `0.75` for every tag, `opt-out=0.6`
+    /// for one (comma-separated or repeated; a tag's own threshold wins).
+    #[arg(long, value_name = "[TAG=]F1", value_delimiter = ',')]
+    pub min_f1: Vec<TagThreshold>,
+    /// The same for the presence/absence-averaged F1.
+    #[arg(long, value_name = "[TAG=]F1", value_delimiter = ',')]
+    pub min_avg_f1: Vec<TagThreshold>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: EvalArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    let input = match Input::parse(&args.gold) {
+        Input::Url(_) => Input::File(args.gold.clone()),
+        other => other,
+    };
+    let name = input.name();
+    let gold = eval::read_gold(&name, input.open()?)?;
+    let report = eval::evaluate(&rules, &name, &gold, args.errors);
+    ctx.render(&report, args.format, false)?;
+    let below = report.below(&args.min_f1, &args.min_avg_f1);
+    for b in &below {
+        warn(format!("below threshold: {b}"));
+    }
+    Ok(Outcome::findings_if(!below.is_empty()))
+}

@@ -1,0 +1,87 @@
+//! `orgcheck extract`: tags one document (a file, standard input or a URL) clause by clause, or a
+//! JSONL stream of records.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use orgcheck::extract::{self, ExtractReport};
+use orgcheck::fetch;
+use orgcheck::ingest::Input;
+use orgcheck::render::{Format, Render};
+
+use super::args::{HttpArgs, InputArgs, InputFormat, RulesArgs, formats};
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The document to tag: a file, an http(s) URL to fetch, or `-` (or nothing) for standard input.
+    #[arg(value_name = "FILE|URL")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: InputArgs,
+    #[arg(long, short, default_value = "table", value_parser = formats(ExtractReport::FORMATS))]
+    pub format: Format,
+    /// Show untagged clauses in the table too.
+    #[arg(long)]
+    pub all: bool,
+    /// Worker threads for `--input-format jsonl` [default: the number of cores]; output keeps input order.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let input = args.input.as_deref().map_or(Input::Stdin, Input::parse);
+    let records = args.read.input_format == InputFormat::Jsonl;
+    let rules = args.rules.load()?;
+    let doc = match &input {
+        Input::Url(_) if records => {
+            bail!("--input-format jsonl reads records from a file or standard input, not a URL")
+        }
+        Input::Url(url) => {
+            let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
+            if fetched.final_url != *url {
+                ctx.note(format!("{url}: redirected to {}", fetched.final_url));
+            }
+            doc
+        }
+        _ if records => return batch(&args, &input, &rules, ctx),
+        _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
+    };
+    ctx.render(&extract::extract(&rules, &doc), args.format, args.all)?;
+    Ok(Outcome::Ok)
+}
+
+/// `--input-format jsonl`: one result line per record, in input order, on `--threads` threads.
+fn batch(
+    args: &ExtractArgs,
+    input: &Input,
+    rules: &orgcheck::rules::RuleSet,
+    ctx: &mut Context<'_>,
+) -> anyhow::Result<Outcome> {
+    if args.format != Format::Jsonl {
+        bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
+    }
+    let name = input.name();
+    let reader = input.open()?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let stats =
+        extract::batch_parallel(rules, reader, ctx.out, threads).with_context(|| format!("{name}: reading records"))?;
+    if stats.errors == 0 {
+        return Ok(Outcome::Ok);
+    }
+    warn(format!(
+        "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the output",
+        stats.errors,
+        if stats.errors == 1 { "" } else { "s" },
+        stats.first_error.unwrap_or(0)
+    ));
+    Ok(Outcome::PartialFailure)
+}

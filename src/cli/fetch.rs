@@ -1,0 +1,77 @@
+//! `orgcheck fetch`: downloads every declared document into the store; and the progress bar that
+//! every command which fetches shows on a terminal.
+
+use std::io::{self, IsTerminal};
+use std::sync::Arc;
+
+use clap::Args;
+use orgcheck::fetch::{self, FetchReport, NoProgress, Progress};
+use orgcheck::render::{Format, Render};
+
+use super::args::{FetchingArgs, ProviderArgs, StoreArgs, formats};
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    #[command(flatten)]
+    pub providers: ProviderArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// `table`: a summary on stderr; `json`: the summary as JSON on stdout.
+    #[arg(long, short, default_value = "table", value_parser = formats(FetchReport::FORMATS))]
+    pub format: Format,
+    #[command(flatten)]
+    pub fetching: FetchingArgs,
+}
+
+pub fn run(args: FetchArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let selected = args.providers.load()?;
+    let store = args.store.open();
+    let json = args.format == Format::Json;
+    let options = args.fetching.options(progress(ctx, json), None)?;
+    let results = fetch::fetch_all(&selected, &store, &options)?;
+    let report = FetchReport::new(&store, &results);
+    if json {
+        ctx.render(&report, Format::Json, false)?;
+    } else {
+        // The table is a log of what happened, so it goes where logs go.
+        for line in report.lines(ctx.quiet) {
+            warn(line);
+        }
+    }
+    Ok(if report.failed() > 0 {
+        Outcome::PartialFailure
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// A progress bar on stderr, only on a terminal, and never with -q or when stdout carries JSON.
+pub fn progress(ctx: &Context<'_>, json: bool) -> Arc<dyn Progress> {
+    if ctx.quiet || json || !io::stderr().is_terminal() {
+        return Arc::new(NoProgress);
+    }
+    Arc::new(Bar(indicatif::ProgressBar::hidden()))
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        self.0.set_length(total as u64);
+        self.0.set_style(
+            indicatif::ProgressStyle::with_template("orgcheck: fetching {bar:30} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn done(&self, provider: &str, document: &str) {
+        self.0.set_message(format!("{provider}/{document}"));
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}

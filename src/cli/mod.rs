@@ -1,0 +1,143 @@
+//! The `orgcheck` command line: the top-level parser, the command list and the dispatch. Each command
+//! lives in its own file, its flags beside the code that runs it; the flag groups several commands
+//! share are in [`args`]. Commands only wire library calls together: decisions belong to the library.
+
+mod args;
+mod check;
+mod compare;
+mod diff;
+mod eval;
+mod extract;
+mod fetch;
+mod providers;
+mod rules;
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use clap::{Parser, Subcommand};
+use orgcheck::render::{self, Format, Render};
+
+use args::ColorChoice;
+
+const ABOUT: &str = "Compare what companies tell customers about their data with what their privacy policies say.";
+
+#[derive(Debug, Parser)]
+#[command(name = "orgcheck", version, about = ABOUT, long_about = None, args_override_self = true)]
+pub struct Cli {
+    /// When to colour output: auto colours a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print no progress and no per-document lines on stderr, only errors and failures.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare each provider's statements to customers with its privacy policy.
+    Compare(compare::CompareArgs),
+    /// Download every declared policy into the store, keeping dated versions.
+    Fetch(fetch::FetchArgs),
+    /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
+    Extract(extract::ExtractArgs),
+    /// List the declared providers, or validate declarations with --check.
+    Providers(providers::ProvidersArgs),
+    /// List the active tagging rules and their patterns.
+    Rules(rules::RulesCmdArgs),
+    /// Compare two versions of a policy clause by clause: two files, or stored versions of a document.
+    Diff(diff::DiffArgs),
+    /// Report which policies changed, and whether in meaning: for CI (exit 1 on change).
+    Check(check::CheckArgs),
+    /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
+    Eval(eval::EvalArgs),
+}
+
+/// How a successful run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Ok,
+    /// Exit 1: findings that a flag asked to fail on.
+    Findings,
+    /// Exit 2: some items failed; the rest were processed and already reported.
+    PartialFailure,
+}
+
+impl Outcome {
+    /// `Findings` when `fail` holds, else `Ok`.
+    fn findings_if(fail: bool) -> Outcome {
+        if fail { Outcome::Findings } else { Outcome::Ok }
+    }
+}
+
+/// What every command is given: where its data goes and how the user wants it.
+pub struct Context<'a> {
+    out: &'a mut dyn Write,
+    color: bool,
+    quiet: bool,
+}
+
+impl Context<'_> {
+    /// Writes a report to stdout in `format`, tables fitted to the terminal.
+    fn render<R: Render>(&mut self, report: &R, format: Format, all: bool) -> io::Result<()> {
+        let options = render::Options {
+            color: self.color,
+            width: table_width(),
+            all,
+        };
+        render::render(report, format, &options, self.out)
+    }
+
+    /// A note on stderr, unless `-q`.
+    fn note(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            warn(message);
+        }
+    }
+}
+
+/// Prints a message on stderr with the `orgcheck:` prefix.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "orgcheck: {message}");
+}
+
+/// How wide a table may be: the terminal's width, else `COLUMNS`, else 120.
+fn table_width() -> u16 {
+    if io::stdout().is_terminal()
+        && let Some(w) = comfy_table::Table::new().width()
+    {
+        return w;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&w| w >= 40)
+        .unwrap_or(120)
+}
+
+/// Runs a parsed command, writing data to stdout.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut ctx = Context {
+        out: &mut out,
+        color: cli.color.enabled(),
+        quiet: cli.quiet,
+    };
+    let outcome = match cli.command {
+        Command::Compare(args) => compare::run(args, &mut ctx)?,
+        Command::Fetch(args) => fetch::run(args, &mut ctx)?,
+        Command::Extract(args) => extract::run(args, &mut ctx)?,
+        Command::Providers(args) => providers::run(args, &mut ctx)?,
+        Command::Rules(args) => rules::run(args, &mut ctx)?,
+        Command::Diff(args) => diff::run(args, &mut ctx)?,
+        Command::Check(args) => check::run(args, &mut ctx)?,
+        Command::Eval(args) => eval::run(args, &mut ctx)?,
+    };
+    out.flush()?;
+    Ok(outcome)
+}

@@ -1,0 +1,22 @@
+//! `orgcheck rules`: the active tagging rules and their patterns.
+
+use clap::Args;
+use orgcheck::render::{Format, Render};
+use orgcheck::rules::RuleList;
+
+use super::args::{RulesArgs, formats};
+use super::{Context, Outcome};
+
+#[derive(Debug, Args)]
+pub struct RulesCmdArgs {
+    #[arg(long, short, default_value = "table", value_parser = formats(RuleList::FORMATS))]
+    pub format: Format,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: RulesCmdArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    ctx.render(&RuleList { rules: &rules }, args.format, false)?;
+    Ok(Outcome::Ok)
+}

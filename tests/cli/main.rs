@@ -1,0 +1,16 @@
+//! The integration tests, in one test binary: a module per command, each running the real `orgcheck`
+//! binary as a user would (`util` has the helpers, `server` a local HTTP server on 127.0.0.1), plus
+//! the library-level suites that need a whole data set: polarity sentences and JSON Schemas.
+
+mod server;
+mod util;
+
+mod check;
+mod compare;
+mod diff;
+mod eval;
+mod extract;
+mod fetch;
+mod polarity;
+mod providers;
+mod schema;
