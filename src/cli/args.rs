@@ -2,7 +2,6 @@
 //! parsers that turn flag values into library types.
 
 use std::fs;
-use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,28 +33,6 @@ pub fn formats(formats: &'static [Format]) -> impl TypedValueParser<Value = Form
 fn noise_kinds() -> impl TypedValueParser<Value = Noise> {
     PossibleValuesParser::new(Noise::ALL.map(|n| PossibleValue::new(n.as_str()).help(n.description())))
         .map(|name| name.parse::<Noise>().expect("clap only passes the possible values"))
-}
-
-/// `--color auto|always|never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour stdout: `always`, or `auto` when stdout is a terminal and `NO_COLOR` is unset.
-    pub fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-            }
-        }
-    }
 }
 
 /// `--store`.

@@ -14,10 +14,8 @@ mod rules;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use orgcheck::render::{self, Format, Render};
-
-use args::ColorChoice;
 
 const ABOUT: &str = "Compare what companies tell customers about their data with what their privacy policies say.";
 
@@ -54,6 +52,28 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
     Eval(eval::EvalArgs),
+}
+
+/// `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour stdout: `always`, or `auto` when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 /// How a successful run ends.

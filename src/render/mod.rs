@@ -392,6 +392,71 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Re
 mod tests {
     use super::*;
 
+    /// Renders `report` in every format: those in `FORMATS` must write something, the others must be
+    /// refused, so that `FORMATS` (which the command line offers) and the methods never disagree.
+    fn formats_agree<R: Render>(name: &str, report: &R) {
+        for format in Format::ALL {
+            let mut out = Vec::new();
+            let written = render(report, format, &Options::default(), &mut out);
+            if R::FORMATS.contains(&format) {
+                assert!(written.is_ok(), "{name} {}: {written:?}", format.as_str());
+                assert!(!out.is_empty(), "{name} {}: nothing written", format.as_str());
+            } else {
+                let err = written.expect_err(&format!("{name} has no {} format", format.as_str()));
+                assert!(err.to_string().contains("use one of: table"), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_report_renders_in_exactly_its_formats() {
+        use crate::noise::Normaliser;
+        use crate::providers::{ProviderSource, load};
+        use crate::rules::RuleSet;
+
+        let rules = RuleSet::default_rules().unwrap();
+        let providers = load(&ProviderSource::Bundled).unwrap();
+        let o2 = providers.iter().find(|p| p.id == "o2").unwrap();
+        let (text, _) = crate::compare::policy_text(o2, None).unwrap();
+        let compare = CompareReport::new(vec![crate::compare::compare_provider(&rules, o2, &text)]);
+        formats_agree("compare", &compare);
+
+        let doc = crate::ingest::Document {
+            source: "p.txt".into(),
+            format: crate::text::Format::Text,
+            charset: None,
+            text: "We may share your location with partners.\n".into(),
+        };
+        formats_agree("extract", &crate::extract::extract(&rules, &doc));
+
+        let norm = Normaliser::all();
+        let body = crate::diff::diff(&rules, &norm, "We keep data.\n", "We sell data.\n");
+        let version = crate::report::VersionInfo {
+            version: None,
+            date: None,
+            file: Some("a".into()),
+            sha256: "00".into(),
+        };
+        formats_agree(
+            "diff",
+            &DiffReport::new("a → b".into(), version.clone(), version, &norm, body),
+        );
+
+        let store = crate::store::Store::new("unused-store");
+        formats_agree(
+            "check",
+            &CheckReport::new(crate::check::Mode::Baseline, &store, None, &norm, Vec::new()),
+        );
+        formats_agree("fetch", &FetchReport::new(&store, &[]));
+
+        let gold = r#"{"id": 1, "text": "We never sell your data.", "labels": ["third-party-sharing"]}"#;
+        let gold = crate::eval::read_gold("g", gold.as_bytes()).unwrap();
+        formats_agree("eval", &crate::eval::evaluate(&rules, "g", &gold, 0));
+
+        formats_agree("providers", &ProviderList { providers: &providers });
+        formats_agree("rules", &RuleList { rules: &rules });
+    }
+
     #[test]
     fn word_diffs_keep_edits_in_view() {
         let words = crate::diff::word_diff(
