@@ -213,7 +213,7 @@ pub enum InputFormat {
 /// How to read a document: its format, and the part of an HTML page that is the policy.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// How to read the input [default: by extension, else by content].
+    /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// HTML: CSS selectors that isolate the policy on the page (repeatable); without any, the page's
