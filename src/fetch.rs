@@ -12,7 +12,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::error::{Error, HttpError, IngestError, Result};
 use crate::hash::sha256_hex;
 use crate::http::{Fetched, Http, HttpOptions, Validators};
-use crate::ingest::{self, Document as Extracted, Isolation, Origin};
+use crate::ingest::{self, Isolation, Origin};
 use crate::noise::Normaliser;
 use crate::providers::{Document, Provider};
 use crate::report::{ORGCHECK_VERSION, now_rfc3339};
@@ -180,7 +180,7 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 /// Fetches one URL and extracts its text, without a store: for `orgcheck extract URL`.
-pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, Extracted)> {
+pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, ingest::Document)> {
     let http_error = |error| Error::Http {
         url: url.to_string(),
         error,
@@ -198,7 +198,7 @@ pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Res
 }
 
 /// The policy text of a response (an empty body for a 304 without one).
-fn extract_body(fetched: &Fetched, isolation: &Isolation) -> Result<Extracted, IngestError> {
+fn extract_body(fetched: &Fetched, isolation: &Isolation) -> Result<ingest::Document, IngestError> {
     let origin = Origin::Page {
         url: &fetched.final_url,
         content_type: fetched.content_type.as_deref(),

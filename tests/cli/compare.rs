@@ -289,3 +289,46 @@ fn other_providers_directory_and_missing_snapshot() {
     assert_eq!(doc["providers"].as_array().unwrap().len(), 1);
     assert_eq!(doc["providers"][0]["verdicts"]["third-party-sharing"], "contradiction");
 }
+
+#[test]
+fn stored_texts_are_compared_and_missing_ones_fall_back_with_a_note() {
+    let store = tempfile::tempdir().unwrap();
+    let at = "2026-11-01T00:00:00Z";
+    crate::util::store_version(
+        store.path(),
+        "o2",
+        "privacy-policy",
+        at,
+        "We never share your data with anyone.\n",
+    );
+    let s = store.path().to_str().unwrap();
+    let compare = |extra: &[&str]| {
+        let out = run(orgcheck()
+            .args(["compare", "o2", "vodafone", "--format", "json", "--store", s])
+            .args(extra));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        (doc, out.stderr)
+    };
+    let (doc, stderr) = compare(&[]);
+    let o2 = provider(&doc, "o2");
+    assert_eq!(o2["policy_source"]["kind"], "store");
+    assert_eq!(o2["policy_source"]["retrieved_at"], at);
+    // "never sold or disclosed" against "we never share": no contradiction any more.
+    assert_eq!(o2["verdicts"]["third-party-sharing"], "consistent");
+    assert_eq!(provider(&doc, "vodafone")["policy_source"]["kind"], "bundled");
+    assert_eq!(
+        stderr.trim_end(),
+        format!("orgcheck: vodafone/privacy-policy: not in the store {s}; using the bundled snapshot")
+    );
+    // The note is information: -q drops it.
+    assert_eq!(compare(&["-q"]).1, "");
+    // A damaged stored text is a problem to fix: said even with -q, and the snapshot stands in.
+    std::fs::write(store.path().join("o2/privacy-policy.txt"), "tampered").unwrap();
+    let (doc, stderr) = compare(&["-q"]);
+    assert_eq!(provider(&doc, "o2")["policy_source"]["kind"], "bundled");
+    assert!(
+        stderr.contains("does not match its metadata") && stderr.contains("using the bundled snapshot for o2"),
+        "{stderr}"
+    );
+}

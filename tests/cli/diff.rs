@@ -118,22 +118,13 @@ fn normalisers_can_be_switched_off() {
 #[test]
 fn stored_versions_by_default_the_latest_two() {
     let store = tempfile::tempdir().unwrap();
-    let versions = store.path().join("acme/privacy-policy.versions");
-    fs::create_dir_all(&versions).unwrap();
-    for (id, file) in [
-        ("2026-01-01T000000Z", "policy-v1.md"),
-        ("2026-02-01T000000Z", "policy-v2.md"),
+    for (at, file) in [
+        ("2026-01-01T00:00:00Z", "policy-v1.md"),
+        ("2026-02-01T00:00:00Z", "policy-v2.md"),
     ] {
         let text = fs::read_to_string(fixture(&format!("diff/{file}"))).unwrap();
         let text = orgcheck::text::to_text(&text, orgcheck::text::Format::Markdown).unwrap();
-        fs::write(versions.join(format!("{id}.txt")), &text).unwrap();
-        let meta = serde_json::json!({
-            "url": "https://acme.example/privacy", "final_url": "https://acme.example/privacy", "status": 200,
-            "kind": "markdown", "fetched_at": id.replace("T000000Z", "T00:00:00Z"), "raw_sha256": "00",
-            "text_sha256": orgcheck::hash::sha256_hex(&text), "orgcheck_version": "test",
-            "declaration_sha256": "d", "version": id,
-        });
-        fs::write(versions.join(format!("{id}.json")), meta.to_string()).unwrap();
+        crate::util::store_version(store.path(), "acme", "privacy-policy", at, &text);
     }
     let s = store.path().to_str().unwrap();
     let out = run(orgcheck().args(["diff", "acme", "--store", s]));

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use assert_cmd::Command;
 use orgcheck::providers::{self, ProviderSource};
+use orgcheck::store::{Meta, Store};
 
 /// The bundled providers' ids, in the order orgcheck lists them: from the library, so the list is
 /// written once (in `providers/`).
@@ -72,4 +73,29 @@ pub fn assert_error(out: &Output, needles: &[&str]) {
         assert!(out.stderr.contains(n), "stderr lacks {n:?}: {}", out.stderr);
     }
     assert!(!out.stderr.contains("panicked"), "panic: {}", out.stderr);
+}
+
+/// Records `text` as a version of `provider/document` in the store at `root`, fetched at `at`
+/// (RFC 3339), through the store's own code, as `orgcheck fetch` would.
+pub fn store_version(root: &Path, provider: &str, document: &str, at: &str, text: &str) {
+    let url = format!("https://{provider}.example/{document}");
+    let meta = Meta {
+        url: url.clone(),
+        final_url: url,
+        status: 200,
+        etag: None,
+        last_modified: None,
+        content_type: Some("text/plain".into()),
+        kind: "text".into(),
+        charset: Some("UTF-8".into()),
+        fetched_at: at.into(),
+        raw_sha256: "00".into(),
+        text_sha256: String::new(),
+        orgcheck_version: "test".into(),
+        declaration_sha256: "d".into(),
+        version: String::new(),
+    };
+    Store::new(root)
+        .record(provider, document, meta, text)
+        .expect("a test store takes the version");
 }
