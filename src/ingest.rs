@@ -359,14 +359,6 @@ impl Input {
         }
     }
 
-    /// The origin that reading it gives (not for URLs, whose origin is the response).
-    pub fn origin(&self) -> Origin<'_> {
-        match self {
-            Input::File(p) => Origin::File(p),
-            _ => Origin::Stdin,
-        }
-    }
-
     /// Opens a file or standard input for reading; a URL is fetched instead (see `fetch::fetch_url`).
     pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
         match self {
@@ -388,10 +380,16 @@ impl Input {
 
     /// Reads a whole file or standard input and turns it into a document.
     pub fn read_document(&self, format: Option<Format>, isolation: &Isolation) -> Result<Document> {
-        let mut bytes = Vec::new();
+        let mut reader = self.open()?;
+        let origin = match self {
+            Input::File(path) => Origin::File(path),
+            // `open` refused a URL already: its origin is the server's response.
+            Input::Stdin | Input::Url(_) => Origin::Stdin,
+        };
         let name = self.name();
-        self.open()?.read_to_end(&mut bytes).map_err(|e| Error::io(&name, e))?;
-        document(&name, &bytes, self.origin(), format, isolation).map_err(|error| Error::Document { name, error })
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&name, e))?;
+        document(&name, &bytes, origin, format, isolation).map_err(|error| Error::Document { name, error })
     }
 }
 
