@@ -350,6 +350,15 @@ impl Input {
         }
     }
 
+    /// Reads an argument that names a local document: `-` is standard input, anything else a file,
+    /// even a name that looks like a URL (`diff` and `eval` read local files only).
+    pub fn local(arg: &Path) -> Input {
+        match Input::parse(arg) {
+            Input::Url(_) => Input::File(arg.to_path_buf()),
+            other => other,
+        }
+    }
+
     /// How messages name it.
     pub fn name(&self) -> String {
         match self {
@@ -559,6 +568,11 @@ mod tests {
             Input::Url("https://x.example/p".into())
         );
         assert_eq!(Input::parse(Path::new("p.html")), Input::File("p.html".into()));
+        assert_eq!(
+            Input::local(Path::new("https://x.example/p")),
+            Input::File("https://x.example/p".into())
+        );
+        assert_eq!(Input::local(Path::new("-")), Input::Stdin);
         let err = Input::File("/no/such/file".into()).open().err().unwrap().to_string();
         assert!(err.starts_with("/no/such/file: cannot open:"), "{err}");
         let err = Input::File("src".into()).open().err().unwrap().to_string();

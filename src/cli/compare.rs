@@ -33,7 +33,6 @@ pub struct CompareArgs {
     /// Exit with status 1 when any provider has one of these verdicts (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "VERDICT")]
     pub fail_on: Vec<FailOn>,
-    // With --store, the latest stored texts are compared, falling back to the bundled snapshots with a note.
     #[command(flatten)]
     pub store: StoreArgs,
     /// Fetch the policies first (into --store, else $ORGCHECK_STORE, else ./.orgcheck), then compare.
@@ -50,7 +49,9 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     let rules = args.rules.load()?;
     let mut failed = 0;
     let store = (args.live || args.store.store.is_some()).then(|| args.store.open());
-    if let (true, Some(store)) = (args.live, &store) {
+    if args.live
+        && let Some(store) = &store
+    {
         let policies: Vec<Provider> = selected.iter().map(Provider::policy_only).collect();
         let options = args.fetching.options(super::fetch::progress(ctx, false), None)?;
         for r in fetch::fetch_all(&policies, store, &options)? {

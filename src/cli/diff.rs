@@ -95,11 +95,7 @@ fn read_file(target: &str, args: &DiffArgs) -> anyhow::Result<Document> {
     if args.read.input_format == InputFormat::Jsonl {
         bail!("--input-format jsonl is for `orgcheck extract`; diff reads whole documents");
     }
-    let input = match Input::parse(Path::new(target)) {
-        // A URL here is a file name that looks like one: diff compares local versions.
-        Input::Url(_) => Input::File(target.into()),
-        other => other,
-    };
+    let input = Input::local(Path::new(target));
     Ok(input.read_document(args.read.format(), &args.read.isolation()?)?)
 }
 

@@ -34,10 +34,7 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
-    let input = match Input::parse(&args.gold) {
-        Input::Url(_) => Input::File(args.gold.clone()),
-        other => other,
-    };
+    let input = Input::local(&args.gold);
     let name = input.name();
     let gold = eval::read_gold(&name, input.open()?)?;
     let report = eval::evaluate(&rules, &name, &gold, args.errors);

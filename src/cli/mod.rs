@@ -37,6 +37,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare each provider's statements to customers with its privacy policy.
+    ///
+    /// The policy texts are the bundled snapshots; with --store (or --live, which fetches first) they are
+    /// the latest texts in the store, and a provider with nothing stored falls back to its snapshot, with
+    /// a note on stderr.
     Compare(compare::CompareArgs),
     /// Download every declared policy into the store, keeping dated versions.
     Fetch(fetch::FetchArgs),
