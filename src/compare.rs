@@ -10,7 +10,7 @@ use crate::error::{Error, PolicyTextProblem, Result};
 use crate::hash::sha256_hex;
 use crate::providers::{Note, Provider, Statement};
 use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
-use crate::rules::{Polarity, RuleSet, Tag};
+use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 use crate::store::Store;
 use crate::tagger::Finding;
 use crate::text;
@@ -265,60 +265,178 @@ pub fn policy_text(provider: &Provider, store: Option<&Store>) -> Result<(Policy
     Ok((policy, fallback))
 }
 
-/// What one side says about one tag.
-#[derive(Debug, Default, Clone, Copy)]
+/// One practice a side permits, and what kind of exception would cover it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Permission {
+    /// Index into the findings.
+    finding: usize,
+    /// The recipients or occasion it names, when the exception classes recognise them ("court order" is
+    /// `legal`); `None` for anything else ("advertisers").
+    kinds: Vec<ExceptionKind>,
+    /// It is only an exception to a denial: "we do not share … except *as required by law*".
+    exception: Option<String>,
+}
+
+/// What one side says about one tag: its denials, what they make exceptions of, and what it permits.
+#[derive(Debug, Default, Clone)]
 struct Stance {
-    positive: bool,
-    negative: bool,
+    denials: Vec<usize>,
+    /// The exception kinds of the denials.
+    excepts: Vec<ExceptionKind>,
+    permissions: Vec<Permission>,
 }
 
 impl Stance {
-    fn of(findings: &[SidedFinding], side: Side, tag: Tag) -> Stance {
+    fn of(findings: &[SidedFinding], side: Side, tag: Tag, rules: &RuleSet) -> Stance {
         let mut s = Stance::default();
-        for f in findings.iter().filter(|f| f.side == side && f.finding.tag == tag) {
-            match f.finding.polarity {
-                Polarity::Positive => s.positive = true,
-                Polarity::Negative => s.negative = true,
+        for (i, f) in findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.side == side && f.finding.tag == tag)
+        {
+            let finding = &f.finding;
+            match finding.polarity {
+                Polarity::Negative => {
+                    s.denials.push(i);
+                    for e in &finding.exceptions {
+                        s.excepts.push(e.kind);
+                        // What a policy's denial lets through, it permits.
+                        s.permissions.push(Permission {
+                            finding: i,
+                            kinds: vec![e.kind],
+                            exception: Some(e.text.clone()),
+                        });
+                    }
+                }
+                // An excepted permission restates its denial's exception, which is counted above.
+                Polarity::Positive if finding.excepted => {}
+                Polarity::Positive => s.permissions.push(Permission {
+                    finding: i,
+                    kinds: rules.lexicon.exception_kinds(&finding.evidence),
+                    exception: None,
+                }),
             }
         }
+        s.excepts.sort();
+        s.excepts.dedup();
         s
     }
 
-    fn silent(self) -> bool {
-        !self.positive && !self.negative
+    /// Permissions that are not only exceptions to a denial of this side.
+    fn asserts(&self) -> bool {
+        self.permissions.iter().any(|p| p.exception.is_none())
     }
 
-    /// Denies without affirming anywhere.
-    fn denies(self) -> bool {
-        self.negative && !self.positive
+    fn silent(&self) -> bool {
+        self.denials.is_empty() && self.permissions.is_empty()
+    }
+
+    /// Denies without asserting anywhere (its exceptions aside).
+    fn denies(&self) -> bool {
+        !self.denials.is_empty() && !self.asserts()
+    }
+
+    /// Whether this side's exceptions cover a permission of the other side. An exception that names
+    /// nothing recognisable ("except as described in this policy") may cover anything, so it does.
+    fn covers(&self, p: &Permission) -> bool {
+        self.excepts.contains(&ExceptionKind::Other) || p.kinds.iter().any(|k| self.excepts.contains(k))
     }
 }
 
+/// A verdict and the findings that decided it.
+struct Decided {
+    verdict: Verdict,
+    statement: Vec<usize>,
+    policy: Vec<usize>,
+    /// For a contradiction: the statement denies (rather than asserts).
+    denial: bool,
+}
+
 /// Decides the verdict for one tag from the two sides' stances.
-fn verdict(has_statement: bool, said: Stance, policy: Stance) -> Verdict {
+fn verdict(has_statement: bool, said: &Stance, says: &Stance) -> Decided {
+    let all = |s: &Stance| -> Vec<usize> {
+        let mut v: Vec<usize> = s
+            .denials
+            .iter()
+            .copied()
+            .chain(s.permissions.iter().map(|p| p.finding))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let decided = |verdict, statement, policy, denial| Decided {
+        verdict,
+        statement,
+        policy,
+        denial,
+    };
     if !has_statement {
-        return Verdict::NoStatement;
+        return decided(Verdict::NoStatement, Vec::new(), all(says), false);
     }
-    if (said.denies() && policy.positive) || (said.positive && policy.denies()) {
-        return Verdict::Contradiction;
+    if said.denies() {
+        // The statement's denial stands for everything its exceptions do not name.
+        let uncovered: Vec<usize> = says
+            .permissions
+            .iter()
+            .filter(|p| !said.covers(p))
+            .map(|p| p.finding)
+            .collect();
+        if !uncovered.is_empty() {
+            let mut policy = uncovered;
+            policy.dedup();
+            return decided(Verdict::Contradiction, said.denials.clone(), policy, true);
+        }
+    } else if said.asserts() && says.denies() {
+        // The policy's denial stands except for what its exceptions name.
+        let uncovered: Vec<&Permission> = said.permissions.iter().filter(|p| p.exception.is_none()).collect();
+        if uncovered.iter().any(|p| !says.covers(p)) {
+            return decided(
+                Verdict::Contradiction,
+                uncovered.iter().map(|p| p.finding).collect(),
+                says.denials.clone(),
+                false,
+            );
+        }
     }
-    match (said.silent(), policy.silent()) {
+    let v = match (said.silent(), says.silent()) {
         (true, true) => Verdict::NotMentioned,
-        (true, false) if policy.positive => Verdict::Omission,
+        (true, false) if !says.permissions.is_empty() => Verdict::Omission,
         // The policy only denies it and the statement is silent: nothing was hidden from customers.
         (true, false) => Verdict::Consistent,
         (false, true) => Verdict::StatementOnly,
         _ => Verdict::Consistent,
-    }
+    };
+    decided(v, all(said), all(says), false)
 }
 
 fn quote(f: &SidedFinding) -> String {
     format!("“{}”", f.finding.clause)
 }
 
-fn reason(tag: Tag, v: Verdict, statement: &[&SidedFinding], policy: &[&SidedFinding]) -> String {
+/// "except legal, consent" for a denial with exceptions, else nothing.
+fn except_words(f: &SidedFinding) -> String {
+    let kinds = f.finding.exception_kinds();
+    if kinds.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        format!(" except {}", names.join(", "))
+    }
+}
+
+fn reason(tag: Tag, d: &Decided, statement: &[&SidedFinding], policy: &[&SidedFinding]) -> String {
     let first = |list: &[&SidedFinding]| list.first().map(|f| quote(f)).unwrap_or_default();
-    match v {
+    // A policy permission that is only an exception to a denial is quoted by its exception's words.
+    let permits = |list: &[&SidedFinding]| match list.first() {
+        Some(f) if f.finding.polarity == Polarity::Negative && !f.finding.exceptions.is_empty() => {
+            let e = &f.finding.exceptions[0];
+            format!("as an exception, {} (“{}”, in {})", e.kind, e.text, quote(f))
+        }
+        Some(f) => format!("({})", quote(f)),
+        None => String::new(),
+    };
+    match d.verdict {
         Verdict::NoStatement => format!(
             "No customer statement is recorded; the policy {}.",
             if policy.is_empty() {
@@ -327,25 +445,21 @@ fn reason(tag: Tag, v: Verdict, statement: &[&SidedFinding], policy: &[&SidedFin
                 format!("says {}", first(policy))
             }
         ),
-        Verdict::Contradiction => {
-            let denies = statement.iter().all(|f| f.finding.polarity == Polarity::Negative);
-            if denies {
-                format!(
-                    "The statement denies {tag} ({}) but the policy permits it ({}).",
-                    first(statement),
-                    first(policy)
-                )
-            } else {
-                format!(
-                    "The statement asserts {tag} ({}) but the policy denies it ({}).",
-                    first(statement),
-                    first(policy)
-                )
-            }
-        }
-        Verdict::Omission => format!(
-            "The policy permits {tag} ({}); the statement does not mention it.",
+        Verdict::Contradiction if d.denial => format!(
+            "The statement denies {tag}{} ({}) but the policy permits it {}.",
+            statement.first().map(|f| except_words(f)).unwrap_or_default(),
+            first(statement),
+            permits(policy)
+        ),
+        Verdict::Contradiction => format!(
+            "The statement asserts {tag} ({}) but the policy denies it{} ({}).",
+            first(statement),
+            policy.first().map(|f| except_words(f)).unwrap_or_default(),
             first(policy)
+        ),
+        Verdict::Omission => format!(
+            "The policy permits {tag} {}; the statement does not mention it.",
+            permits(policy)
         ),
         Verdict::Consistent if statement.is_empty() => format!(
             "The policy denies {tag} ({}); the statement does not mention it.",
@@ -381,38 +495,19 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
     let has_statement = !provider.statements.is_empty();
     let mut details = Vec::new();
     let mut verdict_of = |tag: Tag| {
-        let said = Stance::of(&findings, Side::Statement, tag);
-        let says = Stance::of(&findings, Side::Policy, tag);
-        let v = verdict(has_statement, said, says);
-        // The evidence is the findings that decided the verdict: for a contradiction, the denial on one
-        // side and the permission on the other; otherwise every finding of the tag.
-        let pick = |side: Side, polarity: Option<Polarity>| -> Vec<usize> {
-            findings
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| {
-                    f.side == side && f.finding.tag == tag && polarity.is_none_or(|p| f.finding.polarity == p)
-                })
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let (st_pol, po_pol) = match v {
-            Verdict::Contradiction if said.denies() => (Some(Polarity::Negative), Some(Polarity::Positive)),
-            Verdict::Contradiction => (Some(Polarity::Positive), Some(Polarity::Negative)),
-            _ => (None, None),
-        };
-        let statement_evidence = pick(Side::Statement, st_pol);
-        let policy_evidence = pick(Side::Policy, po_pol);
-        let st_refs: Vec<&SidedFinding> = statement_evidence.iter().map(|&i| &findings[i]).collect();
-        let po_refs: Vec<&SidedFinding> = policy_evidence.iter().map(|&i| &findings[i]).collect();
+        let said = Stance::of(&findings, Side::Statement, tag, rules);
+        let says = Stance::of(&findings, Side::Policy, tag, rules);
+        let d = verdict(has_statement, &said, &says);
+        let st_refs: Vec<&SidedFinding> = d.statement.iter().map(|&i| &findings[i]).collect();
+        let po_refs: Vec<&SidedFinding> = d.policy.iter().map(|&i| &findings[i]).collect();
         details.push(VerdictDetail {
             tag,
-            verdict: v,
-            reason: reason(tag, v, &st_refs, &po_refs),
-            statement_evidence,
-            policy_evidence,
+            verdict: d.verdict,
+            reason: reason(tag, &d, &st_refs, &po_refs),
+            statement_evidence: d.statement.clone(),
+            policy_evidence: d.policy.clone(),
         });
-        v
+        d.verdict
     };
     let verdicts = Verdicts {
         aggregation: verdict_of(Tag::Aggregation),
@@ -451,28 +546,90 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tagger::Finding;
 
-    fn stance(positive: bool, negative: bool) -> Stance {
-        Stance { positive, negative }
+    fn finding(side: Side, polarity: Polarity, evidence: &str, exceptions: &[ExceptionKind]) -> SidedFinding {
+        SidedFinding {
+            side,
+            statement: (side == Side::Statement).then_some(0),
+            finding: Finding {
+                tag: Tag::ThirdPartySharing,
+                polarity,
+                rule: "r".into(),
+                clause: evidence.into(),
+                start: 0,
+                end: evidence.len(),
+                evidence: evidence.into(),
+                cue: None,
+                exceptions: exceptions
+                    .iter()
+                    .map(|&kind| crate::tagger::Exception {
+                        kind,
+                        text: format!("except {kind}"),
+                        start: 0,
+                        end: 0,
+                    })
+                    .collect(),
+                excepted: false,
+            },
+        }
     }
+
+    fn decide(findings: Vec<SidedFinding>) -> Verdict {
+        let findings = &findings[..];
+        let rules = RuleSet::default_rules().unwrap();
+        let said = Stance::of(findings, Side::Statement, Tag::ThirdPartySharing, &rules);
+        let says = Stance::of(findings, Side::Policy, Tag::ThirdPartySharing, &rules);
+        verdict(true, &said, &says).verdict
+    }
+
+    use ExceptionKind::{Legal, ServiceProviders};
+    use Polarity::{Negative as N, Positive as P};
+    use Side::{Policy as Po, Statement as St};
 
     #[test]
     fn verdict_table() {
-        let none = stance(false, false);
-        let pos = stance(true, false);
-        let neg = stance(false, true);
-        let both = stance(true, true);
-        assert_eq!(verdict(false, pos, pos), Verdict::NoStatement);
-        assert_eq!(verdict(true, neg, pos), Verdict::Contradiction);
-        assert_eq!(verdict(true, neg, both), Verdict::Contradiction);
-        assert_eq!(verdict(true, pos, neg), Verdict::Contradiction);
-        assert_eq!(verdict(true, both, pos), Verdict::Consistent);
-        assert_eq!(verdict(true, pos, pos), Verdict::Consistent);
-        assert_eq!(verdict(true, neg, neg), Verdict::Consistent);
-        assert_eq!(verdict(true, none, pos), Verdict::Omission);
-        assert_eq!(verdict(true, none, neg), Verdict::Consistent);
-        assert_eq!(verdict(true, pos, none), Verdict::StatementOnly);
-        assert_eq!(verdict(true, neg, none), Verdict::StatementOnly);
-        assert_eq!(verdict(true, none, none), Verdict::NotMentioned);
+        let deny = finding(St, N, "we never share", &[]);
+        let assert = finding(St, P, "we share with advertisers", &[]);
+        let permits = finding(Po, P, "we may share with advertisers", &[]);
+        let denies = finding(Po, N, "we do not share", &[]);
+        assert_eq!(decide(vec![deny.clone(), permits.clone()]), Verdict::Contradiction);
+        assert_eq!(decide(vec![assert.clone(), denies.clone()]), Verdict::Contradiction);
+        assert_eq!(decide(vec![assert.clone(), permits.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![deny.clone(), denies.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![permits.clone()]), Verdict::Omission);
+        assert_eq!(decide(vec![denies.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![deny.clone()]), Verdict::StatementOnly);
+        assert_eq!(decide(vec![]), Verdict::NotMentioned);
+        let rules = RuleSet::default_rules().unwrap();
+        let says = Stance::of(&[permits], Side::Policy, Tag::ThirdPartySharing, &rules);
+        assert_eq!(verdict(false, &Stance::default(), &says).verdict, Verdict::NoStatement);
+    }
+
+    #[test]
+    fn a_statement_exception_covers_the_policy_permission_it_names() {
+        // "We never share your data except with service providers" against a policy that shares with
+        // processors acting on its behalf: consistent. Against advertisers: still a contradiction.
+        let deny = finding(St, N, "we never share", &[ServiceProviders]);
+        let processors = finding(Po, P, "share with service providers on our behalf", &[]);
+        let advertisers = finding(Po, P, "share with advertisers", &[]);
+        assert_eq!(decide(vec![deny.clone(), processors.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![deny, processors, advertisers]), Verdict::Contradiction);
+    }
+
+    #[test]
+    fn a_policy_exception_is_a_permission() {
+        let deny = finding(St, N, "we never share", &[]);
+        let deny_legal = finding(St, N, "we never share", &[Legal]);
+        let policy = finding(Po, N, "we do not share", &[Legal]);
+        assert_eq!(decide(vec![deny, policy.clone()]), Verdict::Contradiction);
+        assert_eq!(decide(vec![deny_legal, policy.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![policy.clone()]), Verdict::Omission);
+        // A statement that asserts what the policy's exception names agrees with it; one that asserts
+        // anything else contradicts it.
+        let legal = finding(St, P, "we disclose data in response to court orders", &[]);
+        let advertisers = finding(St, P, "we share with advertisers", &[]);
+        assert_eq!(decide(vec![legal, policy.clone()]), Verdict::Consistent);
+        assert_eq!(decide(vec![advertisers, policy]), Verdict::Contradiction);
     }
 }

@@ -15,7 +15,7 @@ use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 use crate::hash::sha256_hex;
 use crate::noise::{Noise, Normaliser};
 use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo};
-use crate::rules::{Polarity, RuleSet, Tag};
+use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 
 /// A short, stable fingerprint of a clause key (the first 16 hex digits of its SHA-256).
 pub fn fingerprint(key: &str) -> String {
@@ -33,6 +33,9 @@ pub struct ClauseFinding {
     pub evidence: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
+    /// A denial's exception kinds: a change in what a denial excepts is a change in meaning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<ExceptionKind>,
 }
 
 /// One side of a clause change.
@@ -250,6 +253,12 @@ pub(crate) fn items(rules: &RuleSet, norm: &Normaliser, text: &str) -> Vec<Item>
                     rule: rules.rule(h.rule).id.clone(),
                     evidence: tc.clause.text[h.span.clone()].to_string(),
                     cue: h.cue.clone(),
+                    exceptions: {
+                        let mut kinds: Vec<ExceptionKind> = h.exceptions.iter().map(|e| e.kind).collect();
+                        kinds.sort();
+                        kinds.dedup();
+                        kinds
+                    },
                 })
                 .collect(),
         })

@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
 //! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
-//! | rules | [`rules`], [`tagger`], [`noise`] | tagging rules, findings with polarity, what counts as noise |
+//! | rules | [`rules`], [`polarity`], [`tagger`], [`noise`] | tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
 //! | stages | [`fetch`], [`extract`], [`compare`], [`diff`], [`check`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
@@ -54,6 +54,7 @@ pub mod ingest;
 pub mod segment;
 
 pub mod rules;
+pub mod polarity;
 pub mod tagger;
 pub mod noise;
 
@@ -87,6 +88,7 @@ mod layering {
         "ingest",
         "segment",
         "rules",
+        "polarity",
         "tagger",
         "noise",
         "providers",

@@ -1,7 +1,7 @@
 //! Rules: the tagging rules as data (`rules/default.toml`, or `--rules FILE`), their validation and
 //! compilation. Tagging itself is the next module up, `tagger`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -83,28 +83,43 @@ impl Polarity {
 struct RuleFile {
     #[allow(dead_code)]
     version: Option<u32>,
-    polarity: Option<Spanned<LexiconDef>>,
+    /// The format before negation became a list of cues: named so that its error can say what changed.
+    polarity: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    negation: Vec<CueDef>,
+    #[serde(default)]
+    exception: Vec<ExceptionDef>,
     #[serde(default)]
     rule: Vec<RuleDef>,
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LexiconDef {
-    negators: Vec<String>,
-    filler: Vec<String>,
+struct CueDef {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    description: String,
     #[serde(default)]
-    coordinated: Vec<String>,
+    words: Vec<Spanned<String>>,
     #[serde(default)]
-    not_negations: Vec<Spanned<String>>,
+    patterns: Vec<Spanned<String>>,
     #[serde(default)]
-    negation_phrases: Vec<Spanned<String>>,
+    examples: Vec<String>,
     #[serde(default)]
-    conditions: Vec<Spanned<String>>,
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionDef {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    description: String,
+    patterns: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    post_negations: Vec<Spanned<String>>,
+    examples: Vec<String>,
     #[serde(default)]
-    scope_breaks: Vec<Spanned<String>>,
+    counter_examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +132,8 @@ struct RuleDef {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     polarity: Option<Spanned<String>>,
+    #[serde(default)]
+    antecedent: Vec<Spanned<String>>,
     #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]
@@ -135,26 +152,199 @@ pub struct Rule {
     pub polarity: Option<Polarity>,
     pub patterns: Vec<String>,
     pub exclude: Vec<Regex>,
+    /// When set, a match counts only if one of these matches earlier in the clause: the noun a pronoun
+    /// stands for ("your data … we will never trade *it*").
+    pub antecedent: Vec<Regex>,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
     /// The file the rule came from.
     pub origin: String,
 }
 
-/// The words and patterns that decide polarity.
+/// What a negation cue does; see docs/rules.md, "Polarity".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CueKind {
+    /// Denies the practice word it precedes, through filler: "we do *not* share", "*at no time* will we".
+    Pre,
+    /// Denies every practice word after it up to the end of its scope: "*none of* your details are ever
+    /// sold", "*under no circumstances* will the data be sold".
+    Forward,
+    /// Right after the practice word, denies it by denying its object: "we share *no* data".
+    Object,
+    /// After the practice, denies it: "selling your data *is prohibited*", "an opt-out *is not available*".
+    Post,
+    /// Looks like a negation and negates nothing: "*not only*", "*not limited to*", "*no later than*".
+    Pseudo,
+    /// Words a denial reaches through: auxiliaries' neighbours, adverbs, verbs of a list, frames such as
+    /// "in the business of".
+    Filler,
+    /// Filler that cannot continue a list: "identifiable, and *may* be shared" ends the list there.
+    Auxiliary,
+    /// Ends a negation's scope: "which", "while".
+    Terminator,
+    /// Starts a new clause (", and we"): ends a negation's scope, and rule patterns do not cross it.
+    Clause,
+    /// Ends a negation's scope and starts an exception to the denial: "except", "unless", "without your
+    /// consent". The denial stands; the exception is reported with it.
+    Exception,
+    /// Cuts the clause: negation, exceptions and rule patterns never cross it ("but", "however", ";").
+    Break,
+}
+
+impl CueKind {
+    pub const ALL: [CueKind; 11] = [
+        CueKind::Pre,
+        CueKind::Forward,
+        CueKind::Object,
+        CueKind::Post,
+        CueKind::Pseudo,
+        CueKind::Filler,
+        CueKind::Auxiliary,
+        CueKind::Terminator,
+        CueKind::Clause,
+        CueKind::Exception,
+        CueKind::Break,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueKind::Pre => "pre",
+            CueKind::Forward => "forward",
+            CueKind::Object => "object",
+            CueKind::Post => "post",
+            CueKind::Pseudo => "pseudo",
+            CueKind::Filler => "filler",
+            CueKind::Auxiliary => "auxiliary",
+            CueKind::Terminator => "terminator",
+            CueKind::Clause => "clause",
+            CueKind::Exception => "exception",
+            CueKind::Break => "break",
+        }
+    }
+
+    /// Kinds whose patterns are matched right after a practice word rather than over the clause.
+    pub fn is_anchored(self) -> bool {
+        matches!(self, CueKind::Object | CueKind::Post)
+    }
+}
+
+/// One negation cue as declared in a rules file (`[[negation]]`).
+#[derive(Debug, Clone)]
+pub struct Cue {
+    pub id: String,
+    pub kind: CueKind,
+    pub description: String,
+    /// Single words, matched case-insensitively against whole tokens; `*ly` matches words ending in "ly"
+    /// and `n'*` words starting with "n'", each with a stem of at least three letters.
+    pub words: Vec<String>,
+    pub patterns: Vec<Regex>,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+    pub origin: String,
+}
+
+/// What an exception to a denial lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExceptionKind {
+    /// Processors, contractors and suppliers acting on the company's behalf.
+    ServiceProviders,
+    /// Affiliates, subsidiaries and other companies of the same group.
+    GroupCompanies,
+    /// What the law, a court or an authority requires.
+    Legal,
+    /// What the customer agrees to or asks for.
+    Consent,
+    /// A buyer or successor in a merger, acquisition or sale of the business.
+    BusinessTransfer,
+    /// Anything else ("except as described in this policy").
+    Other,
+}
+
+impl ExceptionKind {
+    pub const ALL: [ExceptionKind; 6] = [
+        ExceptionKind::ServiceProviders,
+        ExceptionKind::GroupCompanies,
+        ExceptionKind::Legal,
+        ExceptionKind::Consent,
+        ExceptionKind::BusinessTransfer,
+        ExceptionKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionKind::ServiceProviders => "service-providers",
+            ExceptionKind::GroupCompanies => "group-companies",
+            ExceptionKind::Legal => "legal",
+            ExceptionKind::Consent => "consent",
+            ExceptionKind::BusinessTransfer => "business-transfer",
+            ExceptionKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for ExceptionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an exception's words are classified (`[[exception]]`).
+#[derive(Debug, Clone)]
+pub struct ExceptionRule {
+    pub id: String,
+    pub kind: ExceptionKind,
+    pub description: String,
+    pub patterns: Vec<Regex>,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+    pub origin: String,
+}
+
+/// The negation cues and exception classes of all loaded files, with the lookups the tagger needs.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    pub negators: HashSet<String>,
-    pub filler: HashSet<String>,
-    /// Words that are filler only when a coordinator (",", "or", "and", "/") follows them.
-    pub coordinated: HashSet<String>,
-    pub not_negations: Vec<Regex>,
-    /// Phrases that deny as one negator, whatever words they span ("neither we nor our partners",
-    /// "at no time will we").
-    pub negation_phrases: Vec<Regex>,
-    pub conditions: Vec<Regex>,
-    pub post_negations: Vec<Regex>,
-    pub scope_breaks: Vec<Regex>,
+    pub cues: Vec<Cue>,
+    pub exceptions: Vec<ExceptionRule>,
+    /// Whole-word cues: the lower-cased word and the index of its cue.
+    pub(crate) words: HashMap<String, usize>,
+    /// `*suffix` and `prefix*` cues.
+    pub(crate) suffixes: Vec<(String, usize)>,
+    pub(crate) prefixes: Vec<(String, usize)>,
+}
+
+impl Lexicon {
+    /// The exception kinds whose patterns match `text`, in order; empty when none does.
+    pub fn exception_kinds(&self, text: &str) -> Vec<ExceptionKind> {
+        let mut kinds: Vec<ExceptionKind> = self
+            .exceptions
+            .iter()
+            .filter(|e| e.patterns.iter().any(|re| re.is_match(text)))
+            .map(|e| e.kind)
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// The cue a token (already lower-cased, `’` as `'`) is, if any.
+    pub(crate) fn word(&self, token: &str) -> Option<usize> {
+        // An affix needs a stem of three bytes or more: "*ly" is "currently" but not "only".
+        let long_enough = |affix: &str| token.len() >= affix.len() + 3;
+        self.words.get(token).copied().or_else(|| {
+            let suffix = self
+                .suffixes
+                .iter()
+                .find(|(s, _)| long_enough(s) && token.ends_with(s.as_str()));
+            let prefix = || {
+                self.prefixes
+                    .iter()
+                    .find(|(p, _)| long_enough(p) && token.starts_with(p.as_str()))
+            };
+            suffix.or_else(prefix).map(|&(_, i)| i)
+        })
+    }
 }
 
 /// One compiled pattern and the index of its `t` (practice word) group, if it has one.
@@ -182,6 +372,22 @@ pub struct RuleSet {
 pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
 pub const DEFAULT_RULES_NAME: &str = "rules/default.toml";
 
+/// Rules for languages other than English, embedded and added with `--lang`: code, file name, source.
+/// English is the scope of the default rules; these cover the common denials of sharing in each language
+/// (docs/rules.md, "Other languages").
+pub const LANGUAGE_PACKS: &[(&str, &str, &str)] = &[
+    ("de", "rules/lang/de.toml", include_str!("../rules/lang/de.toml")),
+    ("fr", "rules/lang/fr.toml", include_str!("../rules/lang/fr.toml")),
+];
+
+/// The embedded rules file for a language code (`de`), as (name, source).
+pub fn language_pack(code: &str) -> Option<(String, String)> {
+    LANGUAGE_PACKS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, name, source)| (name.to_string(), source.to_string()))
+}
+
 /// How extra rule files combine with the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Combine {
@@ -199,7 +405,13 @@ pub struct BadPattern(String);
 fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
     // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
-    RegexBuilder::new(&ascii_word_boundaries(pattern))
+    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all.
+    let pattern = if pattern.is_ascii() {
+        ascii_word_boundaries(pattern)
+    } else {
+        pattern.to_string()
+    };
+    RegexBuilder::new(&pattern)
         .case_insensitive(true)
         .dfa_size_limit(128 << 10)
         .build()
@@ -210,8 +422,9 @@ fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
 ///
 /// Unicode word boundaries stop the regex crate's lazy DFA at the first non-ASCII byte (a curly quote is
 /// enough), and every search then falls back to the much slower PikeVM, where a profile of batch tagging
-/// found 77% of the time. Policy text is English; the boundaries that matter sit between
-/// ASCII letters and spaces or punctuation, where both kinds agree.
+/// found 77% of the time. The default rules are English; the boundaries that matter sit between
+/// ASCII letters and spaces or punctuation, where both kinds agree. Patterns with non-ASCII letters (other
+/// languages) keep Unicode boundaries.
 pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars();
@@ -265,8 +478,10 @@ impl RuleSet {
     pub fn load(files: &[(String, String)]) -> Result<RuleSet> {
         let mut problems = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
-        let mut lexicon: Option<Lexicon> = None;
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut exceptions: Vec<ExceptionRule> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen_cues: HashMap<String, String> = HashMap::new();
         for (name, source) in files {
             let file: RuleFile = match toml::from_str(source) {
                 Ok(f) => f,
@@ -278,31 +493,27 @@ impl RuleSet {
             let at = |span: std::ops::Range<usize>, field: &str| {
                 Location::at(name.clone(), line_of(source, span.start)).with_field(field)
             };
-            if let Some(lex) = &file.polarity {
-                match compile_lexicon(lex.get_ref(), name, source) {
-                    Ok(l) => lexicon = Some(l),
-                    Err(mut p) => problems.append(&mut p),
+            if let Some(old) = &file.polarity {
+                problems.push(Problem {
+                    location: at(old.span(), "polarity"),
+                    message: "the `[polarity]` table was replaced in rules format 2 by `[[negation]]` cues \
+                              and `[[exception]]` classes; see docs/rules.md, \"Polarity\""
+                        .into(),
+                });
+            }
+            for def in file.negation {
+                if let Some(cue) = compile_cue(def, name, source, &mut seen_cues, &mut problems) {
+                    cues.push(cue);
+                }
+            }
+            for def in file.exception {
+                if let Some(rule) = compile_exception(def, name, source, &mut seen_cues, &mut problems) {
+                    exceptions.push(rule);
                 }
             }
             for def in file.rule {
                 let id = def.id.get_ref().clone();
-                if id.is_empty()
-                    || !id
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                {
-                    problems.push(Problem {
-                        location: at(def.id.span(), "id"),
-                        message: format!("rule id `{id}` must match [a-z0-9-]+"),
-                    });
-                }
-                if let Some(first) = seen.get(&id) {
-                    problems.push(Problem {
-                        location: at(def.id.span(), "id"),
-                        message: format!("duplicate rule id `{id}` (first defined in {first}); rename one of them"),
-                    });
-                }
-                seen.insert(id.clone(), name.clone());
+                check_id(&def.id, "rule", name, source, &mut seen, &mut problems);
                 let tag = match def.tag.get_ref().parse::<Tag>() {
                     Ok(t) => Some(t),
                     Err(msg) => {
@@ -332,24 +543,10 @@ impl RuleSet {
                         message: "a rule needs at least one pattern".into(),
                     });
                 }
-                for p in def.patterns.get_ref() {
-                    if let Err(msg) = compile_regex(p.get_ref()) {
-                        problems.push(Problem {
-                            location: at(p.span(), "patterns"),
-                            message: msg.to_string(),
-                        });
-                    }
-                }
-                let mut exclude = Vec::new();
-                for p in &def.exclude {
-                    match compile_regex(p.get_ref()) {
-                        Ok(r) => exclude.push(r),
-                        Err(msg) => problems.push(Problem {
-                            location: at(p.span(), "exclude"),
-                            message: msg.to_string(),
-                        }),
-                    }
-                }
+                // Checked here so that every bad pattern is reported; compiled again in `compile`.
+                compile_patterns(def.patterns.get_ref(), "patterns", name, source, &mut problems);
+                let exclude = compile_patterns(&def.exclude, "exclude", name, source, &mut problems);
+                let antecedent = compile_patterns(&def.antecedent, "antecedent", name, source, &mut problems);
                 if let Some(tag) = tag {
                     rules.push(Rule {
                         id,
@@ -358,6 +555,7 @@ impl RuleSet {
                         polarity,
                         patterns: def.patterns.into_inner().into_iter().map(Spanned::into_inner).collect(),
                         exclude,
+                        antecedent,
                         examples: def.examples,
                         counter_examples: def.counter_examples,
                         origin: name.clone(),
@@ -368,11 +566,17 @@ impl RuleSet {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        let lexicon = match lexicon {
-            Some(l) => l,
-            // A replacing rule file without [polarity] keeps the default negation lexicon.
-            None => default_lexicon()?,
-        };
+        // A replacing rule file without negation cues or exception classes keeps the default ones.
+        if cues.is_empty() || exceptions.is_empty() {
+            let (default_cues, default_exceptions) = default_negation()?;
+            if cues.is_empty() {
+                cues = default_cues;
+            }
+            if exceptions.is_empty() {
+                exceptions = default_exceptions;
+            }
+        }
+        let lexicon = Lexicon::new(cues, exceptions)?;
         RuleSet::compile(rules, lexicon)
     }
 
@@ -451,44 +655,216 @@ impl Serialize for RuleList<'_> {
     }
 }
 
-fn default_lexicon() -> Result<Lexicon> {
+/// The cues and exception classes of the embedded default rules.
+fn default_negation() -> Result<(Vec<Cue>, Vec<ExceptionRule>)> {
     let file: RuleFile = toml::from_str(DEFAULT_RULES)
         .map_err(|e| Error::Invalid(vec![toml_problem(DEFAULT_RULES_NAME, DEFAULT_RULES, &e)]))?;
-    let lex = file
-        .polarity
-        .ok_or_else(|| Error::invalid(Location::file(DEFAULT_RULES_NAME), "missing [polarity] table"))?;
-    compile_lexicon(lex.get_ref(), DEFAULT_RULES_NAME, DEFAULT_RULES).map_err(Error::Invalid)
+    let (mut seen, mut problems) = (HashMap::new(), Vec::new());
+    let cues = file
+        .negation
+        .into_iter()
+        .filter_map(|d| compile_cue(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .collect();
+    let exceptions = file
+        .exception
+        .into_iter()
+        .filter_map(|d| compile_exception(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .collect();
+    if problems.is_empty() {
+        Ok((cues, exceptions))
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
-fn compile_lexicon(def: &LexiconDef, name: &str, source: &str) -> Result<Lexicon, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut list = |items: &[Spanned<String>], field: &str| -> Vec<Regex> {
-        items
-            .iter()
-            .filter_map(|p| match compile_regex(p.get_ref()) {
-                Ok(r) => Some(r),
-                Err(msg) => {
+/// Checks an id: `[a-z0-9-]+` and not used by another cue or exception class.
+fn check_id(
+    id: &Spanned<String>,
+    what: &str,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) {
+    let at = Location::at(name.to_string(), line_of(source, id.span().start)).with_field("id");
+    let text = id.get_ref();
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        problems.push(Problem {
+            location: at.clone(),
+            message: format!("{what} id `{text}` must match [a-z0-9-]+"),
+        });
+    }
+    if let Some(first) = seen.get(text) {
+        problems.push(Problem {
+            location: at,
+            message: format!("duplicate {what} id `{text}` (first defined in {first}); rename one of them"),
+        });
+    }
+    seen.insert(text.clone(), name.to_string());
+}
+
+fn compile_patterns(
+    list: &[Spanned<String>],
+    field: &str,
+    name: &str,
+    source: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<Regex> {
+    list.iter()
+        .filter_map(|p| match compile_regex(p.get_ref()) {
+            Ok(r) => Some(r),
+            Err(msg) => {
+                problems.push(Problem {
+                    location: Location::at(name.to_string(), line_of(source, p.span().start)).with_field(field),
+                    message: msg.to_string(),
+                });
+                None
+            }
+        })
+        .collect()
+}
+
+fn compile_cue(
+    def: CueDef,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<Cue> {
+    let at = |span: std::ops::Range<usize>, field: &str| {
+        Location::at(name.to_string(), line_of(source, span.start)).with_field(field)
+    };
+    check_id(&def.id, "negation", name, source, seen, problems);
+    let kind = CueKind::ALL.into_iter().find(|k| k.as_str() == def.kind.get_ref());
+    if kind.is_none() {
+        problems.push(Problem {
+            location: at(def.kind.span(), "kind"),
+            message: format!(
+                "unknown negation kind `{}`; known kinds: {}",
+                def.kind.get_ref(),
+                CueKind::ALL.map(CueKind::as_str).join(", ")
+            ),
+        });
+    }
+    if def.words.is_empty() && def.patterns.is_empty() {
+        problems.push(Problem {
+            location: at(def.id.span(), "words"),
+            message: "a negation cue needs `words` or `patterns`".into(),
+        });
+    }
+    let mut words = Vec::new();
+    for w in &def.words {
+        let word = w.get_ref().trim().to_lowercase().replace('’', "'");
+        if word.is_empty() || word.contains(char::is_whitespace) {
+            problems.push(Problem {
+                location: at(w.span(), "words"),
+                message: format!("`{}` is not one word; put phrases in `patterns`", w.get_ref()),
+            });
+            continue;
+        }
+        words.push(word);
+    }
+    if kind.is_some_and(CueKind::is_anchored) && !words.is_empty() {
+        problems.push(Problem {
+            location: at(def.kind.span(), "words"),
+            message: "`object` and `post` cues are matched right after the practice word: give `patterns` \
+                      starting with `^`, not `words`"
+                .into(),
+        });
+    }
+    let patterns = compile_patterns(&def.patterns, "patterns", name, source, problems);
+    Some(Cue {
+        id: def.id.into_inner(),
+        kind: kind?,
+        description: def.description,
+        words,
+        patterns,
+        examples: def.examples,
+        counter_examples: def.counter_examples,
+        origin: name.to_string(),
+    })
+}
+
+fn compile_exception(
+    def: ExceptionDef,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<ExceptionRule> {
+    check_id(&def.id, "exception", name, source, seen, problems);
+    let kind = ExceptionKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == def.kind.get_ref());
+    if kind.is_none() {
+        problems.push(Problem {
+            location: Location::at(name.to_string(), line_of(source, def.kind.span().start)).with_field("kind"),
+            message: format!(
+                "unknown exception kind `{}`; known kinds: {}",
+                def.kind.get_ref(),
+                ExceptionKind::ALL.map(ExceptionKind::as_str).join(", ")
+            ),
+        });
+    }
+    if def.patterns.get_ref().is_empty() {
+        problems.push(Problem {
+            location: Location::at(name.to_string(), line_of(source, def.patterns.span().start)).with_field("patterns"),
+            message: "an exception class needs at least one pattern".into(),
+        });
+    }
+    let patterns = compile_patterns(def.patterns.get_ref(), "patterns", name, source, problems);
+    Some(ExceptionRule {
+        id: def.id.into_inner(),
+        kind: kind?,
+        description: def.description,
+        patterns,
+        examples: def.examples,
+        counter_examples: def.counter_examples,
+        origin: name.to_string(),
+    })
+}
+
+impl Lexicon {
+    /// Indexes the cues' words. A word given by two cues is an error: its meaning would depend on
+    /// which file was loaded first.
+    fn new(cues: Vec<Cue>, exceptions: Vec<ExceptionRule>) -> Result<Lexicon> {
+        let mut words: HashMap<String, usize> = HashMap::new();
+        let (mut suffixes, mut prefixes) = (Vec::new(), Vec::new());
+        let mut problems = Vec::new();
+        for (i, cue) in cues.iter().enumerate() {
+            for w in &cue.words {
+                if let Some(suffix) = w.strip_prefix('*') {
+                    suffixes.push((suffix.to_string(), i));
+                } else if let Some(prefix) = w.strip_suffix('*') {
+                    prefixes.push((prefix.to_string(), i));
+                } else if let Some(&other) = words.get(w) {
                     problems.push(Problem {
-                        location: Location::at(name.to_string(), line_of(source, p.span().start))
-                            .with_field(format!("polarity.{field}")),
-                        message: msg.to_string(),
+                        location: Location::file(cue.origin.clone()).with_field("words"),
+                        message: format!(
+                            "the word `{w}` is in negation cue `{}` and in `{}` ({}); keep it in one",
+                            cue.id, cues[other].id, cues[other].origin
+                        ),
                     });
-                    None
+                } else {
+                    words.insert(w.clone(), i);
                 }
-            })
-            .collect()
-    };
-    let lex = Lexicon {
-        negators: def.negators.iter().map(|w| w.to_lowercase()).collect(),
-        filler: def.filler.iter().map(|w| w.to_lowercase()).collect(),
-        coordinated: def.coordinated.iter().map(|w| w.to_lowercase()).collect(),
-        not_negations: list(&def.not_negations, "not_negations"),
-        negation_phrases: list(&def.negation_phrases, "negation_phrases"),
-        conditions: list(&def.conditions, "conditions"),
-        post_negations: list(&def.post_negations, "post_negations"),
-        scope_breaks: list(&def.scope_breaks, "scope_breaks"),
-    };
-    if problems.is_empty() { Ok(lex) } else { Err(problems) }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        Ok(Lexicon {
+            cues,
+            exceptions,
+            words,
+            suffixes,
+            prefixes,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -514,7 +890,7 @@ mod tests {
         for tag in Tag::ALL {
             assert!(rules.rules.iter().any(|r| r.tag == tag), "no rule for {tag}");
         }
-        assert!(!rules.lexicon.negators.is_empty());
+        assert!(!rules.lexicon.cues.is_empty());
     }
 
     #[test]
@@ -563,7 +939,7 @@ mod tests {
         assert_eq!(added.rules.len(), defaults + 1);
         assert_eq!(replaced.rules.len(), 1);
         assert!(
-            !replaced.lexicon.negators.is_empty(),
+            !replaced.lexicon.cues.is_empty(),
             "replacing rules keep the default lexicon"
         );
     }

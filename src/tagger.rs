@@ -1,13 +1,15 @@
-//! Tagging: runs the rules over each clause and decides each finding's polarity, with negation scoped to
-//! the practice word (see the `[polarity]` table of `rules/default.toml`).
+//! Tagging: runs the rules over each clause and decides each finding's polarity and exceptions with the
+//! clause's [`Scopes`] (see `polarity`).
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
 
-use crate::rules::{Lexicon, Polarity, RuleSet, Tag};
+use crate::polarity::{ExceptionSpan, Scopes};
+use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 use crate::segment::{self, Clause};
 
 /// A rule match inside one clause. Spans are relative to the clause text.
@@ -19,8 +21,26 @@ pub struct Hit {
     pub rule: usize,
     /// The words the rule matched.
     pub span: Range<usize>,
-    /// The word that made it negative ("never"), or the condition that kept it positive ("unless").
+    /// The words that made it negative ("never").
     pub cue: Option<String>,
+    /// Index of the negation cue in [`crate::rules::Lexicon::cues`] that made it negative.
+    pub negated_by: Option<usize>,
+    /// For a denial: what it makes an exception of ("except as required by law").
+    pub exceptions: Vec<ExceptionSpan>,
+    /// A permission that is the exception to a denial of the same tag in its part.
+    pub excepted: bool,
+}
+
+/// An exception to a denial, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Exception {
+    pub kind: ExceptionKind,
+    /// The exception's words ("except where a court orders it").
+    pub text: String,
+    /// Byte offset of the exception in the normalised text.
+    pub start: usize,
+    /// Byte offset of its end in the normalised text.
+    pub end: usize,
 }
 
 /// One finding with its clause: what reports and JSON carry.
@@ -38,9 +58,26 @@ pub struct Finding {
     pub end: usize,
     /// The exact words that triggered the rule.
     pub evidence: String,
-    /// The negation ("never") or condition ("unless") that decided the polarity, if any.
+    /// The negation ("never", "none of", "is prohibited") that made the finding negative.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
+    /// What a denial makes an exception of: the policy permits these, the denial stands for the rest.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub exceptions: Vec<Exception>,
+    /// This permission is what a denial in the same clause makes an exception of ("we do not share your
+    /// data except *as required by law*"): it is permitted only as that exception.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub excepted: bool,
+}
+
+impl Finding {
+    /// The exception kinds, in order, without repeats.
+    pub fn exception_kinds(&self) -> Vec<ExceptionKind> {
+        let mut kinds: Vec<ExceptionKind> = self.exceptions.iter().map(|e| e.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
 }
 
 /// A clause and its hits.
@@ -62,8 +99,18 @@ fn is_cross_reference(clause: &str) -> bool {
     clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
 }
 
-static TOKEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*|[,/&]").expect("static regex"));
+/// A match before polarity is decided.
+struct Raw {
+    rule: usize,
+    span: Range<usize>,
+    trigger: Range<usize>,
+}
+
+/// The matches of one regex over a clause, in order: non-overlapping, so both starts and ends increase.
+fn overlaps_any(sorted: &[Range<usize>], span: &Range<usize>) -> bool {
+    let i = sorted.partition_point(|m| m.end <= span.start);
+    sorted.get(i).is_some_and(|m| m.start < span.end)
+}
 
 impl RuleSet {
     /// Segments `text` into clauses and tags each one.
@@ -84,6 +131,7 @@ impl RuleSet {
 
     /// Findings of one tagged clause.
     pub fn to_findings(&self, tc: &TaggedClause<'_>) -> Vec<Finding> {
+        let base = tc.clause.start;
         tc.hits
             .iter()
             .map(|h| Finding {
@@ -95,6 +143,17 @@ impl RuleSet {
                 end: tc.clause.end,
                 evidence: tc.clause.text[h.span.clone()].to_string(),
                 cue: h.cue.clone(),
+                exceptions: h
+                    .exceptions
+                    .iter()
+                    .map(|e| Exception {
+                        kind: e.kind,
+                        text: tc.clause.text[e.span.clone()].to_string(),
+                        start: base + e.span.start,
+                        end: base + e.span.end,
+                    })
+                    .collect(),
+                excepted: h.excepted,
             })
             .collect()
     }
@@ -108,224 +167,188 @@ impl RuleSet {
         if matched.is_empty() || is_cross_reference(clause) {
             return Vec::new();
         }
-        // First every match, then polarity: a denial covers a list of practices ("no opt-in/opt-out"),
-        // so words inside another match of the same tag count as filler.
-        // Matching runs scope by scope, so that a pattern cannot join the "sell" of "we do not sell your
-        // data" to the "partners" of "but we share it with partners".
-        let ctx = ClauseContext::new(clause, &self.lexicon);
-        let scopes = ctx.scopes(clause.len());
-        let mut raw: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
+        let scopes = Scopes::new(clause, &self.lexicon);
+        // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
+        // your data" to the "partners" of "but we share it with partners" or ", and we share it with them". A rule's exclusions and antecedents
+        // are matched once per clause, not once per match.
+        let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = vec![None; self.rules.len()];
+        let mut antecedent: Vec<Option<usize>> = vec![None; self.rules.len()];
+        let mut raw: Vec<Raw> = Vec::new();
         for &index in &matched {
             let (pattern, rule_index) = &self.patterns[index];
-            let (re, trigger_group) = (&pattern.re, pattern.trigger);
             let rule = &self.rules[*rule_index];
-            for scope in &scopes {
-                for caps in re.captures_iter(&clause[scope.clone()]) {
+            let exclusions = excluded[*rule_index].get_or_insert_with(|| {
+                rule.exclude
+                    .iter()
+                    .map(|ex| ex.find_iter(clause).map(|m| m.range()).collect())
+                    .collect()
+            });
+            let after = *antecedent[*rule_index].get_or_insert_with(|| {
+                if rule.antecedent.is_empty() {
+                    0
+                } else {
+                    rule.antecedent
+                        .iter()
+                        .filter_map(|re| re.find(clause).map(|m| m.end()))
+                        .min()
+                        .unwrap_or(usize::MAX)
+                }
+            });
+            for part in scopes.segments() {
+                for caps in pattern.re.captures_iter(&clause[part.clone()]) {
                     let whole = caps.get(0).expect("group 0 always matches");
                     if whole.is_empty() {
                         continue;
                     }
-                    let span = scope.start + whole.start()..scope.start + whole.end();
-                    if rule.exclude.iter().any(|ex| {
-                        ex.find_iter(clause)
-                            .any(|m| m.start() < span.end && span.start < m.end())
-                    }) {
+                    let span = part.start + whole.start()..part.start + whole.end();
+                    if span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span)) {
                         continue;
                     }
                     // Without a `t` group the whole match is the practice word(s).
-                    let trigger = trigger_group
+                    let trigger = pattern
+                        .trigger
                         .and_then(|g| caps.get(g))
-                        .map_or(span.clone(), |m| scope.start + m.start()..scope.start + m.end());
-                    raw.push((*rule_index, span, trigger));
+                        .map_or(span.clone(), |m| part.start + m.start()..part.start + m.end());
+                    raw.push(Raw {
+                        rule: *rule_index,
+                        span,
+                        trigger,
+                    });
                 }
             }
         }
-        let mut candidates: Vec<(Hit, bool)> = Vec::with_capacity(raw.len());
-        for (rule_index, span, trigger) in &raw {
-            let rule = &self.rules[*rule_index];
-            let (polarity, cue) = match rule.polarity {
-                Some(p) => (p, None),
-                None => {
-                    let siblings: Vec<Range<usize>> = raw
-                        .iter()
-                        .filter(|(r, _, t)| self.rules[*r].tag == rule.tag && t.end <= trigger.start)
-                        .map(|(_, _, t)| t.clone())
-                        .collect();
-                    polarity_of(clause, trigger.clone(), &siblings, &ctx, &self.lexicon)
+        let mut candidates: Vec<Candidate> = raw
+            .into_iter()
+            .map(|r| {
+                let rule = &self.rules[r.rule];
+                let decision = match rule.polarity {
+                    Some(_) => None,
+                    None => scopes.negation(&r.trigger, r.span.end, &self.lexicon),
+                };
+                let polarity = rule.polarity.unwrap_or(if decision.is_some() {
+                    Polarity::Negative
+                } else {
+                    Polarity::Positive
+                });
+                Candidate {
+                    trigger: r.trigger.clone(),
+                    part: scopes.part_of(r.trigger.start),
+                    in_exception: scopes.in_exception(r.trigger.start),
+                    fixed: rule.polarity.is_some(),
+                    hit: Hit {
+                        tag: rule.tag,
+                        polarity,
+                        rule: r.rule,
+                        span: r.span,
+                        cue: decision.as_ref().map(|d| clause[d.span.clone()].to_string()),
+                        negated_by: decision.map(|d| d.cue),
+                        exceptions: Vec::new(),
+                        excepted: false,
+                    },
                 }
-            };
-            candidates.push((
-                Hit {
-                    tag: rule.tag,
-                    polarity,
-                    rule: *rule_index,
-                    span: span.clone(),
-                    cue,
-                },
-                rule.polarity.is_some(),
-            ));
+            })
+            .collect();
+        // Polarity belongs to the practice word, not to the rule that found it: matches of one tag at the
+        // same word share a denial (a `post` cue may follow one rule's match and not another's), and so
+        // does a practice word right after a denied one ("we don't use your GPS *location*", "no
+        // opt-in/*opt-out*"). Sorted so that denials come first at each word; one pass.
+        candidates.sort_by_key(|c| (c.hit.tag, c.trigger.start, c.hit.polarity == Polarity::Positive));
+        for i in 1..candidates.len() {
+            let (before, rest) = candidates.split_at_mut(i);
+            let (prev, cur) = (&before[i - 1], &mut rest[0]);
+            if prev.hit.tag == cur.hit.tag
+                && prev.hit.polarity == Polarity::Negative
+                && !prev.fixed
+                && !cur.fixed
+                && cur.hit.polarity == Polarity::Positive
+                && (prev.trigger.start == cur.trigger.start
+                    || prev.trigger.end <= cur.trigger.start
+                        && only_joins(&clause[prev.trigger.end..cur.trigger.start]))
+            {
+                cur.hit.polarity = Polarity::Negative;
+                cur.hit.cue = prev.hit.cue.clone();
+                cur.hit.negated_by = prev.hit.negated_by;
+            }
         }
-        select_hits(candidates)
+        // A match inside an exception to a denial of its tag is what the denial lets through ("except *as
+        // required by law*"): a permission, marked as the exception, never a denial of its own.
+        let denied: HashSet<(usize, Tag)> = candidates
+            .iter()
+            .filter(|c| c.hit.polarity == Polarity::Negative && !c.in_exception)
+            .map(|c| (c.part, c.hit.tag))
+            .collect();
+        for c in &mut candidates {
+            if c.in_exception && denied.contains(&(c.part, c.hit.tag)) {
+                c.hit.excepted = true;
+                if !c.fixed {
+                    c.hit.polarity = Polarity::Positive;
+                    c.hit.cue = None;
+                    c.hit.negated_by = None;
+                }
+            }
+        }
+        let mut hits = select_hits(candidates);
+        for hit in &mut hits {
+            if hit.polarity == Polarity::Negative {
+                hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
+            }
+        }
+        hits
     }
 }
 
-/// Keeps the earliest hit per tag and polarity. A hit of a rule with fixed polarity wins over an
+struct Candidate {
+    hit: Hit,
+    trigger: Range<usize>,
+    part: usize,
+    in_exception: bool,
+    /// The rule fixes the polarity.
+    fixed: bool,
+}
+
+/// Whether the text between two practice words only joins them: spaces, hyphens, `,` `/` `&`, "or", "and".
+fn only_joins(gap: &str) -> bool {
+    gap.split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '&' | '-'))
+        .all(|w| w.is_empty() || w.eq_ignore_ascii_case("or") || w.eq_ignore_ascii_case("and"))
+}
+
+/// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of a rule with fixed polarity wins over an
 /// overlapping hit of the same tag whose polarity was computed ("no disclosure … to opt out from").
-fn select_hits(mut candidates: Vec<(Hit, bool)>) -> Vec<Hit> {
-    let fixed: Vec<(Tag, Range<usize>)> = candidates
+fn select_hits(mut candidates: Vec<Candidate>) -> Vec<Hit> {
+    // Fixed spans per tag, sorted by start, with the furthest end so far: one binary search per candidate.
+    let mut fixed: Vec<(Tag, usize, usize)> = candidates
         .iter()
-        .filter(|(_, f)| *f)
-        .map(|(h, _)| (h.tag, h.span.clone()))
+        .filter(|c| c.fixed)
+        .map(|c| (c.hit.tag, c.hit.span.start, c.hit.span.end))
         .collect();
-    candidates.retain(|(h, is_fixed)| {
-        *is_fixed
-            || !fixed
-                .iter()
-                .any(|(t, s)| *t == h.tag && s.start < h.span.end && h.span.start < s.end)
-    });
-    candidates.sort_by_key(|(h, _)| (h.span.start, h.rule));
+    fixed.sort();
+    let mut reach = Vec::with_capacity(fixed.len());
+    for (i, &(tag, _, end)) in fixed.iter().enumerate() {
+        let before = if i > 0 && fixed[i - 1].0 == tag {
+            reach[i - 1]
+        } else {
+            0
+        };
+        reach.push(end.max(before));
+    }
+    let overlaps_fixed = |c: &Candidate| {
+        let (tag, span) = (c.hit.tag, &c.hit.span);
+        // The last fixed span of this tag that starts before the candidate ends.
+        let i = fixed.partition_point(|&(t, s, _)| (t, s) < (tag, span.end));
+        i > 0 && fixed[i - 1].0 == tag && reach[i - 1] > span.start
+    };
+    candidates.retain(|c| c.fixed || !overlaps_fixed(c));
+    candidates.sort_by_key(|c| (c.hit.span.start, c.hit.rule));
     let mut out: Vec<Hit> = Vec::new();
-    for (hit, _) in candidates {
-        if !out.iter().any(|h| h.tag == hit.tag && h.polarity == hit.polarity) {
-            out.push(hit);
+    for c in candidates {
+        if !out
+            .iter()
+            .any(|h| h.tag == c.hit.tag && h.polarity == c.hit.polarity && h.excepted == c.hit.excepted)
+        {
+            out.push(c.hit);
         }
     }
     out
-}
-
-/// Per-clause facts shared by all its matches.
-struct ClauseContext {
-    /// Ranges where a negator does not negate ("not only", "not limited to").
-    masked: Vec<Range<usize>>,
-    /// Scope boundaries, as ranges of the break words.
-    breaks: Vec<Range<usize>>,
-    /// Phrases that count as one negator.
-    phrases: Vec<Range<usize>>,
-}
-
-impl ClauseContext {
-    fn new(clause: &str, lex: &Lexicon) -> Self {
-        let ranges = |res: &[Regex]| -> Vec<Range<usize>> {
-            res.iter()
-                .flat_map(|r| r.find_iter(clause).map(|m| m.range()))
-                .collect()
-        };
-        ClauseContext {
-            masked: ranges(&lex.not_negations),
-            breaks: ranges(&lex.scope_breaks),
-            phrases: ranges(&lex.negation_phrases),
-        }
-    }
-
-    /// The scopes of the clause: the stretches between breaks.
-    fn scopes(&self, len: usize) -> Vec<Range<usize>> {
-        let mut breaks = self.breaks.clone();
-        breaks.sort_by_key(|b| b.start);
-        let mut scopes = Vec::with_capacity(breaks.len() + 1);
-        let mut start = 0;
-        for b in breaks {
-            if b.start >= start {
-                scopes.push(start..b.start);
-                start = b.end;
-            }
-        }
-        scopes.push(start..len);
-        scopes.retain(|s| !s.is_empty());
-        scopes
-    }
-
-    /// The scope around `trigger`: from the last break before it to the first break after it.
-    fn scope(&self, len: usize, trigger: &Range<usize>) -> Range<usize> {
-        let start = self
-            .breaks
-            .iter()
-            .filter(|b| b.end <= trigger.start)
-            .map(|b| b.end)
-            .max()
-            .unwrap_or(0);
-        let end = self
-            .breaks
-            .iter()
-            .filter(|b| b.start >= trigger.end)
-            .map(|b| b.start)
-            .min()
-            .unwrap_or(len);
-        start..end
-    }
-}
-
-fn is_negator(word: &str, lex: &Lexicon) -> bool {
-    lex.negators.contains(word) || word.ends_with("n't")
-}
-
-fn is_filler(word: &str, lex: &Lexicon) -> bool {
-    lex.filler.contains(word)
-        || matches!(word, "," | "/" | "&")
-        || (word.len() > 4 && word.ends_with("ly") && word != "only")
-}
-
-/// Decides the polarity of the practice word at `trigger`.
-fn polarity_of(
-    clause: &str,
-    trigger: Range<usize>,
-    siblings: &[Range<usize>],
-    ctx: &ClauseContext,
-    lex: &Lexicon,
-) -> (Polarity, Option<String>) {
-    let scope = ctx.scope(clause.len(), &trigger);
-    let before = &clause[scope.start..trigger.start.max(scope.start)];
-    let mut negations = 0;
-    let mut cue = None;
-    let tokens: Vec<_> = TOKEN.find_iter(before).collect();
-    // The word to the right of the one being looked at, walking leftwards from the practice word.
-    let mut right: Option<String> = None;
-    let mut phrases_seen: Vec<usize> = Vec::new();
-    for token in tokens.iter().rev() {
-        let abs = scope.start + token.start()..scope.start + token.end();
-        let inside = |r: &Range<usize>| r.start <= abs.start && abs.end <= r.end;
-        if ctx.masked.iter().any(inside) || siblings.iter().any(inside) {
-            continue;
-        }
-        // A negation phrase counts once, at its first word reached, and its words do not break the chain.
-        if let Some(p) = ctx.phrases.iter().position(inside) {
-            if !phrases_seen.contains(&p) {
-                phrases_seen.push(p);
-                negations += 1;
-                cue.get_or_insert_with(|| clause[ctx.phrases[p].clone()].trim().to_string());
-            }
-            right = None;
-            continue;
-        }
-        let word = token.as_str().to_lowercase().replace('’', "'");
-        let coordinated = lex.coordinated.contains(&word)
-            && right
-                .as_deref()
-                .is_some_and(|r| matches!(r, "," | "/" | "or" | "and" | "nor" | "and/or"));
-        if is_negator(&word, lex) {
-            negations += 1;
-            cue.get_or_insert_with(|| token.as_str().to_string());
-        } else if !coordinated && !is_filler(&word, lex) {
-            break;
-        }
-        right = Some(word);
-    }
-    let mut negative = negations % 2 == 1;
-    if negations == 0 {
-        let after = &clause[trigger.end.min(scope.end)..scope.end];
-        if let Some(m) = lex.post_negations.iter().find_map(|r| r.find(after)) {
-            negative = true;
-            cue = Some(m.as_str().trim().to_string());
-        }
-    }
-    if !negative {
-        return (Polarity::Positive, None);
-    }
-    // A denial with an exception is a conditional permission.
-    let scoped = &clause[scope.clone()];
-    if let Some(m) = lex.conditions.iter().find_map(|r| r.find(scoped)) {
-        return (Polarity::Positive, Some(m.as_str().to_string()));
-    }
-    (Polarity::Negative, cue)
 }
 
 #[cfg(test)]
@@ -347,6 +370,7 @@ mod tests {
         v
     }
 
+    use crate::rules::CueKind;
     use Polarity::{Negative as N, Positive as P};
     use Tag::{Aggregation as Agg, Location as Loc, OptOut as Opt, ThirdPartySharing as Share};
 
@@ -369,37 +393,98 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_rule_fires_on_its_examples_and_not_on_its_counter_examples() {
-        let rs = rules();
-        for (i, rule) in rs.rules.iter().enumerate() {
-            assert!(
-                !rule.examples.is_empty() && !rule.counter_examples.is_empty(),
-                "rule {} needs examples and counter_examples",
-                rule.id
-            );
+    /// Every rule, negation cue and exception class from `origin` against its examples and
+    /// counter-examples; the failures, one line each.
+    fn example_failures(rs: &RuleSet, origin: &str) -> Vec<String> {
+        let mut failures = Vec::new();
+        let mut fail = |what: &str, id: &str, text: &str| failures.push(format!("{what} {id}: {text:?}"));
+        for (i, rule) in rs.rules.iter().enumerate().filter(|(_, r)| r.origin == origin) {
+            if rule.examples.is_empty() || rule.counter_examples.is_empty() {
+                fail("needs examples and counter_examples:", &rule.id, "");
+            }
             for ex in &rule.examples {
-                assert!(
-                    rs.tag_clause(ex)
-                        .iter()
-                        .any(|h| h.rule == i || rs.rules[h.rule].tag == rule.tag && h.span.start < ex.len()),
-                    "rule {} did not fire on {ex:?}",
-                    rule.id
-                );
                 let direct = rs
                     .patterns
                     .iter()
                     .filter(|(_, r)| *r == i)
                     .any(|(p, _)| p.re.is_match(ex));
-                assert!(direct, "rule {} patterns do not match example {ex:?}", rule.id);
+                let fired = rs
+                    .tag_clause(ex)
+                    .iter()
+                    .any(|h| h.rule == i || rs.rules[h.rule].tag == rule.tag);
+                if !direct || !fired {
+                    fail("rule did not fire:", &rule.id, ex);
+                }
             }
             for ex in &rule.counter_examples {
-                assert!(
-                    !rs.tag_clause(ex).iter().any(|h| h.rule == i),
-                    "rule {} fired on counter-example {ex:?}",
-                    rule.id
-                );
+                if rs.tag_clause(ex).iter().any(|h| h.rule == i) {
+                    fail("rule fired on counter-example:", &rule.id, ex);
+                }
             }
+        }
+        for (i, cue) in rs.lexicon.cues.iter().enumerate().filter(|(_, c)| c.origin == origin) {
+            if cue.examples.is_empty() {
+                fail("negation cue needs examples:", &cue.id, "");
+            }
+            // What the cue must do to its examples, and must not do to its counter-examples.
+            let does = |text: &str| -> bool {
+                let hits = rs.tag_clause(text);
+                let negative = |h: &Hit| h.polarity == Polarity::Negative;
+                match cue.kind {
+                    CueKind::Pre | CueKind::Forward | CueKind::Object | CueKind::Post => {
+                        hits.iter().any(|h| negative(h) && h.negated_by == Some(i))
+                    }
+                    CueKind::Filler | CueKind::Auxiliary => hits.iter().any(negative),
+                    CueKind::Pseudo | CueKind::Terminator | CueKind::Clause | CueKind::Break => {
+                        hits.iter().any(|h| h.polarity == Polarity::Positive && !h.excepted)
+                    }
+                    CueKind::Exception => hits.iter().any(|h| negative(h) && !h.exceptions.is_empty()),
+                }
+            };
+            for ex in &cue.examples {
+                if !does(ex) {
+                    fail("negation cue does not work on its example:", &cue.id, ex);
+                }
+            }
+            for ex in &cue.counter_examples {
+                if does(ex) {
+                    fail("negation cue works on its counter-example:", &cue.id, ex);
+                }
+            }
+        }
+        for class in rs.lexicon.exceptions.iter().filter(|e| e.origin == origin) {
+            let has = |text: &str| {
+                rs.tag_clause(text)
+                    .iter()
+                    .any(|h| h.exceptions.iter().any(|e| e.kind == class.kind))
+            };
+            if class.examples.is_empty() || class.counter_examples.is_empty() {
+                fail("needs examples and counter_examples:", &class.id, "");
+            }
+            for ex in class.examples.iter().filter(|ex| !has(ex)) {
+                fail("exception class not found in its example:", &class.id, ex);
+            }
+            for ex in class.counter_examples.iter().filter(|ex| has(ex)) {
+                fail("exception class found in its counter-example:", &class.id, ex);
+            }
+        }
+        failures
+    }
+
+    #[test]
+    fn every_rule_cue_and_exception_class_works_on_its_examples() {
+        let failures = example_failures(rules(), crate::rules::DEFAULT_RULES_NAME);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_language_pack_works_on_its_examples() {
+        for (code, name, source) in crate::rules::LANGUAGE_PACKS {
+            let rs = RuleSet::with_files(&[(name.to_string(), source.to_string())], crate::rules::Combine::Add)
+                .unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert!(rs.rules.iter().any(|r| r.origin == *name), "{code} has no rules");
+            let failures = example_failures(&rs, name);
+            assert!(failures.is_empty(), "{code}:\n{}", failures.join("\n"));
         }
     }
 
@@ -447,18 +532,30 @@ mod tests {
     }
 
     #[test]
-    fn conditions_are_not_denials() {
+    fn a_denial_with_an_exception_stays_a_denial() {
         let f = rules().findings("We will not share your information with third parties without your consent.");
         let share = f.iter().find(|f| f.tag == Share).unwrap();
-        assert_eq!(share.polarity, P);
-        assert!(
-            share.cue.as_deref().unwrap().starts_with("without your consent"),
-            "{share:?}"
-        );
-        assert_eq!(
-            tags("We do not share your data with third parties unless the law requires it."),
-            [(Share, P)]
-        );
+        assert_eq!(share.polarity, N);
+        assert_eq!(share.exception_kinds(), [ExceptionKind::Consent]);
+        assert_eq!(share.exceptions[0].text, "without your consent");
+        let text = "Customer records are never sold or handed on, except where a court orders it.";
+        let all = rules().findings(text);
+        let f: Vec<&Finding> = all.iter().filter(|f| !f.excepted).collect();
+        assert_eq!(f.len(), 1, "{all:?}");
+        assert_eq!((f[0].tag, f[0].polarity), (Share, N));
+        assert_eq!(f[0].exception_kinds(), [ExceptionKind::Legal]);
+        let e = &f[0].exceptions[0];
+        assert_eq!(&text[e.start..e.end], "except where a court orders it");
+    }
+
+    #[test]
+    fn what_an_exception_names_is_an_excepted_permission() {
+        let f = rules().findings("We do not disclose personal information except as required by law.");
+        let (denial, excepted): (Vec<&Finding>, Vec<&Finding>) = f.iter().partition(|f| !f.excepted);
+        assert_eq!(denial.len(), 1, "{f:?}");
+        assert_eq!(denial[0].polarity, N);
+        assert_eq!(excepted.len(), 1, "{f:?}");
+        assert_eq!((excepted[0].polarity, excepted[0].rule.as_str()), (P, "sharing-legal"));
     }
 
     #[test]

@@ -90,11 +90,33 @@ pub struct RulesArgs {
     /// Use only the --rules files, not the default rules.
     #[arg(long, requires = "files")]
     pub replace_rules: bool,
+    /// Add the embedded rules for another language (the defaults cover English); comma-separated or
+    /// repeated.
+    #[arg(long, value_name = "LANG", value_delimiter = ',', value_parser = language_code)]
+    pub lang: Vec<String>,
+}
+
+fn language_code(code: &str) -> Result<String, String> {
+    match orgcheck::rules::language_pack(code) {
+        Some(_) => Ok(code.to_string()),
+        None => Err(format!(
+            "no rules for `{code}`; embedded languages: {} (or write your own, docs/rules.md)",
+            orgcheck::rules::LANGUAGE_PACKS
+                .iter()
+                .map(|(c, _, _)| *c)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 impl RulesArgs {
     pub fn load(&self) -> anyhow::Result<RuleSet> {
-        let mut extra = Vec::new();
+        let mut extra: Vec<(String, String)> = self
+            .lang
+            .iter()
+            .filter_map(|code| orgcheck::rules::language_pack(code))
+            .collect();
         for path in &self.files {
             let bytes = fs::read(path).with_context(|| format!("{}: cannot read rules file", path.display()))?;
             let name = path.display().to_string();

@@ -40,7 +40,7 @@ pub fn compare(report: &CompareReport) -> String {
                     let labels: Vec<String> = c
                         .labels
                         .iter()
-                        .map(|&(t, pol)| format!("**[{}]**", finding_label(t, pol)))
+                        .map(|(t, pol, e)| format!("**[{}]**", finding_label(*t, *pol, e)))
                         .collect();
                     format!("{} {}", labels.join(" "), cell(c.clause))
                 })
@@ -154,12 +154,12 @@ fn change_item(c: &Change) -> String {
     let mut marks: Vec<String> = c
         .gained
         .iter()
-        .map(|f| format!("+`{}`", finding_label(f.tag, f.polarity)))
+        .map(|f| format!("+`{}`", finding_label(f.tag, f.polarity, &f.exceptions)))
         .collect();
     marks.extend(
         c.lost
             .iter()
-            .map(|f| format!("−`{}`", finding_label(f.tag, f.polarity))),
+            .map(|f| format!("−`{}`", finding_label(f.tag, f.polarity, &f.exceptions))),
     );
     let marks = if marks.is_empty() {
         String::new()

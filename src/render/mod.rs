@@ -17,7 +17,7 @@ use crate::eval::EvalReport;
 use crate::extract::ExtractReport;
 use crate::fetch::FetchReport;
 use crate::providers::ProviderList;
-use crate::rules::{Polarity, RuleList, Tag};
+use crate::rules::{ExceptionKind, Polarity, RuleList, Tag};
 use crate::snippet::cut_around;
 
 /// An output format.
@@ -208,11 +208,16 @@ impl Render for FetchReport<'_> {
 }
 
 /// The short label a table shows for a finding: "sharing", or "no sharing" for a denial.
-pub fn finding_label(tag: Tag, polarity: Polarity) -> String {
+/// "sharing", "no sharing", "no sharing except legal, consent".
+pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
     let short = short_tag(tag);
     match polarity {
         Polarity::Positive => short.to_string(),
-        Polarity::Negative => format!("no {short}"),
+        Polarity::Negative if exceptions.is_empty() => format!("no {short}"),
+        Polarity::Negative => {
+            let kinds: Vec<&str> = exceptions.iter().map(|k| k.as_str()).collect();
+            format!("no {short} except {}", kinds.join(", "))
+        }
     }
 }
 
@@ -477,7 +482,18 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(finding_label(Tag::ThirdPartySharing, Polarity::Negative), "no sharing");
-        assert_eq!(finding_label(Tag::OptOut, Polarity::Positive), "opt-out");
+        assert_eq!(
+            finding_label(Tag::ThirdPartySharing, Polarity::Negative, &[]),
+            "no sharing"
+        );
+        assert_eq!(finding_label(Tag::OptOut, Polarity::Positive, &[]), "opt-out");
+        assert_eq!(
+            finding_label(
+                Tag::ThirdPartySharing,
+                Polarity::Negative,
+                &[ExceptionKind::Legal, ExceptionKind::Consent]
+            ),
+            "no sharing except legal, consent"
+        );
     }
 }

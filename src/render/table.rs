@@ -11,7 +11,7 @@ use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKi
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
 use crate::providers::Provider;
 use crate::report::VersionInfo;
-use crate::rules::{Polarity, Tag};
+use crate::rules::{ExceptionKind, Polarity, Tag};
 use crate::snippet::cut_around;
 use crate::tagger::Finding;
 
@@ -39,14 +39,14 @@ impl Style {
         }
     }
 
-    pub fn tag(self, tag: Tag, polarity: Polarity) -> String {
+    pub fn tag(self, tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
         let code = match tag {
             Tag::Aggregation => "1;34",
             Tag::ThirdPartySharing => "1;35",
             Tag::OptOut => "1;36",
             Tag::Location => "1;32",
         };
-        self.paint(code, &format!("[{}]", finding_label(tag, polarity)))
+        self.paint(code, &format!("[{}]", finding_label(tag, polarity, exceptions)))
     }
 
     pub fn verdict(self, v: Verdict) -> String {
@@ -112,31 +112,36 @@ fn new_table(width: u16, style: Style, header: &[&str], separated: bool) -> Tabl
     table
 }
 
+/// A finding as a label shows it: tag, polarity and a denial's exception kinds.
+pub(crate) type Label = (Tag, Polarity, Vec<ExceptionKind>);
+
 /// A clause with the labels of all its findings, for display.
 pub(crate) struct ShownClause<'a> {
-    pub labels: Vec<(Tag, Polarity)>,
+    pub labels: Vec<Label>,
     pub clause: &'a str,
     /// Byte range of the first evidence inside the clause.
     pub evidence: std::ops::Range<usize>,
 }
 
-/// Groups a side's findings by clause, in text order.
+/// Groups a side's findings by clause, in text order. An excepted permission gets no label of its own:
+/// its denial's label names the exception ("[no sharing except legal]").
 pub(crate) fn shown_clauses<'a>(findings: impl Iterator<Item = &'a SidedFinding>) -> Vec<ShownClause<'a>> {
     let mut out: Vec<ShownClause<'a>> = Vec::new();
     let mut last: Option<(Option<usize>, usize)> = None;
-    for f in findings {
+    for f in findings.filter(|f| !f.finding.excepted) {
         let key = (f.statement, f.finding.start);
+        let label = (f.finding.tag, f.finding.polarity, f.finding.exception_kinds());
         if last == Some(key)
             && let Some(shown) = out.last_mut()
         {
-            if !shown.labels.contains(&(f.finding.tag, f.finding.polarity)) {
-                shown.labels.push((f.finding.tag, f.finding.polarity));
+            if !shown.labels.contains(&label) {
+                shown.labels.push(label);
             }
             continue;
         }
         last = Some(key);
         out.push(ShownClause {
-            labels: vec![(f.finding.tag, f.finding.polarity)],
+            labels: vec![label],
             clause: &f.finding.clause,
             evidence: evidence_range(&f.finding),
         });
@@ -159,7 +164,7 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
     clauses
         .iter()
         .map(|c| {
-            let labels: Vec<String> = c.labels.iter().map(|&(t, p)| style.tag(t, p)).collect();
+            let labels: Vec<String> = c.labels.iter().map(|(t, p, e)| style.tag(*t, *p, e)).collect();
             format!(
                 "{} {}",
                 labels.join(" "),
@@ -267,12 +272,18 @@ pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style
             .iter()
             .map(|f| {
                 let cue = f.cue.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+                let exceptions: String = f
+                    .exceptions
+                    .iter()
+                    .map(|e| format!("; {}: “{}”", e.kind, e.text))
+                    .collect();
+                let excepted = if f.excepted { " (the exception)" } else { "" };
                 format!(
                     "{} {}: “{}”{}",
-                    style.tag(f.tag, f.polarity),
+                    style.tag(f.tag, f.polarity, &f.exception_kinds()),
                     style.dim(&f.rule),
                     f.evidence,
-                    style.dim(&cue)
+                    style.dim(&format!("{cue}{exceptions}{excepted}"))
                 )
             })
             .collect();
@@ -322,8 +333,8 @@ pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String 
     let mut table = new_table(width, style, &["Rule", "Tag", "Patterns", "Description"], false);
     for r in &rules.rules {
         let tag = match r.polarity {
-            Some(p) => style.tag(r.tag, p),
-            None => style.tag(r.tag, Polarity::Positive),
+            Some(p) => style.tag(r.tag, p, &[]),
+            None => style.tag(r.tag, Polarity::Positive, &[]),
         };
         table.add_row(vec![
             Cell::new(&r.id),
@@ -341,7 +352,7 @@ const QUIET_CHANGES_SHOWN: usize = 12;
 fn finding_marks(sign: &str, findings: &[ClauseFinding], style: Style) -> Vec<String> {
     findings
         .iter()
-        .map(|f| format!("{sign}{}", style.tag(f.tag, f.polarity)))
+        .map(|f| format!("{sign}{}", style.tag(f.tag, f.polarity, &f.exceptions)))
         .collect()
 }
 
@@ -375,7 +386,7 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
                 "same: {}",
                 side.findings
                     .iter()
-                    .map(|f| finding_label(f.tag, f.polarity))
+                    .map(|f| finding_label(f.tag, f.polarity, &f.exceptions))
                     .collect::<Vec<_>>()
                     .join(", ")
             )));
@@ -641,7 +652,7 @@ pub fn eval(report: &crate::eval::EvalReport, width: u16, style: Style) -> Strin
         );
         for e in &report.errors {
             let why = match (&e.rule, &e.evidence, e.polarity) {
-                (Some(r), Some(ev), Some(p)) => format!("{}\n{} “{ev}”", style.dim(r), style.tag(e.tag, p)),
+                (Some(r), Some(ev), Some(p)) => format!("{}\n{} “{ev}”", style.dim(r), style.tag(e.tag, p, &[])),
                 _ => style.dim("no rule fired"),
             };
             errs.add_row(vec![
