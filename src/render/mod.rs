@@ -454,9 +454,10 @@ mod tests {
         );
         formats_agree("fetch", &FetchReport::new(&store, &[]));
 
-        let gold = r#"{"id": 1, "text": "We never sell your data.", "labels": ["third-party-sharing"]}"#;
+        let gold = r#"{"id": 1, "text": "We never sell your data.", "labels": ["third-party-sharing"]}
+{"id": 2, "text": "We sell your data.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}"#;
         let gold = crate::eval::read_gold("g", gold.as_bytes()).unwrap();
-        formats_agree("eval", &crate::eval::evaluate(&rules, "g", &gold, 0));
+        formats_agree("eval", &crate::eval::evaluate(&rules, "g", &gold, 1, 1));
 
         formats_agree("providers", &ProviderList { providers: &providers });
         formats_agree("rules", &RuleList { rules: &rules });

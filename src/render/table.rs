@@ -575,55 +575,115 @@ pub fn check_summary(report: &CheckReport) -> String {
     format!("{n} document{}: {}.\n", if n == 1 { "" } else { "s" }, parts.join(", "))
 }
 
-/// `orgcheck eval`: one row per tag, then the averages and, when asked, the errors.
+/// `orgcheck eval`: one row per tag, then the averages and, when asked, the errors; for check records,
+/// one row per group, the accuracy and the misses.
 pub fn eval(report: &crate::eval::EvalReport, width: u16, style: Style) -> String {
-    let mut table = new_table(
-        width,
-        style,
-        &[
-            "Tag",
-            "Support",
-            "TP",
-            "FP",
-            "FN",
-            "Precision",
-            "Recall",
-            "F1",
-            "F1 avg (present/absent)",
-        ],
-        false,
-    );
     let f = |x: f64| format!("{x:.3}");
-    for t in &report.tags {
-        table.add_row(vec![
-            Cell::new(t.tag.as_str()),
-            Cell::new(t.support),
-            Cell::new(t.tp),
-            Cell::new(t.fp),
-            Cell::new(t.fn_),
-            Cell::new(f(t.precision)),
-            Cell::new(f(t.recall)),
-            Cell::new(style.bold(&f(t.f1))),
-            Cell::new(f(t.f1_avg)),
-        ]);
+    let mut out = format!("{} records from {}.\n", report.records, report.gold);
+    if let (Some(micro), Some(macro_)) = (&report.micro, &report.macro_) {
+        let mut table = new_table(
+            width,
+            style,
+            &[
+                "Tag",
+                "Support",
+                "TP",
+                "FP",
+                "FN",
+                "Precision",
+                "Recall",
+                "F1",
+                "F1 avg (present/absent)",
+            ],
+            false,
+        );
+        for t in &report.tags {
+            table.add_row(vec![
+                Cell::new(t.tag.as_str()),
+                Cell::new(t.support),
+                Cell::new(t.tp),
+                Cell::new(t.fp),
+                Cell::new(t.fn_),
+                Cell::new(f(t.precision)),
+                Cell::new(f(t.recall)),
+                Cell::new(style.bold(&f(t.f1))),
+                Cell::new(f(t.f1_avg)),
+            ]);
+        }
+        for (name, a) in [("micro", micro), ("macro", macro_)] {
+            table.add_row(vec![
+                Cell::new(style.dim(name)),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(f(a.precision)),
+                Cell::new(f(a.recall)),
+                Cell::new(f(a.f1)),
+                Cell::new(f(a.f1_avg)),
+            ]);
+        }
+        out.push_str(&format!(
+            "{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and for absent, as Polisis reports it.\n"
+        ));
     }
-    for (name, a) in [("micro", &report.micro), ("macro", &report.macro_)] {
+    if let Some(accuracy) = report.accuracy {
+        let mut table = new_table(width, style, &["Check", "Records", "Passed", "Accuracy"], false);
+        for c in &report.checks {
+            let what = match c.polarity {
+                Some(p) => style.tag(c.tag, p, &[]),
+                None => format!("{} {}", style.dim("no"), short_tag(c.tag)),
+            };
+            table.add_row(vec![
+                Cell::new(format!("{what} {}", style.dim(&c.group))),
+                Cell::new(c.records),
+                Cell::new(c.passed),
+                Cell::new(style.bold(&f(c.accuracy))),
+            ]);
+        }
+        let total: usize = report.checks.iter().map(|c| c.records).sum();
+        let passed: usize = report.checks.iter().map(|c| c.passed).sum();
         table.add_row(vec![
-            Cell::new(style.dim(name)),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(f(a.precision)),
-            Cell::new(f(a.recall)),
-            Cell::new(f(a.f1)),
-            Cell::new(f(a.f1_avg)),
+            Cell::new(style.dim("all")),
+            Cell::new(total),
+            Cell::new(passed),
+            Cell::new(style.bold(&f(accuracy))),
         ]);
+        let english = report
+            .accuracy_english
+            .map(|a| format!(" Accuracy on the records in English: {}.", f(a)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{table}\nA check passes when a finding of the tag has the polarity the record expects, or, for `absent`, when the tag is not reported.{english}\n"
+        ));
+        if !report.misses.is_empty() {
+            let mut misses = new_table(width, style, &["Record", "Check", "Found", "Text"], true);
+            for m in &report.misses {
+                let found = if m.found.is_empty() {
+                    style.dim("nothing")
+                } else {
+                    m.found
+                        .iter()
+                        .map(|x| {
+                            let cue = x.cue.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+                            format!("{} “{}”{}", finding_label(m.tag, x.polarity, &[]), x.evidence, cue)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                let language = if m.english { "" } else { "\nnot English" };
+                misses.add_row(vec![
+                    Cell::new(format!("{}\nline {}{}", m.id, m.line, style.dim(language))),
+                    Cell::new(&m.group),
+                    Cell::new(found),
+                    Cell::new(&m.text),
+                ]);
+            }
+            out.push_str(&format!(
+                "\nThe misses that teach most (English first, misreadings first):\n{misses}\n"
+            ));
+        }
     }
-    let mut out = format!(
-        "{} records from {}.\n{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and for absent, as Polisis reports it.\n",
-        report.records, report.gold
-    );
     if !report.polarity.is_empty() {
         let mut pol = new_table(
             width,

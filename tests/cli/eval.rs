@@ -127,3 +127,57 @@ fn gold_from_standard_input() {
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["gold"], "-");
 }
+
+fn checks() -> String {
+    fixture("eval/checks.jsonl").display().to_string()
+}
+
+#[test]
+fn check_records_are_scored_as_accuracy_and_gated() {
+    let json = |args: &[&str]| {
+        let out = run(orgcheck()
+            .args(["eval", "--gold", &checks(), "--format", "json"])
+            .args(args));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str::<Value>(&out.stdout).unwrap()
+    };
+    // The English rules miss the German denial, and say so.
+    let doc = json(&[]);
+    assert_eq!(doc["accuracy"], 0.8);
+    assert_eq!(doc["accuracy_english"], 1.0);
+    assert!(doc.get("tags").unwrap().as_array().unwrap().is_empty());
+    let miss = &doc["misses"][0];
+    assert_eq!(
+        (miss["id"].as_str(), miss["english"].as_bool()),
+        (Some("deny-de"), Some(false))
+    );
+    // With the German rules every check passes.
+    let doc = json(&["--lang", "de"]);
+    assert_eq!(doc["accuracy"], 1.0);
+    assert!(doc.get("misses").is_none());
+
+    let code = |args: &[&str]| run(orgcheck().args(["eval", "--gold", &checks()]).args(args)).code;
+    assert_eq!(code(&["--min-accuracy", "0.8"]), 0);
+    assert_eq!(code(&["--min-accuracy", "third-party-sharing:negative=0.9"]), 1);
+    assert_eq!(
+        code(&["--min-accuracy", "third-party-sharing:negative=0.9", "--lang", "de"]),
+        0
+    );
+    let out = run(orgcheck().args(["eval", "--gold", &checks(), "--min-accuracy", "0.9"]));
+    assert!(
+        out.stderr.contains("orgcheck: below threshold: accuracy 0.8000 < 0.9"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("not English"), "{}", out.stdout);
+    for (args, needle) in [
+        (["--min-accuracy", "opt-out:no=0.5"], "expected TAG:positive"),
+        (["--lang", "xx"], "no rules for `xx`; embedded languages: de, fr"),
+    ] {
+        let bad = run(orgcheck().args(["eval", "--gold", &checks()]).args(args));
+        assert_eq!(bad.code, 2);
+        assert!(bad.stderr.contains(needle), "{}", bad.stderr);
+    }
+    // F1 thresholds on a file without labels measure nothing: that fails rather than passes.
+    assert_eq!(code(&["--min-f1", "0.5"]), 1);
+}
