@@ -630,7 +630,7 @@ fn score_checks(gold: &[GoldRecord], predictions: &[Vec<Finding>], misses: usize
     for c in &mut groups {
         c.accuracy = r4(ratio(c.passed, c.records));
     }
-    groups.sort_by(|a, b| (a.tag, a.polarity.is_none(), a.polarity).cmp(&(b.tag, b.polarity.is_none(), b.polarity)));
+    groups.sort_by_key(|c| (c.tag, c.polarity.is_none(), c.polarity));
     missed.sort_by_key(|(foreign, found_nothing, len, m)| (*foreign, *found_nothing, *len, m.line));
     Checked {
         accuracy: (total > 0).then(|| r4(ratio(passed, total))),
