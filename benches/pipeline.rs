@@ -252,3 +252,59 @@ fn diff_versions(bencher: Bencher, name: &str) {
         .counter(BytesCount::new(pair.old.len() + pair.new.len()))
         .bench(|| diff(rules, &norm, divan::black_box(&pair.old), divan::black_box(&pair.new)));
 }
+
+/// Inputs built to be hard for a tagger (issue 12), at two sizes each, so that a run shows how time
+/// grows: double the input should take about double the time. Small sizes when run as a test.
+static HOSTILE: LazyLock<Vec<Input>> = LazyLock::new(|| {
+    let scale = if std::env::args().any(|a| a == "--bench") {
+        1
+    } else {
+        20
+    };
+    let repeat = |unit: &str, bytes: usize| unit.repeat(bytes / unit.len() + 1)[..bytes].to_string();
+    let words = "we do not share your personal data with third parties advertisers or partners and you can opt \
+                 out of location tracking aggregated anonymised statistics never sell ";
+    let partners = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("Partner{i} (opt out link, location data)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = Vec::new();
+    for (label, factor) in [("", 1), (" ×2", 2)] {
+        out.push(input(
+            &format!("sentence without full stops{label}"),
+            repeat(words, 550_000 * factor / scale),
+            String::new(),
+        ));
+        out.push(input(
+            &format!("'opt out ' × 8000{label}"),
+            "opt out ".repeat(8000 * factor / scale),
+            String::new(),
+        ));
+        out.push(input(
+            &format!("1500 partners in one paragraph{label}"),
+            format!(
+                "We share data with these partners: {}.",
+                partners(1500 * factor / scale)
+            ),
+            String::new(),
+        ));
+        out.push(input(
+            &format!("1 MB of keywords{label}"),
+            repeat("opt out location share aggregate never ", 1_000_000 * factor / scale),
+            String::new(),
+        ));
+    }
+    out
+});
+
+/// Tagging the hostile inputs.
+#[divan::bench(args = names(&HOSTILE), sample_count = 5)]
+fn tagging_hostile(bencher: Bencher, name: &str) {
+    let text = &find(&HOSTILE, name).old;
+    let rules = &*RULES;
+    bencher
+        .counter(BytesCount::of_str(text))
+        .bench(|| rules.tag_text(divan::black_box(text)));
+}

@@ -157,7 +157,38 @@ fn is_abbreviation(before: &str, after: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Longest clause, in bytes. Real sentences stay far below it (the longest tagged sentence in the real
+/// policies is under 1.8 KB); past it a "sentence" is a list or a page without full stops, and cutting it
+/// keeps tagging time proportional to the text whatever the rules.
+pub const MAX_CLAUSE: usize = 4096;
+
 fn push_clause<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Clause<'a>>) {
+    let mut start = start;
+    while end - start > MAX_CLAUSE {
+        let cut = cut_point(&text[start..end]);
+        push_trimmed(text, start, start + cut, out);
+        start += cut;
+    }
+    push_trimmed(text, start, end, out);
+}
+
+/// Where to cut an over-long clause: after the last `;` or `,` in the second half of the first
+/// [`MAX_CLAUSE`] bytes, else at the last space there, else at a character boundary.
+fn cut_point(clause: &str) -> usize {
+    let mut limit = MAX_CLAUSE;
+    while !clause.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &clause[limit / 2..limit];
+    let after = |i: usize| limit / 2 + i + 1;
+    window
+        .rfind([';', ','])
+        .map(after)
+        .or_else(|| window.rfind(char::is_whitespace).map(after))
+        .unwrap_or(limit)
+}
+
+fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Clause<'a>>) {
     let raw = &text[start..end];
     let lead = raw.len() - raw.trim_start().len();
     let trimmed = raw.trim();
@@ -269,5 +300,27 @@ mod tests {
         for c in clauses(text) {
             assert_eq!(&text[c.start..c.end], c.text);
         }
+    }
+
+    #[test]
+    fn over_long_clauses_are_cut_at_a_comma_or_space() {
+        let list: String = (0..2000).map(|i| format!("Partner{i} (opt out link), ")).collect();
+        let cs = clauses(&list);
+        assert!(cs.len() > 1);
+        for c in &cs {
+            assert!(c.text.len() <= MAX_CLAUSE, "{}", c.text.len());
+            assert_eq!(&list[c.start..c.end], c.text);
+            assert!(
+                c.text.ends_with(',') || c == cs.last().unwrap(),
+                "{:?}",
+                &c.text[c.text.len() - 20..]
+            );
+        }
+        let joined: usize = cs.iter().map(|c| c.text.len()).sum();
+        assert!(joined + cs.len() >= list.trim().len());
+        // No comma, no space: cut at a character boundary, never inside a character.
+        let wall = "é".repeat(5000);
+        let cs = clauses(&wall);
+        assert!(cs.len() == 3 && cs.iter().all(|c| c.text.len() <= MAX_CLAUSE));
     }
 }

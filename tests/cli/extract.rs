@@ -217,6 +217,42 @@ fn hostile_html_is_refused_not_hung() {
     );
 }
 
+/// Inputs that made the old tagger quadratic or worse ('opt out ' × 8000 took minutes): each must be
+/// tagged in time linear in its size. The time limit only stops a regression from hanging the suite;
+/// the figures are measured by `bench/hostile.sh`, in release mode.
+#[test]
+fn hostile_text_is_tagged_in_linear_time() {
+    let partners: String = (0..3000)
+        .map(|i| format!("Partner{i} (opt out link, location data), "))
+        .collect();
+    let page = format!("<html><body><main><p>We share data with these partners: {partners}.</p></main></body></html>");
+    for (name, input, format) in [
+        ("opt out × 8000", "opt out ".repeat(8000), "text"),
+        ("partner list", page, "html"),
+        (
+            "keywords",
+            "share location opt out aggregate never ".repeat(5000),
+            "text",
+        ),
+    ] {
+        let out = run(orgcheck()
+            .args(["extract", "--format", "jsonl", "--input-format", format])
+            .timeout(std::time::Duration::from_secs(60))
+            .write_stdin(input));
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(out.stdout.lines().count() > 1, "{name}: cut into bounded clauses");
+        for line in out.stdout.lines() {
+            let clause: Value = serde_json::from_str(line).unwrap();
+            let text = clause["text"].as_str().unwrap();
+            assert!(
+                text.len() <= orgcheck::segment::MAX_CLAUSE,
+                "{name}: {} bytes",
+                text.len()
+            );
+        }
+    }
+}
+
 #[test]
 fn batch_threads_keep_input_order() {
     let mut input = String::new();
