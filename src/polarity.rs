@@ -86,8 +86,16 @@ impl<'c> Scopes<'c> {
         let mut tokens: Vec<Token> = TOKEN
             .find_iter(clause)
             .map(|m| {
-                let word = m.as_str().to_lowercase().replace('’', "'");
-                let role = match lex.word(&word) {
+                let raw = m.as_str();
+                // Most words are lower-case ASCII already: look them up without allocating.
+                let lowered;
+                let word = if raw.bytes().any(|b| b.is_ascii_uppercase()) || !raw.is_ascii() {
+                    lowered = raw.to_lowercase().replace('’', "'");
+                    lowered.as_str()
+                } else {
+                    raw
+                };
+                let role = match lex.word(word) {
                     Some(cue) => {
                         matches.push(m.range());
                         Role::Cue {
@@ -96,42 +104,29 @@ impl<'c> Scopes<'c> {
                             matched: matches.len() - 1,
                         }
                     }
-                    None if is_coordinator(&word) => Role::Coordinator,
+                    None if is_coordinator(word) => Role::Coordinator,
                     None => Role::Plain,
                 };
                 Token { range: m.range(), role }
             })
             .collect();
-        // Phrase cues override the words they cover, the more specific kinds last: "not limited to" is
-        // pseudo although "not" is a negator, "without your consent" an exception although "without" is one.
-        const ORDER: [CueKind; 9] = [
-            CueKind::Filler,
-            CueKind::Auxiliary,
-            CueKind::Pre,
-            CueKind::Forward,
-            CueKind::Terminator,
-            CueKind::Clause,
-            CueKind::Exception,
-            CueKind::Break,
-            CueKind::Pseudo,
-        ];
-        for kind in ORDER {
-            for (cue, c) in lex.cues.iter().enumerate().filter(|(_, c)| c.kind == kind) {
-                for re in &c.patterns {
-                    let group = re.capture_names().position(|n| n == Some("t"));
-                    for caps in re.captures_iter(clause) {
-                        let whole = caps.get(0).expect("group 0 always matches");
-                        let range = group.and_then(|g| caps.get(g)).unwrap_or(whole).range();
-                        if range.is_empty() {
-                            continue;
-                        }
-                        matches.push(range.clone());
-                        let matched = matches.len() - 1;
-                        let first = tokens.partition_point(|t| t.range.end <= range.start);
-                        for t in tokens[first..].iter_mut().take_while(|t| t.range.start < range.end) {
-                            t.role = Role::Cue { kind, cue, matched };
-                        }
-                    }
+        // Phrase cues override the words they cover, in `CueKind::MARK_ORDER`. One pass of the set says
+        // which phrases occur; only those are searched for.
+        for index in lex.phrase_set.matches(clause).iter() {
+            let (cue, re) = &lex.phrases[index];
+            let (cue, kind) = (*cue, lex.cues[*cue].kind);
+            let group = re.capture_names().position(|n| n == Some("t"));
+            for caps in re.captures_iter(clause) {
+                let whole = caps.get(0).expect("group 0 always matches");
+                let range = group.and_then(|g| caps.get(g)).unwrap_or(whole).range();
+                if range.is_empty() {
+                    continue;
+                }
+                matches.push(range.clone());
+                let matched = matches.len() - 1;
+                let first = tokens.partition_point(|t| t.range.end <= range.start);
+                for t in tokens[first..].iter_mut().take_while(|t| t.range.start < range.end) {
+                    t.role = Role::Cue { kind, cue, matched };
                 }
             }
         }

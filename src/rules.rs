@@ -223,6 +223,21 @@ impl CueKind {
         }
     }
 
+    /// The kinds whose phrases mark a clause's words, in the order the marks are applied: a later kind
+    /// overrides an earlier one where both match ("not limited to" is pseudo although "not" is a negator,
+    /// "without your consent" an exception although "without" is one).
+    pub const MARK_ORDER: [CueKind; 9] = [
+        CueKind::Filler,
+        CueKind::Auxiliary,
+        CueKind::Pre,
+        CueKind::Forward,
+        CueKind::Terminator,
+        CueKind::Clause,
+        CueKind::Exception,
+        CueKind::Break,
+        CueKind::Pseudo,
+    ];
+
     /// Kinds whose patterns are matched right after a practice word rather than over the clause.
     pub fn is_anchored(self) -> bool {
         matches!(self, CueKind::Object | CueKind::Post)
@@ -312,6 +327,11 @@ pub struct Lexicon {
     /// `*suffix` and `prefix*` cues.
     pub(crate) suffixes: Vec<(String, usize)>,
     pub(crate) prefixes: Vec<(String, usize)>,
+    /// The phrase cues matched over a whole clause (all kinds but `object` and `post`), in the order
+    /// their marks are applied, as (cue index, pattern).
+    pub(crate) phrases: Vec<(usize, Regex)>,
+    /// All of `phrases` at once: one pass over a clause says which of them can match at all.
+    pub(crate) phrase_set: regex::RegexSet,
 }
 
 impl Lexicon {
@@ -405,11 +425,12 @@ pub struct BadPattern(String);
 fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
     // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
-    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all.
-    let pattern = if pattern.is_ascii() {
-        ascii_word_boundaries(pattern)
-    } else {
+    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all; curly
+    // quotes and dashes do not.
+    let pattern = if pattern.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
         pattern.to_string()
+    } else {
+        ascii_word_boundaries(pattern)
     };
     RegexBuilder::new(&pattern)
         .case_insensitive(true)
@@ -857,12 +878,24 @@ impl Lexicon {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
+        let mut phrases: Vec<(usize, Regex)> = Vec::new();
+        for kind in CueKind::MARK_ORDER {
+            for (i, cue) in cues.iter().enumerate().filter(|(_, c)| c.kind == kind) {
+                phrases.extend(cue.patterns.iter().map(|re| (i, re.clone())));
+            }
+        }
+        let phrase_set = regex::RegexSetBuilder::new(phrases.iter().map(|(_, re)| re.as_str()))
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| Error::invalid(Location::file("negation cues"), regex_message(&e).to_string()))?;
         Ok(Lexicon {
             cues,
             exceptions,
             words,
             suffixes,
             prefixes,
+            phrases,
+            phrase_set,
         })
     }
 }
