@@ -637,6 +637,27 @@ pub struct RuleList<'a> {
 struct RuleListJson<'a> {
     schema_version: u32,
     rules: Vec<RuleEntry<'a>>,
+    negation: Vec<CueEntry<'a>>,
+    exceptions: Vec<ExceptionEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct CueEntry<'a> {
+    id: &'a str,
+    kind: CueKind,
+    description: &'a str,
+    words: &'a [String],
+    patterns: Vec<&'a str>,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct ExceptionEntry<'a> {
+    id: &'a str,
+    kind: ExceptionKind,
+    description: &'a str,
+    patterns: Vec<&'a str>,
+    origin: &'a str,
 }
 
 #[derive(Serialize)]
@@ -668,9 +689,35 @@ impl Serialize for RuleList<'_> {
                 origin: &r.origin,
             })
             .collect();
+        let lexicon = &self.rules.lexicon;
+        let negation = lexicon
+            .cues
+            .iter()
+            .map(|c| CueEntry {
+                id: &c.id,
+                kind: c.kind,
+                description: &c.description,
+                words: &c.words,
+                patterns: c.patterns.iter().map(Regex::as_str).collect(),
+                origin: &c.origin,
+            })
+            .collect();
+        let exceptions = lexicon
+            .exceptions
+            .iter()
+            .map(|e| ExceptionEntry {
+                id: &e.id,
+                kind: e.kind,
+                description: &e.description,
+                patterns: e.patterns.iter().map(Regex::as_str).collect(),
+                origin: &e.origin,
+            })
+            .collect();
         RuleListJson {
             schema_version: crate::report::SCHEMA_VERSION,
             rules,
+            negation,
+            exceptions,
         }
         .serialize(serializer)
     }

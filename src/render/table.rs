@@ -343,7 +343,35 @@ pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String 
             Cell::new(&r.description),
         ]);
     }
-    format!("{table}\n")
+    let mut cues = new_table(
+        width,
+        style,
+        &["Negation cue", "Kind", "Words and patterns", "Description"],
+        false,
+    );
+    for c in &rules.lexicon.cues {
+        cues.add_row(vec![
+            Cell::new(&c.id),
+            Cell::new(c.kind.as_str()),
+            Cell::new(c.words.len() + c.patterns.len()),
+            Cell::new(&c.description),
+        ]);
+    }
+    let mut classes = new_table(
+        width,
+        style,
+        &["Exception class", "Kind", "Patterns", "Description"],
+        false,
+    );
+    for e in &rules.lexicon.exceptions {
+        classes.add_row(vec![
+            Cell::new(&e.id),
+            Cell::new(e.kind.as_str()),
+            Cell::new(e.patterns.len()),
+            Cell::new(&e.description),
+        ]);
+    }
+    format!("{table}\n{cues}\n{classes}\n")
 }
 
 /// Changes without findings listed before the rest are summed up in one line (unless `all`).

@@ -332,3 +332,65 @@ fn stored_texts_are_compared_and_missing_ones_fall_back_with_a_note() {
         "{stderr}"
     );
 }
+
+/// Exceptions on both sides: a statement that excepts processors against a policy that shares with
+/// processors is consistent; a policy that only denies "except as required by law" permits that.
+#[test]
+fn exceptions_are_weighed_and_shown() {
+    let declaration = |name: &str, statement: &str| {
+        format!(
+            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
+             [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
+        )
+    };
+    let acme = provider(
+        "acme",
+        "We never share your data except with service providers acting on our behalf.",
+    );
+    let bolt = declaration("bolt", "We never share your data with anyone.");
+    let dir = dir_with(&[
+        ("acme.toml", acme.as_bytes()),
+        (
+            "acme/p.txt",
+            b"We share your details with service providers who process them on our behalf.",
+        ),
+        ("bolt.toml", bolt.as_bytes()),
+        (
+            "bolt/p.txt",
+            b"We do not disclose personal information to third parties except as required by law.",
+        ),
+    ]);
+    let args = |format: &str| {
+        let mut cmd = orgcheck();
+        cmd.args(["compare", "--format", format, "--providers"]).arg(dir.path());
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let doc: Value = serde_json::from_str(&args("json")).unwrap();
+    let acme = provider(&doc, "acme");
+    assert_eq!(acme["verdicts"]["third-party-sharing"], "consistent");
+    let said = &acme["findings"][0];
+    assert_eq!(
+        (said["side"].as_str(), said["polarity"].as_str()),
+        (Some("statement"), Some("negative"))
+    );
+    assert_eq!(said["exceptions"][0]["kind"], "service-providers");
+    let bolt = provider(&doc, "bolt");
+    assert_eq!(bolt["verdicts"]["third-party-sharing"], "contradiction");
+    let reason = bolt["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["tag"] == "third-party-sharing")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("permits it as an exception, legal (“except as required by law”"),
+        "{reason}"
+    );
+    insta::assert_snapshot!("compare_exceptions_table", args("table"));
+    insta::assert_snapshot!("compare_exceptions_markdown", args("markdown"));
+}

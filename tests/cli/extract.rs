@@ -292,3 +292,33 @@ fn batch_threads_keep_input_order() {
         .collect();
     assert_eq!(ids, (0..1500).collect::<Vec<_>>());
 }
+
+#[test]
+fn denials_show_their_exceptions() {
+    let text = "Customer records are never sold or handed on, except where a court orders it.";
+    let out = run(orgcheck()
+        .args(["extract", "-", "--color", "never"])
+        .env("COLUMNS", "300")
+        .write_stdin(text));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("[no sharing except legal]"), "{}", out.stdout);
+    assert!(out.stdout.contains("legal: “except where a court"), "{}", out.stdout);
+    assert!(out.stdout.contains("(the exception)"), "{}", out.stdout);
+    let out = run(orgcheck().args(["extract", "-", "--format", "jsonl"]).write_stdin(text));
+    let clause: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    let findings = clause["findings"].as_array().unwrap();
+    let denial = findings.iter().find(|f| f["polarity"] == "negative").unwrap();
+    assert_eq!(denial["cue"], "never");
+    let exception = &denial["exceptions"][0];
+    assert_eq!(exception["kind"], "legal");
+    let (start, end) = (
+        exception["start"].as_u64().unwrap() as usize,
+        exception["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "except where a court orders it");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["excepted"] == true && f["polarity"] == "positive")
+    );
+}
