@@ -343,7 +343,7 @@ fn exceptions_are_weighed_and_shown() {
              [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
         )
     };
-    let acme = provider(
+    let acme = declaration(
         "acme",
         "We never share your data except with service providers acting on our behalf.",
     );
