@@ -286,6 +286,63 @@ const CASES: &[(&str, &[&str])] = &[
         &["+sharing", "-aggregation"],
     ),
     ("There is no doubt that we share data with advertisers.", &["+sharing"]),
+    // Every contraction, terminator, exception cue and break of the default rules.
+    ("The app doesn't share your contacts with advertisers.", &["-sharing"]),
+    ("We didn't sell customer data last year.", &["-sharing"]),
+    ("We wouldn't pass your details to marketers.", &["-sharing"]),
+    (
+        "We couldn't sell your personal data even if we wanted to.",
+        &["-sharing"],
+    ),
+    ("We shan't disclose your details to third parties.", &["-sharing"]),
+    ("Your data isn't shared with advertisers.", &["-sharing"]),
+    ("Your details aren't passed to other companies.", &["-sharing"]),
+    ("The app wasn't sharing your data with advertisers.", &["-sharing"]),
+    ("Your records weren't disclosed to any third party.", &["-sharing"]),
+    ("Our company hasn't sold customer lists to data brokers.", &["-sharing"]),
+    ("We hadn't shared any data with partners before.", &["-sharing"]),
+    ("Staff mustn't disclose customer data to outsiders.", &["-sharing"]),
+    ("We needn't share your data with anyone.", &["-sharing"]),
+    (
+        "We will share your data with partners, if not with advertisers too.",
+        &["+sharing"],
+    ),
+    (
+        "We do not sell your data, while our partners may share your data with advertisers.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We never sell your data whilst advertisers may receive your information.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We do not share your data with anyone, excepting our payment processors.",
+        &["-sharing[service-providers]"],
+    ),
+    (
+        "We do not disclose your information to third parties, only to our processors.",
+        &["-sharing[service-providers]"],
+    ),
+    (
+        "We do not sell your data, whereas our partners share it with advertisers.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We do not sell your data, though we share statistics with partners.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We do not sell your data, instead we pass it to partners.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We never sell your data, nevertheless we share it with affiliates.",
+        &["-sharing", "+sharing"],
+    ),
+    (
+        "We do not rent your data, nonetheless we disclose it to advertisers.",
+        &["-sharing", "+sharing"],
+    ),
     // A negator after the practice, and the negations that are not.
     ("We share data with partners at no cost to you.", &["+sharing"]),
     (
@@ -446,4 +503,49 @@ fn every_sentence_gets_exactly_its_tags_and_polarities() {
         CASES.len(),
         failures.join("\n")
     );
+}
+
+/// Every negation cue of the default rules, except plain filler, is exercised by some sentence above:
+/// each of its words occurs in one, and each of its patterns matches one.
+#[test]
+fn every_cue_is_covered_by_a_sentence() {
+    use orgcheck::rules::CueKind;
+    let rules = RuleSet::default_rules().unwrap();
+    let lower: Vec<String> = CASES.iter().map(|(s, _)| s.to_lowercase().replace('’', "'")).collect();
+    let has_word = |w: &str| {
+        lower.iter().any(|s| {
+            s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == ';'))
+                .any(|t| t == w || (w == ";" && t.contains(';')))
+        })
+    };
+    let mut missing = Vec::new();
+    for cue in rules
+        .lexicon
+        .cues
+        .iter()
+        .filter(|c| !matches!(c.kind, CueKind::Filler | CueKind::Auxiliary))
+    {
+        for w in cue.words.iter().filter(|w| !w.contains('*')) {
+            if !has_word(w) {
+                missing.push(format!("{}: word {w:?}", cue.id));
+            }
+        }
+        // `object` and `post` patterns are matched after a practice word: covered when a sentence's
+        // denial comes from the cue.
+        let anchored = matches!(cue.kind, CueKind::Object | CueKind::Post);
+        for p in cue.patterns.iter().filter(|_| !anchored) {
+            if !CASES.iter().any(|(s, _)| p.is_match(s)) {
+                missing.push(format!("{}: pattern {}", cue.id, p.as_str()));
+            }
+        }
+        let index = rules.lexicon.cues.iter().position(|c| c.id == cue.id);
+        if anchored
+            && !CASES
+                .iter()
+                .any(|(s, _)| rules.tag_clause(s).iter().any(|h| h.negated_by == index))
+        {
+            missing.push(format!("{}: no denial through it", cue.id));
+        }
+    }
+    assert!(missing.is_empty(), "no sentence for:\n{}", missing.join("\n"));
 }
