@@ -126,6 +126,10 @@ pub struct DeltaEvidence {
     /// Index into `changes`.
     pub change: usize,
     pub evidence: String,
+    /// A denial's exception kinds: "we do not share … except as required by law" and "… except with our
+    /// partners" are different denials.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<ExceptionKind>,
 }
 
 /// What one tag and polarity gained and lost between the versions.
@@ -151,7 +155,14 @@ impl TagDelta {
                 .iter()
                 .filter(|e| e.sign == sign)
                 .take(2)
-                .map(|e| format!("\"{}\"", e.evidence))
+                .map(|e| {
+                    let kinds: Vec<&str> = e.exceptions.iter().map(|k| k.as_str()).collect();
+                    if kinds.is_empty() {
+                        format!("\"{}\"", e.evidence)
+                    } else {
+                        format!("\"{}\" except {}", e.evidence, kinds.join(", "))
+                    }
+                })
                 .collect();
             let more = if n > 2 { ", …" } else { "" };
             parts.push(format!(
@@ -590,9 +601,13 @@ pub(crate) fn side(item: &Item) -> ClauseSide {
 }
 
 /// Findings of `a` whose tag and polarity `b` lacks.
+/// The findings of `a` that `b` does not have: another tag or polarity, or a denial with other exceptions.
 fn missing_from(a: &[ClauseFinding], b: &[ClauseFinding]) -> Vec<ClauseFinding> {
     a.iter()
-        .filter(|f| !b.iter().any(|g| g.tag == f.tag && g.polarity == f.polarity))
+        .filter(|f| {
+            !b.iter()
+                .any(|g| g.tag == f.tag && g.polarity == f.polarity && g.exceptions == f.exceptions)
+        })
         .cloned()
         .collect()
 }
@@ -706,7 +721,8 @@ pub fn summarise(changes: &[Change]) -> Vec<TagDelta> {
     let mut out = Vec::new();
     for tag in Tag::ALL {
         for polarity in [Polarity::Positive, Polarity::Negative] {
-            let pick = |list: fn(&Change) -> &Vec<ClauseFinding>| -> Vec<(usize, String)> {
+            type Picked = (usize, String, Vec<ExceptionKind>);
+            let pick = |list: fn(&Change) -> &Vec<ClauseFinding>| -> Vec<Picked> {
                 changes
                     .iter()
                     .enumerate()
@@ -714,32 +730,36 @@ pub fn summarise(changes: &[Change]) -> Vec<TagDelta> {
                         list(c)
                             .iter()
                             .filter(|f| f.tag == tag && f.polarity == polarity)
-                            .map(move |f| (i, f.evidence.clone()))
+                            .map(move |f| (i, f.evidence.clone(), f.exceptions.clone()))
                     })
                     .collect()
             };
             let mut gained = pick(|c| &c.gained);
             let mut lost = pick(|c| &c.lost);
-            gained.retain(
-                |(_, g)| match lost.iter().position(|(_, l)| l.to_lowercase() == g.to_lowercase()) {
+            gained.retain(|(_, g, ge)| {
+                match lost
+                    .iter()
+                    .position(|(_, l, le)| l.to_lowercase() == g.to_lowercase() && le == ge)
+                {
                     Some(p) => {
                         lost.remove(p);
                         false
                     }
                     None => true,
-                },
-            );
+                }
+            });
             if gained.is_empty() && lost.is_empty() {
                 continue;
             }
             let evidence = gained
                 .iter()
-                .map(|(i, e)| ("+", i, e))
-                .chain(lost.iter().map(|(i, e)| ("-", i, e)))
-                .map(|(sign, &change, e)| DeltaEvidence {
+                .map(|p| ("+", p))
+                .chain(lost.iter().map(|p| ("-", p)))
+                .map(|(sign, (change, e, kinds))| DeltaEvidence {
                     sign: sign.to_string(),
-                    change,
+                    change: *change,
                     evidence: e.clone(),
+                    exceptions: kinds.clone(),
                 })
                 .collect();
             out.push(TagDelta {
@@ -842,6 +862,21 @@ mod tests {
         assert!(
             lines[0].contains("-1 positive") && lines[1].contains("+1 negative"),
             "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_denial_that_excepts_something_else_is_a_meaning_change() {
+        let old = format!("{BASE}\nWe do not share your data with anyone except with service providers.\n");
+        let new = format!("{BASE}\nWe do not share your data with anyone except with our affiliates.\n");
+        let d = run(&old, &new);
+        assert!(d.meaning_changed);
+        let lines: Vec<String> = d.summary.iter().map(TagDelta::line).collect();
+        assert_eq!(
+            lines,
+            [
+                "third-party-sharing: +1 negative (\"share your data with anyone\" except group-companies); -1 negative (\"share your data with anyone\" except service-providers)"
+            ]
         );
     }
 
