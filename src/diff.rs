@@ -264,12 +264,7 @@ pub(crate) fn items(rules: &RuleSet, norm: &Normaliser, text: &str) -> Vec<Item>
                     rule: rules.rule(h.rule).id.clone(),
                     evidence: tc.clause.text[h.span.clone()].to_string(),
                     cue: h.cue.clone(),
-                    exceptions: {
-                        let mut kinds: Vec<ExceptionKind> = h.exceptions.iter().map(|e| e.kind).collect();
-                        kinds.sort();
-                        kinds.dedup();
-                        kinds
-                    },
+                    exceptions: h.exception_kinds(),
                 })
                 .collect(),
         })

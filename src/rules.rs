@@ -1008,6 +1008,37 @@ mod tests {
     }
 
     #[test]
+    fn bad_negation_cues_are_named_errors() {
+        let msg = load("[polarity]\nnegators = [\"not\"]\n").unwrap_err().to_string();
+        assert!(
+            msg.starts_with("test.toml:1: field `polarity`: the `[polarity]` table was replaced"),
+            "{msg}"
+        );
+        let cue = |kind: &str, words: &str| {
+            format!("[[negation]]\nid = \"c\"\nkind = \"{kind}\"\ndescription = \"d\"\nwords = [{words}]\n")
+        };
+        let msg = load(&cue("sideways", "\"x\"")).unwrap_err().to_string();
+        assert!(
+            msg.contains("test.toml:3: field `kind`: unknown negation kind `sideways`"),
+            "{msg}"
+        );
+        let msg = load(&cue("pre", "\"no way\"")).unwrap_err().to_string();
+        assert!(
+            msg.contains("`no way` is not one word; put phrases in `patterns`"),
+            "{msg}"
+        );
+        let msg = load(&cue("post", "\"x\"")).unwrap_err().to_string();
+        assert!(msg.contains("give `patterns`"), "{msg}");
+        // Added to the defaults, a word the default cues already have is ambiguous.
+        let extra = vec![("mine.toml".to_string(), cue("pre", "\"never\""))];
+        let msg = RuleSet::with_files(&extra, Combine::Add).unwrap_err().to_string();
+        assert!(
+            msg.contains("the word `never` is in negation cue `c` and in `negators`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn extra_rules_add_or_replace() {
         let extra = vec![(
             "mine.toml".to_string(),

@@ -70,13 +70,25 @@ pub struct Finding {
     pub excepted: bool,
 }
 
+/// Exception kinds in order, without repeats.
+fn kinds(list: impl Iterator<Item = ExceptionKind>) -> Vec<ExceptionKind> {
+    let mut kinds: Vec<ExceptionKind> = list.collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+impl Hit {
+    /// The exception kinds, in order, without repeats.
+    pub fn exception_kinds(&self) -> Vec<ExceptionKind> {
+        kinds(self.exceptions.iter().map(|e| e.kind))
+    }
+}
+
 impl Finding {
     /// The exception kinds, in order, without repeats.
     pub fn exception_kinds(&self) -> Vec<ExceptionKind> {
-        let mut kinds: Vec<ExceptionKind> = self.exceptions.iter().map(|e| e.kind).collect();
-        kinds.sort();
-        kinds.dedup();
-        kinds
+        kinds(self.exceptions.iter().map(|e| e.kind))
     }
 }
 
