@@ -571,6 +571,7 @@ mod tests {
                     })
                     .collect(),
                 excepted: false,
+                practice: Default::default(),
             },
         }
     }

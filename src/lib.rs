@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
 //! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
-//! | rules | [`rules`], [`polarity`], [`tagger`], [`noise`] | tagging rules; what a negation covers and excepts; findings; what counts as noise |
+//! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
 //! | stages | [`fetch`], [`extract`], [`compare`], [`diff`], [`check`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
@@ -53,6 +53,8 @@ pub mod text;
 pub mod ingest;
 pub mod segment;
 
+pub mod pattern;
+pub mod ontology;
 pub mod rules;
 pub mod polarity;
 pub mod tagger;
@@ -87,6 +89,8 @@ mod layering {
         "text",
         "ingest",
         "segment",
+        "pattern",
+        "ontology",
         "rules",
         "polarity",
         "tagger",

@@ -267,6 +267,11 @@ impl<'c> Scopes<'c> {
         self.parts.partition_point(|p| p.end < at).min(self.parts.len() - 1)
     }
 
+    /// The byte range of the part byte `at` is in.
+    pub fn part(&self, at: usize) -> Range<usize> {
+        self.parts[self.part_of(at)].clone()
+    }
+
     /// Whether byte `at` lies inside an exception ("except *as required by law*").
     pub fn in_exception(&self, at: usize) -> bool {
         let i = self.exceptions.partition_point(|(_, r)| r.end <= at);

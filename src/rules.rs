@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Location, Problem, Result, line_of, toml_problem};
+use crate::ontology::{ConceptDef, Ontology};
+use crate::pattern::{compile_patterns, compile_regex, regex_message};
 
 /// The practices orgcheck tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
@@ -89,6 +91,8 @@ struct RuleFile {
     negation: Vec<CueDef>,
     #[serde(default)]
     exception: Vec<ExceptionDef>,
+    #[serde(default)]
+    concept: Vec<ConceptDef>,
     #[serde(default)]
     rule: Vec<RuleDef>,
 }
@@ -384,6 +388,8 @@ pub(crate) struct Pattern {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicon: Lexicon,
+    /// The concepts a practice is read with (`rules/ontology.toml` and any added).
+    pub ontology: Ontology,
     /// Every pattern and the index of its rule.
     pub(crate) patterns: Vec<(Pattern, usize)>,
 }
@@ -391,6 +397,18 @@ pub struct RuleSet {
 /// The embedded default rules file.
 pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
 pub const DEFAULT_RULES_NAME: &str = "rules/default.toml";
+
+/// The embedded ontology: the concepts of actions, data, recipients and purposes.
+pub const ONTOLOGY: &str = include_str!("../rules/ontology.toml");
+pub const ONTOLOGY_NAME: &str = "rules/ontology.toml";
+
+/// The default files: the rules and the ontology.
+fn default_files() -> Vec<(String, String)> {
+    vec![
+        (DEFAULT_RULES_NAME.to_string(), DEFAULT_RULES.to_string()),
+        (ONTOLOGY_NAME.to_string(), ONTOLOGY.to_string()),
+    ]
+}
 
 /// Rules for languages other than English, embedded and added with `--lang`: code, file name, source.
 /// English is the scope of the default rules; these cover the common denials of sharing in each language
@@ -417,78 +435,17 @@ pub enum Combine {
     Replace,
 }
 
-/// A pattern the regex crate refuses, with the useful line of its message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bad regex: {0}; fix the pattern (Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax)")]
-pub struct BadPattern(String);
-
-fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
-    // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
-    // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
-    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all; curly
-    // quotes and dashes do not.
-    let pattern = if pattern.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
-        pattern.to_string()
-    } else {
-        ascii_word_boundaries(pattern)
-    };
-    RegexBuilder::new(&pattern)
-        .case_insensitive(true)
-        .dfa_size_limit(128 << 10)
-        .build()
-        .map_err(|e| regex_message(&e))
-}
-
-/// `pattern` with its word boundaries (`\b`, `\B`) made ASCII-only.
-///
-/// Unicode word boundaries stop the regex crate's lazy DFA at the first non-ASCII byte (a curly quote is
-/// enough), and every search then falls back to the much slower PikeVM, where a profile of batch tagging
-/// found 77% of the time. The default rules are English; the boundaries that matter sit between
-/// ASCII letters and spaces or punctuation, where both kinds agree. Patterns with non-ASCII letters (other
-/// languages) keep Unicode boundaries.
-pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// The useful line of a regex error ("unclosed group"), without the multi-line caret drawing.
-fn regex_message(e: &regex::Error) -> BadPattern {
-    let text = e.to_string();
-    let reason = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("error: "))
-        .map(str::to_string)
-        .unwrap_or_else(|| text.lines().last().unwrap_or("invalid").trim().to_string());
-    BadPattern(reason)
-}
-
 impl RuleSet {
     /// The default rules.
     pub fn default_rules() -> Result<RuleSet> {
-        RuleSet::load(&[(DEFAULT_RULES_NAME.to_string(), DEFAULT_RULES.to_string())])
+        RuleSet::load(&default_files())
     }
 
     /// Loads the defaults plus `extra` files (name, contents), added or replacing.
     pub fn with_files(extra: &[(String, String)], combine: Combine) -> Result<RuleSet> {
         let mut files = Vec::new();
         if combine == Combine::Add || extra.is_empty() {
-            files.push((DEFAULT_RULES_NAME.to_string(), DEFAULT_RULES.to_string()));
+            files.extend(default_files());
         }
         files.extend(extra.iter().cloned());
         RuleSet::load(&files)
@@ -503,6 +460,7 @@ impl RuleSet {
         let mut exceptions: Vec<ExceptionRule> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut seen_cues: HashMap<String, String> = HashMap::new();
+        let mut concepts = Vec::new();
         for (name, source) in files {
             let file: RuleFile = match toml::from_str(source) {
                 Ok(f) => f,
@@ -532,6 +490,7 @@ impl RuleSet {
                     exceptions.push(rule);
                 }
             }
+            concepts.extend(file.concept.into_iter().map(|d| (d, name.clone(), source.clone())));
             for def in file.rule {
                 let id = def.id.get_ref().clone();
                 check_id(&def.id, "rule", name, source, &mut seen, &mut problems);
@@ -598,10 +557,21 @@ impl RuleSet {
             }
         }
         let lexicon = Lexicon::new(cues, exceptions)?;
-        RuleSet::compile(rules, lexicon)
+        // A replacing rule file without concepts keeps the default ontology.
+        if concepts.is_empty() {
+            let file: RuleFile = toml::from_str(ONTOLOGY)
+                .map_err(|e| Error::Invalid(vec![toml_problem(ONTOLOGY_NAME, ONTOLOGY, &e)]))?;
+            concepts = file
+                .concept
+                .into_iter()
+                .map(|d| (d, ONTOLOGY_NAME.to_string(), ONTOLOGY.to_string()))
+                .collect();
+        }
+        let ontology = Ontology::compile(concepts)?;
+        RuleSet::compile(rules, lexicon, ontology)
     }
 
-    fn compile(rules: Vec<Rule>, lexicon: Lexicon) -> Result<RuleSet> {
+    fn compile(rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
@@ -618,6 +588,7 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             lexicon,
+            ontology,
             patterns,
         })
     }
@@ -775,27 +746,6 @@ fn check_id(
     seen.insert(text.clone(), name.to_string());
 }
 
-fn compile_patterns(
-    list: &[Spanned<String>],
-    field: &str,
-    name: &str,
-    source: &str,
-    problems: &mut Vec<Problem>,
-) -> Vec<Regex> {
-    list.iter()
-        .filter_map(|p| match compile_regex(p.get_ref()) {
-            Ok(r) => Some(r),
-            Err(msg) => {
-                problems.push(Problem {
-                    location: Location::at(name.to_string(), line_of(source, p.span().start)).with_field(field),
-                    message: msg.to_string(),
-                });
-                None
-            }
-        })
-        .collect()
-}
-
 fn compile_cue(
     def: CueDef,
     name: &str,
@@ -950,15 +900,6 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_boundaries_become_ascii_and_escapes_survive() {
-        assert_eq!(ascii_word_boundaries(r"\bshare\B"), r"(?-u:\b)share(?-u:\B)");
-        assert_eq!(ascii_word_boundaries(r"a\\b\s\.c\"), r"a\\b\s\.c\");
-        let re = compile_regex(r"\bsold\b").unwrap();
-        assert!(re.is_match("It’s never sold’ to anyone"));
-        assert!(!re.is_match("unsold"));
-    }
 
     fn load(src: &str) -> Result<RuleSet> {
         RuleSet::load(&[("test.toml".into(), src.into())])

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use crate::ontology::Practice;
 use crate::polarity::{ExceptionSpan, Scopes};
 use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 use crate::segment::{self, Clause};
@@ -29,6 +30,8 @@ pub struct Hit {
     pub exceptions: Vec<ExceptionSpan>,
     /// A permission that is the exception to a denial of the same tag in its part.
     pub excepted: bool,
+    /// The practice read structurally; offsets relative to the clause.
+    pub practice: Practice,
 }
 
 /// An exception to a denial, as reports carry it.
@@ -68,6 +71,9 @@ pub struct Finding {
     /// data except *as required by law*"): it is permitted only as that exception.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub excepted: bool,
+    /// What is done to which data, for whom and why, each part with its words and offsets.
+    #[serde(skip_serializing_if = "Practice::is_empty", default)]
+    pub practice: Practice,
 }
 
 /// Exception kinds in order, without repeats.
@@ -166,6 +172,7 @@ impl RuleSet {
                     })
                     .collect(),
                 excepted: h.excepted,
+                practice: h.practice.shifted(base),
             })
             .collect()
     }
@@ -256,6 +263,7 @@ impl RuleSet {
                         negated_by: decision.map(|d| d.cue),
                         exceptions: Vec::new(),
                         excepted: false,
+                        practice: Practice::default(),
                     },
                 }
             })
@@ -300,12 +308,15 @@ impl RuleSet {
             }
         }
         let mut hits = select_hits(candidates);
-        for hit in &mut hits {
+        for (hit, trigger) in &mut hits {
             if hit.polarity == Polarity::Negative {
                 hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
             }
+            let excluded: Vec<Range<usize>> = hit.exceptions.iter().map(|e| e.span.clone()).collect();
+            let part = scopes.part(trigger.start);
+            hit.practice = self.ontology.practice(clause, trigger, &part, &excluded, 0);
         }
-        hits
+        hits.into_iter().map(|(hit, _)| hit).collect()
     }
 }
 
@@ -326,7 +337,7 @@ fn only_joins(gap: &str) -> bool {
 
 /// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of a rule with fixed polarity wins over an
 /// overlapping hit of the same tag whose polarity was computed ("no disclosure … to opt out from").
-fn select_hits(mut candidates: Vec<Candidate>) -> Vec<Hit> {
+fn select_hits(mut candidates: Vec<Candidate>) -> Vec<(Hit, Range<usize>)> {
     // Fixed spans per tag, sorted by start, with the furthest end so far: one binary search per candidate.
     let mut fixed: Vec<(Tag, usize, usize)> = candidates
         .iter()
@@ -351,13 +362,13 @@ fn select_hits(mut candidates: Vec<Candidate>) -> Vec<Hit> {
     };
     candidates.retain(|c| c.fixed || !overlaps_fixed(c));
     candidates.sort_by_key(|c| (c.hit.span.start, c.hit.rule));
-    let mut out: Vec<Hit> = Vec::new();
+    let mut out: Vec<(Hit, Range<usize>)> = Vec::new();
     for c in candidates {
         if !out
             .iter()
-            .any(|h| h.tag == c.hit.tag && h.polarity == c.hit.polarity && h.excepted == c.hit.excepted)
+            .any(|(h, _)| h.tag == c.hit.tag && h.polarity == c.hit.polarity && h.excepted == c.hit.excepted)
         {
-            out.push(c.hit);
+            out.push((c.hit, c.trigger));
         }
     }
     out
