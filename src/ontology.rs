@@ -307,6 +307,20 @@ impl Ontology {
         base: usize,
     ) -> Practice {
         let terms = self.terms(&text[scope.clone()]);
+        self.practice_of(&terms, text, trigger, scope, excluded, base)
+    }
+
+    /// [`Ontology::practice`] from the terms of `scope` already found, so that the findings of one part
+    /// of a clause share one search.
+    pub fn practice_of(
+        &self,
+        terms: &[(usize, Range<usize>)],
+        text: &str,
+        trigger: &Range<usize>,
+        scope: &Range<usize>,
+        excluded: &[Range<usize>],
+        base: usize,
+    ) -> Practice {
         let term = |c: usize, r: &Range<usize>| Term {
             concept: self.concepts[c].id.clone(),
             text: text[scope.start + r.start..scope.start + r.end].to_string(),
@@ -318,7 +332,7 @@ impl Ontology {
             excluded.iter().any(|e| e.start <= abs.start && abs.end <= e.end)
         };
         let mut practice = Practice::default();
-        for (c, r) in &terms {
+        for (c, r) in terms {
             let abs = scope.start + r.start..scope.start + r.end;
             let list = match self.concepts[*c].dimension {
                 Dimension::Action => {

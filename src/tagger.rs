@@ -308,13 +308,24 @@ impl RuleSet {
             }
         }
         let mut hits = select_hits(candidates);
+        // The terms of each part, found once for all the findings in it.
+        let mut terms: Vec<(Range<usize>, Vec<(usize, Range<usize>)>)> = Vec::new();
         for (hit, trigger) in &mut hits {
             if hit.polarity == Polarity::Negative {
                 hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
             }
             let excluded: Vec<Range<usize>> = hit.exceptions.iter().map(|e| e.span.clone()).collect();
             let part = scopes.part(trigger.start);
-            hit.practice = self.ontology.practice(clause, trigger, &part, &excluded, 0);
+            let at = match terms.iter().position(|(p, _)| *p == part) {
+                Some(i) => i,
+                None => {
+                    terms.push((part.clone(), self.ontology.terms(&clause[part.clone()])));
+                    terms.len() - 1
+                }
+            };
+            hit.practice = self
+                .ontology
+                .practice_of(&terms[at].1, clause, trigger, &part, &excluded, 0);
         }
         hits.into_iter().map(|(hit, _)| hit).collect()
     }
