@@ -8,8 +8,9 @@ use serde::Serialize;
 use crate::error::{Error, PolicyTextProblem, Result};
 
 use crate::hash::sha256_hex;
+use crate::ontology::{Dimension, Ontology, Practice, Term};
 use crate::providers::{Note, Provider, Statement};
-use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
+use crate::report::{COMPARE_SCHEMA_VERSION, ORGCHECK_VERSION};
 use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 use crate::store::Store;
 use crate::tagger::Finding;
@@ -19,8 +20,13 @@ use crate::text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// The statement denies what the policy permits, or asserts what the policy denies.
+    /// The statement denies what the policy permits, or asserts what the policy denies: the two
+    /// practices' scopes overlap on every part (action, data, recipients, purpose).
     Contradiction,
+    /// The statement denies something narrower than, or beside, what the policy permits ("does not
+    /// sell customer data" against "may provide aggregate information to advertisers"): true as far as
+    /// it goes, and silent on what the policy allows.
+    NarrowDenial,
     /// The policy permits it; the customer statement does not mention it.
     Omission,
     /// Statement and policy agree.
@@ -37,6 +43,7 @@ impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Contradiction => "contradiction",
+            Verdict::NarrowDenial => "narrow-denial",
             Verdict::Omission => "omission",
             Verdict::Consistent => "consistent",
             Verdict::StatementOnly => "statement-only",
@@ -130,6 +137,47 @@ pub struct VerdictDetail {
     pub statement_evidence: Vec<usize>,
     /// Indices into `findings` of the policy findings that decided the verdict.
     pub policy_evidence: Vec<usize>,
+    /// For a contradiction or a narrow denial: the denied and the permitted practice side by side, and
+    /// where they overlap or differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ScopeComparison>,
+}
+
+/// A practice as one side of a comparison: what is done to which data, for whom and why, with the
+/// exceptions of a denial. Every term quotes its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Scope {
+    /// Index into `findings` of the finding the practice is read from.
+    pub finding: usize,
+    #[serde(flatten)]
+    pub practice: Practice,
+    /// The kinds of exception a denial makes ("except as required by law" is `legal`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<ExceptionKind>,
+    /// The practice in one line: "sell · customer data", "provide · aggregate information →
+    /// advertisers".
+    pub line: String,
+}
+
+/// A denial and a permission of the same tag compared part by part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ScopeComparison {
+    /// The side whose text denies: the statement, or for an assertion the policy denies, the policy.
+    pub denied_by: Side,
+    /// The practice denied.
+    pub denies: Scope,
+    /// The practice permitted.
+    pub permits: Scope,
+    /// The parts on which what is permitted falls outside what is denied ("action": sell against
+    /// provide). Empty for a contradiction.
+    pub differs_in: Vec<Dimension>,
+    /// For a contradiction: the permitted terms the denial covers, the overlap a reader can quote
+    /// ("businesses that process this information on our behalf").
+    #[serde(skip_serializing_if = "Practice::is_empty")]
+    pub overlap: Practice,
+    /// One line to quote: "denies: sell · customer data │ policy permits: provide · aggregate
+    /// information → advertisers, content partners".
+    pub line: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -159,7 +207,7 @@ pub struct CompareReport {
 impl CompareReport {
     pub fn new(providers: Vec<ProviderReport>) -> Self {
         CompareReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: COMPARE_SCHEMA_VERSION,
             orgcheck_version: ORGCHECK_VERSION.to_string(),
             providers,
         }
@@ -275,6 +323,9 @@ struct Permission {
     kinds: Vec<ExceptionKind>,
     /// It is only an exception to a denial: "we do not share … except *as required by law*".
     exception: Option<String>,
+    /// What it permits: the finding's practice, or for an exception, the denial's practice with the
+    /// exception's recipients.
+    practice: Practice,
 }
 
 /// What one side says about one tag: its denials, what they make exceptions of, and what it permits.
@@ -292,7 +343,11 @@ impl Stance {
         for (i, f) in findings
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.side == side && f.finding.tag == tag)
+            // "You do not disclose your password", "they may not share it": another's practice, not the
+            // company's (opting out is the customer's by nature).
+            .filter(|(_, f)| {
+                f.side == side && f.finding.tag == tag && (tag == Tag::OptOut || f.finding.practice.actor.is_none())
+            })
         {
             let finding = &f.finding;
             match finding.polarity {
@@ -301,10 +356,13 @@ impl Stance {
                     for e in &finding.exceptions {
                         s.excepts.push(e.kind);
                         // What a policy's denial lets through, it permits.
+                        let mut practice = finding.practice.clone();
+                        practice.recipients = rules.ontology.terms_in(&e.text, e.start, Dimension::Recipient);
                         s.permissions.push(Permission {
                             finding: i,
                             kinds: vec![e.kind],
                             exception: Some(e.text.clone()),
+                            practice,
                         });
                     }
                 }
@@ -314,6 +372,7 @@ impl Stance {
                     finding: i,
                     kinds: rules.lexicon.exception_kinds(&finding.evidence),
                     exception: None,
+                    practice: finding.practice.clone(),
                 }),
             }
         }
@@ -343,6 +402,86 @@ impl Stance {
     }
 }
 
+/// How a permitted practice compares with a denied one.
+#[derive(Debug, Clone)]
+pub(crate) struct Graded {
+    /// The parts on which the permission falls outside the denial.
+    pub(crate) differs_in: Vec<Dimension>,
+    /// The permitted terms the denial covers.
+    pub(crate) overlap: Practice,
+}
+
+/// Compares what `permitted` permits with what `denied` denies, part by part. A part the denial does
+/// not name, it denies whole ("we never share your data" names no recipient, so denies every one). A
+/// general term does the same ("data", "anyone"). A part the permission does not name is read as
+/// follows:
+/// - action and identifiability: as covered (a policy that shares "your data" speaks of personal data);
+/// - data: as general, so a denial of one kind ("location") is narrower;
+/// - recipients: as third parties, the recipients a disclosure implies;
+/// - purpose: as any purpose, so a denial "for marketing" is narrower.
+pub(crate) fn grade(o: &Ontology, denied: &Practice, permitted: &Practice) -> Graded {
+    let mut g = Graded {
+        differs_in: Vec::new(),
+        overlap: Practice::default(),
+    };
+    let third_parties = o.concept("third-parties");
+    for d in Dimension::ALL {
+        // "this data (that is, payment details)": the pointer is what it refers to, not data at large.
+        let resolved = d == Dimension::Data && denied.of(d).iter().any(|t| t.antecedent);
+        let den: Vec<usize> = denied
+            .of(d)
+            .iter()
+            .filter_map(|t| o.concept(&t.concept))
+            .filter(|&c| !resolved || o.concepts[c].parent.is_some())
+            .collect();
+        let per = permitted.of(d);
+        if den.is_empty() {
+            // "to the wrong people": a recipient the ontology does not know is not everyone.
+            if d == Dimension::Recipient && denied.unrecognised_recipient.is_some() {
+                g.differs_in.push(d);
+            } else {
+                g.overlap.of_mut(d).extend(per.iter().cloned());
+            }
+            continue;
+        }
+        if per.is_empty() {
+            let narrower = match d {
+                Dimension::Action | Dimension::Identifiability => false,
+                Dimension::Data => !den.iter().any(|&c| o.concepts[c].parent.is_none()),
+                Dimension::Recipient => third_parties.is_some_and(|t| !den.iter().any(|&c| o.subsumes(c, t))),
+                Dimension::Purpose => true,
+            };
+            if narrower {
+                g.differs_in.push(d);
+            }
+            continue;
+        }
+        let covered: Vec<Term> = per
+            .iter()
+            .filter(|t| {
+                o.concept(&t.concept)
+                    .is_some_and(|p| den.iter().any(|&c| o.subsumes(c, p)))
+            })
+            .cloned()
+            .collect();
+        if covered.is_empty() {
+            g.differs_in.push(d);
+        } else {
+            g.overlap.of_mut(d).extend(covered);
+        }
+    }
+    g
+}
+
+/// A denial and a permission, graded.
+#[derive(Debug, Clone)]
+struct Pair {
+    denied_by: Side,
+    denial: usize,
+    permission: Permission,
+    graded: Graded,
+}
+
 /// A verdict and the findings that decided it.
 struct Decided {
     verdict: Verdict,
@@ -350,10 +489,45 @@ struct Decided {
     policy: Vec<usize>,
     /// For a contradiction: the statement denies (rather than asserts).
     denial: bool,
+    /// For a contradiction or narrow denial: the pair it quotes.
+    pair: Option<Pair>,
+}
+
+/// Every denial graded against every permission, in order.
+fn pairs(
+    o: &Ontology,
+    findings: &[SidedFinding],
+    denied_by: Side,
+    denials: &[usize],
+    permissions: &[&Permission],
+) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for &d in denials {
+        for p in permissions {
+            out.push(Pair {
+                denied_by,
+                denial: d,
+                permission: (*p).clone(),
+                graded: grade(o, &findings[d].finding.practice, &p.practice),
+            });
+        }
+    }
+    out
+}
+
+/// `first` then the rest of `others`, without repeats.
+fn leading(first: usize, others: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let mut v = vec![first];
+    for i in others {
+        if !v.contains(&i) {
+            v.push(i);
+        }
+    }
+    v
 }
 
 /// Decides the verdict for one tag from the two sides' stances.
-fn verdict(has_statement: bool, said: &Stance, says: &Stance) -> Decided {
+fn verdict(o: &Ontology, findings: &[SidedFinding], has_statement: bool, said: &Stance, says: &Stance) -> Decided {
     let all = |s: &Stance| -> Vec<usize> {
         let mut v: Vec<usize> = s
             .denials
@@ -365,38 +539,53 @@ fn verdict(has_statement: bool, said: &Stance, says: &Stance) -> Decided {
         v.dedup();
         v
     };
-    let decided = |verdict, statement, policy, denial| Decided {
+    let decided = |verdict, statement, policy, denial, pair| Decided {
         verdict,
         statement,
         policy,
         denial,
+        pair,
     };
     if !has_statement {
-        return decided(Verdict::NoStatement, Vec::new(), all(says), false);
+        return decided(Verdict::NoStatement, Vec::new(), all(says), false, None);
     }
     if said.denies() {
         // The statement's denial stands for everything its exceptions do not name.
-        let uncovered: Vec<usize> = says
-            .permissions
-            .iter()
-            .filter(|p| !said.covers(p))
-            .map(|p| p.finding)
-            .collect();
+        let uncovered: Vec<&Permission> = says.permissions.iter().filter(|p| !said.covers(p)).collect();
         if !uncovered.is_empty() {
-            let mut policy = uncovered;
-            policy.dedup();
-            return decided(Verdict::Contradiction, said.denials.clone(), policy, true);
+            let graded = pairs(o, findings, Side::Statement, &said.denials, &uncovered);
+            let overlapping: Vec<&Pair> = graded.iter().filter(|p| p.graded.differs_in.is_empty()).collect();
+            if let Some(first) = overlapping.first() {
+                let statement = leading(first.denial, overlapping.iter().map(|p| p.denial));
+                let policy = leading(
+                    first.permission.finding,
+                    overlapping.iter().map(|p| p.permission.finding),
+                );
+                return decided(Verdict::Contradiction, statement, policy, true, Some((*first).clone()));
+            }
+            // Beside or narrower on some part, every pair: quote the one closest to overlapping.
+            if let Some(best) = graded.iter().min_by_key(|p| p.graded.differs_in.len()) {
+                let statement = leading(best.denial, said.denials.iter().copied());
+                let policy = leading(best.permission.finding, uncovered.iter().map(|p| p.finding));
+                return decided(Verdict::NarrowDenial, statement, policy, true, Some(best.clone()));
+            }
         }
     } else if said.asserts() && says.denies() {
         // The policy's denial stands except for what its exceptions name.
-        let uncovered: Vec<&Permission> = said.permissions.iter().filter(|p| p.exception.is_none()).collect();
-        if uncovered.iter().any(|p| !says.covers(p)) {
-            return decided(
-                Verdict::Contradiction,
-                uncovered.iter().map(|p| p.finding).collect(),
-                says.denials.clone(),
-                false,
+        let uncovered: Vec<&Permission> = said
+            .permissions
+            .iter()
+            .filter(|p| p.exception.is_none() && !says.covers(p))
+            .collect();
+        let graded = pairs(o, findings, Side::Policy, &says.denials, &uncovered);
+        let overlapping: Vec<&Pair> = graded.iter().filter(|p| p.graded.differs_in.is_empty()).collect();
+        if let Some(first) = overlapping.first() {
+            let statement = leading(
+                first.permission.finding,
+                overlapping.iter().map(|p| p.permission.finding),
             );
+            let policy = leading(first.denial, overlapping.iter().map(|p| p.denial));
+            return decided(Verdict::Contradiction, statement, policy, false, Some((*first).clone()));
         }
     }
     let v = match (said.silent(), says.silent()) {
@@ -407,7 +596,180 @@ fn verdict(has_statement: bool, said: &Stance, says: &Stance) -> Decided {
         (false, true) => Verdict::StatementOnly,
         _ => Verdict::Consistent,
     };
-    decided(v, all(said), all(says), false)
+    decided(v, all(said), all(says), false, None)
+}
+
+/// The last word of `text`, if any.
+fn last_word(text: &str) -> Option<&str> {
+    text.rsplit(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty())
+}
+
+/// A practice in one line: "sell or pass on · customer data or anonymised data → externally". The
+/// data is quoted from the clause: its words merged where they touch ("customer" + "data"), with a
+/// pointer or "your" before them ("*this* data", "*your* personal information") and a general word
+/// after them ("anonymised *data*"), then what a pointer refers to.
+pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionKind], f: &Finding) -> String {
+    let push = |list: &mut Vec<String>, t: &str| {
+        if !list.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+            list.push(t.to_string());
+        }
+    };
+    let clause = |r: std::ops::Range<usize>| -> Option<&str> {
+        let (a, b) = (r.start.checked_sub(f.start)?, r.end.checked_sub(f.start)?);
+        f.clause.get(a..b)
+    };
+    let clause_len = f.clause.len();
+    let mut actions = Vec::new();
+    for t in &practice.actions {
+        push(&mut actions, &t.text);
+    }
+    let actions = actions.join(" or ");
+
+    let mut own: Vec<&Term> = practice
+        .identifiability
+        .iter()
+        .chain(&practice.data)
+        .filter(|t| !t.antecedent && clause(t.start..t.end).is_some())
+        .collect();
+    own.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for t in own {
+        match spans.last_mut() {
+            Some((_, end)) if t.start <= *end + 1 => *end = (*end).max(t.end),
+            _ => spans.push((t.start, t.end)),
+        }
+    }
+    for span in &mut spans {
+        let before = clause(f.start..span.0).unwrap_or("");
+        let gap = before.len() - before.trim_end().len();
+        let pointer = last_word(before).filter(|w| {
+            w.eq_ignore_ascii_case("your") || crate::ontology::POINTERS.iter().any(|p| w.eq_ignore_ascii_case(p))
+        });
+        if let Some(w) = pointer
+            && gap <= 1
+            && before.trim_end().ends_with(w)
+        {
+            span.0 -= w.len() + gap;
+        }
+        let after = clause(span.1..f.start + clause_len).unwrap_or("");
+        if let Some(rest) = after.strip_prefix(' ') {
+            let word_len = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            if word_len > 0 && o.is_general_data_word(&rest[..word_len]) {
+                span.1 += 1 + word_len;
+            }
+        }
+    }
+    // Phrases joined only by "or", "and" or commas in the clause are quoted as one.
+    let mut phrases: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        match phrases.last_mut() {
+            Some((_, prev_end))
+                if start >= *prev_end
+                    && clause(*prev_end..start).is_some_and(|gap| {
+                        let words: Vec<&str> = gap
+                            .split(|c: char| c.is_whitespace() || c == ',')
+                            .filter(|w| !w.is_empty())
+                            .collect();
+                        words.len() <= 1
+                            && words
+                                .iter()
+                                .all(|w| matches!(w.to_ascii_lowercase().as_str(), "or" | "and"))
+                    }) =>
+            {
+                *prev_end = end
+            }
+            _ => phrases.push((start, end)),
+        }
+    }
+    let mut texts = Vec::new();
+    for (start, end) in phrases {
+        if let Some(text) = clause(start..end) {
+            push(&mut texts, text);
+        }
+    }
+    let mut referred = Vec::new();
+    for t in practice
+        .identifiability
+        .iter()
+        .chain(&practice.data)
+        .filter(|t| t.antecedent)
+    {
+        push(&mut referred, &t.text);
+    }
+    let mut data = texts.join(", ");
+    if !referred.is_empty() {
+        data.push_str(&format!(" (that is, {})", referred.join(", ")));
+    }
+    let mut line = [actions, data]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut recipients = Vec::new();
+    for t in &practice.recipients {
+        push(&mut recipients, &t.text);
+    }
+    if let Some(p) = &practice.unrecognised_recipient {
+        push(&mut recipients, &p.text);
+    }
+    if !recipients.is_empty() {
+        line.push_str(&format!(" → {}", recipients.join(", ")));
+    }
+    let mut purposes = Vec::new();
+    for t in &practice.purposes {
+        push(&mut purposes, &t.text);
+    }
+    if !purposes.is_empty() {
+        line.push_str(&format!(" for {}", purposes.join(", ")));
+    }
+    if !exceptions.is_empty() {
+        let names: Vec<&str> = exceptions.iter().map(|k| k.as_str()).collect();
+        line.push_str(&format!(" except {}", names.join(", ")));
+    }
+    if line.is_empty() {
+        "(no parts named)".to_string()
+    } else {
+        line
+    }
+}
+
+impl Pair {
+    fn comparison(&self, o: &Ontology, findings: &[SidedFinding]) -> ScopeComparison {
+        let denial = &findings[self.denial].finding;
+        let permission = &findings[self.permission.finding].finding;
+        let denies = Scope {
+            finding: self.denial,
+            practice: denial.practice.clone(),
+            exceptions: denial.exception_kinds(),
+            line: practice_line(o, &denial.practice, &denial.exception_kinds(), denial),
+        };
+        let mut line = practice_line(o, &self.permission.practice, &[], permission);
+        if let Some(text) = &self.permission.exception {
+            line.push_str(&format!(", only as the exception “{text}”"));
+        }
+        let permits = Scope {
+            finding: self.permission.finding,
+            practice: self.permission.practice.clone(),
+            exceptions: Vec::new(),
+            line,
+        };
+        let line = match self.denied_by {
+            Side::Statement => format!("denies: {} │ policy permits: {}", denies.line, permits.line),
+            Side::Policy => format!("policy denies: {} │ statement asserts: {}", denies.line, permits.line),
+        };
+        ScopeComparison {
+            denied_by: self.denied_by,
+            denies,
+            permits,
+            differs_in: self.graded.differs_in.clone(),
+            overlap: if self.graded.differs_in.is_empty() {
+                self.graded.overlap.clone()
+            } else {
+                Practice::default()
+            },
+            line,
+        }
+    }
 }
 
 fn quote(f: &SidedFinding) -> String {
@@ -425,7 +787,49 @@ fn except_words(f: &SidedFinding) -> String {
     }
 }
 
-fn reason(tag: Tag, d: &Decided, statement: &[&SidedFinding], policy: &[&SidedFinding]) -> String {
+/// "action and identifiability", for the parts two practices differ in.
+pub(crate) fn parts_named(dims: &[Dimension]) -> String {
+    let names: Vec<&str> = dims
+        .iter()
+        .map(|d| match d {
+            Dimension::Action => "what is done",
+            Dimension::Identifiability => "how identifiable the data is",
+            Dimension::Data => "which data",
+            Dimension::Recipient => "who receives it",
+            Dimension::Purpose => "what for",
+        })
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// For a contradiction: where the two practices overlap, and what the permission names outside it.
+pub(crate) fn overlap_words(o: &Ontology, c: &ScopeComparison, permission: &Finding) -> String {
+    let mut out = format!(" They overlap in: {}.", practice_line(o, &c.overlap, &[], permission));
+    // Named recipients the denial does not reach: "the denial does not reach Tesco companies".
+    if !c.overlap.recipients.is_empty() && c.overlap.recipients.len() < c.permits.practice.recipients.len() {
+        let recipients: Vec<&str> = c
+            .permits
+            .practice
+            .recipients
+            .iter()
+            .filter(|t| !c.overlap.recipients.iter().any(|o| o.concept == t.concept))
+            .map(|t| t.text.as_str())
+            .collect();
+        out.push_str(&format!(
+            " Of the recipients, only those overlap; the denial does not reach {}.",
+            recipients.join(", ")
+        ));
+    }
+    out
+}
+
+fn reason(o: &Ontology, tag: Tag, d: &Decided, scope: Option<&ScopeComparison>, findings: &[SidedFinding]) -> String {
+    let statement: Vec<&SidedFinding> = d.statement.iter().map(|&i| &findings[i]).collect();
+    let policy: Vec<&SidedFinding> = d.policy.iter().map(|&i| &findings[i]).collect();
     let first = |list: &[&SidedFinding]| list.first().map(|f| quote(f)).unwrap_or_default();
     // A policy permission that is only an exception to a denial is quoted by its exception's words.
     let permits = |list: &[&SidedFinding]| match list.first() {
@@ -436,39 +840,62 @@ fn reason(tag: Tag, d: &Decided, statement: &[&SidedFinding], policy: &[&SidedFi
         Some(f) => format!("({})", quote(f)),
         None => String::new(),
     };
+    let overlap = scope
+        .map(|c| overlap_words(o, c, &findings[c.permits.finding].finding))
+        .unwrap_or_default();
     match d.verdict {
         Verdict::NoStatement => format!(
             "No customer statement is recorded; the policy {}.",
             if policy.is_empty() {
                 format!("does not mention {tag}")
             } else {
-                format!("says {}", first(policy))
+                format!("says {}", first(&policy))
             }
         ),
         Verdict::Contradiction if d.denial => format!(
-            "The statement denies {tag}{} ({}) but the policy permits it {}.",
+            "The statement denies {tag}{} ({}) but the policy permits it {}.{overlap}",
             statement.first().map(|f| except_words(f)).unwrap_or_default(),
-            first(statement),
-            permits(policy)
+            first(&statement),
+            permits(&policy)
         ),
         Verdict::Contradiction => format!(
-            "The statement asserts {tag} ({}) but the policy denies it{} ({}).",
-            first(statement),
+            "The statement asserts {tag} ({}) but the policy denies it{} ({}).{overlap}",
+            first(&statement),
             policy.first().map(|f| except_words(f)).unwrap_or_default(),
-            first(policy)
+            first(&policy)
         ),
+        Verdict::NarrowDenial => {
+            let (denies, permitted, differs) = scope
+                .map(|c| {
+                    (
+                        c.denies.line.clone(),
+                        c.permits.line.clone(),
+                        parts_named(&c.differs_in),
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "The statement denies less than the policy permits: it denies {denies} ({}), the policy permits {permitted} {}. They differ in {differs}: the statement may be true as far as it goes, and it is silent on what the policy permits.",
+                first(&statement),
+                permits(&policy)
+            )
+        }
         Verdict::Omission => format!(
             "The policy permits {tag} {}; the statement does not mention it.",
-            permits(policy)
+            permits(&policy)
         ),
         Verdict::Consistent if statement.is_empty() => format!(
             "The policy denies {tag} ({}); the statement does not mention it.",
-            first(policy)
+            first(&policy)
         ),
-        Verdict::Consistent => format!("Statement ({}) and policy ({}) agree.", first(statement), first(policy)),
+        Verdict::Consistent => format!(
+            "Statement ({}) and policy ({}) agree.",
+            first(&statement),
+            first(&policy)
+        ),
         Verdict::StatementOnly => format!(
             "The statement mentions {tag} ({}); the policy excerpt is silent.",
-            first(statement)
+            first(&statement)
         ),
         Verdict::NotMentioned => format!("Neither the statement nor the policy mentions {tag}."),
     }
@@ -497,15 +924,15 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
     let mut verdict_of = |tag: Tag| {
         let said = Stance::of(&findings, Side::Statement, tag, rules);
         let says = Stance::of(&findings, Side::Policy, tag, rules);
-        let d = verdict(has_statement, &said, &says);
-        let st_refs: Vec<&SidedFinding> = d.statement.iter().map(|&i| &findings[i]).collect();
-        let po_refs: Vec<&SidedFinding> = d.policy.iter().map(|&i| &findings[i]).collect();
+        let d = verdict(&rules.ontology, &findings, has_statement, &said, &says);
+        let scope = d.pair.as_ref().map(|p| p.comparison(&rules.ontology, &findings));
         details.push(VerdictDetail {
             tag,
             verdict: d.verdict,
-            reason: reason(tag, &d, &st_refs, &po_refs),
+            reason: reason(&rules.ontology, tag, &d, scope.as_ref(), &findings),
             statement_evidence: d.statement.clone(),
             policy_evidence: d.policy.clone(),
+            scope,
         });
         d.verdict
     };
@@ -581,7 +1008,7 @@ mod tests {
         let rules = RuleSet::default_rules().unwrap();
         let said = Stance::of(findings, Side::Statement, Tag::ThirdPartySharing, &rules);
         let says = Stance::of(findings, Side::Policy, Tag::ThirdPartySharing, &rules);
-        verdict(true, &said, &says).verdict
+        verdict(&rules.ontology, findings, true, &said, &says).verdict
     }
 
     use ExceptionKind::{Legal, ServiceProviders};
@@ -604,7 +1031,10 @@ mod tests {
         assert_eq!(decide(vec![]), Verdict::NotMentioned);
         let rules = RuleSet::default_rules().unwrap();
         let says = Stance::of(&[permits], Side::Policy, Tag::ThirdPartySharing, &rules);
-        assert_eq!(verdict(false, &Stance::default(), &says).verdict, Verdict::NoStatement);
+        assert_eq!(
+            verdict(&rules.ontology, &[], false, &Stance::default(), &says).verdict,
+            Verdict::NoStatement
+        );
     }
 
     #[test]

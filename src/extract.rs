@@ -36,8 +36,8 @@ pub struct ExtractReport {
 
 /// Tags a document clause by clause.
 pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
-    let clauses = rules
-        .tag_text(&doc.text)
+    let tagged = rules.tag_text(&doc.text);
+    let clauses = tagged
         .iter()
         .enumerate()
         .map(|(index, tc)| ClauseRecord {
@@ -45,7 +45,7 @@ pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
             start: tc.clause.start,
             end: tc.clause.end,
             text: tc.clause.text.to_string(),
-            findings: rules.to_findings(tc),
+            findings: rules.to_findings(&tagged, index),
         })
         .collect();
     ExtractReport {
@@ -81,7 +81,21 @@ struct BatchError {
 /// Reads `{"id": ..., "text": "..."}` records, one per line, and writes one result line per record in
 /// input order. Spans index into each record's `text` as given. A malformed line becomes
 /// `{"line": N, "error": "..."}` and the rest continue. Blank lines are skipped.
-pub fn batch(rules: &RuleSet, mut input: impl BufRead, mut output: impl Write) -> io::Result<BatchStats> {
+pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write) -> io::Result<BatchStats> {
+    for_each_record(input, output, |id, text, out| {
+        let findings = rules.findings(&text);
+        serde_json::to_writer(out, &BatchOut { id, findings }).map_err(io::Error::from)
+    })
+}
+
+/// Reads records one per line and, for each well-formed one, lets `each` write its result line (without
+/// the newline); a malformed line becomes an error record. For commands that read `--input-format
+/// jsonl` one record at a time.
+pub(crate) fn for_each_record(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    mut each: impl FnMut(&Value, String, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<BatchStats> {
     let mut stats = BatchStats::default();
     let mut buf = Vec::new();
     let mut line_no = 0;
@@ -91,7 +105,7 @@ pub fn batch(rules: &RuleSet, mut input: impl BufRead, mut output: impl Write) -
             break;
         }
         line_no += 1;
-        tag_line(rules, &buf, line_no, &mut output, &mut stats)?;
+        record_line(&buf, line_no, &mut output, &mut stats, &mut each)?;
     }
     output.flush()?;
     Ok(stats)
@@ -105,13 +119,26 @@ fn tag_line(
     output: &mut impl Write,
     stats: &mut BatchStats,
 ) -> io::Result<()> {
+    record_line(line, line_no, output, stats, &mut |id, text, out| {
+        let findings = rules.findings(&text);
+        serde_json::to_writer(out, &BatchOut { id, findings }).map_err(io::Error::from)
+    })
+}
+
+/// One input line: its result line from `each`, or an error record; blank lines write nothing.
+fn record_line(
+    line: &[u8],
+    line_no: usize,
+    output: &mut impl Write,
+    stats: &mut BatchStats,
+    each: &mut impl FnMut(&Value, String, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
     match parse_record(line) {
         Ok((id, text)) => {
-            let findings = rules.findings(&text);
-            serde_json::to_writer(&mut *output, &BatchOut { id: &id, findings }).map_err(io::Error::from)?;
+            each(&id, text, output)?;
             stats.records += 1;
         }
         Err(error) => {

@@ -10,7 +10,7 @@
 //! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
-//! | stages | [`fetch`], [`extract`], [`compare`], [`diff`], [`check`], [`eval`] | one per command that does work |
+//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`diff`], [`check`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
 //!
 //! The `orgcheck` binary (`src/main.rs`, `src/cli/`) parses arguments and wires these together; the
@@ -67,6 +67,7 @@ pub mod store;
 pub mod fetch;
 pub mod extract;
 pub mod compare;
+pub mod lint;
 pub mod diff;
 pub mod check;
 pub mod eval;
@@ -101,6 +102,7 @@ mod layering {
         "fetch",
         "extract",
         "compare",
+        "lint",
         "diff",
         "check",
         "eval",

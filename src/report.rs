@@ -3,8 +3,13 @@
 
 use serde::Serialize;
 
-/// Version of the JSON documents orgcheck writes; bumped on any incompatible change.
+/// Version of the JSON documents orgcheck writes; bumped on any incompatible change to a document.
+/// Each kind of document carries its own: most are at 1.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Version of `compare --format json`: 2 since the `narrow-denial` verdict and the scopes of `details`
+/// (issue 13).
+pub const COMPARE_SCHEMA_VERSION: u32 = 2;
 
 /// The orgcheck version that writes a report, a store entry or a baseline.
 pub const ORGCHECK_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::ontology::Practice;
+use crate::ontology::{Practice, Terms};
 use crate::polarity::{ExceptionSpan, Scopes};
 use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
 use crate::segment::{self, Clause};
@@ -144,12 +144,16 @@ impl RuleSet {
 
     /// Flat findings for `text`, in text order.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
-        self.tag_text(text).iter().flat_map(|tc| self.to_findings(tc)).collect()
+        let tagged = self.tag_text(text);
+        (0..tagged.len()).flat_map(|i| self.to_findings(&tagged, i)).collect()
     }
 
-    /// Findings of one tagged clause.
-    pub fn to_findings(&self, tc: &TaggedClause<'_>) -> Vec<Finding> {
+    /// Findings of the `i`th tagged clause. The clause before it is where "this data" in a practice
+    /// points to when its own words do not say.
+    pub fn to_findings(&self, tagged: &[TaggedClause<'_>], i: usize) -> Vec<Finding> {
+        let tc = &tagged[i];
         let base = tc.clause.start;
+        let previous = i.checked_sub(1).map(|p| &tagged[p].clause);
         tc.hits
             .iter()
             .map(|h| Finding {
@@ -172,7 +176,13 @@ impl RuleSet {
                     })
                     .collect(),
                 excepted: h.excepted,
-                practice: h.practice.shifted(base),
+                practice: {
+                    let mut practice = h.practice.shifted(base);
+                    if let Some(prev) = previous {
+                        self.ontology.resolve_antecedent(&mut practice, prev.text, prev.start);
+                    }
+                    practice
+                },
             })
             .collect()
     }
@@ -309,7 +319,7 @@ impl RuleSet {
         }
         let mut hits = select_hits(candidates);
         // The terms of each part, found once for all the findings in it.
-        let mut terms: Vec<(Range<usize>, Vec<(usize, Range<usize>)>)> = Vec::new();
+        let mut terms: Vec<(Range<usize>, Terms)> = Vec::new();
         for (hit, trigger) in &mut hits {
             if hit.polarity == Polarity::Negative {
                 hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
@@ -323,9 +333,22 @@ impl RuleSet {
                     terms.len() - 1
                 }
             };
-            hit.practice = self
-                .ontology
-                .practice_of(&terms[at].1, clause, trigger, &part, &excluded, 0);
+            hit.practice = self.ontology.practice_of(
+                &terms[at].1,
+                clause,
+                trigger,
+                &part,
+                &excluded,
+                0,
+                hit.polarity == Polarity::Negative,
+            );
+            // "Addresses you provide … may be saved …; but they … will not be shared": the data is named
+            // earlier in the clause than the part.
+            let practice = &mut hit.practice;
+            if practice.data.is_empty() && practice.identifiability.is_empty() && part.start > 0 {
+                practice.needs_antecedent = true;
+                self.ontology.resolve_antecedent(practice, &clause[..part.start], 0);
+            }
         }
         hits.into_iter().map(|(hit, _)| hit).collect()
     }

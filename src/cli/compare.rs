@@ -12,6 +12,7 @@ use super::{Context, Outcome, warn};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Contradiction,
+    NarrowDenial,
     Omission,
 }
 
@@ -19,6 +20,7 @@ impl FailOn {
     fn verdict(self) -> Verdict {
         match self {
             FailOn::Contradiction => Verdict::Contradiction,
+            FailOn::NarrowDenial => Verdict::NarrowDenial,
             FailOn::Omission => Verdict::Omission,
         }
     }

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod compare;
+mod lint;
 mod diff;
 mod eval;
 mod extract;
@@ -44,6 +45,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Download every declared policy into the store, keeping dated versions.
     Fetch(fetch::FetchArgs),
+    /// Find clauses of one document that disagree: a denial and a permission whose scopes overlap.
+    Lint(lint::LintArgs),
     /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
     Extract(extract::ExtractArgs),
     /// List the declared providers, or validate declarations with --check.
@@ -155,6 +158,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let outcome = match cli.command {
         Command::Compare(args) => compare::run(args, &mut ctx)?,
         Command::Fetch(args) => fetch::run(args, &mut ctx)?,
+        Command::Lint(args) => lint::run(args, &mut ctx)?,
         Command::Extract(args) => extract::run(args, &mut ctx)?,
         Command::Providers(args) => providers::run(args, &mut ctx)?,
         Command::Rules(args) => rules::run(args, &mut ctx)?,

@@ -7,6 +7,7 @@ use super::{Row, WordMarks, change_kind, change_position, finding_label, inline_
 use crate::check::{CheckReport, CheckStatus, DiffBasis};
 use crate::compare::{CompareReport, Side, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, DiffBody};
+use crate::lint::LintReport;
 use crate::report::VersionInfo;
 use crate::rules::Tag;
 use crate::snippet::cut_around;
@@ -51,7 +52,7 @@ pub fn compare(report: &CompareReport) -> String {
             .iter()
             .map(|&t| {
                 let v = p.verdicts.get(t);
-                if matches!(v, Verdict::Contradiction | Verdict::Omission) {
+                if matches!(v, Verdict::Contradiction | Verdict::NarrowDenial | Verdict::Omission) {
                     format!("{t}: **{}**", v.as_str())
                 } else {
                     format!("{t}: {}", v.as_str())
@@ -83,10 +84,20 @@ pub fn compare(report: &CompareReport) -> String {
         .flat_map(|p| {
             p.details
                 .iter()
-                .filter(|d| matches!(d.verdict, Verdict::Contradiction | Verdict::Omission))
+                .filter(|d| {
+                    matches!(
+                        d.verdict,
+                        Verdict::Contradiction | Verdict::NarrowDenial | Verdict::Omission
+                    )
+                })
                 .map(move |d| {
+                    let scope = d
+                        .scope
+                        .as_ref()
+                        .map(|s| format!("\n  - {}", inline(&s.line)))
+                        .unwrap_or_default();
                     format!(
-                        "- **{}**, {} — {}: {}",
+                        "- **{}**, {} — {}: {}{scope}",
                         cell(&p.name),
                         d.tag,
                         d.verdict.as_str(),
@@ -96,12 +107,43 @@ pub fn compare(report: &CompareReport) -> String {
         })
         .collect();
     if !notable.is_empty() {
-        out.push_str("\n### Contradictions and omissions\n\n");
+        out.push_str("\n### Contradictions, narrow denials and omissions\n\n");
         for line in notable {
             out.push_str(&line);
             out.push('\n');
         }
     }
+    out
+}
+
+/// The lint report: one item per pair, the two practices and the two clauses quoted.
+pub fn lint(report: &LintReport) -> String {
+    let mut out = format!("## Lint: {}\n\n", inline(&report.source));
+    for pair in &report.pairs {
+        let quote = |scope: &crate::compare::Scope| {
+            inline(&cut_around(&report.findings[scope.finding].clause, 0..0, CLAUSE_MAX))
+        };
+        let _ = writeln!(
+            out,
+            "- **{}** — {}{}\n  - denies: {} — “{}”\n  - permits: {} — “{}”",
+            pair.tag,
+            pair.grade.as_str(),
+            if pair.repeats > 0 {
+                format!(" (+{} alike)", pair.repeats)
+            } else {
+                String::new()
+            },
+            inline(&pair.scope.denies.line),
+            quote(&pair.scope.denies),
+            inline(&pair.scope.permits.line),
+            quote(&pair.scope.permits),
+        );
+    }
+    if !report.pairs.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&inline(super::table::lint_summary(report).trim_end()));
+    out.push('\n');
     out
 }
 

@@ -16,6 +16,7 @@ use crate::diff::{Change, ChangeKind, DiffBody, DiffReport, WordEdit, WordOp};
 use crate::eval::EvalReport;
 use crate::extract::ExtractReport;
 use crate::fetch::FetchReport;
+use crate::lint::LintReport;
 use crate::providers::ProviderList;
 use crate::rules::{ExceptionKind, Polarity, RuleList, Tag};
 use crate::snippet::cut_around;
@@ -118,6 +119,25 @@ impl Render for CompareReport {
 
     fn markdown(&self) -> Option<String> {
         Some(markdown::compare(self))
+    }
+}
+
+impl Render for LintReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Jsonl, Format::Markdown];
+
+    fn table(&self, options: &Options) -> String {
+        table::lint(self, options.width, table::Style::from(options))
+    }
+
+    fn markdown(&self) -> Option<String> {
+        Some(markdown::lint(self))
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> Option<io::Result<()>> {
+        Some(self.pairs.iter().try_for_each(|pair| {
+            serde_json::to_writer(&mut *out, pair).map_err(io::Error::from)?;
+            out.write_all(b"\n")
+        }))
     }
 }
 

@@ -9,6 +9,7 @@ use super::{
 use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
+use crate::lint::LintReport;
 use crate::providers::Provider;
 use crate::report::VersionInfo;
 use crate::rules::{ExceptionKind, Polarity, Tag};
@@ -52,6 +53,7 @@ impl Style {
     pub fn verdict(self, v: Verdict) -> String {
         let code = match v {
             Verdict::Contradiction => "1;31",
+            Verdict::NarrowDenial => "35",
             Verdict::Omission => "33",
             Verdict::Consistent => "32",
             Verdict::StatementOnly => "36",
@@ -221,7 +223,28 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
     }
     let mut out = table.to_string();
     out.push('\n');
+    out.push_str(&scope_lines(report, style));
     out.push_str(&summary(report));
+    out
+}
+
+/// Under the table, one line per contradiction or narrow denial that a reader can quote: what the
+/// denial covers against what the other side permits.
+fn scope_lines(report: &CompareReport, style: Style) -> String {
+    let mut out = String::new();
+    for p in &report.providers {
+        for d in &p.details {
+            if let Some(scope) = &d.scope {
+                out.push_str(&format!(
+                    "{} {}: {}\n  {}\n",
+                    style.bold(&p.name),
+                    short_tag(d.tag),
+                    style.verdict(d.verdict),
+                    scope.line
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -248,16 +271,79 @@ pub fn summary(report: &CompareReport) -> String {
         }
     };
     let n = report.providers.len();
+    let counted = |v: Verdict, one: &str, many: &str| {
+        let k = count(v);
+        format!("{k} {}{}", if k == 1 { one } else { many }, with(v))
+    };
     format!(
-        "{} provider{}: {} contradiction{}{}, {} omission{}{}. [tag] = the text says it does; [no tag] = it says it does not.\n",
+        "{} provider{}: {}, {}, {}. [tag] = the text says it does; [no tag] = it says it does not.\n",
         n,
         if n == 1 { "" } else { "s" },
-        count(Verdict::Contradiction),
-        if count(Verdict::Contradiction) == 1 { "" } else { "s" },
-        with(Verdict::Contradiction),
-        count(Verdict::Omission),
-        if count(Verdict::Omission) == 1 { "" } else { "s" },
-        with(Verdict::Omission),
+        counted(Verdict::Contradiction, "contradiction", "contradictions"),
+        counted(Verdict::NarrowDenial, "narrow denial", "narrow denials"),
+        counted(Verdict::Omission, "omission", "omissions"),
+    )
+}
+
+/// The lint table: one row per pair of clauses that disagree, the practice of each above its clause.
+pub fn lint(report: &LintReport, width: u16, style: Style) -> String {
+    let mut out = String::new();
+    if !report.pairs.is_empty() {
+        let mut table = new_table(width, style, &["Tag", "The document denies", "and permits"], true);
+        for pair in &report.pairs {
+            let side = |scope: &crate::compare::Scope| {
+                let f = &report.findings[scope.finding];
+                format!(
+                    "{}\n{}",
+                    style.bold(&scope.line),
+                    cut_around(&f.clause, evidence_range(f), CLAUSE_MAX)
+                )
+            };
+            let mut tag = format!("{}\n{}", short_tag(pair.tag), style.verdict(pair.grade));
+            if pair.repeats > 0 {
+                tag.push_str(&style.dim(&format!("\n+{} alike", pair.repeats)));
+            }
+            table.add_row(vec![
+                Cell::new(tag),
+                Cell::new(side(&pair.scope.denies)),
+                Cell::new(side(&pair.scope.permits)),
+            ]);
+        }
+        if width >= 90
+            && let Some(column) = table.column_mut(0)
+        {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out.push_str(&lint_summary(report));
+    out
+}
+
+/// One line: how many pairs of each grade, out of how many denials and permissions.
+pub fn lint_summary(report: &LintReport) -> String {
+    let (c, n) = (
+        report.count(Verdict::Contradiction),
+        report.count(Verdict::NarrowDenial),
+    );
+    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    format!(
+        "{}: {}{} among {} and {}{}.\n",
+        report.source,
+        plural(c, "contradiction", "contradictions"),
+        if n > 0 {
+            format!(", {}", plural(n, "narrow denial", "narrow denials"))
+        } else {
+            String::new()
+        },
+        plural(report.denials, "denial", "denials"),
+        plural(report.permissions, "permission", "permissions"),
+        if report.truncated {
+            " (stopped early: not every pair was graded)"
+        } else {
+            ""
+        },
     )
 }
 

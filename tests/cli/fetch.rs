@@ -314,7 +314,7 @@ fn compare_live_fetches_first() {
     assert_eq!(report["providers"][0]["policy_source"]["kind"], "store");
     assert_eq!(
         report["providers"][0]["verdicts"]["third-party-sharing"],
-        "contradiction"
+        "narrow-denial"
     );
     assert_eq!(server.requests().len(), 1, "only the compared provider is fetched");
 }

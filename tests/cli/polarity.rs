@@ -38,6 +38,28 @@ const CASES: &[(&str, &[&str])] = &[
     ("Your personal information is never sold or rented.", &["-sharing"]),
     ("We do not collect your location.", &["-location"]),
     ("We don't use GPS to track you.", &["-location"]),
+    // The contractions as often typed, without an apostrophe.
+    (
+        "We dont sell or profit from the information you share with us.",
+        &["-sharing"],
+    ),
+    ("Our app doesnt share your details with advertisers.", &["-sharing"]),
+    ("We didnt disclose your details to advertisers.", &["-sharing"]),
+    ("We wouldnt sell your personal information.", &["-sharing"]),
+    (
+        "We couldnt share your data with partners even if we wanted to.",
+        &["-sharing"],
+    ),
+    ("Your data shouldnt be shared with advertisers.", &["-sharing"]),
+    ("Your personal information isnt sold to anyone.", &["-sharing"]),
+    ("Customer lists arent sold to marketers.", &["-sharing"]),
+    ("Your details wasnt shared with our partners.", &["-sharing"]),
+    ("Customer records werent disclosed to advertisers.", &["-sharing"]),
+    // A denial of a limit is a permission.
+    (
+        "Nothing in this Privacy Policy is intended to restrict our use or sharing of aggregated information.",
+        &["+sharing", "+aggregation"],
+    ),
     ("There is no opt-out for this processing.", &["-opt-out"]),
     ("There is nothing to opt out of.", &["-opt-out"]),
     (

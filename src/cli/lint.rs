@@ -1,0 +1,132 @@
+//! `orgcheck lint`: the policy against itself, pairs of clauses in one document that disagree.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use orgcheck::compare::{self, Fallback, Verdict};
+use orgcheck::fetch;
+use orgcheck::ingest::Input;
+use orgcheck::lint::{self, LintReport};
+use orgcheck::providers;
+use orgcheck::render::{Format, Render};
+
+use super::args::{DeclarationArgs, HttpArgs, InputArgs, InputFormat, RulesArgs, StoreArgs, formats};
+use super::{Context, Outcome, warn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFailOn {
+    Contradiction,
+    NarrowDenial,
+}
+
+impl LintFailOn {
+    fn grade(self) -> Verdict {
+        match self {
+            LintFailOn::Contradiction => Verdict::Contradiction,
+            LintFailOn::NarrowDenial => Verdict::NarrowDenial,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The document: a file, an http(s) URL, a provider id (its policy: the bundled snapshot, or with
+    /// --store the latest stored text), or `-` (or nothing) for standard input. An existing file wins
+    /// over a provider of the same name.
+    #[arg(value_name = "FILE|URL|PROVIDER")]
+    pub input: Option<String>,
+    #[command(flatten)]
+    pub read: InputArgs,
+    #[arg(long, short, default_value = "table", value_parser = formats(LintReport::FORMATS))]
+    pub format: Format,
+    /// Also list pairs where the denial is only narrower than, or beside, the permission ("we do not
+    /// sell" and "we share"): usually not a problem, but what the policy leaves open.
+    #[arg(long)]
+    pub narrow: bool,
+    /// Exit with status 1 when a pair has one of these grades (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GRADE")]
+    pub fail_on: Vec<LintFailOn>,
+    #[command(flatten)]
+    pub declarations: DeclarationArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    let arg = args.input.as_deref().unwrap_or("-");
+    let input = Input::parse(Path::new(arg));
+    if args.read.input_format == InputFormat::Jsonl {
+        if matches!(input, Input::Url(_)) {
+            bail!("--input-format jsonl reads records from a file or standard input, not a URL");
+        }
+        if args.format != Format::Jsonl {
+            bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
+        }
+        let name = input.name();
+        let stats = lint::batch(&rules, input.open()?, &mut *ctx.out, args.narrow)
+            .with_context(|| format!("{name}: reading records"))?;
+        if stats.errors > 0 {
+            warn(format!(
+                "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the output",
+                stats.errors,
+                if stats.errors == 1 { "" } else { "s" },
+                stats.first_error.unwrap_or(0)
+            ));
+            return Ok(Outcome::PartialFailure);
+        }
+        return Ok(Outcome::Ok);
+    }
+    let (source, text) = match &input {
+        Input::Url(url) => {
+            let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
+            if fetched.final_url != *url {
+                ctx.note(format!("{url}: redirected to {}", fetched.final_url));
+            }
+            (doc.source, doc.text)
+        }
+        Input::File(path) if !path.exists() && is_provider_id(arg) => {
+            let provider = providers::select(providers::load(&args.declarations.source())?, &[arg.to_string()])?
+                .pop()
+                .with_context(|| format!("{arg}: no such provider"))?;
+            let store = args.store.store.is_some().then(|| args.store.open());
+            let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
+            match fallback {
+                Some(note @ Fallback::NotStored { .. }) => ctx.note(note),
+                Some(problem @ Fallback::Unreadable { .. }) => warn(problem),
+                None => {}
+            }
+            let doc = provider.policy_document();
+            (
+                format!("{}/{}", provider.id, doc.id),
+                orgcheck::text::normalise(&policy.text),
+            )
+        }
+        _ => {
+            let doc = input.read_document(args.read.format(), &args.read.isolation()?)?;
+            (doc.source, doc.text)
+        }
+    };
+    let report = lint::lint(&rules, &source, &text, args.narrow);
+    if report.truncated {
+        warn(format!(
+            "{source}: stopped after {} comparisons of distinct practices; some pairs were not graded",
+            report.comparisons
+        ));
+    }
+    ctx.render(&report, args.format, false)?;
+    Ok(Outcome::findings_if(args.fail_on.iter().any(|f| report.has(f.grade()))))
+}
+
+/// A provider id as declarations spell them: lower-case letters, digits and hyphens.
+fn is_provider_id(arg: &str) -> bool {
+    !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
