@@ -139,7 +139,7 @@ pub struct VerdictDetail {
     pub policy_evidence: Vec<usize>,
     /// For a contradiction or a narrow denial: the denied and the permitted practice side by side, and
     /// where they overlap or differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scope: Option<ScopeComparison>,
 }
 
@@ -152,7 +152,7 @@ pub struct Scope {
     #[serde(flatten)]
     pub practice: Practice,
     /// The kinds of exception a denial makes ("except as required by law" is `legal`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub exceptions: Vec<ExceptionKind>,
     /// The practice in one line: "sell · customer data", "provide · aggregate information →
     /// advertisers".
@@ -173,7 +173,7 @@ pub struct ScopeComparison {
     pub differs_in: Vec<Dimension>,
     /// For a contradiction: the permitted terms the denial covers, the overlap a reader can quote
     /// ("businesses that process this information on our behalf").
-    #[serde(skip_serializing_if = "Practice::is_empty")]
+    #[serde(skip_serializing_if = "Practice::is_empty", default)]
     pub overlap: Practice,
     /// One line to quote: "denies: sell · customer data │ policy permits: provide · aggregate
     /// information → advertisers, content partners".
@@ -188,7 +188,7 @@ pub struct ProviderReport {
     /// What the provider told customers; empty when it has not replied.
     pub statements: Vec<Statement>,
     /// Editorial remarks from the source, never provider text.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<Note>,
     pub findings: Vec<SidedFinding>,
     pub verdicts: Verdicts,

@@ -232,24 +232,24 @@ pub struct Phrase {
 pub struct Practice {
     /// What is done: `sell`, `disclose`, `collect`, `use`, `retain`. The practice word first, then any
     /// joined to it ("sell *or pass on*", "never sold *or disclosed*").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub actions: Vec<Term>,
     /// How identifiable the data is: `identifiable`, `pseudonymous`, `aggregated`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub identifiability: Vec<Term>,
     /// Which data: `location`, `communications`, `usage`, `contact-details`, `financial`, `device`, or
     /// `data` when no kind is named.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub data: Vec<Term>,
     /// To whom: `third-parties`, `advertisers`, `business-partners`, `group-companies`, `service-providers`…
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub recipients: Vec<Term>,
     /// Why, where stated: `marketing`, `research`, `service`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub purposes: Vec<Term>,
     /// Words after the practice that name a recipient the ontology does not know ("to *the wrong
     /// people*"), when no known recipient is named: a denial of them is not a denial to everyone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub unrecognised_recipient: Option<Phrase>,
     /// Who does it, when not the company (or unstated): `customer` for "*you* do not disclose them to
     /// anyone" and for what the customer may ask for or suppose ("*if you prefer that* we do not
@@ -1194,6 +1194,247 @@ mod tests {
             true,
         );
         assert_eq!(concepts(&p.recipients), ["anyone"]);
+    }
+
+    /// The practice of the finding whose practice word is `word` in `text`.
+    fn practice_at(text: &str, word: &str, denial: bool) -> Practice {
+        let at = text.find(word).unwrap();
+        ontology().practice(text, &(at..at + word.len()), &(0..text.len()), &[], 0, denial)
+    }
+
+    fn texts(terms: &[Term]) -> Vec<&str> {
+        terms.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn every_parent_subsumes_its_children_and_nothing_else() {
+        let o = ontology();
+        for (i, c) in o.concepts.iter().enumerate() {
+            if let Some(p) = c.parent {
+                assert!(o.subsumes(p, i), "{} under {}", c.id, o.concepts[p].id);
+                assert!(!o.subsumes(i, p), "{} is not above {}", c.id, o.concepts[p].id);
+            }
+        }
+        let id = |s: &str| o.concept(s).unwrap();
+        // Group companies are not third parties; both are "anyone".
+        assert!(o.subsumes(id("anyone"), id("group-companies")));
+        assert!(o.subsumes(id("anyone"), id("service-providers")));
+        assert!(!o.subsumes(id("third-parties"), id("group-companies")));
+        assert!(o.subsumes(id("third-parties"), id("service-providers")));
+        assert!(!o.subsumes(id("identifiable"), id("aggregated")));
+        assert!(o.subsumes(id("data"), id("children")));
+    }
+
+    #[test]
+    fn wildcards_name_companies_and_gaps() {
+        let o = ontology();
+        let found = |text: &str| -> Vec<(String, String)> {
+            o.terms(text)
+                .into_iter()
+                .filter(|(c, _)| o.concepts[*c].dimension == Dimension::Recipient)
+                .map(|(c, r)| (o.concepts[c].id.clone(), text[r].to_string()))
+                .collect()
+        };
+        let one = |id: &str, words: &str| vec![(id.to_string(), words.to_string())];
+        assert_eq!(
+            found("among Tesco companies"),
+            one("group-companies", "Tesco companies")
+        );
+        assert_eq!(
+            found("among other companies"),
+            one("third-parties", "other companies"),
+            "exact beats @"
+        );
+        assert_eq!(
+            found("outside the Tesco Group"),
+            one("third-parties", "outside the Tesco Group"),
+            "the longer term wins"
+        );
+        assert_eq!(
+            found("businesses that process this information on our behalf"),
+            one(
+                "service-providers",
+                "businesses that process this information on our behalf"
+            )
+        );
+        // A gap is at most four words.
+        assert_eq!(
+            found("businesses that process the many kinds of data on our behalf"),
+            one("service-providers", "on our behalf")
+        );
+        // "third-party" before a kind of recipient is a word of its own; the practice keeps the kind.
+        assert_eq!(found("with third-party advertisers").len(), 2);
+    }
+
+    #[test]
+    fn a_term_inside_a_longer_one_of_another_dimension_is_part_of_it() {
+        let o = ontology();
+        let dims = |text: &str| -> Vec<(Dimension, String)> {
+            o.terms(text)
+                .into_iter()
+                .map(|(c, r)| (o.concepts[c].dimension, text[r].to_string()))
+                .collect()
+        };
+        // "third party" names no recipient in "third party cookies"; nor "advertising" a purpose in
+        // "advertising partners".
+        assert!(
+            !dims("third party cookies")
+                .iter()
+                .any(|(d, _)| *d == Dimension::Recipient)
+        );
+        assert!(
+            !dims("our advertising partners")
+                .iter()
+                .any(|(d, _)| *d == Dimension::Purpose)
+        );
+        assert!(dims("for advertising").iter().any(|(d, _)| *d == Dimension::Purpose));
+    }
+
+    #[test]
+    fn joined_actions_belong_to_one_practice_and_a_new_verb_starts_another() {
+        let p = practice_at("Tesco Mobile does not sell or pass on any customer data.", "sell", true);
+        assert_eq!(texts(&p.actions), ["sell", "pass on"]);
+        let p = practice_at("We never sell, rent or trade your details.", "sell", true);
+        assert_eq!(texts(&p.actions), ["sell", "rent", "trade"]);
+        let text = "We may pass this data to the third parties mentioned above and we may use this \
+                    information to provide you with targeted offers or commercial communications.";
+        let p = practice_at(text, "pass", false);
+        assert_eq!(texts(&p.actions), ["pass"]);
+        assert_eq!(
+            concepts(&p.data),
+            ["data"],
+            "\"commercial communications\" belong to the next practice"
+        );
+        assert!(p.needs_antecedent, "\"this data\" points back");
+        // A noun is not a new practice: "our sales" does not end the one before it.
+        let p = practice_at(
+            "to provide aggregated statistics about our sales, customers to third parties",
+            "provide",
+            false,
+        );
+        assert_eq!(concepts(&p.recipients), ["third-parties"]);
+    }
+
+    #[test]
+    fn pointers_take_what_they_point_to() {
+        let o = ontology();
+        let text =
+            "We analyse your calling and location data on a personalised basis, and may provide such data to partners.";
+        let p = practice_at(text, "provide", false);
+        let antecedents: Vec<&str> = p
+            .data
+            .iter()
+            .filter(|t| t.antecedent)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(antecedents, ["calling", "location data"]);
+        let mut p = practice_at("We may pass this data to advertisers.", "pass", false);
+        assert!(p.needs_antecedent);
+        let before = "We record your location on an aggregated basis.";
+        o.resolve_antecedent(&mut p, before, 100);
+        let location = p.data.iter().find(|t| t.concept == "location").unwrap();
+        assert!(
+            location.antecedent && location.start == 100 + before.find("location").unwrap(),
+            "{location:?}"
+        );
+        assert_eq!(concepts(&p.identifiability), ["aggregated"]);
+    }
+
+    #[test]
+    fn recipients_the_ontology_does_not_know_are_kept_as_words() {
+        let p = practice_at(
+            "we do not disclose your information to the wrong people.",
+            "disclose",
+            true,
+        );
+        assert!(p.recipients.is_empty());
+        assert_eq!(p.unrecognised_recipient.unwrap().text, "to the wrong people");
+        let p = practice_at("We will not transfer information to competitors.", "transfer", true);
+        assert_eq!(p.unrecognised_recipient.unwrap().text, "to competitors");
+        let p = practice_at(
+            "we will not share information with these third parties which identifies you.",
+            "share",
+            true,
+        );
+        assert!(p.recipients.is_empty(), "{:?}", p.recipients);
+        assert_eq!(p.unrecognised_recipient.unwrap().text, "these third parties");
+        let p = practice_at("We do not share your data to the extent the law allows.", "share", true);
+        assert!(p.unrecognised_recipient.is_none());
+    }
+
+    #[test]
+    fn who_acts_is_read_from_the_subject() {
+        let actor = |text: &str, word: &str| practice_at(text, word, true).actor;
+        assert_eq!(
+            actor("You should never share your password with anyone.", "share"),
+            Some(Actor::Customer)
+        );
+        assert_eq!(
+            actor(
+                "You're responsible for keeping your account secure and not sharing it with others.",
+                "sharing"
+            ),
+            Some(Actor::Customer)
+        );
+        assert_eq!(
+            actor(
+                "If you prefer that we do not share this information, write to us.",
+                "share"
+            ),
+            Some(Actor::Customer)
+        );
+        assert_eq!(
+            actor("They may not share that information with anyone.", "share"),
+            Some(Actor::Other)
+        );
+        assert_eq!(actor("We will never share your data.", "share"), None);
+        assert_eq!(actor("Your data will not be shared.", "shared"), None);
+    }
+
+    #[test]
+    fn identifiability_is_what_the_data_is_not_what_it_is_denied_to_be() {
+        let p = practice_at(
+            "Anonymous information that cannot be linked back to an individual may be made available to partners.",
+            "made available",
+            false,
+        );
+        assert_eq!(concepts(&p.identifiability), ["aggregated"]);
+        // A denial's own negation is before its verb: the data keeps its words.
+        let p = practice_at("Virgin Media does not sell customer data.", "sell", true);
+        assert_eq!(concepts(&p.identifiability), ["identifiable"]);
+        // Data about the reader is identifiable.
+        let p = practice_at("We do not share your profile with other third parties.", "share", true);
+        assert_eq!(texts(&p.identifiability), ["your profile"]);
+    }
+
+    #[test]
+    fn bad_terms_are_named_errors() {
+        let load = |terms: &str| {
+            parse(
+                "c.toml",
+                &format!(
+                    "[[concept]]\nid = \"x\"\ndimension = \"recipient\"\ndescription = \"d\"\nterms = [{terms}]\n"
+                ),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert!(
+            load("'.. on our behalf'").contains("a `..` may appear once"),
+            "{}",
+            load("'.. on our behalf'")
+        );
+        assert!(load("'a .. b .. c'").contains("a `..` may appear once"));
+        assert!(load("'@ *'").contains("needs at least one word that is not a wildcard"));
+        assert!(load("'a b c d e f g h i'").contains("more than 8 words"));
+        assert!(load("'&'").contains("has no letters or digits"));
+        let twice = "[[concept]]\nid = \"a\"\ndimension = \"data\"\ndescription = \"d\"\nterms = ['gps']\n\
+                     [[concept]]\nid = \"b\"\ndimension = \"data\"\ndescription = \"d\"\nterms = ['GPS']\n";
+        let msg = parse("c.toml", twice).unwrap_err().to_string();
+        assert!(
+            msg.contains("c.toml:10: field `terms`: term `GPS` is also a term of `a`"),
+            "{msg}"
+        );
     }
 
     #[test]

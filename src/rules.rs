@@ -610,6 +610,18 @@ struct RuleListJson<'a> {
     rules: Vec<RuleEntry<'a>>,
     negation: Vec<CueEntry<'a>>,
     exceptions: Vec<ExceptionEntry<'a>>,
+    concepts: Vec<ConceptEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConceptEntry<'a> {
+    id: &'a str,
+    dimension: crate::ontology::Dimension,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+    description: &'a str,
+    terms: &'a [String],
+    origin: &'a str,
 }
 
 #[derive(Serialize)]
@@ -684,11 +696,25 @@ impl Serialize for RuleList<'_> {
                 origin: &e.origin,
             })
             .collect();
+        let o = &self.rules.ontology;
+        let concepts = o
+            .concepts
+            .iter()
+            .map(|c| ConceptEntry {
+                id: &c.id,
+                dimension: c.dimension,
+                parent: c.parent.map(|p| o.concepts[p].id.as_str()),
+                description: &c.description,
+                terms: &c.terms,
+                origin: &c.origin,
+            })
+            .collect();
         RuleListJson {
             schema_version: crate::report::SCHEMA_VERSION,
             rules,
             negation,
             exceptions,
+            concepts,
         }
         .serialize(serializer)
     }

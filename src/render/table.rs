@@ -457,7 +457,23 @@ pub fn rules(rules: &crate::rules::RuleSet, width: u16, style: Style) -> String 
             Cell::new(&e.description),
         ]);
     }
-    format!("{table}\n{cues}\n{classes}\n")
+    let o = &rules.ontology;
+    let mut concepts = new_table(
+        width,
+        style,
+        &["Concept", "Dimension", "Kind of", "Terms", "Description"],
+        false,
+    );
+    for c in &o.concepts {
+        concepts.add_row(vec![
+            Cell::new(&c.id),
+            Cell::new(c.dimension.as_str()),
+            Cell::new(c.parent.map_or("", |p| o.concepts[p].id.as_str())),
+            Cell::new(c.terms.len()),
+            Cell::new(&c.description),
+        ]);
+    }
+    format!("{table}\n{cues}\n{classes}\n{concepts}\n")
 }
 
 /// Changes without findings listed before the rest are summed up in one line (unless `all`).

@@ -11,6 +11,7 @@ mod diff;
 mod eval;
 mod extract;
 mod fetch;
+mod grades;
 mod polarity;
 mod providers;
 mod schema;
