@@ -334,6 +334,14 @@ fn lint_finds_a_policy_that_disagrees_with_itself() {
     let out = run(orgcheck().arg("lint").arg(&file).args(["--format", "json"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/lint.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let (mut schemas, mut compiler) = (boon::Schemas::new(), boon::Compiler::new());
+    compiler.add_resource("lint.schema.json", schema).unwrap();
+    let id = compiler.compile("lint.schema.json", &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(&doc, id) {
+        panic!("lint JSON does not match its schema: {e:#}");
+    }
     let pairs = doc["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{pairs:?}");
     assert_eq!(pairs[0]["grade"], "contradiction");

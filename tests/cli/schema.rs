@@ -9,6 +9,7 @@ use orgcheck::compare::CompareReport;
 use orgcheck::diff::DiffReport;
 use orgcheck::eval::EvalReport;
 use orgcheck::extract::ExtractReport;
+use orgcheck::lint::LintReport;
 
 fn check(name: &str, schema: schemars::Schema) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
@@ -44,6 +45,11 @@ fn compare_schema_is_current() {
 #[test]
 fn extract_schema_is_current() {
     check("extract.schema.json", schemars::schema_for!(ExtractReport));
+}
+
+#[test]
+fn lint_schema_is_current() {
+    check("lint.schema.json", schemars::schema_for!(LintReport));
 }
 
 #[test]
