@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::{Error, PolicyTextProblem, Result};
 
 use crate::hash::sha256_hex;
-use crate::ontology::{Dimension, Ontology, Practice, Term};
+use crate::ontology::{Dimension, Ontology, Practice, Term, last_word};
 use crate::providers::{Note, Provider, Statement};
 use crate::report::{COMPARE_SCHEMA_VERSION, ORGCHECK_VERSION};
 use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
@@ -599,11 +599,6 @@ fn verdict(o: &Ontology, findings: &[SidedFinding], has_statement: bool, said: &
     decided(v, all(said), all(says), false, None)
 }
 
-/// The last word of `text`, if any.
-fn last_word(text: &str) -> Option<&str> {
-    text.rsplit(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty())
-}
-
 /// A practice in one line: "sell or pass on · customer data or anonymised data → externally". The
 /// data is quoted from the clause: its words merged where they touch ("customer" + "data"), with a
 /// pointer or "your" before them ("*this* data", "*your* personal information") and a general word
@@ -647,7 +642,6 @@ pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionK
         });
         if let Some(w) = pointer
             && gap <= 1
-            && before.trim_end().ends_with(w)
         {
             span.0 -= w.len() + gap;
         }

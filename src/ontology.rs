@@ -513,8 +513,8 @@ fn is_pointer(word: &str) -> bool {
     POINTERS.iter().any(|p| word.eq_ignore_ascii_case(p))
 }
 
-/// The last word of `text`, if any.
-fn last_word(text: &str) -> Option<&str> {
+/// The last word of `text`, if `text` ends with one (after spacing).
+pub(crate) fn last_word(text: &str) -> Option<&str> {
     text.trim_end()
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
