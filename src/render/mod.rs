@@ -3,6 +3,7 @@
 //! form. Adding a format means adding a method to [`Render`] and an arm to [`render`]; adding a report
 //! means implementing [`Render`] for it.
 
+pub mod html;
 pub mod markdown;
 pub mod table;
 
@@ -32,10 +33,18 @@ pub enum Format {
     Jsonl,
     /// GitHub-flavoured Markdown.
     Markdown,
+    /// One self-contained HTML page: inline CSS, no scripts, no external fetches.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Table, Format::Json, Format::Jsonl, Format::Markdown];
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Markdown,
+        Format::Html,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +52,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -80,6 +90,11 @@ pub trait Render: Serialize {
         None
     }
 
+    /// A self-contained HTML page, for reports that have it.
+    fn html(&self) -> Option<String> {
+        None
+    }
+
     /// One JSON line per item, for reports that have it.
     fn jsonl(&self, _out: &mut dyn Write) -> Option<io::Result<()>> {
         None
@@ -107,11 +122,12 @@ pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mu
         Format::Json => write_json(out, report),
         Format::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
         Format::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
+        Format::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
     }
 }
 
 impl Render for CompareReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
 
     fn table(&self, options: &Options) -> String {
         table::compare(self, options.width, table::Style::from(options))
@@ -119,6 +135,10 @@ impl Render for CompareReport {
 
     fn markdown(&self) -> Option<String> {
         Some(markdown::compare(self))
+    }
+
+    fn html(&self) -> Option<String> {
+        Some(html::compare(self))
     }
 }
 

@@ -123,6 +123,8 @@ pub(crate) struct ShownClause<'a> {
     pub clause: &'a str,
     /// Byte range of the first evidence inside the clause.
     pub evidence: std::ops::Range<usize>,
+    /// Byte ranges of every finding's evidence inside the clause, in finding order.
+    pub marks: Vec<std::ops::Range<usize>>,
 }
 
 /// Groups a side's findings by clause, in text order. An excepted permission gets no label of its own:
@@ -139,6 +141,7 @@ pub(crate) fn shown_clauses<'a>(findings: impl Iterator<Item = &'a SidedFinding>
             if !shown.labels.contains(&label) {
                 shown.labels.push(label);
             }
+            shown.marks.push(evidence_range(&f.finding));
             continue;
         }
         last = Some(key);
@@ -146,6 +149,7 @@ pub(crate) fn shown_clauses<'a>(findings: impl Iterator<Item = &'a SidedFinding>
             labels: vec![label],
             clause: &f.finding.clause,
             evidence: evidence_range(&f.finding),
+            marks: vec![evidence_range(&f.finding)],
         });
     }
     out

@@ -1,0 +1,297 @@
+//! Self-contained HTML reports: one file with its CSS inline, no scripts, no external fetches, readable
+//! offline and from an e-mail attachment. Built with maud, which escapes every interpolated string;
+//! policy and statement text is data from strangers, so it is also stripped of bidirectional controls,
+//! and only http(s) URLs become links.
+
+use std::ops::Range;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::finding_label;
+use super::table::shown_clauses;
+use crate::compare::{CompareReport, ProviderReport, Side, SourceKind, Verdict, VerdictDetail};
+use crate::report::ORGCHECK_VERSION;
+use crate::rules::Tag;
+
+/// The page's style: readable type, a two-column comparison that stacks on a phone, highlights that
+/// are underlined and bold as well as coloured, and badges that say their verdict in words.
+const CSS: &str = r#"
+:root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --mark: #fff3b0; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.3rem; margin: 2.5rem 0 .25rem; padding-top: 1rem; border-top: 1px solid var(--line); }
+h3 { font-size: 1rem; margin: 1rem 0 .5rem; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+p, li { overflow-wrap: anywhere; }
+a { color: #0550ae; }
+.muted { color: var(--muted); font-size: .9rem; }
+.wide { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+@media (max-width: 40rem) {
+  .sides { grid-template-columns: 1fr; }
+  th, td { padding: .25rem .3rem; }
+  .summary .badge { font-size: .68rem; white-space: normal; }
+}
+.side { border: 1px solid var(--line); border-radius: .4rem; padding: .25rem .75rem; min-width: 0; }
+.clause { margin: .6rem 0; }
+mark { background: var(--mark); color: inherit; font-weight: 600; text-decoration: underline; text-underline-offset: .15em; }
+.tag { display: inline-block; font-size: .75rem; font-weight: 600; border: 1px solid var(--muted); border-radius: .25rem; padding: 0 .3rem; margin-right: .3rem; }
+.tag.no { border-style: dashed; }
+.badge { display: inline-block; font-size: .8rem; font-weight: 700; border-radius: .25rem; padding: .05rem .4rem; border: 1px solid; white-space: nowrap; }
+.v-contradiction { background: #ffebe9; border-color: #cf222e; color: #82071e; }
+.v-narrow-denial { background: #fbefff; border-color: #8250df; color: #512a97; }
+.v-omission { background: #fff8c5; border-color: #9a6700; color: #6a4a00; }
+.v-consistent { background: #dafbe1; border-color: #1a7f37; color: #0f5323; }
+.v-statement-only, .v-not-mentioned, .v-no-statement { background: #f6f8fa; border-color: #8c959f; color: #424a53; }
+.verdict { margin: .5rem 0 1rem; }
+.verdict p { margin: .25rem 0; }
+.scope { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; background: #f6f8fa; padding: .25rem .5rem; border-radius: .25rem; }
+footer { max-width: 72rem; margin: 0 auto; padding: 1rem; color: var(--muted); font-size: .85rem; }
+"#;
+
+/// Characters that reorder the text around them (bidirectional overrides and isolates, and the marks
+/// that steer them). Shown as their code point so a stranger's text cannot reverse what follows it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text made inert beyond what escaping does: bidirectional controls become visible code points.
+pub fn inert(text: &str) -> String {
+    if !text.chars().any(is_bidi_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_bidi_control(c) {
+                format!("[U+{:04X}]", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The URL when it is http or https, for a link; anything else (`javascript:`, `data:`, `file:`) is
+/// shown as text.
+fn safe_url(url: &str) -> Option<&str> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then_some(url.trim())
+}
+
+/// A link when the URL is http(s), else the text alone.
+fn link(url: &str, text: &str) -> Markup {
+    match safe_url(url) {
+        Some(href) => html! { a href=(href) { (inert(text)) } },
+        None => html! { span { (inert(text)) } },
+    }
+}
+
+/// `text` with the byte ranges in `marks` highlighted. Ranges may overlap or be out of order; they are
+/// merged, and ranges that do not fall on character boundaries are left out.
+fn highlighted(text: &str, marks: &[Range<usize>]) -> Markup {
+    let mut ranges: Vec<Range<usize>> = marks
+        .iter()
+        .filter(|r| r.start < r.end && text.get(r.start..r.end).is_some())
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut at = 0;
+    html! {
+        @for r in &merged {
+            (inert(&text[at..r.start]))
+            mark { (inert(&text[r.clone()])) }
+            ({ at = r.end; "" })
+        }
+        (inert(&text[at..]))
+    }
+}
+
+/// The whole page around a report's body.
+fn page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                // Even if a stranger's text got through, nothing could run or load.
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+                title { (inert(title)) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                main { (body) }
+                footer { "Made by orgcheck " (ORGCHECK_VERSION) ". Quotes are the providers' own words, with their sources." }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn badge(verdict: Verdict) -> Markup {
+    html! { span class={ "badge v-" (verdict.as_str()) } { (verdict.as_str()) } }
+}
+
+fn anchor(p: &ProviderReport) -> String {
+    format!("p-{}", p.id)
+}
+
+fn source_text(p: &ProviderReport) -> String {
+    let s = &p.policy_source;
+    match s.kind {
+        SourceKind::Bundled => format!(
+            "bundled snapshot{}{}",
+            s.snapshot_date
+                .as_deref()
+                .map(|d| format!(" of {d}"))
+                .unwrap_or_default(),
+            s.snapshot_source
+                .as_deref()
+                .map(|d| format!(", from {d}"))
+                .unwrap_or_default()
+        ),
+        SourceKind::Store => format!(
+            "stored version retrieved {}",
+            s.retrieved_at.as_deref().unwrap_or("at an unknown time")
+        ),
+        SourceKind::Live => format!("fetched {}", s.retrieved_at.as_deref().unwrap_or("during this run")),
+    }
+}
+
+/// One side's tagged clauses, each with its labels and its evidence highlighted.
+fn side(p: &ProviderReport, side: Side) -> Markup {
+    let clauses = shown_clauses(p.findings.iter().filter(|f| f.side == side));
+    html! {
+        @if side == Side::Statement && p.statements.is_empty() {
+            p.muted { "No reply yet: no statement recorded." }
+        } @else if clauses.is_empty() {
+            p.muted { "Nothing tagged." }
+        }
+        @for c in &clauses {
+            p.clause {
+                @for (tag, polarity, exceptions) in &c.labels {
+                    span class=(if *polarity == crate::rules::Polarity::Negative { "tag no" } else { "tag" }) {
+                        "[" (finding_label(*tag, *polarity, exceptions)) "]"
+                    }
+                }
+                (highlighted(c.clause, &c.marks))
+            }
+        }
+    }
+}
+
+fn verdict(d: &VerdictDetail) -> Markup {
+    html! {
+        div.verdict {
+            p { strong { (d.tag) } " " (badge(d.verdict)) }
+            p { (inert(&d.reason)) }
+            @if let Some(scope) = &d.scope {
+                p.scope { (inert(&scope.line)) }
+            }
+        }
+    }
+}
+
+fn provider(p: &ProviderReport) -> Markup {
+    html! {
+        section id=(anchor(p)) {
+            h2 { (inert(&p.name)) }
+            p.muted {
+                "Policy: " (link(&p.policy_source.url, &p.policy_source.url)) " (" (inert(&source_text(p))) ")"
+            }
+            @if !p.statements.is_empty() {
+                ul.muted {
+                    @for s in &p.statements {
+                        li {
+                            "Statement: " (inert(&s.source)) ", " (inert(&s.date))
+                            @if let Some(url) = &s.url { " — " (link(url, url)) }
+                        }
+                    }
+                }
+            }
+            div.sides {
+                div.side { h3 { "What they tell customers" } (side(p, Side::Statement)) }
+                div.side { h3 { "What the policy says" } (side(p, Side::Policy)) }
+            }
+            h3 { "Verdicts" }
+            @for d in &p.details { (verdict(d)) }
+        }
+    }
+}
+
+/// `compare --format html`: a summary table linking to each provider, then per provider the statement
+/// and the policy side by side with the evidence highlighted, and each verdict with its reason.
+pub fn compare(report: &CompareReport) -> String {
+    let body = html! {
+        h1 { "What they tell customers, and what their policies say" }
+        p { (super::table::summary(report).trim_end()) }
+        div.wide {
+            table.summary {
+                thead {
+                    tr {
+                        th { "Provider" }
+                        @for tag in Tag::ALL { th { (super::short_tag(tag)) } }
+                    }
+                }
+                tbody {
+                    @for p in &report.providers {
+                        tr {
+                            td { a href={ "#" (anchor(p)) } { (inert(&p.name)) } }
+                            @for tag in Tag::ALL { td { (badge(p.verdicts.get(tag))) } }
+                        }
+                    }
+                }
+            }
+        }
+        @for p in &report.providers { (provider(p)) }
+    };
+    page("orgcheck: what they say and what their policies say", body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_merge_and_skip_bad_ranges() {
+        let h = highlighted("we may share your data", &[13..17, 3..12, 7..12, 100..200]).into_string();
+        assert_eq!(h, "we <mark>may share</mark> <mark>your</mark> data");
+        // A range inside a multi-byte character is left out rather than panicking.
+        let h = highlighted("é x", std::slice::from_ref(&(1..2))).into_string();
+        assert_eq!(h, "é x");
+    }
+
+    #[test]
+    fn only_http_links_are_links() {
+        assert!(
+            link("https://example.org/p", "p")
+                .into_string()
+                .starts_with("<a href=\"https://example.org/p\"")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<b>",
+            "file:///etc/passwd",
+            " JavaScript:x",
+        ] {
+            assert!(!link(bad, bad).into_string().contains("<a"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bidi_controls_become_visible() {
+        assert_eq!(inert("abc\u{202E}fed"), "abc[U+202E]fed");
+        assert_eq!(inert("plain"), "plain");
+    }
+}
