@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Renders the HTML reports in headless Chromium and checks what a reader's browser would do with them:
-#   1. the DOM Chromium parsed (--dump-dom) has every provider, the verdict badges and the highlights;
+# Renders the HTML reports (compare, diff, check) in headless Chromium and checks what a reader's
+# browser would do with them:
+#   1. the DOM Chromium parsed (--dump-dom) has every provider, the verdict badges and the highlights,
+#      and for diff and check the meaning summary and the word-level insertions;
 #   2. a report of hostile text (script tags, an onerror attribute, a javascript: link, a bidi override)
 #      runs no script and shows the text as text;
 #   3. at 1280 px and at 390 px (a phone) the page has no horizontal overflow.
@@ -24,7 +26,7 @@ if [ -z "$chromium" ]; then
 fi
 work=$(mktemp -d)
 server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
 headless() { timeout 60 "$chromium" --headless=new --no-sandbox --disable-gpu --no-first-run \
   --user-data-dir="$work/profile" --hide-scrollbars "$@" 2>/dev/null; }
@@ -46,6 +48,13 @@ TOML
 printf 'We may share your data with advertisers <script>document.title="pwned"</script> (see <a href="javascript:document.title=1">this</a>) and \xe2\x80\xaepartners.\n' \
   >"$work/evil/evil/p.txt"
 "$bin" compare --format html --providers "$work/evil" >"$work/hostile.html"
+# diff and check: two versions of a policy of our own, the second sharing location with advertisers.
+cp providers/o2/privacy-policy-2014.txt "$work/v1.txt"
+{ cat providers/o2/privacy-policy-2014.txt; echo; echo "We may share your precise location with advertisers."; } >"$work/v2.txt"
+sed -i 's/We may pass Aggregated Data/We may pass aggregated data/' "$work/v2.txt"
+set +e
+"$bin" diff "$work/v1.txt" "$work/v2.txt" --format html >"$work/diff.html"
+set -e
 
 # 1. The parsed DOM.
 headless --dump-dom "file://$work/compare.html" >"$work/compare.dom"
@@ -67,7 +76,7 @@ printf '<!DOCTYPE html><html><head><title>t</title></head><body><div style="widt
 cat >"$work/harness.html" <<'HTML'
 <!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre><script>
 const cases = [["compare.html", 1280], ["compare.html", 390], ["hostile.html", 1280], ["hostile.html", 390],
-  ["control.html", 390]];
+  ["diff.html", 1280], ["diff.html", 390], ["check.html", 1280], ["check.html", 390], ["control.html", 390]];
 const out = document.getElementById("out");
 let pending = cases.length;
 for (const [page, width] of cases) {
@@ -92,6 +101,26 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 python3 -m http.server --bind 127.0.0.1 --directory "$work" "$port" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break; sleep 0.1; done
+# check: a provider whose policy is served here, fetched once, then changed and checked live.
+mkdir -p "$work/decl" "$work/site"
+cp "$work/v1.txt" "$work/site/policy.txt"
+printf 'name = "Local"\n[[documents]]\nid = "privacy-policy"\nurl = "http://127.0.0.1:%s/site/policy.txt"\n' "$port" >"$work/decl/local.toml"
+"$bin" fetch --providers "$work/decl" --store "$work/store" -q >/dev/null
+cp "$work/v2.txt" "$work/site/policy.txt"
+# Later than the first fetch, or the server answers "304 Not Modified" to the conditional request.
+touch -d "@$(($(date +%s) + 120))" "$work/site/policy.txt"
+set +e
+"$bin" check --live --providers "$work/decl" --store "$work/store" --format html -q >"$work/check.html" 2>"$work/check.err"
+set -e
+grep -q 'class="badge s-changed">changed<' "$work/check.html" || fail "check: the changed policy is not reported: $(cat "$work/check.err")"
+for page in diff check; do
+  headless --dump-dom "file://$work/$page.html" >"$work/$page.dom"
+  for needle in 'What changed in meaning' '<ins>' 'location: +1 positive'; do
+    grep -qF "$needle" "$work/$page.dom" || fail "$page: the parsed DOM lacks $needle"
+  done
+  say "$page: the parsed DOM has the meaning summary and the word-level changes"
+done
+
 headless --virtual-time-budget=10000 --dump-dom "http://127.0.0.1:$port/harness.html" >"$work/harness.dom"
 python3 - "$work/harness.dom" >"$work/results" <<'PY'
 import html, re, sys

@@ -7,11 +7,13 @@ use std::ops::Range;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::finding_label;
 use super::table::shown_clauses;
+use super::{Row, change_kind, change_position, finding_label, group_runs, ordered_changes, run_position};
+use crate::check::{CheckReport, CheckStatus, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SourceKind, Verdict, VerdictDetail};
-use crate::report::ORGCHECK_VERSION;
-use crate::rules::Tag;
+use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody, WordOp};
+use crate::report::{ORGCHECK_VERSION, VersionInfo};
+use crate::rules::{Polarity, Tag};
 
 /// The page's style: readable type, a two-column comparison that stacks on a phone, highlights that
 /// are underlined and bold as well as coloured, and badges that say their verdict in words.
@@ -23,7 +25,7 @@ main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.3rem; margin: 2.5rem 0 .25rem; padding-top: 1rem; border-top: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1rem 0 .5rem; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
-p, li { overflow-wrap: anywhere; }
+p, li, h1, h2, h3, td { overflow-wrap: anywhere; }
 a { color: #0550ae; }
 .muted { color: var(--muted); font-size: .9rem; }
 .wide { overflow-x: auto; }
@@ -49,6 +51,15 @@ mark { background: var(--mark); color: inherit; font-weight: 600; text-decoratio
 .v-statement-only, .v-not-mentioned, .v-no-statement { background: #f6f8fa; border-color: #8c959f; color: #424a53; }
 .verdict { margin: .5rem 0 1rem; }
 .verdict p { margin: .25rem 0; }
+del { background: #ffebe9; text-decoration: line-through; }
+ins { background: #dafbe1; text-decoration: underline; }
+.change { margin: .5rem 0; padding: .25rem .5rem; border-left: 3px solid var(--line); }
+.change.meaningful { border-left-color: #8250df; }
+.s-changed { background: #ffebe9; border-color: #cf222e; color: #82071e; }
+.s-unstable, .s-failed { background: #fff8c5; border-color: #9a6700; color: #6a4a00; }
+.s-new { background: #ddf4ff; border-color: #0969da; color: #0a3069; }
+.s-unchanged { background: #f6f8fa; border-color: #8c959f; color: #424a53; }
+details > summary { cursor: pointer; }
 .scope { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; background: #f6f8fa; padding: .25rem .5rem; border-radius: .25rem; }
 footer { max-width: 72rem; margin: 0 auto; padding: 1rem; color: var(--muted); font-size: .85rem; }
 "#;
@@ -181,7 +192,7 @@ fn side(p: &ProviderReport, side: Side) -> Markup {
         @for c in &clauses {
             p.clause {
                 @for (tag, polarity, exceptions) in &c.labels {
-                    span class=(if *polarity == crate::rules::Polarity::Negative { "tag no" } else { "tag" }) {
+                    span class=(if *polarity == Polarity::Negative { "tag no" } else { "tag" }) {
                         "[" (finding_label(*tag, *polarity, exceptions)) "]"
                     }
                 }
@@ -257,6 +268,160 @@ pub fn compare(report: &CompareReport) -> String {
         @for p in &report.providers { (provider(p)) }
     };
     page("orgcheck: what they say and what their policies say", body)
+}
+
+/// Most changes without findings listed in a page; the JSON report has them all.
+const QUIET_LISTED: usize = 200;
+
+fn version(v: &VersionInfo) -> String {
+    match (&v.file, &v.version) {
+        (Some(f), _) => f.clone(),
+        (None, Some(id)) => format!("{} ({id})", v.label()),
+        (None, None) => v.label(),
+    }
+}
+
+fn finding_marks(sign: &str, findings: &[ClauseFinding]) -> Markup {
+    html! {
+        @for f in findings {
+            span class=(if f.polarity == Polarity::Negative { "tag no" } else { "tag" }) {
+                (sign) "[" (finding_label(f.tag, f.polarity, &f.exceptions)) "]"
+            }
+        }
+    }
+}
+
+/// One clause change: its kind and place, the words inserted and deleted, the findings gained and lost.
+fn change(c: &Change) -> Markup {
+    let side = c.new.as_ref().or(c.old.as_ref());
+    html! {
+        div class=(if c.meaningful() { "change meaningful" } else { "change" }) {
+            p.muted { strong { (change_kind(c)) } " · " (change_position(c)) " "
+                (finding_marks("+", &c.gained)) (finding_marks("−", &c.lost)) }
+            p {
+                @if c.kind == ChangeKind::Changed {
+                    @for (i, w) in c.words.iter().enumerate() {
+                        @if i > 0 { " " }
+                        @match w.op {
+                            WordOp::Equal => { (inert(w.text.trim())) }
+                            WordOp::Delete => { del { (inert(w.text.trim())) } }
+                            WordOp::Insert => { ins { (inert(w.text.trim())) } }
+                        }
+                    }
+                } @else if let Some(side) = side {
+                    @match c.kind {
+                        ChangeKind::Removed => { del { (inert(&side.text)) } }
+                        ChangeKind::Added => { ins { (inert(&side.text)) } }
+                        _ => { (inert(&side.text)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The meaning summary, the counts, the changes that moved findings, then the rest folded away.
+fn diff_body(body: &DiffBody) -> Markup {
+    let (meaningful, quiet) = ordered_changes(body);
+    let c = &body.counts;
+    let rows = group_runs(&quiet);
+    html! {
+        @if body.meaning_changed {
+            h3 { "What changed in meaning" }
+            ul { @for d in &body.summary { li { (inert(&d.line())) } } }
+        } @else {
+            p { "No change in meaning: no finding was gained or lost." }
+        }
+        p.muted {
+            "Clauses: " (c.changed) " changed, " (c.added) " added, " (c.removed) " removed, " (c.moved)
+            " moved; " (c.unchanged) " unchanged, " (c.noise) " differ only by noise."
+        }
+        @if !meaningful.is_empty() {
+            h3 { "Clauses that changed the findings" }
+            @for ch in &meaningful { (change(ch)) }
+        }
+        @if !quiet.is_empty() {
+            details {
+                summary { (quiet.len()) " change" (if quiet.len() == 1 { "" } else { "s" }) " without findings" }
+                @for row in rows.iter().take(QUIET_LISTED) {
+                    @match row {
+                        Row::One(ch) => { (change(ch)) }
+                        Row::Run(run) => {
+                            div.change {
+                                p.muted { strong { (run[0].kind.as_str()) " ×" (run.len()) } " · " (run_position(run)) }
+                                p { (inert(&super::run_text(run, 400))) }
+                            }
+                        }
+                    }
+                }
+                @if rows.len() > QUIET_LISTED {
+                    p.muted { "… and " (rows.len() - QUIET_LISTED) " more (see the JSON report)." }
+                }
+            }
+        }
+    }
+}
+
+/// `diff --format html`: one document's two versions, clause by clause.
+pub fn diff(title: &str, old: &VersionInfo, new: &VersionInfo, body: &DiffBody) -> String {
+    let page_body = html! {
+        h1 { "Changes to " (inert(title)) }
+        p { "From " (inert(&version(old))) " to " (inert(&version(new))) "." }
+        (diff_body(body))
+    };
+    page(&format!("orgcheck: changes to {title}"), page_body)
+}
+
+fn status_badge(status: CheckStatus) -> Markup {
+    html! { span class={ "badge s-" (status.as_str()) } { (status.as_str()) } }
+}
+
+fn doc_anchor(d: &DocCheck) -> String {
+    format!("d-{}-{}", d.provider, d.document)
+}
+
+/// `check --format html`: a table of every document checked, then each changed one's diff.
+pub fn check(report: &CheckReport) -> String {
+    let body = html! {
+        h1 { "orgcheck: privacy policy check" }
+        p { (super::table::check_summary(report).trim_end()) " · checked " (report.checked_at) }
+        div.wide {
+            table {
+                thead { tr { th { "Provider" } th { "Document" } th { "Status" } th { "From" } th { "To" } th { "Note" } } }
+                tbody {
+                    @for d in &report.documents {
+                        tr {
+                            td { (inert(&d.provider)) }
+                            td {
+                                @if d.status == CheckStatus::Changed {
+                                    a href={ "#" (doc_anchor(d)) } { (inert(&d.document)) }
+                                } @else { (inert(&d.document)) }
+                                " " span.muted { (link(&d.url, "policy")) }
+                            }
+                            td { (status_badge(d.status)) }
+                            td { @if let Some(v) = &d.old { (inert(&v.label())) } }
+                            td { @if let Some(v) = &d.new { (inert(&v.label())) } }
+                            td { (inert(&super::table::check_note(d))) }
+                        }
+                    }
+                }
+            }
+        }
+        @for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
+            @if let Some(body) = &d.diff {
+                section id=(doc_anchor(d)) {
+                    h2 { (inert(&d.provider)) " / " (inert(&d.document)) " — "
+                        (if d.meaning_changed() { "changed in meaning" } else { "reworded" }) }
+                    p.muted { (link(&d.url, &d.url)) }
+                    @if let (Some(o), Some(n)) = (&d.old, &d.new) {
+                        p { "From " (inert(&version(o))) " to " (inert(&version(n))) "." }
+                    }
+                    (diff_body(body))
+                }
+            }
+        }
+    };
+    page("orgcheck: privacy policy check", body)
 }
 
 #[cfg(test)]

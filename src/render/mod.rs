@@ -182,7 +182,11 @@ impl Render for ExtractReport {
 }
 
 impl Render for DiffReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+
+    fn html(&self) -> Option<String> {
+        Some(html::diff(&self.title, &self.old, &self.new, &self.diff))
+    }
 
     fn table(&self, options: &Options) -> String {
         let style = table::Style::from(options);
@@ -203,7 +207,11 @@ impl Render for DiffReport {
 }
 
 impl Render for CheckReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown];
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+
+    fn html(&self) -> Option<String> {
+        Some(html::check(self))
+    }
 
     fn table(&self, options: &Options) -> String {
         table::check(self, options.width, table::Style::from(options), options.all)

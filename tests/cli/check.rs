@@ -215,6 +215,33 @@ fn markdown_report_is_an_issue_body() {
     );
     assert!(md.contains("for ~~six~~ **seven** years"), "{md}");
 
+    // The same report as a page: the table, the changed document's section, words deleted and inserted.
+    site.serve(0);
+    assert_eq!(run(&mut base("table")).code, 1);
+    site.serve(1);
+    let out = run(&mut base("html"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let page = out.stdout;
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(
+        page.contains("<span class=\"badge s-changed\">changed</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"#d-acme-privacy-policy\">privacy-policy</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<section id=\"d-acme-privacy-policy\">"), "{page}");
+    assert!(
+        page.contains("third-party-sharing: +1 positive (&quot;pass this data to advertisers&quot;)"),
+        "{page}"
+    );
+    assert!(page.contains("<del>six</del> <ins>seven</ins>"), "{page}");
+    assert!(
+        page.contains("<ins>We may pass this data to advertisers on an aggregated basis.</ins>"),
+        "{page}"
+    );
+
     // Back to A: the terminal report, meaning first.
     site.serve(0);
     let out = run(&mut base("table"));

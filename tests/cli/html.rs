@@ -91,3 +91,36 @@ fn html_is_refused_where_there_is_none() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("html"), "{}", out.stderr);
 }
+
+/// `diff --format html`: the meaning summary and the words deleted and inserted, the text escaped.
+#[test]
+fn diff_html_shows_words_and_meaning() {
+    let dir = dir_with(&[
+        (
+            "old.txt",
+            b"We keep billing records for six years.\n\nWe never sell your personal information.\n",
+        ),
+        (
+            "new.txt",
+            b"We keep billing records for seven years.\n\nWe never sell your personal information.\n\n\
+              We may pass this data to advertisers & \"partners\".\n",
+        ),
+    ]);
+    let out = run(orgcheck()
+        .arg("diff")
+        .arg(dir.path().join("old.txt"))
+        .arg(dir.path().join("new.txt"))
+        .args(["--format", "html"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = out.stdout;
+    assert!(page.contains("<h3>What changed in meaning</h3>"), "{page}");
+    assert!(page.contains("<del>six</del> <ins>seven</ins>"), "{page}");
+    assert!(
+        page.contains("<ins>We may pass this data to advertisers &amp; &quot;partners&quot;.</ins>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("We keep billing records for <del>six</del> <ins>seven</ins> years."),
+        "{page}"
+    );
+}
