@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the HTML reports (compare, diff, check) in headless Chromium and checks what a reader's
+# Renders the HTML reports (compare, diff, check, history) in headless Chromium and checks what a reader's
 # browser would do with them:
 #   1. the DOM Chromium parsed (--dump-dom) has every provider, the verdict badges and the highlights,
 #      and for diff and check the meaning summary and the word-level insertions;
@@ -76,7 +76,8 @@ printf '<!DOCTYPE html><html><head><title>t</title></head><body><div style="widt
 cat >"$work/harness.html" <<'HTML'
 <!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre><script>
 const cases = [["compare.html", 1280], ["compare.html", 390], ["hostile.html", 1280], ["hostile.html", 390],
-  ["diff.html", 1280], ["diff.html", 390], ["check.html", 1280], ["check.html", 390], ["control.html", 390]];
+  ["diff.html", 1280], ["diff.html", 390], ["check.html", 1280], ["check.html", 390],
+  ["history.html", 1280], ["history.html", 390], ["control.html", 390]];
 const out = document.getElementById("out");
 let pending = cases.length;
 for (const [page, width] of cases) {
@@ -113,6 +114,8 @@ set +e
 "$bin" check --live --providers "$work/decl" --store "$work/store" --format html -q >"$work/check.html" 2>"$work/check.err"
 set -e
 grep -q 'class="badge s-changed">changed<' "$work/check.html" || fail "check: the changed policy is not reported: $(cat "$work/check.err")"
+"$bin" history local --store "$work/store" --format html >"$work/history.html"
+grep -q '<svg' "$work/history.html" || fail "history: no timeline"
 for page in diff check; do
   headless --dump-dom "file://$work/$page.html" >"$work/$page.dom"
   for needle in 'What changed in meaning' '<ins>' 'location: +1 positive'; do

@@ -7,7 +7,8 @@
 #     never a change in meaning, each report short enough to read in a minute;
 #   - O2 2014 → 2017: real meaning changes (location, opt-out), listed first;
 #   - the same O2 history served one version at a time by a local HTTP server, through
-#     `orgcheck check --live` as a nightly CI job would see it.
+#     `orgcheck check --live` as a nightly CI job would see it, then O2's 2014 and 2017 policies, and
+#     `orgcheck history` over all nine texts (HISTORY_HTML=FILE keeps its HTML page).
 # Usage: scripts/real-histories.sh [ORGCHECK_BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,6 +108,29 @@ if command -v python3 >/dev/null; then
   say "check --live over the O2 history: ${statuses[*]}"
   "$bin" diff o2 --store "$work/store" --color never | grep -q 'Reynoldston Close' ||
     bad "diff o2 --store: the latest two versions should show the new address"
+  # Then O2's 2014 and 2017 policies, two more nights: the history shows when practices came and went.
+  for ((j = 0; j < 2; j++)); do
+    f=$([ "$j" = 0 ] && echo "$c"/*2014-06-30.md || echo "$c"/*2017-06-30.md)
+    cp $f "$work/site/privacy-policy.txt"
+    touch -d "@$((1350000000 + (${#versions[@]} + j) * 86400))" "$work/site/privacy-policy.txt"
+    "$bin" check --live --providers "$work/providers" --store "$work/store" -q >/dev/null || true
+  done
+  hjson=$("$bin" history o2 --store "$work/store" --format json)
+  [ -n "${HISTORY_JSON:-}" ] && printf "%s" "$hjson" >"$HISTORY_JSON"
+  read -r nversions nsteps last_to location_turns < <(python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+turns = [t for p in h["practices"] if p["tag"] == "location" for t in p["turns"]]
+print(len(h["versions"]), len(h["steps"]), h["steps"][-1]["to"] if h["steps"] else -1, len(turns))' <<<"$hjson")
+  # Every differing text is a version, noise-only ones too: the seven ToSBack texts, 2014, 2017.
+  [ "$nversions" = 9 ] || bad "history o2: $nversions versions, expected 9 (seven ToSBack texts, 2014, 2017)"
+  [ "$last_to" = 8 ] || bad "history o2: the 2014 → 2017 step should change the findings"
+  [ "$location_turns" -ge 2 ] || bad "history o2: location should appear or disappear at least twice (got $location_turns)"
+  "$bin" history o2 --store "$work/store" --format html >"$work/history.html"
+  grep -q '<svg' "$work/history.html" && grep -q 'href="#step-' "$work/history.html" ||
+    bad "history o2 --format html: the timeline and its links are missing"
+  [ -n "${HISTORY_HTML:-}" ] && cp "$work/history.html" "$HISTORY_HTML"
+  say "history o2: $nversions versions, $nsteps steps changed the findings, location turned $location_turns times"
   expect_exit 0 "check --update-baseline" "$bin" check --providers "$work/providers" --store "$work/store" --update-baseline -q
   expect_exit 0 "check against the new baseline" "$bin" check --providers "$work/providers" --store "$work/store" -q
 else

@@ -10,7 +10,7 @@
 //! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
-//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`diff`], [`check`], [`eval`] | one per command that does work |
+//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
 //!
 //! The `orgcheck` binary (`src/main.rs`, `src/cli/`) parses arguments and wires these together; the
@@ -70,6 +70,7 @@ pub mod compare;
 pub mod lint;
 pub mod diff;
 pub mod check;
+pub mod history;
 pub mod eval;
 
 pub mod render;
@@ -105,6 +106,7 @@ mod layering {
         "lint",
         "diff",
         "check",
+        "history",
         "eval",
         "render",
     ];

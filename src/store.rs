@@ -225,28 +225,7 @@ impl Store {
     /// document needs no document id. `to` defaults to the latest version, `from` to the one before
     /// `to`; each takes what [`Store::resolve_version`] takes.
     pub fn version_pair(&self, target: &str, from: Option<&str>, to: Option<&str>) -> Result<VersionPair> {
-        let (provider, document) = match target.split_once('/') {
-            Some((p, d)) => (p.to_string(), d.to_string()),
-            None => {
-                let mut docs = self.documents(target)?;
-                match docs.len() {
-                    1 => (target.to_string(), docs.remove(0)),
-                    0 => {
-                        return Err(Error::NothingStored {
-                            root: self.root.clone(),
-                            provider: target.to_string(),
-                            looks_like_file: Path::new(target).exists(),
-                        });
-                    }
-                    _ => {
-                        return Err(Error::SeveralDocuments {
-                            provider: target.to_string(),
-                            documents: docs,
-                        });
-                    }
-                }
-            }
-        };
+        let (provider, document) = self.document_of(target)?;
         let ids = self.versions(&provider, &document)?;
         if ids.is_empty() {
             return Err(Error::NoVersions {
@@ -272,17 +251,46 @@ impl Store {
                 }
             }
         };
-        let read = |id: &str| -> Result<Stored> {
-            self.version(&provider, &document, id)?
-                .ok_or_else(|| Error::NoSuchVersion {
-                    dir: self.versions_dir(&provider, &document),
-                    problem: format!("version {id} has no metadata in the store"),
-                })
-        };
         Ok(VersionPair {
-            old: read(&from)?,
-            new: read(&to)?,
+            old: self.read_version(&provider, &document, &from)?,
+            new: self.read_version(&provider, &document, &to)?,
             title: format!("{provider}/{document}"),
+        })
+    }
+
+    /// One version that must be there (its id came from [`Store::versions`]).
+    pub fn read_version(&self, provider: &str, document: &str, id: &str) -> Result<Stored> {
+        self.version(provider, document, id)?
+            .ok_or_else(|| Error::NoSuchVersion {
+                dir: self.versions_dir(provider, document),
+                problem: format!("version {id} has no metadata in the store"),
+            })
+    }
+
+    /// The (provider, document) a `PROVIDER[/DOCUMENT]` argument names. A provider with one stored
+    /// document needs no document id.
+    pub fn document_of(&self, target: &str) -> Result<(String, String)> {
+        Ok(match target.split_once('/') {
+            Some((p, d)) => (p.to_string(), d.to_string()),
+            None => {
+                let mut docs = self.documents(target)?;
+                match docs.len() {
+                    1 => (target.to_string(), docs.remove(0)),
+                    0 => {
+                        return Err(Error::NothingStored {
+                            root: self.root.clone(),
+                            provider: target.to_string(),
+                            looks_like_file: Path::new(target).exists(),
+                        });
+                    }
+                    _ => {
+                        return Err(Error::SeveralDocuments {
+                            provider: target.to_string(),
+                            documents: docs,
+                        });
+                    }
+                }
+            }
         })
     }
 

@@ -10,6 +10,7 @@ mod diff;
 mod eval;
 mod extract;
 mod fetch;
+mod history;
 mod providers;
 mod rules;
 
@@ -57,6 +58,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Report which policies changed, and whether in meaning: for CI (exit 1 on change).
     Check(check::CheckArgs),
+    /// A stored document's versions: when each practice appeared or disappeared, and the changes that did it.
+    History(history::HistoryArgs),
     /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
     Eval(eval::EvalArgs),
 }
@@ -164,6 +167,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Rules(args) => rules::run(args, &mut ctx)?,
         Command::Diff(args) => diff::run(args, &mut ctx)?,
         Command::Check(args) => check::run(args, &mut ctx)?,
+        Command::History(args) => history::run(args, &mut ctx)?,
         Command::Eval(args) => eval::run(args, &mut ctx)?,
     };
     out.flush()?;

@@ -12,6 +12,7 @@ use super::{Row, change_kind, change_position, finding_label, group_runs, ordere
 use crate::check::{CheckReport, CheckStatus, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SourceKind, Verdict, VerdictDetail};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody, WordOp};
+use crate::history::{HistoryReport, Turn};
 use crate::report::{ORGCHECK_VERSION, VersionInfo};
 use crate::rules::{Polarity, Tag};
 
@@ -422,6 +423,91 @@ pub fn check(report: &CheckReport) -> String {
         }
     };
     page("orgcheck: privacy policy check", body)
+}
+
+/// The timeline: one row per practice, one column per version, a bar where the version says it and a
+/// marker where it appeared or disappeared, linked to the clause changes of that step.
+fn timeline(report: &HistoryReport) -> Markup {
+    const LABEL: usize = 190;
+    const CELL: usize = 70;
+    const ROW: usize = 26;
+    let n = report.versions.len();
+    let width = LABEL + CELL * n.max(1) + 10;
+    let height = ROW * (report.practices.len() + 1) + 10;
+    let step_of = |to: usize| report.steps.iter().position(|s| s.to == to);
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox={ "0 0 " (width) " " (height) }
+            aria-label={ "Timeline of " (inert(&report.title)) } {
+            title { "When each practice appeared or disappeared in " (inert(&report.title)) }
+            @for (i, l) in report.labels.iter().enumerate() {
+                text x=(LABEL + CELL * i + CELL / 2) y="16" text-anchor="middle" font-size="12" fill="#57606a" {
+                    title { (inert(l)) }
+                    "v" (i + 1)
+                }
+            }
+            @for (r, p) in report.practices.iter().enumerate() {
+                @let y = ROW * (r + 1) + 8;
+                text x="4" y=(y + 14) font-size="12" fill="#1b1f24" {
+                    (finding_label(p.tag, p.polarity, &[]))
+                }
+                @for (i, v) in p.versions.iter().enumerate() {
+                    @if v.count > 0 {
+                        rect x=(LABEL + CELL * i + 2) y=(y + 4) width=(CELL - 4) height="12" rx="3"
+                            fill=(if p.polarity == Polarity::Negative { "#8c959f" } else { "#0969da" }) {
+                            title { (inert(&report.labels[i])) ": " (v.count) " finding(s)" }
+                        }
+                    }
+                }
+                // What the first version says is where the history starts, not a change.
+                @for (i, turn) in p.turns.iter().filter(|(i, _)| *i > 0) {
+                    @let cx = LABEL + CELL * i + 2;
+                    @let mark = html! {
+                        circle cx=(cx) cy=(y + 10) r="6" fill=(if *turn == Turn::Appeared { "#1a7f37" } else { "#cf222e" }) {
+                            title { (finding_label(p.tag, p.polarity, &[])) " " (if *turn == Turn::Appeared { "appeared" } else { "disappeared" }) }
+                        }
+                    };
+                    @match step_of(*i) {
+                        Some(k) => { a href={ "#step-" (k) } { (mark) } }
+                        None => { (mark) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `history --format html`: the timeline, the table of practices per version, and each step's changes.
+pub fn history(report: &HistoryReport) -> String {
+    let body = html! {
+        h1 { "History of " (inert(&report.title)) }
+        p { (report.versions.len()) " stored versions, " (report.steps.len()) " of the steps between them changed the findings. "
+            "Columns are the versions, v1 the oldest. A bar: the version says it. A green dot: it appeared; a red one: it disappeared (each linked to its change)." }
+        div.wide { (timeline(report)) }
+        div.wide {
+            table {
+                thead { tr { th { "Practice" } @for (i, l) in report.labels.iter().enumerate() { th { "v" (i + 1) br; span.muted { (inert(l)) } } } } }
+                tbody {
+                    @for p in &report.practices {
+                        tr {
+                            td { (finding_label(p.tag, p.polarity, &[])) }
+                            @for v in &p.versions {
+                                td title=[v.evidence.as_deref().map(inert)] {
+                                    @if v.count > 0 { "● " (v.count) } @else { "·" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @for (k, step) in report.steps.iter().enumerate() {
+            section id={ "step-" (k) } {
+                h2 { "v" (step.from + 1) " → v" (step.to + 1) ": " (inert(&report.labels[step.from])) " → " (inert(&report.labels[step.to])) }
+                (diff_body(&step.diff))
+            }
+        }
+    };
+    page(&format!("orgcheck: history of {}", report.title), body)
 }
 
 #[cfg(test)]

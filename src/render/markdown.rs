@@ -7,6 +7,7 @@ use super::{Row, WordMarks, change_kind, change_position, finding_label, inline_
 use crate::check::{CheckReport, CheckStatus, DiffBasis};
 use crate::compare::{CompareReport, Side, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, DiffBody};
+use crate::history::HistoryReport;
 use crate::lint::LintReport;
 use crate::report::VersionInfo;
 use crate::rules::Tag;
@@ -112,6 +113,42 @@ pub fn compare(report: &CompareReport) -> String {
             out.push_str(&line);
             out.push('\n');
         }
+    }
+    out
+}
+
+/// The history: a table of practices per version, then each step that changed the findings.
+pub fn history(report: &HistoryReport) -> String {
+    let mut out = format!("## History of {}\n\n", inline(&report.title));
+    let days = &report.labels;
+    let _ = writeln!(out, "| Practice | {} |", days.join(" | "));
+    let _ = writeln!(out, "| --- |{}", " --- |".repeat(days.len()));
+    for p in &report.practices {
+        let cells: Vec<String> = p
+            .versions
+            .iter()
+            .map(|v| {
+                if v.count > 0 {
+                    format!("● {}", v.count)
+                } else {
+                    "·".to_string()
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            finding_label(p.tag, p.polarity, &[]),
+            cells.join(" | ")
+        );
+    }
+    out.push('\n');
+    for step in &report.steps {
+        let _ = writeln!(out, "### {} → {}\n", days[step.from], days[step.to]);
+        for d in &step.diff.summary {
+            let _ = writeln!(out, "- {}", inline(&d.line()));
+        }
+        out.push('\n');
     }
     out
 }

@@ -17,6 +17,7 @@ use crate::diff::{Change, ChangeKind, DiffBody, DiffReport, WordEdit, WordOp};
 use crate::eval::EvalReport;
 use crate::extract::ExtractReport;
 use crate::fetch::FetchReport;
+use crate::history::HistoryReport;
 use crate::lint::LintReport;
 use crate::providers::ProviderList;
 use crate::rules::{ExceptionKind, Polarity, RuleList, Tag};
@@ -139,6 +140,22 @@ impl Render for CompareReport {
 
     fn html(&self) -> Option<String> {
         Some(html::compare(self))
+    }
+}
+
+impl Render for HistoryReport {
+    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+
+    fn table(&self, options: &Options) -> String {
+        table::history(self, options.width, table::Style::from(options))
+    }
+
+    fn markdown(&self) -> Option<String> {
+        Some(markdown::history(self))
+    }
+
+    fn html(&self) -> Option<String> {
+        Some(html::history(self))
     }
 }
 

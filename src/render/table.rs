@@ -9,6 +9,7 @@ use super::{
 use crate::check::{CheckReport, CheckStatus, DiffBasis, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
+use crate::history::HistoryReport;
 use crate::lint::LintReport;
 use crate::providers::Provider;
 use crate::report::VersionInfo;
@@ -287,6 +288,40 @@ pub fn summary(report: &CompareReport) -> String {
         counted(Verdict::NarrowDenial, "narrow denial", "narrow denials"),
         counted(Verdict::Omission, "omission", "omissions"),
     )
+}
+
+/// The history table: one row per practice, one column per version (● with the count where the version
+/// says it), then one line per step that changed the findings.
+pub fn history(report: &HistoryReport, width: u16, style: Style) -> String {
+    let mut header = vec!["Practice".to_string()];
+    header.extend(report.labels.iter().cloned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut table = new_table(width, style, &header, false);
+    for p in &report.practices {
+        let mut row = vec![Cell::new(style.tag(p.tag, p.polarity, &[]))];
+        row.extend(p.versions.iter().map(|v| {
+            Cell::new(if v.count > 0 {
+                format!("● {}", v.count)
+            } else {
+                "·".into()
+            })
+        }));
+        table.add_row(row);
+    }
+    let mut out = format!("{}\n{}\n", style.bold(&report.title), table);
+    for step in &report.steps {
+        out.push_str(&format!("{} → {}:\n", report.labels[step.from], report.labels[step.to]));
+        for d in &step.diff.summary {
+            out.push_str(&format!("  {}\n", d.line()));
+        }
+    }
+    out.push_str(&format!(
+        "{} versions; {} step{} changed the findings.\n",
+        report.versions.len(),
+        report.steps.len(),
+        if report.steps.len() == 1 { "" } else { "s" }
+    ));
+    out
 }
 
 /// The lint table: one row per pair of clauses that disagree, the practice of each above its clause.

@@ -12,6 +12,7 @@ mod eval;
 mod extract;
 mod fetch;
 mod grades;
+mod history;
 mod html;
 mod polarity;
 mod providers;

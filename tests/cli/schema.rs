@@ -9,6 +9,7 @@ use orgcheck::compare::CompareReport;
 use orgcheck::diff::DiffReport;
 use orgcheck::eval::EvalReport;
 use orgcheck::extract::ExtractReport;
+use orgcheck::history::HistoryReport;
 use orgcheck::lint::LintReport;
 
 fn check(name: &str, schema: schemars::Schema) {
@@ -45,6 +46,11 @@ fn compare_schema_is_current() {
 #[test]
 fn extract_schema_is_current() {
     check("extract.schema.json", schemars::schema_for!(ExtractReport));
+}
+
+#[test]
+fn history_schema_is_current() {
+    check("history.schema.json", schemars::schema_for!(HistoryReport));
 }
 
 #[test]

@@ -1,0 +1,30 @@
+//! `orgcheck history`: a stored document's versions, and when each practice appeared or disappeared.
+
+use clap::Args;
+use orgcheck::history::{self, HistoryReport};
+use orgcheck::render::{Format, Render};
+
+use super::args::{NoiseArgs, RulesArgs, StoreArgs, formats};
+use super::{Context, Outcome};
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The stored document: PROVIDER, or PROVIDER/DOCUMENT when the provider has several.
+    #[arg(value_name = "PROVIDER[/DOCUMENT]")]
+    pub target: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, short, default_value = "table", value_parser = formats(HistoryReport::FORMATS))]
+    pub format: Format,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+pub fn run(args: HistoryArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    let report = history::history(&args.store.open(), &args.target, &rules, &args.noise.normaliser())?;
+    ctx.render(&report, args.format, false)?;
+    Ok(Outcome::Ok)
+}
