@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the HTML reports (compare, diff, check, history) in headless Chromium and checks what a reader's
+# Renders the HTML reports (compare, diff, check, history, lint) in headless Chromium and checks what a reader's
 # browser would do with them:
 #   1. the DOM Chromium parsed (--dump-dom) has every provider, the verdict badges and the highlights,
 #      and for diff and check the meaning summary and the word-level insertions;
@@ -48,10 +48,19 @@ TOML
 printf 'We may share your data with advertisers <script>document.title="pwned"</script> (see <a href="javascript:document.title=1">this</a>) and \xe2\x80\xaepartners.\n' \
   >"$work/evil/evil/p.txt"
 "$bin" compare --format html --providers "$work/evil" >"$work/hostile.html"
-# diff and check: two versions of a policy of our own, the second sharing location with advertisers.
-cp providers/o2/privacy-policy-2014.txt "$work/v1.txt"
-{ cat providers/o2/privacy-policy-2014.txt; echo; echo "We may share your precise location with advertisers."; } >"$work/v2.txt"
-sed -i 's/We may pass Aggregated Data/We may pass aggregated data/' "$work/v2.txt"
+# diff, check and history: O2's real 2014 and 2017 policies when ../shared is there, else two versions
+# of our own, the second sharing location with advertisers.
+real=../shared/data/policies/o2-uk/citp-historical
+if [ -f "$real/o2.co.uk_privacy-policy_2014-06-30.md" ]; then
+  cp "$real/o2.co.uk_privacy-policy_2014-06-30.md" "$work/v1.txt"
+  cp "$real/o2.co.uk_privacy-policy_2017-06-30.md" "$work/v2.txt"
+  say "diff, check and history on O2's 2014 and 2017 policies"
+else
+  cp providers/o2/privacy-policy-2014.txt "$work/v1.txt"
+  { cat providers/o2/privacy-policy-2014.txt; echo; echo "We may share your precise location with advertisers."; } >"$work/v2.txt"
+  sed -i 's/We may pass Aggregated Data/We may pass aggregated data/' "$work/v2.txt"
+fi
+"$bin" lint "$work/v1.txt" --format html >"$work/lint.html"
 set +e
 "$bin" diff "$work/v1.txt" "$work/v2.txt" --format html >"$work/diff.html"
 set -e
@@ -77,7 +86,7 @@ cat >"$work/harness.html" <<'HTML'
 <!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre><script>
 const cases = [["compare.html", 1280], ["compare.html", 390], ["hostile.html", 1280], ["hostile.html", 390],
   ["diff.html", 1280], ["diff.html", 390], ["check.html", 1280], ["check.html", 390],
-  ["history.html", 1280], ["history.html", 390], ["control.html", 390]];
+  ["history.html", 1280], ["history.html", 390], ["lint.html", 1280], ["lint.html", 390], ["control.html", 390]];
 const out = document.getElementById("out");
 let pending = cases.length;
 for (const [page, width] of cases) {
@@ -118,7 +127,7 @@ grep -q 'class="badge s-changed">changed<' "$work/check.html" || fail "check: th
 grep -q '<svg' "$work/history.html" || fail "history: no timeline"
 for page in diff check; do
   headless --dump-dom "file://$work/$page.html" >"$work/$page.dom"
-  for needle in 'What changed in meaning' '<ins>' 'location: +1 positive'; do
+  for needle in 'What changed in meaning' '<ins>' 'location: +'; do
     grep -qF "$needle" "$work/$page.dom" || fail "$page: the parsed DOM lacks $needle"
   done
   say "$page: the parsed DOM has the meaning summary and the word-level changes"

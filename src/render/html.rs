@@ -13,6 +13,7 @@ use crate::check::{CheckReport, CheckStatus, DocCheck};
 use crate::compare::{CompareReport, ProviderReport, Side, SourceKind, Verdict, VerdictDetail};
 use crate::diff::{Change, ChangeKind, ClauseFinding, DiffBody, WordOp};
 use crate::history::{HistoryReport, Turn};
+use crate::lint::LintReport;
 use crate::report::{ORGCHECK_VERSION, VersionInfo};
 use crate::rules::{Polarity, Tag};
 
@@ -508,6 +509,35 @@ pub fn history(report: &HistoryReport) -> String {
         }
     };
     page(&format!("orgcheck: history of {}", report.title), body)
+}
+
+/// `lint --format html`: each pair of clauses that disagree, the two practices above their clauses.
+pub fn lint(report: &LintReport) -> String {
+    let clause = |scope: &crate::compare::Scope| {
+        let f = &report.findings[scope.finding];
+        let at = f.clause.find(&f.evidence).map_or(0..0, |s| s..s + f.evidence.len());
+        html! {
+            p.scope { (inert(&scope.line)) }
+            p.clause { (highlighted(&f.clause, std::slice::from_ref(&at))) }
+        }
+    };
+    let body = html! {
+        h1 { "Lint: " (inert(&report.source)) }
+        p { (inert(super::table::lint_summary(report).trim_end())) }
+        p.muted { "A reading aid: read both clauses before using a pair (docs/rules.md has how often it is right)." }
+        @for pair in &report.pairs {
+            section {
+                h2 { (pair.tag) " " (badge(pair.grade))
+                    @if pair.repeats > 0 { " " span.muted { "+" (pair.repeats) " alike" } } }
+                div.sides {
+                    div.side { h3 { "The document denies" } (clause(&pair.scope.denies)) }
+                    div.side { h3 { "and permits" } (clause(&pair.scope.permits)) }
+                }
+                p { (inert(&pair.reason)) }
+            }
+        }
+    };
+    page(&format!("orgcheck: lint of {}", report.source), body)
 }
 
 #[cfg(test)]

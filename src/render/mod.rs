@@ -160,7 +160,17 @@ impl Render for HistoryReport {
 }
 
 impl Render for LintReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Jsonl, Format::Markdown];
+    const FORMATS: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Markdown,
+        Format::Html,
+    ];
+
+    fn html(&self) -> Option<String> {
+        Some(html::lint(self))
+    }
 
     fn table(&self, options: &Options) -> String {
         table::lint(self, options.width, table::Style::from(options))

@@ -373,6 +373,18 @@ fn lint_finds_a_policy_that_disagrees_with_itself() {
         out.stdout
             .contains("  - denies: share · your personal information → third parties — “We never share")
     );
+    let out = run(orgcheck().arg("lint").arg(&file).args(["--format", "html"]));
+    assert!(out.stdout.starts_with("<!DOCTYPE html>"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("<span class=\"badge v-contradiction\">contradiction</span>")
+    );
+    assert!(
+        out.stdout
+            .contains("<mark>share your personal information with third parties</mark>"),
+        "{}",
+        out.stdout
+    );
     let out = run(orgcheck().arg("lint").arg(&file).args(["--format", "jsonl"]));
     assert_eq!(out.stdout.lines().count(), 1);
 
