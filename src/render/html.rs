@@ -119,12 +119,17 @@ fn highlighted(text: &str, marks: &[Range<usize>]) -> Markup {
             _ => merged.push(r),
         }
     }
+    // (plain text before, marked text) pairs, then the plain rest.
+    let mut pieces: Vec<(&str, &str)> = Vec::new();
     let mut at = 0;
+    for r in &merged {
+        pieces.push((&text[at..r.start], &text[r.clone()]));
+        at = r.end;
+    }
     html! {
-        @for r in &merged {
-            (inert(&text[at..r.start]))
-            mark { (inert(&text[r.clone()])) }
-            ({ at = r.end; "" })
+        @for (plain, marked) in &pieces {
+            (inert(plain))
+            mark { (inert(marked)) }
         }
         (inert(&text[at..]))
     }
