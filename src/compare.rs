@@ -727,26 +727,37 @@ pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionK
     }
 }
 
+impl Scope {
+    /// The denial side of a comparison: finding `index` (`f`), its practice and its exceptions.
+    pub(crate) fn denial(o: &Ontology, index: usize, f: &Finding) -> Scope {
+        let exceptions = f.exception_kinds();
+        Scope {
+            finding: index,
+            line: practice_line(o, &f.practice, &exceptions, f),
+            practice: f.practice.clone(),
+            exceptions,
+        }
+    }
+
+    /// The permission side: `practice` as read from finding `index` (`f`).
+    pub(crate) fn permission(o: &Ontology, index: usize, f: &Finding, practice: &Practice) -> Scope {
+        Scope {
+            finding: index,
+            line: practice_line(o, practice, &[], f),
+            practice: practice.clone(),
+            exceptions: Vec::new(),
+        }
+    }
+}
+
 impl Pair {
     fn comparison(&self, o: &Ontology, findings: &[SidedFinding]) -> ScopeComparison {
-        let denial = &findings[self.denial].finding;
+        let denies = Scope::denial(o, self.denial, &findings[self.denial].finding);
         let permission = &findings[self.permission.finding].finding;
-        let denies = Scope {
-            finding: self.denial,
-            practice: denial.practice.clone(),
-            exceptions: denial.exception_kinds(),
-            line: practice_line(o, &denial.practice, &denial.exception_kinds(), denial),
-        };
-        let mut line = practice_line(o, &self.permission.practice, &[], permission);
+        let mut permits = Scope::permission(o, self.permission.finding, permission, &self.permission.practice);
         if let Some(text) = &self.permission.exception {
-            line.push_str(&format!(", only as the exception “{text}”"));
+            permits.line.push_str(&format!(", only as the exception “{text}”"));
         }
-        let permits = Scope {
-            finding: self.permission.finding,
-            practice: self.permission.practice.clone(),
-            exceptions: Vec::new(),
-            line,
-        };
         let line = match self.denied_by {
             Side::Statement => format!("denies: {} │ policy permits: {}", denies.line, permits.line),
             Side::Policy => format!("policy denies: {} │ statement asserts: {}", denies.line, permits.line),

@@ -8,8 +8,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
 
-use crate::compare::Side;
-use crate::compare::{Scope, ScopeComparison, Verdict, grade, overlap_words, parts_named, practice_line};
+use crate::compare::{Scope, ScopeComparison, Side, Verdict, grade, overlap_words, parts_named};
 use crate::extract::{BatchStats, for_each_record};
 use crate::hash::sha256_hex;
 use crate::ontology::{Dimension, Practice};
@@ -281,18 +280,8 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                     continue;
                 };
                 let (denial, permission) = (&all[di], &all[pi]);
-                let denies = Scope {
-                    finding: di,
-                    practice: denial.practice.clone(),
-                    exceptions: denial.exception_kinds(),
-                    line: practice_line(o, &denial.practice, &denial.exception_kinds(), denial),
-                };
-                let permits = Scope {
-                    finding: pi,
-                    practice: permission.practice.clone(),
-                    exceptions: Vec::new(),
-                    line: practice_line(o, &permission.practice, &[], permission),
-                };
+                let denies = Scope::denial(o, di, denial);
+                let permits = Scope::permission(o, pi, permission, &permission.practice);
                 let scope = ScopeComparison {
                     denied_by: Side::Policy,
                     line: format!("denies: {} │ permits: {}", denies.line, permits.line),
