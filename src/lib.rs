@@ -68,6 +68,7 @@ pub mod fetch;
 pub mod extract;
 pub mod compare;
 pub mod lint;
+pub mod letter;
 pub mod diff;
 pub mod check;
 pub mod history;
@@ -104,6 +105,7 @@ mod layering {
         "extract",
         "compare",
         "lint",
+        "letter",
         "diff",
         "check",
         "history",

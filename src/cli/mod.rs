@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod compare;
+mod letter;
 mod lint;
 mod diff;
 mod eval;
@@ -48,6 +49,8 @@ pub enum Command {
     Fetch(fetch::FetchArgs),
     /// Find clauses of one document that disagree: a denial and a permission whose scopes overlap.
     Lint(lint::LintArgs),
+    /// Draft your letter to a provider: a subject access request, with questions citing its policy.
+    Letter(letter::LetterArgs),
     /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
     Extract(extract::ExtractArgs),
     /// List the declared providers, or validate declarations with --check.
@@ -122,6 +125,11 @@ impl Context<'_> {
         render::render(report, format, &options, self.out)
     }
 
+    /// Writes data to stdout as it is.
+    fn write(&mut self, data: &str) -> io::Result<()> {
+        self.out.write_all(data.as_bytes())
+    }
+
     /// A note on stderr, unless `-q`.
     fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
@@ -162,6 +170,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Compare(args) => compare::run(args, &mut ctx)?,
         Command::Fetch(args) => fetch::run(args, &mut ctx)?,
         Command::Lint(args) => lint::run(args, &mut ctx)?,
+        Command::Letter(args) => letter::run(args, &mut ctx)?,
         Command::Extract(args) => extract::run(args, &mut ctx)?,
         Command::Providers(args) => providers::run(args, &mut ctx)?,
         Command::Rules(args) => rules::run(args, &mut ctx)?,

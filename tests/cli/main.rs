@@ -13,6 +13,7 @@ mod extract;
 mod fetch;
 mod grades;
 mod history;
+mod letter;
 mod html;
 mod polarity;
 mod providers;
