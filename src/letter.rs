@@ -178,6 +178,31 @@ impl Letter {
     }
 }
 
+impl Letter {
+    /// The letter as an RFC 5322 draft (`.eml`), UTF-8, from the sender to `to`, to open in a mail
+    /// program and send. `date` is RFC 2822 date-time seconds since the epoch.
+    pub fn eml(&self, to: &str, date: i64) -> std::io::Result<String> {
+        let message = mail_builder::MessageBuilder::new()
+            .from((self.sender.name.as_str(), self.sender.email.as_str()))
+            .to(to)
+            .subject(self.subject.as_str())
+            .date(date)
+            .message_id(format!(
+                "orgcheck.{date}@{}",
+                self.sender.email.rsplit('@').next().unwrap_or("localhost")
+            ))
+            .text_body(self.text_body());
+        message.write_to_string().map_err(std::io::Error::other)
+    }
+
+    /// The body without the subject line.
+    fn text_body(&self) -> String {
+        let text = self.text();
+        text.split_once("\n\n")
+            .map_or(text.clone(), |(_, body)| body.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +252,17 @@ mod tests {
             text.ends_with("Yours sincerely,\nA. Customer\na@example.org\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_eml_draft_is_rfc_5322_utf_8() {
+        let eml = letter("o2").eml("privacy@o2.example", 1_700_000_000).unwrap();
+        assert!(eml.contains("From: \"A. Customer\" <a@example.org>\r\n"), "{eml}");
+        assert!(eml.contains("To: <privacy@o2.example>\r\n"), "{eml}");
+        assert!(eml.contains("Subject: Subject access request"), "{eml}");
+        assert!(eml.contains("Content-Type: text/plain; charset=\"utf-8\""), "{eml}");
+        assert!(eml.contains("Date: "), "{eml}");
+        assert!(!eml.contains("Subject: Subject access request and questions about my data (O2)\r\n\r\nSubject:"));
     }
 
     #[test]

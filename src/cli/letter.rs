@@ -17,6 +17,8 @@ pub enum LetterFormat {
     Markdown,
     /// The letter's parts as JSON.
     Json,
+    /// An RFC 5322 draft (.eml, UTF-8) to open in a mail program; needs --to.
+    Eml,
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +38,9 @@ pub struct LetterArgs {
     /// Your account or phone number with the provider.
     #[arg(long)]
     pub account: Option<String>,
+    /// The provider's privacy contact, for --format eml.
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: Option<String>,
     #[arg(long, short, value_enum, default_value_t = LetterFormat::Text)]
     pub format: LetterFormat,
     #[command(flatten)]
@@ -71,6 +76,12 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         LetterFormat::Text => letter.text(),
         LetterFormat::Markdown => letter.markdown(),
         LetterFormat::Json => serde_json::to_string_pretty(&letter)? + "\n",
+        LetterFormat::Eml => {
+            let Some(to) = &args.to else {
+                anyhow::bail!("--format eml needs the provider's address: add --to ADDRESS");
+            };
+            letter.eml(to, jiff::Timestamp::now().as_second())?
+        }
     };
     ctx.write(&out)?;
     Ok(Outcome::Ok)

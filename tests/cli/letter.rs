@@ -44,3 +44,24 @@ fn the_sender_is_never_invented() {
         out.stderr
     );
 }
+
+#[test]
+fn an_eml_draft_needs_an_address_and_is_a_mail() {
+    let base = [
+        "letter",
+        "o2",
+        "--name",
+        "A. Customer",
+        "--email",
+        "a@example.org",
+        "--format",
+        "eml",
+    ];
+    let out = run(orgcheck().args(base));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("add --to ADDRESS"), "{}", out.stderr);
+    let out = run(orgcheck().args(base).args(["--to", "privacy@o2.example"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("To: <privacy@o2.example>\r\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("MIME-Version: 1.0\r\n"), "{}", out.stdout);
+}
