@@ -17,7 +17,7 @@ use crate::diff::{self, ChangeKind, ClauseFinding, ClauseSide, Counts, DiffBody}
 use crate::error::{Error, Result};
 use crate::fetch::{DocResult, Status};
 use crate::noise::{Noise, Normaliser};
-use crate::providers::Provider;
+use crate::providers::{Provider, Role};
 use crate::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo, now_rfc3339};
 use crate::rules::RuleSet;
 use crate::store::{self, Store, Stored};
@@ -62,6 +62,8 @@ pub enum DiffBasis {
 pub struct DocCheck {
     pub provider: String,
     pub document: String,
+    /// `statement` for a page where the provider tells customers what it does.
+    pub role: Role,
     pub url: String,
     pub status: CheckStatus,
     /// Why it failed or is unstable, or a note on how it was compared.
@@ -84,10 +86,11 @@ pub struct DocCheck {
 }
 
 impl DocCheck {
-    fn new(provider: &str, document: &str, url: &str, status: CheckStatus) -> DocCheck {
+    fn new(provider: &str, document: &str, url: &str, role: Role, status: CheckStatus) -> DocCheck {
         DocCheck {
             provider: provider.to_string(),
             document: document.to_string(),
+            role,
             url: url.to_string(),
             status,
             reason: None,
@@ -99,10 +102,18 @@ impl DocCheck {
         }
     }
 
-    fn failed(provider: &str, document: &str, url: &str, reason: impl Into<String>) -> DocCheck {
+    fn failed(provider: &str, document: &str, url: &str, role: Role, reason: impl Into<String>) -> DocCheck {
         DocCheck {
             reason: Some(reason.into()),
-            ..DocCheck::new(provider, document, url, CheckStatus::Failed)
+            ..DocCheck::new(provider, document, url, role, CheckStatus::Failed)
+        }
+    }
+
+    /// The document as reports name it: `privacy-hub (statement page)` for a statement page.
+    pub fn label(&self) -> String {
+        match self.role {
+            Role::Policy => self.document.clone(),
+            Role::Statement => format!("{} (statement page)", self.document),
         }
     }
 
@@ -200,7 +211,7 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
     results
         .iter()
         .map(|r| {
-            let base = DocCheck::new(&r.provider, &r.document, &r.url, CheckStatus::Failed);
+            let base = DocCheck::new(&r.provider, &r.document, &r.url, r.role, CheckStatus::Failed);
             let read = |id: Option<&String>| -> std::result::Result<Option<Stored>, String> {
                 match id {
                     Some(id) => store.version(&r.provider, &r.document, id).map_err(|e| e.to_string()),
@@ -229,10 +240,11 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                                 &r.provider,
                                 &r.document,
                                 &r.url,
+                                r.role,
                                 "the fetched version is missing from the store",
                             );
                         }
-                        Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, e),
+                        Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, r.role, e),
                     };
                     let checked = DocCheck {
                         new: Some(VersionInfo::from(&new)),
@@ -282,7 +294,7 @@ pub fn check_baseline(
     let mut out = Vec::new();
     for p in providers {
         for d in &p.documents {
-            let base = DocCheck::new(&p.id, &d.id, &d.url, CheckStatus::New);
+            let base = DocCheck::new(&p.id, &d.id, &d.url, d.role, CheckStatus::New);
             let latest = match store.latest(&p.id, &d.id) {
                 Ok(Some(s)) => s,
                 Ok(None) => {
@@ -290,6 +302,7 @@ pub fn check_baseline(
                         &p.id,
                         &d.id,
                         &d.url,
+                        d.role,
                         format!(
                             "nothing stored in {}; run `orgcheck fetch {}` or `orgcheck check --live` first",
                             store.root().display(),
@@ -299,7 +312,7 @@ pub fn check_baseline(
                     continue;
                 }
                 Err(e) => {
-                    out.push(DocCheck::failed(&p.id, &d.id, &d.url, e.to_string()));
+                    out.push(DocCheck::failed(&p.id, &d.id, &d.url, d.role, e.to_string()));
                     continue;
                 }
             };

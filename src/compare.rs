@@ -186,13 +186,24 @@ pub struct ProviderReport {
     pub name: String,
     pub policy_source: PolicySource,
     /// What the provider told customers; empty when it has not replied.
-    pub statements: Vec<Statement>,
+    pub statements: Vec<ComparedStatement>,
     /// Editorial remarks from the source, never provider text.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<Note>,
     pub findings: Vec<SidedFinding>,
     pub verdicts: Verdicts,
     pub details: Vec<VerdictDetail>,
+}
+
+/// A statement as compared: what the provider said and, for a statement page, which text was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ComparedStatement {
+    #[serde(flatten)]
+    pub statement: Statement,
+    /// For a statement page (`[[statements]]` with an `id`): the stored version or the declared text
+    /// that was read. Absent for a recorded statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_source: Option<PolicySource>,
 }
 
 /// The document `orgcheck compare --format json` prints.
@@ -240,6 +251,29 @@ pub enum Fallback {
     },
     /// The store holds a version that cannot be read (a problem to fix).
     Unreadable { provider: String, error: Error },
+    /// A statement page that is neither stored nor has a declared text: left out of the comparison.
+    PageNotFetched {
+        provider: String,
+        document: String,
+        store: Option<PathBuf>,
+    },
+    /// A declared quote is not on the stored page: the provider may have changed what it says.
+    QuoteMissing {
+        provider: String,
+        document: String,
+        url: String,
+        quote: String,
+        retrieved_at: String,
+        /// No quote was found, so the whole page was compared.
+        whole_page: bool,
+    },
+}
+
+impl Fallback {
+    /// Whether it needs fixing (a warning), rather than being an information (a note).
+    pub fn is_problem(&self) -> bool {
+        matches!(self, Fallback::Unreadable { .. } | Fallback::QuoteMissing { .. })
+    }
 }
 
 impl fmt::Display for Fallback {
@@ -255,6 +289,37 @@ impl fmt::Display for Fallback {
                 store.display()
             ),
             Fallback::Unreadable { provider, error } => write!(f, "{error}; using the bundled snapshot for {provider}"),
+            Fallback::PageNotFetched {
+                provider,
+                document,
+                store,
+            } => match store {
+                Some(store) => write!(
+                    f,
+                    "{provider}/{document}: statement page not in the store {} and no recorded text; left out (run `orgcheck fetch {provider}`)",
+                    store.display()
+                ),
+                None => write!(
+                    f,
+                    "{provider}/{document}: statement page has no recorded text; left out (fetch it and compare with --store or --live)"
+                ),
+            },
+            Fallback::QuoteMissing {
+                provider,
+                document,
+                url,
+                quote,
+                retrieved_at,
+                whole_page,
+            } => write!(
+                f,
+                "{provider}/{document}: the quote “{quote}” is not on {url} as retrieved {retrieved_at}; {}",
+                if *whole_page {
+                    "no declared quote was found, so the whole page is compared"
+                } else {
+                    "the comparison reads the quotes that were found"
+                }
+            ),
         }
     }
 }
@@ -311,6 +376,106 @@ pub fn policy_text(provider: &Provider, store: Option<&Store>) -> Result<(Policy
         retrieved_at: None,
     };
     Ok((policy, fallback))
+}
+
+/// What the provider told customers, as compared: the recorded statements, then each statement page's
+/// latest stored text (only the sentences its `quote`s name, when it declares some), else the text
+/// recorded in its declaration. Pages with neither are left out, with the reason.
+pub fn statements(provider: &Provider, store: Option<&Store>) -> (Vec<ComparedStatement>, Vec<Fallback>) {
+    let mut out: Vec<ComparedStatement> = provider
+        .statements
+        .iter()
+        .map(|s| ComparedStatement {
+            statement: s.clone(),
+            statement_source: None,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for page in provider.statement_pages() {
+        let title = page.title.as_deref().unwrap_or("Statement page");
+        let source = |how: String| match &page.snapshot_source {
+            Some(s) => format!("{s} ({how})"),
+            None => format!("{}: {title}, {} ({how})", provider.name, page.url),
+        };
+        if let Some(store) = store {
+            match store.latest(&provider.id, &page.id) {
+                Ok(Some(stored)) => {
+                    let quoted = crate::quote::select(&text::normalise(&stored.text), &page.quote);
+                    let whole_page = quoted.missing.len() == page.quote.len() && !page.quote.is_empty();
+                    for quote in quoted.missing {
+                        notes.push(Fallback::QuoteMissing {
+                            provider: provider.id.clone(),
+                            document: page.id.clone(),
+                            url: page.url.clone(),
+                            quote,
+                            retrieved_at: stored.meta.fetched_at.clone(),
+                            whole_page,
+                        });
+                    }
+                    let date = stored
+                        .meta
+                        .fetched_at
+                        .get(..10)
+                        .unwrap_or(&stored.meta.fetched_at)
+                        .to_string();
+                    let text = quoted.text.trim_end().to_string();
+                    out.push(ComparedStatement {
+                        statement_source: Some(PolicySource {
+                            kind: SourceKind::Store,
+                            document: page.id.clone(),
+                            url: page.url.clone(),
+                            sha256: sha256_hex(&text),
+                            retrieved_at: Some(stored.meta.fetched_at.clone()),
+                            snapshot_date: None,
+                            snapshot_source: None,
+                        }),
+                        statement: Statement {
+                            text,
+                            source: source(format!("fetched {date}")),
+                            date,
+                            url: Some(page.url.clone()),
+                        },
+                    });
+                    continue;
+                }
+                Ok(None) if page.snapshot_text.is_some() => notes.push(Fallback::NotStored {
+                    provider: provider.id.clone(),
+                    document: page.id.clone(),
+                    store: store.root().to_path_buf(),
+                }),
+                Ok(None) => {}
+                Err(error) => notes.push(Fallback::Unreadable {
+                    provider: provider.id.clone(),
+                    error,
+                }),
+            }
+        }
+        match (&page.snapshot_text, &page.snapshot_date) {
+            (Some(text), Some(date)) => out.push(ComparedStatement {
+                statement_source: Some(PolicySource {
+                    kind: SourceKind::Bundled,
+                    document: page.id.clone(),
+                    url: page.url.clone(),
+                    sha256: sha256_hex(text),
+                    retrieved_at: None,
+                    snapshot_date: Some(date.clone()),
+                    snapshot_source: page.snapshot_source.clone(),
+                }),
+                statement: Statement {
+                    text: text.clone(),
+                    source: source(format!("as recorded, {date}")),
+                    date: date.clone(),
+                    url: Some(page.url.clone()),
+                },
+            }),
+            _ => notes.push(Fallback::PageNotFetched {
+                provider: provider.id.clone(),
+                document: page.id.clone(),
+                store: store.map(|s| s.root().to_path_buf()),
+            }),
+        }
+    }
+    (out, notes)
 }
 
 /// One practice a side permits, and what kind of exception would cover it.
@@ -908,15 +1073,30 @@ fn reason(o: &Ontology, tag: Tag, d: &Decided, scope: Option<&ScopeComparison>, 
 
 /// Compares one provider's statements with its policy text.
 pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyText) -> ProviderReport {
+    compare_with(rules, provider, policy, statements(provider, None).0)
+}
+
+/// Compares `statements` (from [`statements`]) with the policy text.
+pub fn compare_with(
+    rules: &RuleSet,
+    provider: &Provider,
+    policy: &PolicyText,
+    statements: Vec<ComparedStatement>,
+) -> ProviderReport {
     let doc = provider.policy_document();
     let policy_text = text::normalise(&policy.text);
     let mut findings: Vec<SidedFinding> = Vec::new();
-    for (i, st) in provider.statements.iter().enumerate() {
-        findings.extend(rules.findings(&st.text).into_iter().map(|finding| SidedFinding {
-            side: Side::Statement,
-            statement: Some(i),
-            finding,
-        }));
+    for (i, st) in statements.iter().enumerate() {
+        findings.extend(
+            rules
+                .findings(&st.statement.text)
+                .into_iter()
+                .map(|finding| SidedFinding {
+                    side: Side::Statement,
+                    statement: Some(i),
+                    finding,
+                }),
+        );
     }
     findings.extend(rules.findings(&policy_text).into_iter().map(|finding| SidedFinding {
         side: Side::Policy,
@@ -924,7 +1104,7 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
         finding,
     }));
 
-    let has_statement = !provider.statements.is_empty();
+    let has_statement = !statements.is_empty();
     let mut details = Vec::new();
     let mut verdict_of = |tag: Tag| {
         let said = Stance::of(&findings, Side::Statement, tag, rules);
@@ -967,7 +1147,7 @@ pub fn compare_provider(rules: &RuleSet, provider: &Provider, policy: &PolicyTex
                 None
             },
         },
-        statements: provider.statements.clone(),
+        statements,
         notes: provider.notes.clone(),
         findings,
         verdicts,

@@ -14,7 +14,7 @@ use crate::hash::sha256_hex;
 use crate::http::{Fetched, Http, HttpOptions, Validators};
 use crate::ingest::{self, Isolation, Origin};
 use crate::noise::Normaliser;
-use crate::providers::{Document, Provider};
+use crate::providers::{Document, Provider, Role};
 use crate::report::{ORGCHECK_VERSION, now_rfc3339};
 use crate::store::{Meta, Recorded, Store};
 
@@ -77,6 +77,8 @@ impl Status {
 pub struct DocResult {
     pub provider: String,
     pub document: String,
+    /// `statement` for a page where the provider tells customers what it does.
+    pub role: Role,
     pub url: String,
     pub status: Status,
     /// Why it failed.
@@ -264,7 +266,12 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 .clone();
             let (global, http, store, progress) = (global.clone(), http.clone(), store.clone(), progress.clone());
             let confirm = confirm.clone();
-            let name = (job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
+            let name = (
+                job.provider.clone(),
+                job.doc.id.clone(),
+                job.doc.url.clone(),
+                job.doc.role,
+            );
             handles.push((
                 name,
                 tokio::spawn(async move {
@@ -282,11 +289,11 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
             ));
         }
         let mut results = Vec::with_capacity(handles.len());
-        for ((provider, document, url), handle) in handles {
+        for ((provider, document, url, role), handle) in handles {
             // A task that died (a bug) fails its document, not the run.
             results.push(handle.await.unwrap_or_else(|e| DocResult {
                 reason: Some(format!("internal error while fetching: {e}; please report it")),
-                ..DocResult::pending(provider, document, url)
+                ..DocResult::pending(provider, document, url, role)
             }));
         }
         results
@@ -310,10 +317,11 @@ fn host_key(url: &str) -> String {
 
 impl DocResult {
     /// A result that is `failed` until something better is known.
-    fn pending(provider: String, document: String, url: String) -> DocResult {
+    fn pending(provider: String, document: String, url: String, role: Role) -> DocResult {
         DocResult {
             provider,
             document,
+            role,
             url,
             status: Status::Failed,
             reason: None,
@@ -342,7 +350,12 @@ async fn fetch_document(
     confirm: Option<&Normaliser>,
     slots: Slots,
 ) -> DocResult {
-    let mut result = DocResult::pending(job.provider.clone(), job.doc.id.clone(), job.doc.url.clone());
+    let mut result = DocResult::pending(
+        job.provider.clone(),
+        job.doc.id.clone(),
+        job.doc.url.clone(),
+        job.doc.role,
+    );
     let declaration = declaration_hash(&job.doc);
     // A broken latest version is not trusted for validators; the fetch repairs it.
     let latest = store.latest(&job.provider, &job.doc.id).ok().flatten();

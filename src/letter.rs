@@ -6,6 +6,8 @@
 use serde::Serialize;
 
 use crate::compare::{ProviderReport, Side, Verdict};
+use crate::error::{Error, Location, Problem, Result, toml_problem};
+use crate::providers::is_email;
 use crate::report::SCHEMA_VERSION;
 use crate::rules::{Polarity, Tag};
 
@@ -19,6 +21,57 @@ pub struct Sender {
     /// The account or phone number the provider knows the customer by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+}
+
+/// The sender's details as given, from flags or a `--sender` file (TOML with the same four keys); the
+/// flags win. Nothing is filled in that the customer did not give.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SenderDetails {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub account: Option<String>,
+}
+
+impl SenderDetails {
+    /// Reads a sender file; `file` names it in messages.
+    pub fn parse(file: &str, contents: &str) -> Result<SenderDetails> {
+        let details: SenderDetails =
+            toml::from_str(contents).map_err(|e| Error::Invalid(vec![toml_problem(file, contents, &e)]))?;
+        if let Some(email) = &details.email
+            && !is_email(email)
+        {
+            return Err(Error::Invalid(vec![Problem {
+                location: Location::file(file).with_field("email"),
+                message: format!("`{email}` is not an e-mail address"),
+            }]));
+        }
+        Ok(details)
+    }
+
+    /// These details, with `other`'s where these have none.
+    pub fn or(self, other: SenderDetails) -> SenderDetails {
+        SenderDetails {
+            name: self.name.or(other.name),
+            email: self.email.or(other.email),
+            address: self.address.or(other.address),
+            account: self.account.or(other.account),
+        }
+    }
+
+    /// The sender, or the name of the first missing required detail (`name`, `email`).
+    pub fn sender(self) -> std::result::Result<Sender, &'static str> {
+        let present = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let name = present(self.name).ok_or("name")?;
+        let email = present(self.email).ok_or("email")?;
+        Ok(Sender {
+            name,
+            email,
+            address: present(self.address),
+            account: present(self.account),
+        })
+    }
 }
 
 /// One question of the letter, with the policy words it cites.
@@ -263,6 +316,39 @@ mod tests {
         assert!(eml.contains("Content-Type: text/plain; charset=\"utf-8\""), "{eml}");
         assert!(eml.contains("Date: "), "{eml}");
         assert!(!eml.contains("Subject: Subject access request and questions about my data (O2)\r\n\r\nSubject:"));
+    }
+
+    #[test]
+    fn sender_details_come_from_flags_then_the_file_and_are_never_invented() {
+        let file = SenderDetails::parse(
+            "me.toml",
+            "name = \"A. Customer\"\nemail = \"a@example.org\"\naccount = \"123\"\n",
+        )
+        .unwrap();
+        let flags = SenderDetails {
+            account: Some("456".into()),
+            ..SenderDetails::default()
+        };
+        let sender = flags.or(file).sender().unwrap();
+        assert_eq!(
+            (sender.name.as_str(), sender.account.as_deref()),
+            ("A. Customer", Some("456"))
+        );
+        assert_eq!(sender.address, None);
+        assert_eq!(SenderDetails::default().sender(), Err("name"));
+        let msg = SenderDetails::parse("me.toml", "name = 1\n").unwrap_err().to_string();
+        assert!(msg.starts_with("me.toml:1:"), "{msg}");
+        let msg = SenderDetails::parse("me.toml", "email = \"nobody\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("me.toml") && msg.contains("not an e-mail address"),
+            "{msg}"
+        );
+        let msg = SenderDetails::parse("me.toml", "phone = \"1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("phone"), "{msg}");
     }
 
     #[test]

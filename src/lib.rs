@@ -7,7 +7,7 @@
 //! | layer | modules | what they do |
 //! | --- | --- | --- |
 //! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
-//! | text | [`text`], [`ingest`], [`segment`] | markup to text; bytes (file, stdin, page) to a document; clauses |
+//! | text | [`text`], [`ingest`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; clauses; a declaration's quotes found in a page |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
 //! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
@@ -52,6 +52,7 @@ pub mod snippet;
 pub mod text;
 pub mod ingest;
 pub mod segment;
+pub mod quote;
 
 pub mod pattern;
 pub mod ontology;
@@ -92,6 +93,7 @@ mod layering {
         "text",
         "ingest",
         "segment",
+        "quote",
         "pattern",
         "ontology",
         "rules",

@@ -91,6 +91,9 @@ pub struct Provider {
     pub country: Option<String>,
     /// `Some("none")` when the provider has not replied to customers: a state, not a statement.
     pub reply: Option<String>,
+    /// Where customers write about their data (the privacy or data-protection office).
+    pub contact: Option<Contact>,
+    /// The policy documents, then the statement pages (`role` tells them apart).
     pub documents: Vec<Document>,
     pub statements: Vec<Statement>,
     pub notes: Vec<Note>,
@@ -98,9 +101,29 @@ pub struct Provider {
     pub file: String,
 }
 
+/// The provider's privacy contact, declared with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Contact {
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What a fetched document is to the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A privacy policy (`[[documents]]`).
+    #[default]
+    Policy,
+    /// A page where the provider tells customers what it does (`[[statements]]` with an `id`).
+    Statement,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub id: String,
+    pub role: Role,
     pub title: Option<String>,
     pub url: String,
     pub select: Vec<String>,
@@ -109,8 +132,10 @@ pub struct Document {
     pub snapshot: Option<String>,
     pub snapshot_date: Option<String>,
     pub snapshot_source: Option<String>,
-    /// The snapshot's text, loaded during validation.
+    /// The snapshot's text, loaded during validation. For a statement page, its declared `text`.
     pub snapshot_text: Option<String>,
+    /// For a statement page: the sentences that matter, looked up in each fetched version.
+    pub quote: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -141,6 +166,8 @@ struct ProviderDef {
     name: Spanned<String>,
     country: Option<Spanned<String>>,
     reply: Option<Spanned<String>>,
+    contact: Option<Spanned<String>>,
+    contact_source: Option<String>,
     documents: Spanned<Vec<DocumentDef>>,
     #[serde(default)]
     statements: Vec<StatementDef>,
@@ -166,10 +193,19 @@ struct DocumentDef {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatementDef {
-    text: Spanned<String>,
-    source: Spanned<String>,
-    date: Spanned<String>,
+    /// Given for a page orgcheck fetches; absent for a recorded statement.
+    id: Option<Spanned<String>>,
+    title: Option<String>,
+    text: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    remove: Vec<Spanned<String>>,
+    #[serde(default)]
+    quote: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +220,39 @@ fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A plain `local@domain.tld` address: what a mail program accepts in To.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let ok = |c: char| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c);
+    !local.is_empty()
+        && local.chars().all(ok)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+}
+
+fn check_selectors(
+    problem: &mut dyn FnMut(Location, String),
+    at: &dyn Fn(std::ops::Range<usize>, &str) -> Location,
+    select: &[Spanned<String>],
+    remove: &[Spanned<String>],
+    table: &str,
+) {
+    for (field, list) in [("select", select), ("remove", remove)] {
+        for sel in list {
+            if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
+                problem(
+                    at(sel.span(), &format!("{table}.{field}")),
+                    format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()),
+                );
+            }
+        }
+    }
 }
 
 fn is_date(s: &str) -> bool {
@@ -270,13 +339,28 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
                     reply.get_ref()
                 ),
             );
-        } else if !def.statements.is_empty() {
+        } else if def.statements.iter().any(|s| s.id.is_none()) {
             problem(
                 at(reply.span(), "reply"),
                 "reply = \"none\" but statements are recorded; remove one of them".into(),
             );
         }
     }
+    let contact = def.contact.map(|c| {
+        if !is_email(c.get_ref()) {
+            problem(
+                at(c.span(), "contact"),
+                format!(
+                    "`{}` is not an e-mail address; write it as name@example.com",
+                    c.get_ref()
+                ),
+            );
+        }
+        Contact {
+            email: c.into_inner(),
+            source: def.contact_source,
+        }
+    });
     if def.documents.get_ref().is_empty() {
         problem(
             at(def.documents.span(), "documents"),
@@ -307,16 +391,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         if let Err(msg) = check_url(doc.url.get_ref()) {
             problem(at(doc.url.span(), "documents.url"), msg.to_string());
         }
-        for (field, list) in [("documents.select", &doc.select), ("documents.remove", &doc.remove)] {
-            for sel in list {
-                if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
-                    problem(
-                        at(sel.span(), field),
-                        format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()),
-                    );
-                }
-            }
-        }
+        check_selectors(&mut problem, &at, &doc.select, &doc.remove, "documents");
         if let Some(date) = &doc.snapshot_date
             && !is_date(date.get_ref())
         {
@@ -353,6 +428,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         }
         documents.push(Document {
             id: doc_id,
+            role: Role::Policy,
             title: doc.title,
             url: doc.url.into_inner(),
             select: doc.select.into_iter().map(Spanned::into_inner).collect(),
@@ -361,36 +437,164 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             snapshot_date: doc.snapshot_date.map(Spanned::into_inner),
             snapshot_source: doc.snapshot_source,
             snapshot_text,
+            quote: Vec::new(),
         });
     }
 
     let mut statements = Vec::new();
     for st in def.statements {
-        if st.text.get_ref().trim().is_empty() {
-            problem(at(st.text.span(), "statements.text"), "must not be empty".into());
-        }
-        if st.source.get_ref().trim().is_empty() {
-            problem(
-                at(st.source.span(), "statements.source"),
-                "say where the statement was published".into(),
-            );
-        }
-        if !is_date(st.date.get_ref()) {
-            problem(
-                at(st.date.span(), "statements.date"),
-                format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", st.date.get_ref()),
-            );
-        }
+        let date_ok = |problem: &mut dyn FnMut(Location, String), date: &Spanned<String>| {
+            if !is_date(date.get_ref()) {
+                problem(
+                    at(date.span(), "statements.date"),
+                    format!("`{}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", date.get_ref()),
+                );
+            }
+        };
         if let Some(url) = &st.url
             && let Err(msg) = check_url(url.get_ref())
         {
             problem(at(url.span(), "statements.url"), msg.to_string());
         }
+        if let Some(page_id) = st.id {
+            // A page orgcheck fetches: stored and checked like a policy document.
+            let doc_id = page_id.get_ref().clone();
+            if !is_slug(&doc_id) {
+                problem(
+                    at(page_id.span(), "statements.id"),
+                    format!("`{doc_id}` must match [a-z0-9-]+"),
+                );
+            }
+            if let Some((_, first)) = seen_ids.iter().find(|(s, _)| *s == doc_id) {
+                problem(
+                    at(page_id.span(), "statements.id"),
+                    format!(
+                        "duplicate id `{doc_id}` (first at line {first}); documents and statement pages share one set of ids"
+                    ),
+                );
+            }
+            seen_ids.push((doc_id.clone(), line_of(contents, page_id.span().start)));
+            let Some(url) = st.url else {
+                problem(
+                    at(page_id.span(), "statements.url"),
+                    "a statement page with an `id` is fetched: give its `url`".into(),
+                );
+                continue;
+            };
+            check_selectors(&mut problem, &at, &st.select, &st.remove, "statements");
+            for q in &st.quote {
+                if q.get_ref().split_whitespace().next().is_none() {
+                    problem(at(q.span(), "statements.quote"), "must not be empty".into());
+                }
+            }
+            let fallback = st
+                .text
+                .as_ref()
+                .map(|t| crate::text::normalise(t.get_ref()).trim_end().to_string());
+            if let Some(text) = &st.text {
+                if text.get_ref().trim().is_empty() {
+                    problem(at(text.span(), "statements.text"), "must not be empty".into());
+                }
+                match &st.date {
+                    Some(date) => date_ok(&mut problem, date),
+                    None => problem(
+                        at(text.span(), "statements.date"),
+                        "the page's recorded `text` needs the `date` it was published".into(),
+                    ),
+                }
+            } else if let Some(date) = &st.date {
+                problem(
+                    at(date.span(), "statements.date"),
+                    "`date` dates the recorded `text`, which is missing; add the text or remove the date".into(),
+                );
+            }
+            documents.push(Document {
+                id: doc_id,
+                role: Role::Statement,
+                title: st.title,
+                url: url.into_inner(),
+                select: st.select.into_iter().map(Spanned::into_inner).collect(),
+                remove: st.remove.into_iter().map(Spanned::into_inner).collect(),
+                snapshot: None,
+                snapshot_date: st.date.map(Spanned::into_inner),
+                snapshot_source: st.source.map(Spanned::into_inner),
+                snapshot_text: fallback,
+                quote: st
+                    .quote
+                    .into_iter()
+                    .map(|q| q.into_inner().split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect(),
+            });
+            continue;
+        }
+        // A recorded statement: quoted once, from a letter, a reply or an article.
+        let fetch_only = [
+            ("statements.select", st.select.first().map(Spanned::span)),
+            ("statements.remove", st.remove.first().map(Spanned::span)),
+            ("statements.quote", st.quote.first().map(Spanned::span)),
+        ];
+        for (field, span) in fetch_only {
+            if let Some(span) = span {
+                problem(
+                    at(span, field),
+                    "only a fetched statement page has this field; give the page an `id` and a `url`".into(),
+                );
+            }
+        }
+        let text_span = st.text.as_ref().map(Spanned::span);
+        let Some(text) = st.text else {
+            let span = st
+                .source
+                .as_ref()
+                .or(st.date.as_ref())
+                .or(st.url.as_ref())
+                .map_or(0..0, Spanned::span);
+            problem(
+                at(span, "statements.text"),
+                "required but missing: quote what the provider said, or give an `id` and `url` for a page to fetch"
+                    .into(),
+            );
+            continue;
+        };
+        if text.get_ref().trim().is_empty() {
+            problem(at(text.span(), "statements.text"), "must not be empty".into());
+        }
+        let span = text_span.unwrap_or(0..0);
+        let source = match st.source {
+            Some(s) if s.get_ref().trim().is_empty() => {
+                problem(
+                    at(s.span(), "statements.source"),
+                    "say where the statement was published".into(),
+                );
+                String::new()
+            }
+            Some(s) => s.into_inner(),
+            None => {
+                problem(
+                    at(span.clone(), "statements.source"),
+                    "required but missing: say where the statement was published".into(),
+                );
+                String::new()
+            }
+        };
+        let date = match st.date {
+            Some(d) => {
+                date_ok(&mut problem, &d);
+                d.into_inner()
+            }
+            None => {
+                problem(
+                    at(span, "statements.date"),
+                    "required but missing: YYYY, YYYY-MM or YYYY-MM-DD".into(),
+                );
+                String::new()
+            }
+        };
         statements.push(Statement {
             // Stored normalised, so that finding spans index the text reports show.
-            text: crate::text::normalise(st.text.get_ref()).trim_end().to_string(),
-            source: st.source.into_inner(),
-            date: st.date.into_inner(),
+            text: crate::text::normalise(text.get_ref()).trim_end().to_string(),
+            source,
+            date,
             url: st.url.map(Spanned::into_inner),
         });
     }
@@ -418,6 +622,7 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
         name: def.name.into_inner(),
         country: def.country.map(Spanned::into_inner),
         reply: def.reply.map(Spanned::into_inner),
+        contact,
         documents,
         statements,
         notes,
@@ -426,18 +631,32 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
 }
 
 impl Provider {
-    /// The document compared against customer statements: `privacy-policy` if declared, else the first.
+    /// The document compared against customer statements: `privacy-policy` if declared, else the first
+    /// policy document.
     pub fn policy_document(&self) -> &Document {
-        self.documents
-            .iter()
+        let policies = || self.documents.iter().filter(|d| d.role == Role::Policy);
+        policies()
             .find(|d| d.id == "privacy-policy")
-            .unwrap_or(&self.documents[0])
+            .or_else(|| policies().next())
+            .expect("validation requires a [[documents]] entry")
     }
 
-    /// The provider with its policy document only: what `compare --live` needs fetched.
-    pub fn policy_only(&self) -> Provider {
+    /// The statement pages orgcheck fetches (`[[statements]]` with an `id`).
+    pub fn statement_pages(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.role == Role::Statement)
+    }
+
+    /// The provider with only what a comparison reads: its policy document and its statement pages,
+    /// which is what `compare --live` fetches.
+    pub fn compared_only(&self) -> Provider {
+        let policy = self.policy_document().id.clone();
         Provider {
-            documents: vec![self.policy_document().clone()],
+            documents: self
+                .documents
+                .iter()
+                .filter(|d| d.id == policy || d.role == Role::Statement)
+                .cloned()
+                .collect(),
             ..self.clone()
         }
     }
@@ -463,12 +682,16 @@ struct ProviderEntry<'a> {
     country: Option<&'a str>,
     replied: bool,
     statements: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<&'a Contact>,
+    /// Policy documents and statement pages, told apart by `role`.
     documents: Vec<DocumentEntry<'a>>,
 }
 
 #[derive(serde::Serialize)]
 struct DocumentEntry<'a> {
     id: &'a str,
+    role: Role,
     url: &'a str,
     select: &'a [String],
     remove: &'a [String],
@@ -487,13 +710,15 @@ impl serde::Serialize for ProviderList<'_> {
                 id: &p.id,
                 name: &p.name,
                 country: p.country.as_deref(),
-                replied: !p.statements.is_empty(),
-                statements: p.statements.len(),
+                replied: !p.statements.is_empty() || p.statement_pages().next().is_some(),
+                statements: p.statements.len() + p.statement_pages().count(),
+                contact: p.contact.as_ref(),
                 documents: p
                     .documents
                     .iter()
                     .map(|d| DocumentEntry {
                         id: &d.id,
+                        role: d.role,
                         url: &d.url,
                         select: &d.select,
                         remove: &d.remove,
@@ -667,6 +892,53 @@ mod tests {
         assert!(
             err.contains("unknown provider `orange`") && err.contains("vodafone"),
             "{err}"
+        );
+    }
+
+    const PAGE: &str = "[[statements]]\nid = \"privacy-hub\"\ntitle = \"Privacy hub\"\nurl = \"https://acme.example/hub\"\n\
+                        select = [\"main\"]\nquote = [\"We never  sell\\nyour data.\"]\n";
+
+    #[test]
+    fn a_statement_page_is_a_document_with_the_statement_role() {
+        let src = format!("contact = \"dpo@acme.example\"\n{GOOD}{PAGE}");
+        let dir = dir_with(&[("acme.toml", &src), ("acme/p.txt", "We share data with partners.")]);
+        let p = &load(&ProviderSource::Dir(dir.path().into())).unwrap()[0];
+        assert_eq!(p.contact.as_ref().unwrap().email, "dpo@acme.example");
+        assert_eq!(p.statements.len(), 1);
+        let page = p.statement_pages().next().unwrap();
+        assert_eq!((page.id.as_str(), page.role), ("privacy-hub", Role::Statement));
+        assert_eq!(page.quote, ["We never sell your data."]);
+        assert_eq!(page.snapshot_text, None);
+        assert_eq!(p.policy_document().id, "privacy-policy");
+        let compared: Vec<_> = p.compared_only().documents.into_iter().map(|d| d.id).collect();
+        assert_eq!(compared, ["privacy-policy", "privacy-hub"]);
+    }
+
+    #[test]
+    fn statement_page_mistakes_name_the_line() {
+        let src = "name = \"Acme\"\ncontact = \"dpo at acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n\
+                   [[statements]]\nid = \"p\"\nurl = \"https://a.example/hub\"\ntext = \"We never sell data.\"\n\
+                   [[statements]]\nid = \"hub\"\n\
+                   [[statements]]\ntext = \"x\"\nsource = \"y\"\ndate = \"2014\"\nquote = [\"x\"]\n\
+                   [[statements]]\nid = \"faq\"\nurl = \"https://a.example/faq\"\ndate = \"2020\"\n";
+        let msg = problems(&[("acme.toml", src)]);
+        for expected in [
+            "DIR/acme.toml:2: field `contact`: `dpo at acme` is not an e-mail address",
+            "DIR/acme.toml:7: field `statements.id`: duplicate id `p` (first at line 4)",
+            "DIR/acme.toml:9: field `statements.date`: the page's recorded `text` needs the `date`",
+            "DIR/acme.toml:11: field `statements.url`: a statement page with an `id` is fetched: give its `url`",
+            "DIR/acme.toml:16: field `statements.quote`: only a fetched statement page has this field",
+            "DIR/acme.toml:20: field `statements.date`: `date` dates the recorded `text`, which is missing",
+        ] {
+            assert!(msg.contains(expected), "{expected}\n---\n{msg}");
+        }
+        let msg = problems(&[(
+            "acme.toml",
+            "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n[[statements]]\nsource = \"a letter\"\n",
+        )]);
+        assert!(
+            msg.contains("DIR/acme.toml:6: field `statements.text`: required but missing"),
+            "{msg}"
         );
     }
 

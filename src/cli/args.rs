@@ -12,6 +12,7 @@ use clap::{Args, ValueEnum};
 use orgcheck::fetch::{FetchOptions, Progress};
 use orgcheck::http::HttpOptions;
 use orgcheck::ingest::Isolation;
+use orgcheck::letter::SenderDetails;
 use orgcheck::noise::{Noise, Normaliser};
 use orgcheck::providers::{self, Provider, ProviderSource};
 use orgcheck::render::Format;
@@ -33,6 +34,54 @@ pub fn formats(formats: &'static [Format]) -> impl TypedValueParser<Value = Form
 fn noise_kinds() -> impl TypedValueParser<Value = Noise> {
     PossibleValuesParser::new(Noise::ALL.map(|n| PossibleValue::new(n.as_str()).help(n.description())))
         .map(|name| name.parse::<Noise>().expect("clap only passes the possible values"))
+}
+
+/// Who writes: `--name`, `--email`, `--address`, `--account`, and `--sender FILE` for the rest.
+#[derive(Debug, Clone, Args)]
+pub struct SenderArgs {
+    /// Your name, as the provider knows it.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your e-mail address, for the reply.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Your postal address, if you want it in the letter.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Your account or phone number with the provider.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// A TOML file with name, email, address and account; the flags win over it [default:
+    /// $ORGCHECK_SENDER].
+    #[arg(long, value_name = "FILE")]
+    pub sender: Option<PathBuf>,
+}
+
+impl SenderArgs {
+    pub fn details(&self) -> anyhow::Result<SenderDetails> {
+        let flags = SenderDetails {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            address: self.address.clone(),
+            account: self.account.clone(),
+        };
+        if let Some(email) = &flags.email
+            && !providers::is_email(email)
+        {
+            bail!("--email `{email}` is not an e-mail address");
+        }
+        let Some(path) = self
+            .sender
+            .clone()
+            .or_else(|| std::env::var_os("ORGCHECK_SENDER").map(PathBuf::from))
+        else {
+            return Ok(flags);
+        };
+        let bytes = fs::read(&path).with_context(|| format!("{}: cannot read the sender file", path.display()))?;
+        let name = path.display().to_string();
+        let file = SenderDetails::parse(&name, &orgcheck::error::decode_utf8(&name, bytes)?)?;
+        Ok(flags.or(file))
+    }
 }
 
 /// `--store`.

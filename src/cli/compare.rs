@@ -1,7 +1,7 @@
 //! `orgcheck compare`: per provider, what it told customers against what its policy says.
 
 use clap::{Args, ValueEnum};
-use orgcheck::compare::{self, CompareReport, Fallback, Verdict};
+use orgcheck::compare::{self, CompareReport, Verdict};
 use orgcheck::fetch::{self, Status};
 use orgcheck::providers::Provider;
 use orgcheck::render::{Format, Render};
@@ -54,7 +54,7 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     if args.live
         && let Some(store) = &store
     {
-        let policies: Vec<Provider> = selected.iter().map(Provider::policy_only).collect();
+        let policies: Vec<Provider> = selected.iter().map(Provider::compared_only).collect();
         let options = args.fetching.options(super::fetch::progress(ctx, false), None)?;
         for r in fetch::fetch_all(&policies, store, &options)? {
             if r.status == Status::Failed {
@@ -72,12 +72,15 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     for provider in &selected {
         match compare::policy_text(provider, store.as_ref()) {
             Ok((policy, fallback)) => {
-                match fallback {
-                    Some(note @ Fallback::NotStored { .. }) => ctx.note(note),
-                    Some(problem @ Fallback::Unreadable { .. }) => warn(problem),
-                    None => {}
+                let (statements, notes) = compare::statements(provider, store.as_ref());
+                for notice in fallback.into_iter().chain(notes) {
+                    if notice.is_problem() {
+                        warn(notice)
+                    } else {
+                        ctx.note(notice)
+                    }
                 }
-                reports.push(compare::compare_provider(&rules, provider, &policy));
+                reports.push(compare::compare_with(&rules, provider, &policy, statements));
             }
             Err(e) => {
                 warn(e);

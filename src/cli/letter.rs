@@ -3,10 +3,10 @@
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use orgcheck::compare;
-use orgcheck::letter::{self, Sender};
+use orgcheck::letter;
 use orgcheck::providers;
 
-use super::args::{DeclarationArgs, RulesArgs, StoreArgs};
+use super::args::{DeclarationArgs, RulesArgs, SenderArgs, StoreArgs};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -26,19 +26,9 @@ pub struct LetterArgs {
     /// The provider to write to (an id as in `orgcheck providers`).
     #[arg(value_name = "PROVIDER")]
     pub provider: String,
-    /// Your name, as the provider knows it.
-    #[arg(long)]
-    pub name: String,
-    /// Your e-mail address, for the reply.
-    #[arg(long)]
-    pub email: String,
-    /// Your postal address, if you want it in the letter.
-    #[arg(long)]
-    pub address: Option<String>,
-    /// Your account or phone number with the provider.
-    #[arg(long)]
-    pub account: Option<String>,
-    /// The provider's privacy contact, for --format eml.
+    #[command(flatten)]
+    pub sender: SenderArgs,
+    /// Where to send it, for --format eml [default: the provider's declared `contact`].
     #[arg(long, value_name = "ADDRESS")]
     pub to: Option<String>,
     #[arg(long, short, value_enum, default_value_t = LetterFormat::Text)]
@@ -52,6 +42,9 @@ pub struct LetterArgs {
 }
 
 pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let sender = args.sender.details()?.sender().map_err(|missing| {
+        anyhow::anyhow!("the letter needs your {missing}: give --{missing}, or `{missing} = \"…\"` in a --sender file")
+    })?;
     let rules = args.rules.load()?;
     let provider = providers::select(
         providers::load(&args.declarations.source())?,
@@ -61,24 +54,27 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     .with_context(|| format!("{}: no such provider", args.provider))?;
     let store = args.store.store.is_some().then(|| args.store.open());
     let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
-    if let Some(f) = fallback {
-        warn(f);
+    let (statements, notes) = compare::statements(&provider, store.as_ref());
+    for notice in fallback.into_iter().chain(notes) {
+        warn(notice);
     }
-    let report = compare::compare_provider(&rules, &provider, &policy);
-    let sender = Sender {
-        name: args.name,
-        email: args.email,
-        address: args.address,
-        account: args.account,
-    };
+    let report = compare::compare_with(&rules, &provider, &policy, statements);
     let letter = letter::draft(&report, sender);
     let out = match args.format {
         LetterFormat::Text => letter.text(),
         LetterFormat::Markdown => letter.markdown(),
         LetterFormat::Json => serde_json::to_string_pretty(&letter)? + "\n",
         LetterFormat::Eml => {
-            let Some(to) = &args.to else {
-                anyhow::bail!("--format eml needs the provider's address: add --to ADDRESS");
+            let Some(to) = args
+                .to
+                .as_deref()
+                .or(provider.contact.as_ref().map(|c| c.email.as_str()))
+            else {
+                anyhow::bail!(
+                    "{} declares no privacy `contact` ({}); add --to ADDRESS, or a `contact` to the declaration",
+                    provider.id,
+                    provider.file
+                );
             };
             letter.eml(to, jiff::Timestamp::now().as_second())?
         }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use orgcheck::compare::{self, Fallback, Verdict};
+use orgcheck::compare::{self, Verdict};
 use orgcheck::fetch;
 use orgcheck::ingest::Input;
 use orgcheck::lint::{self, LintReport};
@@ -97,8 +97,8 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             let store = args.store.store.is_some().then(|| args.store.open());
             let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
             match fallback {
-                Some(note @ Fallback::NotStored { .. }) => ctx.note(note),
-                Some(problem @ Fallback::Unreadable { .. }) => warn(problem),
+                Some(problem) if problem.is_problem() => warn(problem),
+                Some(note) => ctx.note(note),
                 None => {}
             }
             let doc = provider.policy_document();

@@ -31,8 +31,9 @@ pub fn run(args: ProvidersArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome
         None => args.declarations.source(),
     };
     let list = providers::load(&source)?;
-    let documents: usize = list.iter().map(|p| p.documents.len()).sum();
-    let statements: usize = list.iter().map(|p| p.statements.len()).sum();
+    let pages: usize = list.iter().map(|p| p.statement_pages().count()).sum();
+    let documents: usize = list.iter().map(|p| p.documents.len()).sum::<usize>() - pages;
+    let statements: usize = list.iter().map(|p| p.statements.len()).sum::<usize>() + pages;
     let place = match &source {
         ProviderSource::Bundled => "bundled providers".to_string(),
         ProviderSource::Dir(d) => d.display().to_string(),

@@ -232,8 +232,8 @@ fn provider(p: &ProviderReport) -> Markup {
                 ul.muted {
                     @for s in &p.statements {
                         li {
-                            "Statement: " (inert(&s.source)) ", " (inert(&s.date))
-                            @if let Some(url) = &s.url { " — " (link(url, url)) }
+                            "Statement: " (inert(&s.statement.source)) ", " (inert(&s.statement.date))
+                            @if let Some(url) = &s.statement.url { " — " (link(url, url)) }
                         }
                     }
                 }
@@ -401,8 +401,8 @@ pub fn check(report: &CheckReport) -> String {
                             td { (inert(&d.provider)) }
                             td {
                                 @if d.status == CheckStatus::Changed {
-                                    a href={ "#" (doc_anchor(d)) } { (inert(&d.document)) }
-                                } @else { (inert(&d.document)) }
+                                    a href={ "#" (doc_anchor(d)) } { (inert(&d.label())) }
+                                } @else { (inert(&d.label())) }
                                 " " span.muted { (link(&d.url, "policy")) }
                             }
                             td { (status_badge(d.status)) }
@@ -417,7 +417,7 @@ pub fn check(report: &CheckReport) -> String {
         @for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
             @if let Some(body) = &d.diff {
                 section id=(doc_anchor(d)) {
-                    h2 { (inert(&d.provider)) " / " (inert(&d.document)) " — "
+                    h2 { (inert(&d.provider)) " / " (inert(&d.label())) " — "
                         (if d.meaning_changed() { "changed in meaning" } else { "reworded" }) }
                     p.muted { (link(&d.url, &d.url)) }
                     @if let (Some(o), Some(n)) = (&d.old, &d.new) {

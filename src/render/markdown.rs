@@ -354,7 +354,7 @@ pub fn check(report: &CheckReport) -> String {
             "| [{}]({}) | {} | {} | {} | {} | {} |",
             cell(&d.provider),
             d.url.replace(')', "%29"),
-            cell(&d.document),
+            cell(&d.label()),
             status,
             d.old.as_ref().map(|v| cell(&v.label())).unwrap_or_default(),
             d.new.as_ref().map(|v| cell(&v.label())).unwrap_or_default(),
@@ -371,7 +371,7 @@ pub fn check(report: &CheckReport) -> String {
             out,
             "### {} / {} — {}\n",
             inline(&d.provider),
-            inline(&d.document),
+            inline(&d.label()),
             if d.meaning_changed() {
                 "changed in meaning"
             } else {

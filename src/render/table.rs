@@ -433,10 +433,13 @@ pub fn providers(list: &[Provider], width: u16, style: Style) -> String {
     );
     for p in list {
         let doc = p.policy_document();
-        let statements = if p.statements.is_empty() {
-            style.dim("no reply yet")
-        } else {
-            p.statements.len().to_string()
+        let pages = p.statement_pages().count();
+        let statements = match (p.statements.len(), pages) {
+            (0, 0) => style.dim("no reply yet"),
+            (n, 0) => n.to_string(),
+            (0, 1) => "1 page".to_string(),
+            (0, k) => format!("{k} pages"),
+            (n, k) => format!("{n} + {k} page{}", if k == 1 { "" } else { "s" }),
         };
         let snapshot = doc.snapshot.as_ref().map_or_else(
             || style.dim("none"),
@@ -694,7 +697,7 @@ pub fn check(report: &CheckReport, width: u16, style: Style, all: bool) -> Strin
     for d in &report.documents {
         table.add_row(vec![
             Cell::new(&d.provider),
-            Cell::new(&d.document),
+            Cell::new(d.label()),
             Cell::new(style.status(d.status)),
             Cell::new(versions_line(d.old.as_ref(), d.new.as_ref())),
             Cell::new(check_note(d)),
@@ -706,7 +709,7 @@ pub fn check(report: &CheckReport, width: u16, style: Style, all: bool) -> Strin
         out.push('\n');
         out.push_str(&format!(
             "{} {}\n",
-            style.bold(&format!("{}/{}", d.provider, d.document)),
+            style.bold(&format!("{}/{}", d.provider, d.label())),
             style.dim(&d.url)
         ));
         if d.diff_basis == Some(DiffBasis::Fingerprints) {

@@ -38,18 +38,20 @@ fn the_draft_asks_about_each_practice_and_the_discrepancy() {
 fn the_sender_is_never_invented() {
     let out = run(orgcheck().args(["letter", "o2"]));
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("--name") && out.stderr.contains("--email"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("needs your name: give --name"), "{}", out.stderr);
+    let out = run(orgcheck().args(["letter", "o2", "--name", "A"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("needs your email: give --email"), "{}", out.stderr);
+    let out = run(orgcheck().args(["letter", "o2", "--name", "A", "--email", "not-an-address"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("is not an e-mail address"), "{}", out.stderr);
 }
 
 #[test]
 fn an_eml_draft_needs_an_address_and_is_a_mail() {
     let base = [
         "letter",
-        "o2",
+        "three",
         "--name",
         "A. Customer",
         "--email",
@@ -59,9 +61,49 @@ fn an_eml_draft_needs_an_address_and_is_a_mail() {
     ];
     let out = run(orgcheck().args(base));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("add --to ADDRESS"), "{}", out.stderr);
-    let out = run(orgcheck().args(base).args(["--to", "privacy@o2.example"]));
+    assert!(
+        out.stderr.contains("three declares no privacy `contact`") && out.stderr.contains("add --to ADDRESS"),
+        "{}",
+        out.stderr
+    );
+    let out = run(orgcheck().args(base).args(["--to", "privacy@three.example"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("To: <privacy@o2.example>\r\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("To: <privacy@three.example>\r\n"), "{}", out.stdout);
     assert!(out.stdout.contains("MIME-Version: 1.0\r\n"), "{}", out.stdout);
+}
+
+#[test]
+fn the_eml_draft_goes_to_the_declared_contact_and_the_sender_file_fills_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let sender = dir.path().join("me.toml");
+    std::fs::write(
+        &sender,
+        "name = \"A. Customer\"\nemail = \"a@example.org\"\naccount = \"07700 900123\"\n",
+    )
+    .unwrap();
+    let out = run(orgcheck()
+        .args(["letter", "o2", "--format", "eml", "--sender"])
+        .arg(&sender));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("To: <DPO@o2.com>\r\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("From: \"A. Customer\" <a@example.org>\r\n"),
+        "{}",
+        out.stdout
+    );
+    let out = run(orgcheck().args(["letter", "o2"]).env("ORGCHECK_SENDER", &sender));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("My account is 07700 900123."), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["letter", "o2", "--name", "B. Other"])
+        .env("ORGCHECK_SENDER", &sender));
+    assert!(
+        out.stdout.ends_with("Yours sincerely,\nB. Other\na@example.org\n"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(&sender, "name = \"A\"\nemail = [\n").unwrap();
+    let out = run(orgcheck().args(["letter", "o2", "--sender"]).arg(&sender));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("me.toml:2"), "{}", out.stderr);
 }

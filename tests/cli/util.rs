@@ -23,7 +23,8 @@ pub fn orgcheck() -> Command {
     let mut cmd = Command::cargo_bin("orgcheck").expect("binary built");
     cmd.env_remove("NO_COLOR")
         .env("COLUMNS", "120")
-        .env_remove("ORGCHECK_STORE");
+        .env_remove("ORGCHECK_STORE")
+        .env_remove("ORGCHECK_SENDER");
     cmd
 }
 
