@@ -33,10 +33,15 @@ pub fn compare(report: &CompareReport) -> String {
             if side == Side::Statement && p.statements.is_empty() {
                 return "_No reply yet: no statement recorded._".to_string();
             }
+            let pages = (side == Side::Statement)
+                .then(|| super::statement_pages_line(p))
+                .flatten()
+                .map(|line| format!("<br>_{}_", cell(&line)))
+                .unwrap_or_default();
             if clauses.is_empty() {
-                return "_Nothing tagged._".to_string();
+                return format!("_Nothing tagged._{pages}");
             }
-            clauses
+            let shown = clauses
                 .iter()
                 .map(|c| {
                     let labels: Vec<String> = c
@@ -47,7 +52,8 @@ pub fn compare(report: &CompareReport) -> String {
                     format!("{} {}", labels.join(" "), cell(c.clause))
                 })
                 .collect::<Vec<_>>()
-                .join("<br>")
+                .join("<br>");
+            format!("{shown}{pages}")
         };
         let verdicts: Vec<String> = Tag::ALL
             .iter()

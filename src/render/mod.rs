@@ -284,6 +284,24 @@ impl Render for FetchReport<'_> {
 
 /// The short label a table shows for a finding: "sharing", or "no sharing" for a denial.
 /// "sharing", "no sharing", "no sharing except legal, consent".
+/// Where a provider's statement pages were read, for under the statement side: "From privacy-hub,
+/// fetched 2026-12-02." `None` when it has no statement pages.
+pub fn statement_pages_line(p: &crate::compare::ProviderReport) -> Option<String> {
+    let pages: Vec<String> = p
+        .statements
+        .iter()
+        .filter_map(|s| s.statement_source.as_ref())
+        .map(|src| match (src.kind, &src.retrieved_at, &src.snapshot_date) {
+            (crate::compare::SourceKind::Bundled, _, Some(date)) => {
+                format!("{} (recorded text of {date}, not fetched)", src.document)
+            }
+            (_, Some(at), _) => format!("{}, fetched {}", src.document, at.get(..10).unwrap_or(at)),
+            _ => src.document.clone(),
+        })
+        .collect();
+    (!pages.is_empty()).then(|| format!("From {}.", pages.join("; ")))
+}
+
 pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
     let short = short_tag(tag);
     match polarity {

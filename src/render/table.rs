@@ -165,10 +165,16 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
     if side == Side::Statement && report.statements.is_empty() {
         return style.dim("No reply yet: no statement recorded.");
     }
+    let pages = if side == Side::Statement {
+        super::statement_pages_line(report)
+    } else {
+        None
+    };
     if clauses.is_empty() {
-        return style.dim("Nothing tagged.");
+        let nothing = style.dim("Nothing tagged.");
+        return pages.map_or(nothing.clone(), |p| format!("{nothing}\n{}", style.dim(&p)));
     }
-    clauses
+    let mut cell = clauses
         .iter()
         .map(|c| {
             let labels: Vec<String> = c.labels.iter().map(|(t, p, e)| style.tag(*t, *p, e)).collect();
@@ -179,7 +185,12 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
             )
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    if let Some(p) = pages {
+        cell.push('\n');
+        cell.push_str(&style.dim(&p));
+    }
+    cell
 }
 
 fn source_label(report: &ProviderReport) -> String {

@@ -18,3 +18,4 @@ mod html;
 mod polarity;
 mod providers;
 mod schema;
+mod statements;
