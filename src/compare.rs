@@ -714,8 +714,11 @@ fn verdict(o: &Ontology, findings: &[SidedFinding], has_statement: bool, said: &
     if !has_statement {
         return decided(Verdict::NoStatement, Vec::new(), all(says), false, None);
     }
-    if said.denies() {
-        // The statement's denial stands for everything its exceptions do not name.
+    if !said.denials.is_empty() {
+        // The statement's denial stands for everything its exceptions do not name. When the statements
+        // also admit something (a reply that admits aggregated sharing beside a letter that denied all
+        // disclosure), a denial the policy overlaps on every part is still a contradiction, but a
+        // narrower one is left to the admissions.
         let uncovered: Vec<&Permission> = says.permissions.iter().filter(|p| !said.covers(p)).collect();
         if !uncovered.is_empty() {
             let graded = pairs(o, findings, Side::Statement, &said.denials, &uncovered);
@@ -729,13 +732,16 @@ fn verdict(o: &Ontology, findings: &[SidedFinding], has_statement: bool, said: &
                 return decided(Verdict::Contradiction, statement, policy, true, Some((*first).clone()));
             }
             // Beside or narrower on some part, every pair: quote the one closest to overlapping.
-            if let Some(best) = graded.iter().min_by_key(|p| p.graded.differs_in.len()) {
+            if said.denies()
+                && let Some(best) = graded.iter().min_by_key(|p| p.graded.differs_in.len())
+            {
                 let statement = leading(best.denial, said.denials.iter().copied());
                 let policy = leading(best.permission.finding, uncovered.iter().map(|p| p.finding));
                 return decided(Verdict::NarrowDenial, statement, policy, true, Some(best.clone()));
             }
         }
-    } else if said.asserts() && says.denies() {
+    }
+    if said.asserts() && says.denies() {
         // The policy's denial stands except for what its exceptions name.
         let uncovered: Vec<&Permission> = said
             .permissions

@@ -175,6 +175,14 @@ pub enum Error {
     #[error("{path}: {problem}; write a new one with `orgcheck check --update-baseline`")]
     Baseline { path: PathBuf, problem: String },
 
+    /// A reply that cannot be recorded as a statement; the message says why and what to do.
+    #[error("{file}: {problem}")]
+    Reply { file: String, problem: String },
+
+    /// A declaration that cannot be edited in place. Nothing was written.
+    #[error("{path}: {problem}; the file was not changed")]
+    Declaration { path: PathBuf, problem: String },
+
     /// A bug: something orgcheck itself got wrong, never the input.
     #[error("internal error: {0}; please report it")]
     Internal(String),

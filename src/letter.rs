@@ -11,6 +11,9 @@ use crate::providers::is_email;
 use crate::report::SCHEMA_VERSION;
 use crate::rules::{Polarity, Tag};
 
+/// How the letter's request begins: `reply` finds the letter by it when a reply quotes it whole.
+pub const REQUEST_OPENING: &str = "Under Article 15 of the UK GDPR, please send me a copy of the personal data";
+
 /// Who writes: only what the customer gave.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Sender {
@@ -176,7 +179,7 @@ pub fn draft(p: &ProviderReport, sender: Sender) -> Letter {
         questions.push(Question { tag, text });
     }
     let mut request = format!(
-        "Under Article 15 of the UK GDPR, please send me a copy of the personal data you hold about me, the purposes \
+        "{REQUEST_OPENING} you hold about me, the purposes \
          for which you process it, and the recipients or categories of recipient to whom it has been disclosed, \
          including any disclosure in aggregated or \"anonymised\" form derived from my data. I would also like \
          answers to the questions below, which refer to {policy_ref}."

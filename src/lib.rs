@@ -10,7 +10,7 @@
 //! | text | [`text`], [`ingest`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; clauses; a declaration's quotes found in a page |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
-//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
+//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`letter`], [`reply`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
 //!
 //! The `orgcheck` binary (`src/main.rs`, `src/cli/`) parses arguments and wires these together; the
@@ -70,6 +70,7 @@ pub mod extract;
 pub mod compare;
 pub mod lint;
 pub mod letter;
+pub mod reply;
 pub mod diff;
 pub mod check;
 pub mod history;
@@ -108,6 +109,7 @@ mod layering {
         "compare",
         "lint",
         "letter",
+        "reply",
         "diff",
         "check",
         "history",

@@ -311,6 +311,12 @@ pub fn load(source: &ProviderSource) -> Result<Vec<Provider>> {
     }
 }
 
+/// Validates one declaration, `file_name` in `source`, from `contents`: what `reply` runs on an edited
+/// file before it replaces the original.
+pub fn parse_file(source: &ProviderSource, file_name: &str, contents: &str) -> Result<Provider> {
+    parse_provider(source, file_name, contents).map_err(Error::Invalid)
+}
+
 fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> Result<Provider, Vec<Problem>> {
     let file = source.display(file_name);
     let def: ProviderDef = toml::from_str(contents).map_err(|e| vec![toml_problem(&file, contents, &e)])?;

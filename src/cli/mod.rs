@@ -13,6 +13,7 @@ mod extract;
 mod fetch;
 mod history;
 mod providers;
+mod reply;
 mod rules;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -51,6 +52,9 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Draft your letter to a provider: a subject access request, with questions citing its policy.
     Letter(letter::LetterArgs),
+    /// Record a provider's reply (.eml, text or HTML) as a statement in its declaration, without the
+    /// quoted letter, signature or your details.
+    Reply(reply::ReplyArgs),
     /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
     Extract(extract::ExtractArgs),
     /// List the declared providers, or validate declarations with --check.
@@ -171,6 +175,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Fetch(args) => fetch::run(args, &mut ctx)?,
         Command::Lint(args) => lint::run(args, &mut ctx)?,
         Command::Letter(args) => letter::run(args, &mut ctx)?,
+        Command::Reply(args) => reply::run(args, &mut ctx)?,
         Command::Extract(args) => extract::run(args, &mut ctx)?,
         Command::Providers(args) => providers::run(args, &mut ctx)?,
         Command::Rules(args) => rules::run(args, &mut ctx)?,

@@ -96,6 +96,20 @@ const PAIRS: &[(&str, &str, &str, &[&str])] = &[
         "narrow-denial",
         &["recipient"],
     ),
+    // Statements that deny one thing and admit another: a denial the policy overlaps whole is still
+    // contradicted; a narrower one is left to the admission.
+    (
+        "We never share your personal information with third parties. We may share aggregated statistics with partners.",
+        "We may share your personal information with advertisers.",
+        "contradiction",
+        &[],
+    ),
+    (
+        "We never sell your personal information. We may share aggregated statistics with partners.",
+        "We may share aggregated statistics with advertisers.",
+        "consistent",
+        &[],
+    ),
     // The customer's practice is not the company's.
     (
         "You should never share your password with anyone.",

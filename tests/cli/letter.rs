@@ -32,6 +32,7 @@ fn the_draft_asks_about_each_practice_and_the_discrepancy() {
     ]));
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["questions"].as_array().unwrap().len(), 4);
+    crate::util::assert_matches_schema("letter.schema.json", &doc);
 }
 
 #[test]

@@ -17,5 +17,6 @@ mod letter;
 mod html;
 mod polarity;
 mod providers;
+mod reply;
 mod schema;
 mod statements;

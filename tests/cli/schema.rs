@@ -10,7 +10,9 @@ use orgcheck::diff::DiffReport;
 use orgcheck::eval::EvalReport;
 use orgcheck::extract::ExtractReport;
 use orgcheck::history::HistoryReport;
+use orgcheck::letter::Letter;
 use orgcheck::lint::LintReport;
+use orgcheck::reply::ReplyReport;
 
 fn check(name: &str, schema: schemars::Schema) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
@@ -51,6 +53,16 @@ fn extract_schema_is_current() {
 #[test]
 fn history_schema_is_current() {
     check("history.schema.json", schemars::schema_for!(HistoryReport));
+}
+
+#[test]
+fn letter_schema_is_current() {
+    check("letter.schema.json", schemars::schema_for!(Letter));
+}
+
+#[test]
+fn reply_schema_is_current() {
+    check("reply.schema.json", schemars::schema_for!(ReplyReport));
 }
 
 #[test]

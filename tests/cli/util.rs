@@ -100,3 +100,15 @@ pub fn store_version(root: &Path, provider: &str, document: &str, at: &str, text
         .record(provider, document, meta, text)
         .expect("a test store takes the version");
 }
+
+/// Checks `doc` against the published schema docs/schema/`name`.
+pub fn assert_matches_schema(name: &str, doc: &serde_json::Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let (mut schemas, mut compiler) = (boon::Schemas::new(), boon::Compiler::new());
+    compiler.add_resource(name, schema).unwrap();
+    let id = compiler.compile(name, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(doc, id) {
+        panic!("{name}: the JSON does not match its schema: {e:#}");
+    }
+}

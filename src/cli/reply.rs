@@ -1,0 +1,223 @@
+//! `orgcheck reply`: records a provider's reply as a statement in its declaration.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use orgcheck::providers::{self, ProviderSource};
+use orgcheck::reply::{self, Customer, InputKind, Overrides, ReplyReport};
+
+use super::args::{RulesArgs, SenderArgs};
+use super::{Context, Outcome, warn};
+
+/// Larger than any reply; a bound, so that a wrong file fails at once instead of being parsed.
+const MAX_REPLY_BYTES: usize = 20 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplyInputFormat {
+    /// An e-mail message as saved by a mail program (RFC 5322, MIME).
+    Eml,
+    /// Plain text.
+    Text,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplyFormat {
+    /// The TOML added to the declaration.
+    Toml,
+    /// What was recorded, dropped and removed, as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// The provider that replied (an id as in `orgcheck providers`).
+    #[arg(value_name = "PROVIDER")]
+    pub provider: String,
+    /// The reply: an .eml file, plain text or HTML; `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// What FILE holds [default: by extension, else by its first lines].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<ReplyInputFormat>,
+    /// The provider declarations to edit (the bundled ones are built into orgcheck).
+    #[arg(long = "providers", value_name = "DIR", default_value = "providers")]
+    pub dir: PathBuf,
+    /// Show what would be added, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where the reply was published, instead of the one made from its From, Date and Subject.
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// When it was sent (YYYY, YYYY-MM or YYYY-MM-DD), instead of its Date header.
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub date: Option<String>,
+    /// Your details, so that they are removed wherever the reply repeats them.
+    #[command(flatten)]
+    pub sender: SenderArgs,
+    #[arg(long, short, value_enum, default_value_t = ReplyFormat::Toml)]
+    pub format: ReplyFormat,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+fn date(s: &str) -> Result<String, String> {
+    let ok = match s.len() {
+        4 => format!("{s}-01-01"),
+        7 => format!("{s}-01"),
+        _ => s.to_string(),
+    };
+    ok.parse::<jiff::civil::Date>()
+        .map(|_| s.to_string())
+        .map_err(|_| format!("`{s}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"))
+}
+
+pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    let rules = args.rules.load()?;
+    let source = ProviderSource::Dir(args.dir.clone());
+    let provider = providers::select(providers::load(&source)?, std::slice::from_ref(&args.provider))?
+        .pop()
+        .with_context(|| format!("{}: no such provider", args.provider))?;
+    let details = args.sender.details()?;
+
+    let (name, bytes) = read_input(&args.file)?;
+    let kind = match args.input_format {
+        Some(ReplyInputFormat::Eml) => InputKind::Eml,
+        Some(ReplyInputFormat::Text) => InputKind::Text,
+        Some(ReplyInputFormat::Html) => InputKind::Html,
+        None => InputKind::detect(&name, &bytes),
+    };
+    let message = reply::read(&name, &bytes, kind)?;
+    let customer = Customer {
+        names: details.name.into_iter().collect(),
+        emails: details.email.into_iter().collect(),
+        addresses: details.address.into_iter().collect(),
+        accounts: details.account.into_iter().collect(),
+    };
+    let overrides = Overrides {
+        source: args.source,
+        date: args.date,
+    };
+    let prepared = reply::prepare(&name, &provider, &message, &customer, &overrides)?;
+
+    let base = std::path::Path::new(&name)
+        .file_name()
+        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    let today = jiff::Timestamp::now().to_string();
+    let mut comment = format!("Recorded by `orgcheck reply` from {base} on {}.", &today[..10]);
+    if !prepared.redactions.is_empty() {
+        comment.push_str(&format!(" Removed: {}.", counted(&prepared.redactions)));
+    }
+    let edit = reply::record(&args.dir, &provider, &prepared.statement, &comment, !args.dry_run)?;
+
+    let report = ReplyReport::new(&provider, prepared, &edit, !args.dry_run, &rules);
+    for d in &report.dropped {
+        ctx.note(format!(
+            "dropped the {} ({} line{})",
+            d.kind.describe(),
+            d.lines,
+            if d.lines == 1 { "" } else { "s" }
+        ));
+    }
+    let mut removed: Vec<(&reply::Redaction, usize)> = Vec::new();
+    for r in &report.redactions {
+        match removed.iter_mut().find(|(seen, _)| *seen == r) {
+            Some((_, n)) => *n += 1,
+            None => removed.push((r, 1)),
+        }
+    }
+    for (r, n) in removed {
+        let places = if n > 1 { format!(" ({n} places)") } else { String::new() };
+        ctx.note(format!("removed {} “{}”{places}", r.kind.describe(), r.text));
+    }
+    if report.findings.is_empty() {
+        warn(format!(
+            "no practice found in {name}: it says nothing orgcheck can tag about data (an acknowledgement?); \
+             it is recorded all the same, and compares as saying nothing"
+        ));
+    }
+    if edit.removed_no_reply {
+        ctx.note(format!(
+            "{}: removed `reply = \"none\"`, since {} has now replied",
+            edit.path.display(),
+            provider.name
+        ));
+    }
+    if args.dry_run {
+        ctx.note(format!("dry run: {} not changed", edit.path.display()));
+    } else {
+        ctx.note(format!(
+            "added the statement to {}; `orgcheck compare --providers {}` uses it",
+            edit.path.display(),
+            args.dir.display()
+        ));
+    }
+    match args.format {
+        ReplyFormat::Toml => ctx.write(&report.toml)?,
+        ReplyFormat::Json => ctx.write(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+    }
+    Ok(Outcome::Ok)
+}
+
+/// "1 name, 2 e-mail addresses".
+fn counted(redactions: &[reply::Redaction]) -> String {
+    let mut kinds: Vec<(reply::RedactKind, usize)> = Vec::new();
+    for r in redactions {
+        match kinds.iter_mut().find(|(k, _)| *k == r.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((r.kind, 1)),
+        }
+    }
+    kinds.sort();
+    kinds
+        .iter()
+        .map(|(k, n)| {
+            let what = k.describe();
+            if *n == 1 {
+                format!("1 {what}")
+            } else if what.ends_with("address") {
+                format!("{n} {what}es")
+            } else {
+                format!("{n} {what}s")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_input(file: &str) -> anyhow::Result<(String, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            anyhow::bail!(orgcheck::Error::NoInput);
+        }
+        stdin
+            .lock()
+            .take(MAX_REPLY_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+    } else {
+        let path = PathBuf::from(file);
+        if path.is_dir() {
+            anyhow::bail!(orgcheck::Error::IsDirectory { path });
+        }
+        std::fs::File::open(&path)
+            .map_err(|error| orgcheck::Error::Open {
+                path: path.clone(),
+                error,
+            })?
+            .take(MAX_REPLY_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{file}: cannot read"))?;
+    }
+    if bytes.len() > MAX_REPLY_BYTES {
+        anyhow::bail!(
+            "{file}: larger than {} MB, which no reply is; give the saved message itself",
+            MAX_REPLY_BYTES >> 20
+        );
+    }
+    Ok((file.to_string(), bytes))
+}

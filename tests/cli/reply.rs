@@ -1,0 +1,362 @@
+//! `orgcheck reply`: each MIME shape of the fixtures in tests/fixtures/replies, the round trip from
+//! `letter` to `reply` to `compare`, redaction, and edits that must not lose anything.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{assert_matches_schema, fixture, orgcheck, run};
+
+/// A copy of the bundled providers directory, to edit.
+fn providers_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("providers");
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        fs::create_dir_all(dir.path().join(&rel)).unwrap();
+        for e in fs::read_dir(src.join(&rel)).unwrap().flatten() {
+            let rel = rel.join(e.file_name());
+            if e.path().is_dir() {
+                stack.push(rel);
+            } else {
+                fs::copy(e.path(), dir.path().join(&rel)).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+fn reply_json(providers: &Path, file: &Path, extra: &[&str]) -> (Value, String) {
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(file)
+        .arg("--providers")
+        .arg(providers)
+        .args(["--dry-run", "--format", "json"])
+        .args(extra));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    (serde_json::from_str(&out.stdout).unwrap(), out.stderr)
+}
+
+const SHARE: &str = "We may share aggregated and anonymised information";
+
+#[test]
+fn every_mime_shape_gives_the_providers_words_and_nothing_else() {
+    let providers = providers_copy();
+    let before = fs::read(providers.path().join("o2.toml")).unwrap();
+    for name in ["multipart-qp.eml", "base64.eml", "html-only.eml", "windows-1252.eml"] {
+        let (report, stderr) = reply_json(providers.path(), &fixture(&format!("replies/{name}")), &[]);
+        let text = report["statement"]["text"].as_str().unwrap();
+        assert!(text.contains(SHARE), "{name}: {text}");
+        assert!(
+            text.contains("customers’ personal information") || text.contains("customers' personal information"),
+            "{name}: {text}"
+        );
+        for gone in [
+            "Dear",
+            "Kind regards",
+            "Sam Taylor",
+            "wrote:",
+            "Do you sell my data",
+            "Registered",
+            "confidential",
+        ] {
+            assert!(!text.contains(gone), "{name}: `{gone}` left in {text}");
+        }
+        assert_eq!(report["statement"]["date"], "2026-12-01", "{name}");
+        assert_eq!(
+            report["statement"]["source"],
+            "E-mail reply from Example Mobile Privacy <privacy@examplemobile.example> to a customer, 2026-12-01, \
+             subject “RE: Your data [ref [account or reference number]]”",
+            "{name}"
+        );
+        assert_eq!(report["written"], false);
+        let tags: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["tag"].as_str().unwrap())
+            .collect();
+        assert!(
+            tags.contains(&"third-party-sharing") && tags.contains(&"aggregation"),
+            "{name}: {tags:?}"
+        );
+        assert!(stderr.contains("dropped the signature"), "{name}: {stderr}");
+        assert!(stderr.contains("dry run"), "{name}: {stderr}");
+        assert_eq!(report["schema_version"], 1);
+        assert_matches_schema("reply.schema.json", &report);
+    }
+    // The Windows-1252 bytes are decoded, not replaced.
+    let (report, _) = reply_json(providers.path(), &fixture("replies/windows-1252.eml"), &[]);
+    let text = report["statement"]["text"].as_str().unwrap();
+    assert!(text.contains("We don’t sell") && text.contains("(£0)"), "{text}");
+    assert_eq!(
+        fs::read(providers.path().join("o2.toml")).unwrap(),
+        before,
+        "--dry-run writes nothing"
+    );
+}
+
+#[test]
+fn plain_text_and_html_replies_need_a_source_and_a_date() {
+    let providers = providers_copy();
+    for name in ["reply.txt", "reply.html"] {
+        let out = run(orgcheck()
+            .args(["reply", "o2"])
+            .arg(fixture(&format!("replies/{name}")))
+            .arg("--providers")
+            .arg(providers.path())
+            .arg("--dry-run"));
+        assert_eq!(out.code, 2, "{name}");
+        assert!(
+            out.stderr.contains(&format!("{name}: ")) && out.stderr.contains("add --date"),
+            "{}",
+            out.stderr
+        );
+        let (report, _) = reply_json(
+            providers.path(),
+            &fixture(&format!("replies/{name}")),
+            &[
+                "--date",
+                "2026-11",
+                "--source",
+                "Letter from the Privacy Office to a customer",
+            ],
+        );
+        assert_eq!(report["statement"]["date"], "2026-11");
+        assert_eq!(
+            report["statement"]["source"],
+            "Letter from the Privacy Office to a customer"
+        );
+        assert!(
+            report["statement"]["text"].as_str().unwrap().contains("We don"),
+            "{report}"
+        );
+    }
+}
+
+#[test]
+fn an_acknowledgement_is_recorded_with_a_warning() {
+    let providers = providers_copy();
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(fixture("replies/acknowledgement.eml"))
+        .arg("--providers")
+        .arg(providers.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("no practice found"), "{}", out.stderr);
+    let toml = fs::read_to_string(providers.path().join("o2.toml")).unwrap();
+    assert!(toml.contains("Your request has been received"), "{toml}");
+    assert!(!toml.contains("CAS-448812"), "{toml}");
+}
+
+/// The round trip: the letter orgcheck drafts, a reply that quotes it whole, `reply`, then `compare`.
+#[test]
+fn letter_then_reply_then_compare() {
+    let providers = providers_copy();
+    let sender = providers.path().join("../sender.toml");
+    fs::write(
+        &sender,
+        "name = \"Jane Customer\"\nemail = \"jane.customer@example.org\"\naccount = \"07700 900123\"\n\
+         address = \"12 Acacia Avenue, Anytown, AT1 2BC\"\n",
+    )
+    .unwrap();
+    let letter = run(orgcheck()
+        .args(["letter", "o2", "--providers"])
+        .arg(providers.path())
+        .arg("--sender")
+        .arg(&sender));
+    assert_eq!(letter.code, 0, "{}", letter.stderr);
+    let body = letter.stdout.split_once("\n\n").unwrap().1.replace('\n', "\r\n");
+    let template = fs::read_to_string(fixture("replies/quotes-letter.eml.in")).unwrap();
+    let eml = providers.path().join("../reply.eml");
+    fs::write(&eml, template.replace("{{LETTER}}", &body)).unwrap();
+
+    let before = fs::read_to_string(providers.path().join("o2.toml")).unwrap();
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(&eml)
+        .arg("--providers")
+        .arg(providers.path())
+        .arg("--sender")
+        .arg(&sender));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let added = out.stdout;
+    let after = fs::read_to_string(providers.path().join("o2.toml")).unwrap();
+
+    // Byte-identical outside the added statement.
+    let at = after.find(&added).expect("the added block is in the file");
+    assert_eq!(format!("{}{}", &after[..at], &after[at + added.len()..]), before);
+    assert!(added.contains("[[statements]]") && added.contains("# Recorded by `orgcheck reply` from reply.eml"));
+
+    // Redacted: the customer's name, e-mail and postal address, phone and account and reference
+    // numbers; the provider's own address and helpline stay.
+    for gone in [
+        "Jane",
+        "Ms Customer",
+        "jane.customer@example.org",
+        "07700 900123",
+        "Acacia",
+        "AT1 2BC",
+        "SAR-2026-118822",
+    ] {
+        assert!(!added.contains(gone), "`{gone}` stored:\n{added}");
+    }
+    assert!(
+        added.contains("DPO@o2.com") && added.contains("0800 902 0202"),
+        "{added}"
+    );
+    assert!(
+        added.contains("[customer's address]") && added.contains("[account or reference number]"),
+        "{added}"
+    );
+    // Nothing of the quoted letter.
+    assert!(
+        !added.contains("Article 15") && !added.contains("Yours sincerely"),
+        "{added}"
+    );
+    for removed in [
+        "postal address",
+        "account or reference number “SAR-2026-118822” (2 places)",
+    ] {
+        assert!(
+            out.stderr.contains(&format!("removed {removed}")),
+            "{removed}: {}",
+            out.stderr
+        );
+    }
+    assert!(
+        out.stderr.contains("dropped the quoted earlier message"),
+        "{}",
+        out.stderr
+    );
+
+    // The next comparison reads it.
+    let out = run(orgcheck()
+        .args(["compare", "o2", "--format", "json", "--providers"])
+        .arg(providers.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let p = &report["providers"][0];
+    let statements = p["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(statements[1]["date"], "2026-12-01");
+    assert!(
+        statements[1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Thank you for your request"),
+        "{}",
+        statements[1]
+    );
+    let from_reply: Vec<&Value> = p["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["side"] == "statement" && f["statement"] == 1)
+        .collect();
+    assert!(from_reply.iter().any(|f| f["tag"] == "aggregation"), "{from_reply:?}");
+    assert!(
+        from_reply
+            .iter()
+            .any(|f| f["tag"] == "opt-out" && f["polarity"] == "positive"),
+        "{from_reply:?}"
+    );
+    // The reply admits aggregated sharing, but the 2014 denial that personal information is ever
+    // disclosed is still contradicted by the policy.
+    assert_eq!(
+        p["verdicts"]["third-party-sharing"], "contradiction",
+        "{}",
+        p["details"]
+    );
+}
+
+#[test]
+fn a_provider_without_a_reply_loses_reply_none() {
+    let providers = providers_copy();
+    let before = fs::read_to_string(providers.path().join("giffgaff.toml")).unwrap();
+    assert!(before.contains("reply = \"none\""));
+    let out = run(orgcheck()
+        .args(["reply", "giffgaff"])
+        .arg(fixture("replies/base64.eml"))
+        .arg("--providers")
+        .arg(providers.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("removed `reply = \"none\"`"), "{}", out.stderr);
+    let after = fs::read_to_string(providers.path().join("giffgaff.toml")).unwrap();
+    assert!(
+        !after.contains("reply = \"none\"") && after.contains("[[statements]]"),
+        "{after}"
+    );
+    let out = run(orgcheck().args(["providers", "--check"]).arg(providers.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn bad_input_changes_nothing_and_says_why() {
+    let providers = providers_copy();
+    let file = providers.path().join("o2.toml");
+    let before = fs::read(&file).unwrap();
+    let empty = providers.path().join("../empty.eml");
+    fs::write(&empty, "").unwrap();
+    let quoted_only = providers.path().join("../quoted.txt");
+    fs::write(&quoted_only, "> We never sell data.\n> Or do we?\n").unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec![empty.display().to_string()], "empty file"),
+        (
+            vec![
+                quoted_only.display().to_string(),
+                "--date".into(),
+                "2026".into(),
+                "--source".into(),
+                "x".into(),
+            ],
+            "no words of the provider's own",
+        ),
+        (vec!["missing.eml".into()], "missing.eml: cannot open"),
+        (
+            vec![
+                fixture("replies/base64.eml").display().to_string(),
+                "--date".into(),
+                "1 Dec".into(),
+            ],
+            "is not a date",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(orgcheck()
+            .args(["reply", "o2"])
+            .args(&args)
+            .arg("--providers")
+            .arg(providers.path()));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
+    }
+    let out = run(orgcheck()
+        .args(["reply", "orange"])
+        .arg(fixture("replies/base64.eml"))
+        .arg("--providers")
+        .arg(providers.path()));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unknown provider `orange`"), "{}", out.stderr);
+    // A declaration whose statements cannot take a [[statements]] table is left alone.
+    let inline = "name = \"O2\"\nstatements = []\n\n[[documents]]\nid = \"p\"\nurl = \"https://o2.example/p\"\n";
+    fs::write(&file, inline).unwrap();
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(fixture("replies/base64.eml"))
+        .arg("--providers")
+        .arg(providers.path()));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("the file was not changed"), "{}", out.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), inline);
+    fs::write(&file, &before).unwrap();
+    // Without a providers directory there is nothing to edit.
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(fixture("replies/base64.eml"))
+        .current_dir(std::env::temp_dir()));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--providers"), "{}", out.stderr);
+}
