@@ -168,10 +168,14 @@ fn letter_then_reply_then_compare() {
         .arg("--sender")
         .arg(&sender));
     assert_eq!(letter.code, 0, "{}", letter.stderr);
+    // The fixture is O2's reply quoting the customer's whole letter below an Outlook header block; the
+    // letter it quotes is replaced with the one orgcheck drafts now.
     let body = letter.stdout.split_once("\n\n").unwrap().1.replace('\n', "\r\n");
-    let template = fs::read_to_string(fixture("replies/quotes-letter.eml.in")).unwrap();
+    let fixture = fs::read_to_string(fixture("replies/o2-reply.eml")).unwrap();
+    let quoted_header = "Subject: Subject access request and questions about my data (O2)\r\n\r\n";
+    let at = fixture.rfind(quoted_header).expect("the fixture quotes the letter") + quoted_header.len();
     let eml = providers.path().join("../reply.eml");
-    fs::write(&eml, template.replace("{{LETTER}}", &body)).unwrap();
+    fs::write(&eml, format!("{}{body}", &fixture[..at])).unwrap();
 
     let before = fs::read_to_string(providers.path().join("o2.toml")).unwrap();
     let out = run(orgcheck()
