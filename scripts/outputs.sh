@@ -26,6 +26,7 @@ case_() {
   echo "$code" >"$out/$name.code"
   # Paths of this run's temporary directory, and times of day, are not part of the output.
   sed -i -e "s#$work#WORK#g" -e 's/"\(checked_at\|written_at\)": "[^"]*"/"\1": "TIME"/' -e 's/checked [0-9T:-]*Z/checked TIME/' \
+    -e 's/reply` from \([^ ]*\) on [0-9-]*\./reply` from \1 on DATE./' \
     "$out/$name.out" "$out/$name.err"
 }
 
@@ -57,6 +58,16 @@ done
 case_ diff-fixtures-strict diff tests/fixtures/diff/policy-v1.md tests/fixtures/diff/policy-v2.md --strict --all
 case_ eval-fixture eval --gold tests/fixtures/eval/gold.jsonl --errors 3
 case_ eval-fixture-json eval --gold tests/fixtures/eval/gold.jsonl --format json --min-f1 0.9
+case_ letter-text letter o2 --name "A. Customer" --email a@example.org --account "07700 900123"
+case_ letter-json letter virgin-mobile --name "A. Customer" --email a@example.org --format json
+case_ letter-markdown letter tesco-mobile --name "A. Customer" --email a@example.org --format markdown
+case_ letter-no-sender letter o2
+case_ letter-eml-no-contact letter three --name "A. Customer" --email a@example.org --format eml
+cp -r providers "$work/providers"
+for f in multipart-qp base64 html-only windows-1252 acknowledgement o2-reply; do
+  case_ "reply-$f" reply o2 "tests/fixtures/replies/$f.eml" --providers "$work/providers" --dry-run --format json
+done
+case_ reply-text-no-date reply o2 tests/fixtures/replies/reply.txt --providers "$work/providers" --dry-run
 case_ help help
 for c in compare fetch extract providers rules diff check eval; do case_ "help-$c" help "$c"; done
 

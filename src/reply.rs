@@ -232,7 +232,7 @@ static GREETING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(((kind|best|warm|warmest|many|with (best|kind))\s+)?(regards|wishes|thanks)( again)?|(yours\s+)?(sincerely|faithfully|truly)|thank you( again)?|cheers)[,.!]?$",
+        r"(?i)^(((kind|best|warm|warmest|many|with (best|kind))\s+)?(regards|wishes|thanks)( again)?|(yours\s+)?(sincerely|faithfully|truly)|thank you( again)?|cheers|best)[,.!]?$",
     )
     .expect("static regex")
 });
@@ -481,43 +481,44 @@ fn literal_pattern(s: &str) -> Option<String> {
 /// numbers, and anything that looks like an account or reference number. E-mail addresses at
 /// `keep_domains` (the provider's) and landline or freephone numbers (the provider's helplines) stay.
 pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (String, Vec<Redaction>) {
-    let mut spans: Vec<(Range<usize>, RedactKind)> = Vec::new();
+    // (range, kind, known): a known detail (one the customer gave) is removed even where it looks like
+    // a helpline number.
+    let mut spans: Vec<(Range<usize>, RedactKind, bool)> = Vec::new();
     let mut protected: Vec<Range<usize>> = Vec::new();
 
-    let mut literals: Vec<(String, RedactKind, bool)> = Vec::new();
+    let mut literals: Vec<(String, RedactKind)> = Vec::new();
     for name in &customer.names {
-        literals.push((name.clone(), RedactKind::Name, false));
-        // "Ms Doe": the surname alone, capitalised as written.
+        literals.push((name.clone(), RedactKind::Name));
+        // "Ms Doe": the surname after a title, capitalised as written. Alone it is left, since
+        // surnames are often words ("Customer Services").
         let words: Vec<&str> = name.split_whitespace().collect();
         if words.len() > 1
             && let Some(last) = words.last().filter(|w| w.chars().count() >= 2)
+            && let Ok(re) = Regex::new(&format!(
+                r"\b(Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+{}\b",
+                regex::escape(last)
+            ))
         {
-            literals.push((last.to_string(), RedactKind::Name, true));
+            spans.extend(re.find_iter(text).map(|m| (m.range(), RedactKind::Name, true)));
         }
     }
     for email in &customer.emails {
-        literals.push((email.clone(), RedactKind::Email, false));
+        literals.push((email.clone(), RedactKind::Email));
     }
     for address in &customer.addresses {
-        literals.push((address.clone(), RedactKind::Address, false));
+        literals.push((address.clone(), RedactKind::Address));
         for part in address.split([',', '\n', ';']) {
-            literals.push((part.to_string(), RedactKind::Address, false));
+            literals.push((part.to_string(), RedactKind::Address));
         }
     }
     for account in &customer.accounts {
-        literals.push((account.clone(), RedactKind::Account, false));
+        literals.push((account.clone(), RedactKind::Account));
     }
-    for (literal, kind, case_sensitive) in &literals {
-        let Some(pattern) = literal_pattern(literal) else {
-            continue;
-        };
-        let pattern = if *case_sensitive {
-            pattern
-        } else {
-            format!("(?i){pattern}")
-        };
-        if let Ok(re) = Regex::new(&pattern) {
-            spans.extend(re.find_iter(text).map(|m| (m.range(), *kind)));
+    for (literal, kind) in &literals {
+        if let Some(pattern) = literal_pattern(literal)
+            && let Ok(re) = Regex::new(&format!("(?i){pattern}"))
+        {
+            spans.extend(re.find_iter(text).map(|m| (m.range(), *kind, true)));
         }
     }
 
@@ -529,12 +530,12 @@ pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (Stri
         if kept {
             protected.push(m.range());
         } else {
-            spans.push((m.range(), RedactKind::Email));
+            spans.push((m.range(), RedactKind::Email, false));
         }
     }
     for m in PHONE.find_iter(text) {
         if is_mobile(&digits(m.as_str())) {
-            spans.push((m.range(), RedactKind::Phone));
+            spans.push((m.range(), RedactKind::Phone, false));
         } else if digits(m.as_str()).starts_with('0') || m.as_str().starts_with('+') {
             protected.push(m.range());
         }
@@ -542,7 +543,7 @@ pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (Stri
     for c in LABELLED.captures_iter(text) {
         let value = c.get(4).expect("group 4 always matches");
         if value.as_str().chars().any(|c| c.is_ascii_digit()) {
-            spans.push((value.range(), RedactKind::Account));
+            spans.push((value.range(), RedactKind::Account, false));
         }
     }
     for m in TOKEN.find_iter(text) {
@@ -552,21 +553,19 @@ pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (Stri
         let looks_like = d >= 6 || (d >= 4 && letters > 0 && t.len() >= 6);
         let money = text[..m.start()].ends_with(['£', '$', '€']);
         if looks_like && !money && !NOT_REFERENCE.is_match(t) {
-            spans.push((m.range(), RedactKind::Account));
+            spans.push((m.range(), RedactKind::Account, false));
         }
     }
 
     // Longest first, so that an address wins over the postcode inside it; protected numbers stay.
-    spans.retain(|(r, kind)| {
-        !protected
-            .iter()
-            .any(|p| p.start <= r.start && r.end <= p.end && *kind == RedactKind::Account)
+    spans.retain(|(r, kind, known)| {
+        *known || *kind != RedactKind::Account || !protected.iter().any(|p| p.start <= r.start && r.end <= p.end)
     });
     spans.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
     let mut out = String::with_capacity(text.len());
     let mut redactions = Vec::new();
     let mut at = 0;
-    for (range, kind) in spans {
+    for (range, kind, _) in spans {
         if range.start < at {
             continue;
         }
@@ -642,6 +641,14 @@ pub fn prepare(
         }
         customer.names.extend(r.name.clone());
         customer.emails.extend(r.address.clone());
+    }
+    if let Some(from) = message.from.as_ref().and_then(|f| f.address.as_deref())
+        && customer.emails.iter().any(|e| e.eq_ignore_ascii_case(from))
+    {
+        return Err(problem(format!(
+            "this message is from you ({from}), not from {}; save the provider's reply instead",
+            provider.name
+        )));
     }
     let own = own_words(&message.body);
     if !own.text.chars().any(char::is_alphanumeric) {
@@ -982,6 +989,23 @@ mod tests {
             out.contains("[customer's name]") && out.contains("[account or reference number]"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_surname_goes_after_a_title_and_a_given_landline_goes_everywhere() {
+        let c = Customer {
+            names: vec!["Jane Customer".into()],
+            accounts: vec!["01632 960123".into()],
+            ..Customer::default()
+        };
+        let text = "Ms Customer, our Customer Services team noted 01632960123; call us on 01632 960999.";
+        let (out, _) = redact(text, &c, &[]);
+        assert_eq!(
+            out,
+            "[customer's name], our Customer Services team noted [account or reference number]; call us on 01632 960999."
+        );
+        let own = own_words("We never sell data.\nBest,\nSam");
+        assert_eq!(own.text, "We never sell data.");
     }
 
     #[test]

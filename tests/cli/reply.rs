@@ -201,6 +201,7 @@ fn letter_then_reply_then_compare() {
         "Ms Customer",
         "jane.customer@example.org",
         "07700 900123",
+        "07700 900456",
         "Acacia",
         "AT1 2BC",
         "SAR-2026-118822",
@@ -319,6 +320,14 @@ fn bad_input_changes_nothing_and_says_why() {
             "no words of the provider's own",
         ),
         (vec!["missing.eml".into()], "missing.eml: cannot open"),
+        (
+            vec![
+                fixture("replies/base64.eml").display().to_string(),
+                "--email".into(),
+                "privacy@examplemobile.example".into(),
+            ],
+            "this message is from you",
+        ),
         (
             vec![
                 fixture("replies/base64.eml").display().to_string(),
