@@ -392,6 +392,8 @@ pub struct RuleSet {
     pub ontology: Ontology,
     /// Every pattern and the index of its rule.
     pub(crate) patterns: Vec<(Pattern, usize)>,
+    /// Which of `patterns` can match a clause at all, in one pass.
+    pub(crate) prefilter: crate::pattern::Prefilter,
 }
 
 /// The embedded default rules file.
@@ -585,11 +587,17 @@ impl RuleSet {
                 patterns.push((Pattern { re, trigger }, i));
             }
         }
+        let sources: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r.patterns.iter().map(String::as_str))
+            .collect();
+        let prefilter = crate::pattern::Prefilter::new(&sources);
         Ok(RuleSet {
             rules,
             lexicon,
             ontology,
             patterns,
+            prefilter,
         })
     }
 

@@ -189,8 +189,11 @@ impl RuleSet {
 
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
     pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
-        // Each pattern's literal prefilter rejects most clauses without running its automaton.
-        let matched: Vec<usize> = (0..self.patterns.len())
+        // The words every match needs rule most patterns out in one pass; the rest run their automata.
+        let matched: Vec<usize> = self
+            .prefilter
+            .candidates(clause)
+            .into_iter()
             .filter(|&i| self.patterns[i].0.re.is_match(clause))
             .collect();
         if matched.is_empty() || is_cross_reference(clause) {
