@@ -153,6 +153,9 @@ fn record_line(
 
 /// Lines handed to a worker at once: enough to keep the hand-over cheap, few enough to keep memory flat.
 const CHUNK_LINES: usize = 256;
+/// A chunk also ends once it holds this many bytes, so that chunks of whole documents (one policy of
+/// 50 KB per line) keep memory as flat as chunks of paragraphs.
+const CHUNK_BYTES: usize = 256 << 10;
 
 /// [`batch`] on `threads` worker threads. Output is identical, in input order; memory stays bounded
 /// (a few chunks per thread in flight) whatever the input size.
@@ -184,18 +187,20 @@ pub fn batch_parallel(
             loop {
                 let first_line = line_no + 1;
                 let mut lines = Vec::with_capacity(CHUNK_LINES);
-                while lines.len() < CHUNK_LINES {
+                let (mut bytes, mut last) = (0, false);
+                while lines.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
                     let mut buf = Vec::new();
                     if input.read_until(b'\n', &mut buf)? == 0 {
+                        last = true;
                         break;
                     }
                     line_no += 1;
+                    bytes += buf.len();
                     lines.push(buf);
                 }
                 if lines.is_empty() {
                     return Ok(());
                 }
-                let last = lines.len() < CHUNK_LINES;
                 // A closed channel means the writer stopped (a closed pipe): stop reading quietly.
                 if work_tx.send(Chunk { seq, first_line, lines }).is_err() || last {
                     return Ok(());
