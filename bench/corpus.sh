@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tags large JSONL corpora of real policy text with orgcheck and searches the same files with ripgrep
-# using the same patterns, side by side in one run. Two corpora: paragraph records (OPP-115 segments and
-# policy paragraphs) and whole documents (one policy per record). For each, at SIZE_MB/10 and SIZE_MB, it
+# using the same patterns, side by side in one run. Two corpora: paragraph records (OPP-115 segments)
+# and whole documents (one policy per record). For each, at SIZE_MB/10 and SIZE_MB, it
 # prints median times and MB/s of orgcheck on one thread and on all cores, of `rg --count-matches` (every
 # match, the work tagging does) and of `rg -c` (stops at a line's first match); the per-core ratio
 # orgcheck --threads 1 / rg --count-matches; and orgcheck's peak memory. Then it checks the targets of
@@ -62,8 +62,9 @@ cargo build --release --quiet --bin orgcheck
 bin=target/release/orgcheck
 
 # build KIND SIZE_MB FILE: JSONL records of real policy text, repeated until the file reaches the size.
-# `paragraphs`: one record per OPP-115 segment and per paragraph of the policy documents (short lines);
-# `documents`: one record per whole policy document (long lines, as a crawl gives them).
+# `paragraphs`: one record per OPP-115 segment (short lines: clean prose, the researcher's usual input);
+# `documents`: one record per whole policy document of ../shared/data/policies (long lines, as a crawl
+# gives them, markup and all).
 build() {
   python3 - "$1" "$2" "$3" "$shared" <<'PY'
 import json, os, sys, pathlib
@@ -72,7 +73,6 @@ docs = [p.read_text(encoding="utf-8", errors="replace")
         for p in sorted((shared / "policies").rglob("*")) if p.suffix in (".md", ".txt", ".html") and p.is_file()]
 if kind == "paragraphs":
     records = [json.loads(l)["text"] for l in open(shared / "opp115-dev.jsonl", encoding="utf-8") if l.strip()]
-    records += [para for text in docs for para in text.split("\n\n") if len(para.strip()) > 40]
 else:
     records = docs
 written, n = 0, 0
