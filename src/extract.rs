@@ -151,6 +151,171 @@ fn record_line(
     output.write_all(b"\n")
 }
 
+/// The id of a web-archive record in the output: its target URI and capture date.
+#[derive(Serialize)]
+struct WarcId<'a> {
+    uri: Option<&'a str>,
+    date: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WarcOut<'a> {
+    id: WarcId<'a>,
+    findings: Vec<Finding>,
+}
+
+#[derive(Serialize)]
+struct WarcFailed<'a> {
+    record: usize,
+    id: WarcId<'a>,
+    error: String,
+}
+
+/// What `extract --input-format warc` did with a file's records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarcStats {
+    /// Response records tagged: one output line each.
+    pub tagged: usize,
+    /// Records that could not be tagged: one error line each (`{"record", "id", "error"}`).
+    pub failed: usize,
+    /// Records left out, by reason ("warcinfo record", "HTTP status 404", "image/png"), with counts.
+    pub skipped: Vec<(String, usize)>,
+    /// Why the file could not be read to its end (a truncated record), if so.
+    pub stopped: Option<crate::warc::WarcError>,
+}
+
+impl WarcStats {
+    fn skip(&mut self, why: String) {
+        match self.skipped.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, n)) => *n += 1,
+            None => self.skipped.push((why, 1)),
+        }
+    }
+}
+
+/// The media types a policy can be read from.
+const DOCUMENT_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+    "application/pdf",
+    "application/x-pdf",
+];
+
+/// Tags the response records of a WARC stream (gzip already undone), one JSONL line per record, with
+/// the record's target URI and date as its id. Each payload is read as `fetch` reads a page: its
+/// Content-Type, charset and main content, or the text of a PDF. Records that are not responses, or not
+/// 2xx, or not HTML, text or PDF, are left out and counted; a payload that cannot be read becomes an
+/// error line. Blocks larger than `max_bytes` are skipped unread.
+pub fn warc_batch(
+    rules: &RuleSet,
+    input: impl BufRead,
+    output: &mut dyn Write,
+    max_bytes: u64,
+) -> io::Result<WarcStats> {
+    let mut stats = WarcStats::default();
+    for record in crate::warc::Records::new(input, max_bytes) {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let number = match &e {
+                    crate::warc::WarcError::Malformed { number, .. }
+                    | crate::warc::WarcError::Truncated { number, .. }
+                    | crate::warc::WarcError::Io { number, .. } => *number,
+                };
+                let id = WarcId { uri: None, date: None };
+                serde_json::to_writer(
+                    &mut *output,
+                    &WarcFailed {
+                        record: number,
+                        id,
+                        error: e.to_string(),
+                    },
+                )?;
+                output.write_all(b"\n")?;
+                stats.failed += 1;
+                stats.stopped = Some(e);
+                break;
+            }
+        };
+        let kind = record.header("WARC-Type").unwrap_or("untyped").to_ascii_lowercase();
+        if kind != "response" {
+            stats.skip(format!("{kind} record"));
+            continue;
+        }
+        let id = WarcId {
+            uri: record.header("WARC-Target-URI"),
+            date: record.header("WARC-Date"),
+        };
+        let fail = |output: &mut dyn Write, stats: &mut WarcStats, error: String| -> io::Result<()> {
+            let line = WarcFailed {
+                record: record.number,
+                id: WarcId {
+                    uri: id.uri,
+                    date: id.date,
+                },
+                error,
+            };
+            serde_json::to_writer(&mut *output, &line)?;
+            stats.failed += 1;
+            output.write_all(b"\n")
+        };
+        let Some(block) = &record.block else {
+            fail(
+                output,
+                &mut stats,
+                format!(
+                    "the record is {} bytes, more than --max-bytes ({max_bytes}); skipped unread",
+                    record.length
+                ),
+            )?;
+            continue;
+        };
+        let response = match crate::warc::response(block, max_bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                fail(output, &mut stats, e)?;
+                continue;
+            }
+        };
+        if !(200..300).contains(&response.status) {
+            stats.skip(format!("HTTP status {}", response.status));
+            continue;
+        }
+        let mime = response
+            .content_type
+            .as_deref()
+            .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        if let Some(m) = mime.as_deref().filter(|m| !m.is_empty() && !DOCUMENT_TYPES.contains(m)) {
+            stats.skip(m.to_string());
+            continue;
+        }
+        let url = id.uri.unwrap_or("");
+        let origin = crate::ingest::Origin::Page {
+            url,
+            content_type: response.content_type.as_deref(),
+        };
+        match crate::ingest::document(url, &response.body, origin, None, &crate::ingest::Isolation::default()) {
+            Ok(doc) => {
+                serde_json::to_writer(
+                    &mut *output,
+                    &WarcOut {
+                        id,
+                        findings: rules.findings(&doc.text),
+                    },
+                )?;
+                output.write_all(b"\n")?;
+                stats.tagged += 1;
+            }
+            Err(e) => fail(output, &mut stats, e.to_string())?,
+        }
+    }
+    output.flush()?;
+    Ok(stats)
+}
+
 /// Lines handed to a worker at once: enough to keep the hand-over cheap, few enough to keep memory flat.
 const CHUNK_LINES: usize = 256;
 /// A chunk also ends once it holds this many bytes, so that chunks of whole documents (one policy of

@@ -7,7 +7,7 @@
 //! | layer | modules | what they do |
 //! | --- | --- | --- |
 //! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
-//! | text | [`text`], [`ingest`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; clauses; a declaration's quotes found in a page |
+//! | text | [`text`], [`ingest`], [`warc`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; web-archive records; clauses; a declaration's quotes found in a page |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
 //! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
 //! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`letter`], [`reply`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
@@ -51,6 +51,7 @@ pub mod snippet;
 
 pub mod text;
 pub mod ingest;
+pub mod warc;
 pub mod segment;
 pub mod quote;
 
@@ -93,6 +94,7 @@ mod layering {
         "snippet",
         "text",
         "ingest",
+        "warc",
         "segment",
         "quote",
         "pattern",

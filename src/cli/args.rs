@@ -279,6 +279,8 @@ pub enum InputFormat {
     Html,
     /// One {"id": ..., "text": "..."} record per line; writes one result line per record.
     Jsonl,
+    /// A web archive (WARC, gzip-compressed or not): one result line per HTML, text or PDF response.
+    Warc,
 }
 
 /// How to read a document: its format, and the part of an HTML page that is the policy.
@@ -301,7 +303,7 @@ impl InputArgs {
     /// document format; the command that accepts it handles it first).
     pub fn format(&self) -> Option<text::Format> {
         match self.input_format {
-            InputFormat::Auto | InputFormat::Jsonl => None,
+            InputFormat::Auto | InputFormat::Jsonl | InputFormat::Warc => None,
             InputFormat::Text => Some(text::Format::Text),
             InputFormat::Markdown => Some(text::Format::Markdown),
             InputFormat::Html => Some(text::Format::Html),

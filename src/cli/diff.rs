@@ -92,8 +92,8 @@ pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
 
 /// Reads one side of `orgcheck diff OLD NEW`.
 fn read_file(target: &str, args: &DiffArgs) -> anyhow::Result<Document> {
-    if args.read.input_format == InputFormat::Jsonl {
-        bail!("--input-format jsonl is for `orgcheck extract`; diff reads whole documents");
+    if matches!(args.read.input_format, InputFormat::Jsonl | InputFormat::Warc) {
+        bail!("--input-format jsonl and warc are for `orgcheck extract`; diff reads whole documents");
     }
     let input = Input::local(Path::new(target));
     Ok(input.read_document(args.read.format(), &args.read.isolation()?)?)

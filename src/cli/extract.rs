@@ -37,11 +37,13 @@ pub struct ExtractArgs {
 pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let input = args.input.as_deref().map_or(Input::Stdin, Input::parse);
     let records = args.read.input_format == InputFormat::Jsonl;
+    let warc = args.read.input_format == InputFormat::Warc;
     let rules = args.rules.load()?;
     let doc = match &input {
-        Input::Url(_) if records => {
-            bail!("--input-format jsonl reads records from a file or standard input, not a URL")
+        Input::Url(_) if records || warc => {
+            bail!("--input-format jsonl and warc read a file or standard input, not a URL; download it first")
         }
+        _ if warc => return warc_batch(&args, &input, &rules, ctx),
         Input::Url(url) => {
             let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
             if fetched.final_url != *url {
@@ -56,6 +58,59 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     Ok(Outcome::Ok)
 }
 
+/// Record streams write one JSON line per record, and nothing else.
+fn require_jsonl(format: Format, input: &str) -> anyhow::Result<()> {
+    if format != Format::Jsonl {
+        bail!("--input-format {input} writes one JSON line per record: add --format jsonl");
+    }
+    Ok(())
+}
+
+/// `--input-format warc`: one result line per response record, in file order.
+fn warc_batch(
+    args: &ExtractArgs,
+    input: &Input,
+    rules: &orgcheck::rules::RuleSet,
+    ctx: &mut Context<'_>,
+) -> anyhow::Result<Outcome> {
+    use std::io::BufRead;
+    require_jsonl(args.format, "warc")?;
+    let name = input.name();
+    let mut reader = std::io::BufReader::new(input.open()?);
+    // Common Crawl and the Wayback Machine gzip each record on its own; a multi-member decoder reads
+    // them as one stream.
+    let gzip = reader
+        .fill_buf()
+        .with_context(|| format!("{name}: cannot read"))?
+        .starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> = if gzip {
+        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(reader)))
+    } else {
+        Box::new(reader)
+    };
+    let stats = extract::warc_batch(rules, reader, ctx.out, args.http.max_bytes)
+        .with_context(|| format!("{name}: reading WARC records"))?;
+    let skipped: Vec<String> = stats.skipped.iter().map(|(why, n)| format!("{n} {why}")).collect();
+    ctx.note(format!(
+        "{name}: {} response record{} tagged, {} failed{}",
+        stats.tagged,
+        if stats.tagged == 1 { "" } else { "s" },
+        stats.failed,
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {}", skipped.join(", "))
+        }
+    ));
+    if let Some(stop) = &stats.stopped {
+        warn(format!("{name}: {stop}; the records before it were tagged"));
+    }
+    if stats.failed > 0 {
+        return Ok(Outcome::PartialFailure);
+    }
+    Ok(Outcome::Ok)
+}
+
 /// `--input-format jsonl`: one result line per record, in input order, on `--threads` threads.
 fn batch(
     args: &ExtractArgs,
@@ -63,9 +118,7 @@ fn batch(
     rules: &orgcheck::rules::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
-    if args.format != Format::Jsonl {
-        bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
-    }
+    require_jsonl(args.format, "jsonl")?;
     let name = input.name();
     let reader = input.open()?;
     let threads = args.threads.map_or_else(

@@ -58,6 +58,9 @@ pub struct LintArgs {
 }
 
 pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    if args.read.input_format == InputFormat::Warc {
+        bail!("--input-format warc is for `orgcheck extract`; lint reads a document or JSONL records");
+    }
     let rules = args.rules.load()?;
     let arg = args.input.as_deref().unwrap_or("-");
     let input = Input::parse(Path::new(arg));

@@ -4,6 +4,7 @@
 
 mod server;
 mod util;
+mod warc;
 
 mod check;
 mod compare;
