@@ -283,15 +283,18 @@ mod tests {
         draft(&compare_provider(&rules, &provider, &text), sender)
     }
 
-    #[test]
-    fn the_letter_cites_the_policy_and_asks_about_the_discrepancy() {
-        let l = letter("o2");
-        let sharing = &l
-            .questions
+    fn sharing_question(l: &Letter) -> &str {
+        &l.questions
             .iter()
             .find(|q| q.tag == Tag::ThirdPartySharing)
             .unwrap()
-            .text;
+            .text
+    }
+
+    #[test]
+    fn the_letter_cites_the_policy_and_asks_about_the_discrepancy() {
+        let l = letter("o2");
+        let sharing = sharing_question(&l);
         assert!(sharing.contains("you have told customers “"), "{sharing}");
         assert!(
             sharing.contains("your privacy policy (https://www.o2.co.uk/termsandconditions/privacy-policy, as published in 2014) says"),
@@ -357,12 +360,7 @@ mod tests {
     #[test]
     fn a_narrow_denial_is_asked_as_one() {
         let l = letter("virgin-mobile");
-        let sharing = &l
-            .questions
-            .iter()
-            .find(|q| q.tag == Tag::ThirdPartySharing)
-            .unwrap()
-            .text;
+        let sharing = sharing_question(&l);
         assert!(
             sharing.contains("answers a narrower question than your policy"),
             "{sharing}"

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::server::{Reply, Server};
-use crate::util::{orgcheck, run};
+use crate::util::{orgcheck, run, snapshot};
 use serde_json::Value;
 
 use crate::util::PROVIDER_IDS as IDS;
@@ -160,23 +160,6 @@ fn statuses(doc: &Value) -> BTreeMap<String, String> {
             )
         })
         .collect()
-}
-
-/// Every file under `dir` (but the lock) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().unwrap() != ".lock" {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::server::{Reply, Server};
-use crate::util::{orgcheck, run};
+use crate::util::{orgcheck, run, snapshot};
 
 const POLICY: &str = "This policy explains how Acme uses your information. We may sell your personal data to advertisers. \
                       You can opt out of marketing at any time.";
@@ -75,24 +75,6 @@ fn compare_json(providers: &Path, store: &Path) -> (Value, String) {
     let out = orgcheck_in(&["compare", "--format", "json"], providers, store);
     assert_eq!(out.code, 0, "{}", out.stderr);
     (serde_json::from_str(&out.stdout).unwrap(), out.stderr)
-}
-
-/// Every file under `dir` (but the lock) with its bytes.
-fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().unwrap() != ".lock" {
-                out.push((p.clone(), fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn page_statement(report: &Value) -> &Value {
@@ -200,7 +182,7 @@ fn a_statement_page_is_fetched_stored_compared_and_checked() {
     );
 
     // Failed: the server breaks; the fetch fails alone, the stored versions stay, compare still works.
-    let before = files(store.path());
+    let before = snapshot(store.path());
     *hub.lock().unwrap() = None;
     let out = orgcheck_in(&["fetch"], providers.path(), store.path());
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -209,7 +191,7 @@ fn a_statement_page_is_fetched_stored_compared_and_checked() {
         "{}",
         out.stderr
     );
-    assert_eq!(files(store.path()), before, "a failed fetch changes nothing stored");
+    assert_eq!(snapshot(store.path()), before, "a failed fetch changes nothing stored");
     let (report, _) = compare_json(providers.path(), store.path());
     assert_eq!(page_statement(&report)["statement_source"]["kind"], "store");
 }

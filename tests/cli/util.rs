@@ -112,3 +112,20 @@ pub fn assert_matches_schema(name: &str, doc: &serde_json::Value) {
         panic!("{name}: the JSON does not match its schema: {e:#}");
     }
 }
+
+/// Every file under `dir` (but the store's lock) with its bytes: to show that a failure changed nothing.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() != ".lock" {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
