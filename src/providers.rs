@@ -742,6 +742,12 @@ impl serde::Serialize for ProviderList<'_> {
     }
 }
 
+/// The provider named `id`; an unknown id is an error that lists the known ones.
+pub fn one(providers: Vec<Provider>, id: &str) -> Result<Provider> {
+    let mut found = select(providers, &[id.to_string()])?;
+    Ok(found.swap_remove(0))
+}
+
 /// Keeps the providers named in `ids` (all when empty), in the order given; an unknown id is an error.
 pub fn select(providers: Vec<Provider>, ids: &[String]) -> Result<Vec<Provider>> {
     if ids.is_empty() {

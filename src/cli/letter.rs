@@ -1,6 +1,5 @@
 //! `orgcheck letter`: the customer's message to a provider, drafted from the comparison.
 
-use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use orgcheck::compare;
 use orgcheck::letter;
@@ -46,12 +45,7 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         anyhow::anyhow!("the letter needs your {missing}: give --{missing}, or `{missing} = \"…\"` in a --sender file")
     })?;
     let rules = args.rules.load()?;
-    let provider = providers::select(
-        providers::load(&args.declarations.source())?,
-        std::slice::from_ref(&args.provider),
-    )?
-    .pop()
-    .with_context(|| format!("{}: no such provider", args.provider))?;
+    let provider = providers::one(providers::load(&args.declarations.source())?, &args.provider)?;
     let store = args.store.store.is_some().then(|| args.store.open());
     let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
     let (statements, notes) = compare::statements(&provider, store.as_ref());

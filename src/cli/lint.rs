@@ -94,9 +94,7 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             (doc.source, doc.text)
         }
         Input::File(path) if !path.exists() && is_provider_id(arg) => {
-            let provider = providers::select(providers::load(&args.declarations.source())?, &[arg.to_string()])?
-                .pop()
-                .with_context(|| format!("{arg}: no such provider"))?;
+            let provider = providers::one(providers::load(&args.declarations.source())?, arg)?;
             let store = args.store.store.is_some().then(|| args.store.open());
             let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
             match fallback {

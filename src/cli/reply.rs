@@ -77,9 +77,7 @@ fn date(s: &str) -> Result<String, String> {
 pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
     let source = ProviderSource::Dir(args.dir.clone());
-    let provider = providers::select(providers::load(&source)?, std::slice::from_ref(&args.provider))?
-        .pop()
-        .with_context(|| format!("{}: no such provider", args.provider))?;
+    let provider = providers::one(providers::load(&source)?, &args.provider)?;
     let details = args.sender.details()?;
 
     let (name, bytes) = read_input(&args.file)?;
