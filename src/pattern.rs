@@ -1,8 +1,11 @@
 //! Patterns: how every regular expression in a rules file is compiled, and how a bad one is reported.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
-use regex_syntax::hir::{Hir, HirKind};
+use std::ops::Range;
+
+use regex_automata::meta;
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Repetition};
 use toml::Spanned;
 
 use crate::error::{Location, Problem, line_of};
@@ -15,18 +18,181 @@ pub struct BadPattern(pub(crate) String);
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
     // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
-    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all; curly
-    // quotes and dashes do not.
-    let pattern = if pattern.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
-        pattern.to_string()
-    } else {
-        ascii_word_boundaries(pattern)
-    };
-    RegexBuilder::new(&pattern)
+    RegexBuilder::new(&with_boundaries(pattern))
         .case_insensitive(true)
         .dfa_size_limit(128 << 10)
         .build()
         .map_err(|e| regex_message(&e))
+}
+
+/// The pattern as it is compiled: its word boundaries ASCII-only unless it has non-ASCII letters.
+fn with_boundaries(pattern: &str) -> String {
+    // A pattern with non-ASCII letters ("übermittlung") needs Unicode boundaries to match at all; curly
+    // quotes and dashes do not.
+    if pattern.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        pattern.to_string()
+    } else {
+        ascii_word_boundaries(pattern)
+    }
+}
+
+/// Repetitions bounded at this many or more are unbounded in a [`Gate`].
+const LONG_REPEAT: u32 = 10;
+
+/// A pattern with long bounded gaps (`[^.;:!?]{0,200}?`), relaxed: the gaps unbounded.
+///
+/// A bounded gap makes the lazy DFA count: every byte after a practice word is a new state, the cache
+/// fills within a few clauses and the search falls back to the PikeVM, which took 40% of batch tagging.
+/// Unbounded, the automaton has a few hundred states that are built once and reused.
+///
+/// The relaxed pattern matches everything the pattern matches and a little more (a gap longer than its
+/// bound). So it rules clauses out ([`Gate::is_match`]), and it finds the pattern's own matches
+/// ([`Gate::matches`]): when the relaxed pattern's leftmost-first match keeps every gap within its bound,
+/// the pattern has no match further left (it would be a relaxed match too) and none preferred at the same
+/// start (its path would be a preferred relaxed path), so the two are the same match with the same
+/// groups. A gap past its bound is reported, and the caller runs the pattern itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Gate {
+    re: meta::Regex,
+    /// The group of each long gap and its bound, in characters or, for a byte class, bytes.
+    gaps: Vec<(usize, u32, bool)>,
+    /// The `t` group, when the pattern has one.
+    trigger: Option<usize>,
+    /// The gaps can be checked: each is one class repeated, inside no other repetition.
+    checkable: bool,
+}
+
+/// One match: its span and its `t` group's.
+pub(crate) type Found = (Range<usize>, Option<Range<usize>>);
+
+impl Gate {
+    /// The gate of `pattern`, or `None` when it has no long bounded gap.
+    pub(crate) fn new(pattern: &str) -> Option<Gate> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&with_boundaries(pattern))
+            .ok()?;
+        let mut relax = Relax {
+            next_group: 1,
+            gaps: Vec::new(),
+            trigger: None,
+            checkable: true,
+        };
+        let relaxed = relax.hir(&hir, false);
+        if relax.gaps.is_empty() {
+            return None;
+        }
+        let re = meta::Regex::builder()
+            .configure(
+                meta::Config::new()
+                    // The relaxed automaton of the longest default pattern needs about 1 MB of states to
+                    // stop clearing its cache; the cache grows only as states are built.
+                    .hybrid_cache_capacity(1 << 20),
+            )
+            .build_from_hir(&relaxed)
+            .ok()?;
+        Some(Gate {
+            re,
+            gaps: relax.gaps,
+            trigger: relax.trigger,
+            checkable: relax.checkable,
+        })
+    }
+
+    /// Whether the pattern may match `haystack`; false means it cannot.
+    pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        self.re.is_match(haystack)
+    }
+
+    /// Appends the pattern's matches in `haystack` (non-overlapping, in order, as `captures_iter` finds
+    /// them) to `out`; false, with `out` as it was, when a gap went past its bound and the pattern itself
+    /// must be run.
+    pub(crate) fn matches(&self, haystack: &str, out: &mut Vec<Found>) -> bool {
+        if !self.checkable {
+            return false;
+        }
+        let before = out.len();
+        for caps in self.re.captures_iter(haystack) {
+            let Some(whole) = caps.get_match() else { continue };
+            let within = |&(group, bound, bytes): &(usize, u32, bool)| {
+                caps.get_group(group).is_none_or(|g| {
+                    let gap = &haystack[g.range()];
+                    let len = if bytes { gap.len() } else { gap.chars().count() };
+                    len <= bound as usize
+                })
+            };
+            // An empty match would make the two iterations step differently; none of the rules has one.
+            if whole.is_empty() || !self.gaps.iter().all(within) {
+                out.truncate(before);
+                return false;
+            }
+            out.push((whole.range(), self.trigger.and_then(|t| caps.get_group(t)).map(|g| g.range())));
+        }
+        true
+    }
+}
+
+/// Builds a gate's relaxed pattern: long repetitions unbounded, each in a new group, the `t` group kept,
+/// every other group dropped, groups numbered in order of appearance.
+struct Relax {
+    next_group: u32,
+    gaps: Vec<(usize, u32, bool)>,
+    trigger: Option<usize>,
+    checkable: bool,
+}
+
+impl Relax {
+    fn group(&mut self) -> u32 {
+        self.next_group += 1;
+        self.next_group - 1
+    }
+
+    fn hir(&mut self, hir: &Hir, in_repetition: bool) -> Hir {
+        match hir.kind() {
+            HirKind::Repetition(r) if r.max.is_some_and(|m| m >= LONG_REPEAT) => {
+                let bytes = matches!(r.sub.kind(), HirKind::Class(Class::Bytes(_)));
+                if in_repetition || !matches!(r.sub.kind(), HirKind::Class(_)) {
+                    self.checkable = false;
+                }
+                let index = self.group();
+                let sub = self.hir(&r.sub, true);
+                self.gaps.push((index as usize, r.max.unwrap_or(u32::MAX), bytes));
+                let rep = Hir::repetition(Repetition {
+                    min: r.min,
+                    max: None,
+                    greedy: r.greedy,
+                    sub: Box::new(sub),
+                });
+                Hir::capture(Capture {
+                    index,
+                    name: None,
+                    sub: Box::new(rep),
+                })
+            }
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                min: r.min,
+                max: r.max,
+                greedy: r.greedy,
+                sub: Box::new(self.hir(&r.sub, true)),
+            }),
+            HirKind::Capture(c) if c.name.as_deref() == Some("t") && self.trigger.is_none() => {
+                let index = self.group();
+                self.trigger = Some(index as usize);
+                Hir::capture(Capture {
+                    index,
+                    name: c.name.clone(),
+                    sub: Box::new(self.hir(&c.sub, in_repetition)),
+                })
+            }
+            HirKind::Capture(c) => self.hir(&c.sub, in_repetition),
+            HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| self.hir(h, in_repetition)).collect()),
+            HirKind::Alternation(subs) => {
+                Hir::alternation(subs.iter().map(|h| self.hir(h, in_repetition)).collect())
+            }
+            _ => hir.clone(),
+        }
+    }
 }
 
 /// `pattern` with its word boundaries (`\b`, `\B`) made ASCII-only.
@@ -122,6 +288,9 @@ impl Prefilter {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            // The full DFA: a few hundred kilobytes for the default rules' words, and the fastest
+            // overlapping search, which runs on every clause.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok();
         if ac.is_none() {
@@ -132,6 +301,12 @@ impl Prefilter {
 
     /// The patterns that may match `text`, in order.
     pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
+        let seen = self.mask(text);
+        (0..self.full.len()).filter(|&i| seen[i]).collect()
+    }
+
+    /// For each pattern, whether it may match `text`.
+    pub(crate) fn mask(&self, text: &str) -> Vec<bool> {
         let mut seen = vec![0u8; self.full.len()];
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
@@ -140,7 +315,7 @@ impl Prefilter {
                 }
             }
         }
-        (0..self.full.len()).filter(|&i| seen[i] == self.full[i]).collect()
+        seen.iter().zip(&self.full).map(|(s, f)| s == f).collect()
     }
 }
 

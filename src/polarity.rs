@@ -14,7 +14,7 @@ use regex::Regex;
 use crate::rules::{CueKind, ExceptionKind, Lexicon};
 
 /// Words and the punctuation that matters for scope: `,` `/` `&` `;` `:`.
-static TOKEN: LazyLock<Regex> =
+pub(crate) static TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*|[,/&;:]").expect("static regex"));
 
 /// How far after a practice word `object` and `post` cues are looked for, in bytes.

@@ -376,6 +376,8 @@ impl Lexicon {
 pub(crate) struct Pattern {
     pub re: Regex,
     pub trigger: Option<usize>,
+    /// Decides which clauses `re` runs on, when `re` has long bounded gaps (see [`crate::pattern::Gate`]).
+    pub gate: Option<crate::pattern::Gate>,
 }
 
 /// A validated, compiled rule set: the rules and every pattern compiled once.
@@ -394,6 +396,13 @@ pub struct RuleSet {
     pub(crate) patterns: Vec<(Pattern, usize)>,
     /// Which of `patterns` can match a clause at all, in one pass.
     pub(crate) prefilter: crate::pattern::Prefilter,
+    /// Which of the rules' `exclude` and `antecedent` patterns can match a clause at all: rule by rule,
+    /// the exclusions and then the antecedents, in order.
+    pub(crate) context_prefilter: crate::pattern::Prefilter,
+    /// Per rule, the index of its first `exclude` pattern in `context_prefilter`.
+    pub(crate) context_start: Vec<usize>,
+    /// The [`crate::pattern::Gate`] of each context pattern, in `context_prefilter`'s order.
+    pub(crate) context_gates: Vec<Option<crate::pattern::Gate>>,
 }
 
 /// The embedded default rules file.
@@ -584,7 +593,8 @@ impl RuleSet {
                     )
                 })?;
                 let trigger = re.capture_names().position(|n| n == Some("t"));
-                patterns.push((Pattern { re, trigger }, i));
+                let gate = crate::pattern::Gate::new(p);
+                patterns.push((Pattern { re, trigger, gate }, i));
             }
         }
         let sources: Vec<&str> = rules
@@ -592,12 +602,29 @@ impl RuleSet {
             .flat_map(|r| r.patterns.iter().map(String::as_str))
             .collect();
         let prefilter = crate::pattern::Prefilter::new(&sources);
+        let context: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r.exclude.iter().chain(&r.antecedent).map(Regex::as_str))
+            .collect();
+        let context_prefilter = crate::pattern::Prefilter::new(&context);
+        let context_gates = context.iter().map(|p| crate::pattern::Gate::new(p)).collect();
+        let context_start = rules
+            .iter()
+            .scan(0, |next, r| {
+                let start = *next;
+                *next += r.exclude.len() + r.antecedent.len();
+                Some(start)
+            })
+            .collect();
         Ok(RuleSet {
             rules,
             lexicon,
             ontology,
             patterns,
             prefilter,
+            context_prefilter,
+            context_start,
+            context_gates,
         })
     }
 
