@@ -198,7 +198,8 @@ pub struct Ontology {
     pub concepts: Vec<Concept>,
     terms: Vec<TermPattern>,
     /// First exact word of each term → (term, that word's position in the term).
-    index: HashMap<String, Vec<(usize, usize)>>,
+    /// Fx-hashed: looked up once per word of every clause with a finding, and its keys are the rules'.
+    index: rustc_hash::FxHashMap<String, Vec<(usize, usize)>>,
 }
 
 /// Words of a text that name a concept.
@@ -664,7 +665,7 @@ impl Ontology {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<String, Vec<(usize, usize)>> = Default::default();
         for (t, term) in terms.iter().enumerate() {
             if let Some((k, Word::Exact(w))) = term.words.iter().enumerate().find(|(_, w)| matches!(w, Word::Exact(_)))
             {
@@ -707,7 +708,12 @@ impl Ontology {
         for (i, span) in spans.iter().enumerate() {
             let word = &text[span.clone()];
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             let Some(candidates) = self.index.get(lower.as_str()) else {
                 continue;
             };

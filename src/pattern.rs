@@ -20,10 +20,13 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
     RegexBuilder::new(&with_boundaries(pattern))
         .case_insensitive(true)
-        .dfa_size_limit(128 << 10)
+        .dfa_size_limit(SMALL_CACHE)
         .build()
         .map_err(|e| regex_message(&e))
 }
+
+/// The lazy-DFA cache of each pattern, per thread.
+const SMALL_CACHE: usize = 128 << 10;
 
 /// The pattern as it is compiled: its word boundaries ASCII-only unless it has non-ASCII letters.
 fn with_boundaries(pattern: &str) -> String {
@@ -62,11 +65,26 @@ pub(crate) struct Gate {
     checkable: bool,
 }
 
+/// Whether the lazy DFA of `hir` can work within [`compile_regex`]'s cache.
+fn fits_small_cache(hir: &Hir) -> bool {
+    use regex_automata::{hybrid, nfa::thompson};
+    let Ok(nfa) = thompson::NFA::compiler()
+        .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
+        .build_from_hir(hir)
+    else {
+        return true;
+    };
+    hybrid::dfa::DFA::builder()
+        .configure(hybrid::dfa::Config::new().cache_capacity(SMALL_CACHE))
+        .build_from_nfa(nfa)
+        .is_ok()
+}
+
 /// One match: its span and its `t` group's.
 pub(crate) type Found = (Range<usize>, Option<Range<usize>>);
 
 impl Gate {
-    /// The gate of `pattern`, or `None` when it has no long bounded gap.
+    /// The gate of `pattern`, or `None` when it has no long bounded gap and its own lazy DFA works.
     pub(crate) fn new(pattern: &str) -> Option<Gate> {
         let hir = regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
@@ -80,7 +98,10 @@ impl Gate {
             checkable: true,
         };
         let relaxed = relax.hir(&hir, false);
-        if relax.gaps.is_empty() {
+        // Without gaps the gate is the pattern itself, and worth having only when the pattern's states do
+        // not fit its small cache at all (`(?:\w+\s+){0,3}` with Unicode classes), so that the regex crate
+        // runs it on the PikeVM: then it decides which clauses the pattern runs on.
+        if relax.gaps.is_empty() && fits_small_cache(&relaxed) {
             return None;
         }
         let re = meta::Regex::builder()
@@ -127,7 +148,10 @@ impl Gate {
                 out.truncate(before);
                 return false;
             }
-            out.push((whole.range(), self.trigger.and_then(|t| caps.get_group(t)).map(|g| g.range())));
+            out.push((
+                whole.range(),
+                self.trigger.and_then(|t| caps.get_group(t)).map(|g| g.range()),
+            ));
         }
         true
     }
@@ -187,9 +211,7 @@ impl Relax {
             }
             HirKind::Capture(c) => self.hir(&c.sub, in_repetition),
             HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| self.hir(h, in_repetition)).collect()),
-            HirKind::Alternation(subs) => {
-                Hir::alternation(subs.iter().map(|h| self.hir(h, in_repetition)).collect())
-            }
+            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(|h| self.hir(h, in_repetition)).collect()),
             _ => hir.clone(),
         }
     }
@@ -256,6 +278,11 @@ pub(crate) struct Prefilter {
 const MAX_WORDS: usize = 64;
 /// Words shorter than this are too common to reject anything.
 const MIN_WORD: usize = 3;
+/// Words so common in policies (or inside common words: "form" in "information") that a set holding
+/// one rules out almost nothing, while the automaton reports each of them several times per sentence.
+/// On OPP-115 these five were a third of the words found; more (use, may, not…) let through more clauses
+/// than they saved.
+const COMMON: &[&str] = &["the", "you", "your", "our", "form"];
 /// The most sets a pattern is reduced to (the bits of a `u8`).
 const MAX_SETS: usize = 8;
 
@@ -327,7 +354,11 @@ fn word_sets(pattern: &str) -> Vec<Vec<String>> {
     };
     let mut sets = Vec::new();
     needed(&hir, &mut sets);
-    sets.retain(|s| s.len() <= MAX_WORDS && s.iter().all(|w| w.len() >= MIN_WORD && w.is_ascii()));
+    sets.retain(|s| {
+        s.len() <= MAX_WORDS
+            && s.iter()
+                .all(|w| w.len() >= MIN_WORD && w.is_ascii() && !COMMON.contains(&w.to_ascii_lowercase().as_str()))
+    });
     // The most selective first: longest shortest word, then fewest words.
     sets.sort_by_key(|s| (std::cmp::Reverse(s.iter().map(String::len).min().unwrap_or(0)), s.len()));
     sets.truncate(MAX_SETS);
@@ -463,5 +494,72 @@ mod tests {
         let re = compile_regex(r"\bsold\b").unwrap();
         assert!(re.is_match("It’s never sold’ to anyone"));
         assert!(!re.is_match("unsold"));
+    }
+
+    /// The exact pattern's matches in `haystack`, as the tagger takes them without a gate.
+    fn exact(pattern: &str, haystack: &str) -> Vec<Found> {
+        let re = compile_regex(pattern).unwrap();
+        let t = re.capture_names().position(|n| n == Some("t"));
+        re.captures_iter(haystack)
+            .map(|c| (c.get(0).unwrap().range(), t.and_then(|t| c.get(t)).map(|m| m.range())))
+            .collect()
+    }
+
+    #[test]
+    fn a_gate_finds_exactly_the_patterns_matches_or_says_it_cannot() {
+        let pattern = r"\b(?P<t>shar(?:e|ed)|sell)\b[^.;]{0,20}?\bwith\b[^.;]{0,10}?\bpartners\b";
+        let gate = Gate::new(pattern).expect("long gaps make a gate");
+        let texts = [
+            "We share data with partners. We sell it with our partners too.",
+            "We SHARED your data with partners and sold nothing; we sell it with partners.",
+            "Nothing here.",
+            // The second gap is too long for the pattern: no match at all, and the gate must say so.
+            "We share data with a great many of our partners.",
+            // The first "share" is too far from "with": the pattern matches from the second one only.
+            "We share the information that you give us when you register, and we share it with partners.",
+        ];
+        let mut checked = 0;
+        for text in texts {
+            let want = exact(pattern, text);
+            assert!(
+                gate.is_match(text) || want.is_empty(),
+                "the gate rejected a match in {text:?}"
+            );
+            let mut found = vec![(0..0, None)];
+            if gate.matches(text, &mut found) {
+                assert_eq!(found[1..], want[..], "{text:?}");
+                checked += 1;
+            } else {
+                assert_eq!(found, [(0..0, None)], "a failed search leaves the list as it was");
+            }
+        }
+        assert_eq!(
+            checked, 3,
+            "the two texts with a gap past its bound fall back to the pattern"
+        );
+        let mut found = Vec::new();
+        assert!(!gate.matches("We share data with a great many of our partners.", &mut found));
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn gaps_inside_repetitions_cannot_be_checked_and_short_patterns_need_no_gate() {
+        let gate = Gate::new(r"(?:a[^.]{0,20}b)+").unwrap();
+        assert!(gate.is_match("a b"));
+        assert!(
+            !gate.matches("a b", &mut Vec::new()),
+            "the last repetition's gap is all a group keeps"
+        );
+        assert!(Gate::new(r"\bsell\s+(?:your\s+)?data\b").is_none());
+        assert!(
+            Gate::new(r"\bdata\b.{0,9}").is_none(),
+            "a bound under ten is not a long gap"
+        );
+    }
+
+    #[test]
+    fn sets_with_very_common_words_are_not_used() {
+        assert_eq!(word_sets(r"\bthe\s+(?:sale|sold)\b"), [["sale", "sold"]]);
+        assert!(word_sets(r"\b(?:you|your)\b").is_empty());
     }
 }

@@ -327,7 +327,8 @@ pub struct Lexicon {
     pub cues: Vec<Cue>,
     pub exceptions: Vec<ExceptionRule>,
     /// Whole-word cues: the lower-cased word and the index of its cue.
-    pub(crate) words: HashMap<String, usize>,
+    /// Fx-hashed: looked up for every word of every clause with a finding, and its keys are the rules'.
+    pub(crate) words: rustc_hash::FxHashMap<String, usize>,
     /// `*suffix` and `prefix*` cues.
     pub(crate) suffixes: Vec<(String, usize)>,
     pub(crate) prefixes: Vec<(String, usize)>,
@@ -911,7 +912,7 @@ impl Lexicon {
     /// Indexes the cues' words. A word given by two cues is an error: its meaning would depend on
     /// which file was loaded first.
     fn new(cues: Vec<Cue>, exceptions: Vec<ExceptionRule>) -> Result<Lexicon> {
-        let mut words: HashMap<String, usize> = HashMap::new();
+        let mut words: rustc_hash::FxHashMap<String, usize> = Default::default();
         let (mut suffixes, mut prefixes) = (Vec::new(), Vec::new());
         let mut problems = Vec::new();
         for (i, cue) in cues.iter().enumerate() {

@@ -189,18 +189,10 @@ impl RuleSet {
 
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
     pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
-        let t0 = std::time::Instant::now();
-        let cands = self.prefilter.candidates(clause);
-        timing::add(0, t0);
-        let t0 = std::time::Instant::now();
-        let r = self.tag_clause_inner(clause, cands);
-        timing::add(1, t0);
-        r
-    }
-    fn tag_clause_inner(&self, clause: &str, cands: Vec<usize>) -> Vec<Hit> {
         // The words every match needs rule most patterns out in one pass; the rest run their automata.
-        let t0 = std::time::Instant::now();
-        let matched: Vec<usize> = cands
+        let matched: Vec<usize> = self
+            .prefilter
+            .candidates(clause)
             .into_iter()
             .filter(|&i| {
                 let pattern = &self.patterns[i].0;
@@ -210,14 +202,10 @@ impl RuleSet {
                 }
             })
             .collect();
-        timing::add(2, t0);
         if matched.is_empty() || is_cross_reference(clause) {
             return Vec::new();
         }
-        let t0 = std::time::Instant::now();
         let scopes = Scopes::new(clause, &self.lexicon);
-        timing::add(3, t0);
-        let t0 = std::time::Instant::now();
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with them". A rule's exclusions and antecedents
         // are matched once per clause, not once per match.
@@ -229,9 +217,12 @@ impl RuleSet {
         for &index in &matched {
             let (pattern, rule_index) = &self.patterns[index];
             let rule = &self.rules[*rule_index];
-            let t1 = std::time::Instant::now();
-            // The context patterns that cannot match are not run: their words are not in the clause.
-            let possible = context.get_or_insert_with(|| self.context_prefilter.mask(clause));
+            // A context pattern whose words are not in the clause, or whose gate rules it out, is not run.
+            let possible: &[bool] = if rule.exclude.is_empty() && rule.antecedent.is_empty() {
+                &[]
+            } else {
+                context.get_or_insert_with(|| self.context_prefilter.mask(clause))
+            };
             let first = self.context_start[*rule_index];
             let may = |k: usize| possible[k] && self.context_gates[k].as_ref().is_none_or(|g| g.is_match(clause));
             let exclusions = excluded[*rule_index].get_or_insert_with(|| {
@@ -254,12 +245,12 @@ impl RuleSet {
                         .unwrap_or(usize::MAX)
                 }
             });
-            timing::add(7, t1);
             for part in scopes.segments() {
                 let haystack = &clause[part.clone()];
                 let shift = |m: regex::Match<'_>| part.start + m.start()..part.start + m.end();
                 let mut keep = |span: Range<usize>, trigger: Option<Range<usize>>| {
-                    if span.is_empty() || span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span)) {
+                    if span.is_empty() || span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span))
+                    {
                         return;
                     }
                     // Without a `t` group the whole match is the practice word(s).
@@ -291,8 +282,6 @@ impl RuleSet {
                 }
             }
         }
-        timing::add(4, t0);
-        let t0 = std::time::Instant::now();
         let mut candidates: Vec<Candidate> = raw
             .into_iter()
             .map(|r| {
@@ -365,8 +354,6 @@ impl RuleSet {
             }
         }
         let mut hits = select_hits(candidates);
-        timing::add(5, t0);
-        let t0 = std::time::Instant::now();
         // The terms of each part, found once for all the findings in it.
         let mut terms: Vec<(Range<usize>, Terms)> = Vec::new();
         for (hit, trigger) in &mut hits {
@@ -399,7 +386,6 @@ impl RuleSet {
                 self.ontology.resolve_antecedent(practice, &clause[..part.start], 0);
             }
         }
-        timing::add(6, t0);
         hits.into_iter().map(|(hit, _)| hit).collect()
     }
 }
@@ -464,6 +450,44 @@ mod tests {
 
     // Compiling the rules is slow in debug builds; compile them once for all tests.
     static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
+
+    #[test]
+    fn gates_agree_with_the_default_patterns_on_the_rules_examples() {
+        let rules = &*RULES;
+        let texts: Vec<&String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.examples.iter().chain(&r.counter_examples))
+            .collect();
+        let (mut gates, mut answered) = (0, 0);
+        for (pattern, _) in &rules.patterns {
+            let Some(gate) = &pattern.gate else { continue };
+            gates += 1;
+            for text in &texts {
+                let want: Vec<crate::pattern::Found> = pattern
+                    .re
+                    .captures_iter(text)
+                    .map(|c| {
+                        (
+                            c.get(0).unwrap().range(),
+                            pattern.trigger.and_then(|t| c.get(t)).map(|m| m.range()),
+                        )
+                    })
+                    .collect();
+                assert!(gate.is_match(text) || want.is_empty(), "{text:?}");
+                let mut found = Vec::new();
+                if gate.matches(text, &mut found) {
+                    assert_eq!(found, want, "{}: {text:?}", pattern.re.as_str());
+                    answered += 1;
+                }
+            }
+        }
+        assert!(gates >= 10, "the longest default patterns have gates ({gates})");
+        assert!(
+            answered > gates * texts.len() / 2,
+            "most searches are answered by the gate"
+        );
+    }
 
     fn rules() -> &'static RuleSet {
         &RULES
@@ -710,68 +734,4 @@ mod tests {
             assert!(f.clause.contains(&f.evidence));
         }
     }
-}
-
-#[cfg(test)]
-mod scratch_cost {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn per_pattern_cost() {
-        let rules = RuleSet::default_rules().unwrap();
-        let data = std::fs::read_to_string("/tmp/p5.jsonl").unwrap();
-        let mut clauses = Vec::new();
-        for line in data.lines() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-            let t = crate::text::normalise(v["text"].as_str().unwrap());
-            for c in segment::clauses(&t) { clauses.push(c.text.to_string()); }
-        }
-        eprintln!("{} clauses", clauses.len());
-        let mut rows = Vec::new();
-        for (i, (p, _)) in rules.patterns.iter().enumerate() {
-            let cands: Vec<&String> = clauses.iter().filter(|c| rules.prefilter.candidates(c).contains(&i)).collect();
-            let t = std::time::Instant::now();
-            let mut n = 0;
-            for c in &cands { if p.re.is_match(c) { n += 1; } }
-            let im = t.elapsed();
-            let t = std::time::Instant::now();
-            for c in &cands { for caps in p.re.captures_iter(c) { std::hint::black_box(caps); } }
-            let ci = t.elapsed();
-            let hy = regex_automata::hybrid::regex::Regex::builder()
-                .dfa(regex_automata::hybrid::dfa::Config::new().cache_capacity(128 << 10))
-                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-                .build(p.re.as_str()).is_ok();
-            rows.push((im, ci, i, cands.len(), n, p.re.as_str().len(), hy));
-        }
-        let matched: Vec<&String> = clauses.iter().filter(|c| !rules.tag_clause(c).is_empty()).collect();
-        let t = std::time::Instant::now();
-        for c in &matched { std::hint::black_box(Scopes::new(c, &rules.lexicon)); }
-        let a = t.elapsed();
-        let t = std::time::Instant::now();
-        for c in &matched { std::hint::black_box(crate::polarity::TOKEN.find_iter(c).count()); }
-        let b = t.elapsed();
-        let t = std::time::Instant::now();
-        for c in &matched { std::hint::black_box(rules.lexicon.phrase_set.matches(c)); }
-        let d = t.elapsed();
-        let t = std::time::Instant::now();
-        for c in &clauses { std::hint::black_box(rules.tag_clause(c)); }
-        let e = t.elapsed();
-        let t = std::time::Instant::now();
-        for c in &clauses { std::hint::black_box(segment::clauses(c)); }
-        let f = t.elapsed();
-        timing::T.iter().for_each(|t| t.store(0, std::sync::atomic::Ordering::Relaxed));
-        for c in &clauses { std::hint::black_box(rules.tag_clause(c)); }
-        timing::report();
-        eprintln!("matched clauses {}: Scopes::new {a:?}, tokens {b:?}, phrase set {d:?}; tag_clause all {e:?}; segment {f:?}", matched.len());
-        return;
-        rows.sort();
-        for r in rows.iter().rev() { eprintln!("{:?}", r); }
-    }
-}
-
-pub mod timing {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    pub static T: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
-    pub fn add(i: usize, t0: std::time::Instant) { T[i].fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed); }
-    pub fn report() { let names = ["prefilter", "inner", "match", "scopes", "raw", "polarity", "practice", "excl+ante"]; for i in 0..8 { eprintln!("{:10} {:8.1} ms", names[i], T[i].load(Ordering::Relaxed) as f64 / 1e6); } }
 }
