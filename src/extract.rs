@@ -320,7 +320,7 @@ pub fn warc_batch(
 const CHUNK_LINES: usize = 256;
 /// A chunk also ends once it holds this many bytes, so that chunks of whole documents (one policy of
 /// 50 KB per line) keep memory as flat as chunks of paragraphs.
-const CHUNK_BYTES: usize = 256 << 10;
+const CHUNK_BYTES: usize = 64 << 10;
 
 /// [`batch`] on `threads` worker threads. Output is identical, in input order; memory stays bounded
 /// (a few chunks per thread in flight) whatever the input size.

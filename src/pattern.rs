@@ -26,7 +26,7 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
 }
 
 /// The lazy-DFA cache of each pattern, per thread.
-const SMALL_CACHE: usize = 128 << 10;
+const SMALL_CACHE: usize = 64 << 10;
 
 /// The pattern as it is compiled: its word boundaries ASCII-only unless it has non-ASCII letters.
 fn with_boundaries(pattern: &str) -> String {
@@ -107,9 +107,10 @@ impl Gate {
         let re = meta::Regex::builder()
             .configure(
                 meta::Config::new()
-                    // The relaxed automaton of the longest default pattern needs about 1 MB of states to
-                    // stop clearing its cache; the cache grows only as states are built.
-                    .hybrid_cache_capacity(1 << 20),
+                    // The relaxed automaton of the longest default pattern needs about 1 MB of states
+                    // never to clear its cache; half that was 2% slower and uses less memory. A cache
+                    // grows only as states are built.
+                    .hybrid_cache_capacity(512 << 10),
             )
             .build_from_hir(&relaxed)
             .ok()?;
