@@ -1,9 +1,9 @@
 //! Patterns: how every regular expression in a rules file is compiled, and how a bad one is reported.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
 use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Repetition};
 use toml::Spanned;
@@ -25,7 +25,8 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
         .map_err(|e| regex_message(&e))
 }
 
-/// The lazy-DFA cache of each pattern, per thread.
+/// The lazy-DFA cache of each pattern, per thread. With the gates doing most of the searching, 64 KB is
+/// as fast as 128 KB was, and two threads peak 6 MB lower (issue 16).
 const SMALL_CACHE: usize = 64 << 10;
 
 /// The pattern as it is compiled: its word boundaries ASCII-only unless it has non-ASCII letters.
