@@ -247,7 +247,7 @@ impl RuleSet {
             });
             for part in scopes.segments() {
                 let haystack = &clause[part.clone()];
-                let shift = |m: regex::Match<'_>| part.start + m.start()..part.start + m.end();
+                let shift = |r: Range<usize>| part.start + r.start..part.start + r.end;
                 let mut keep = |span: Range<usize>, trigger: Option<Range<usize>>| {
                     if span.is_empty() || span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span))
                     {
@@ -264,19 +264,21 @@ impl RuleSet {
                 found.clear();
                 if pattern.gate.as_ref().is_some_and(|g| g.matches(haystack, &mut found)) {
                     for (span, trigger) in found.drain(..) {
-                        let offset = |r: Range<usize>| part.start + r.start..part.start + r.end;
-                        keep(offset(span), trigger.map(offset));
+                        keep(shift(span), trigger.map(shift));
                     }
                     continue;
                 }
                 match pattern.trigger {
                     // Finding a match is cheaper than finding its groups: only patterns with a `t` group
                     // pay for the captures.
-                    None => pattern.re.find_iter(haystack).for_each(|m| keep(shift(m), None)),
+                    None => pattern
+                        .re
+                        .find_iter(haystack)
+                        .for_each(|m| keep(shift(m.range()), None)),
                     Some(g) => {
                         for caps in pattern.re.captures_iter(haystack) {
                             let whole = caps.get(0).expect("group 0 always matches");
-                            keep(shift(whole), caps.get(g).map(shift));
+                            keep(shift(whole.range()), caps.get(g).map(|m| shift(m.range())));
                         }
                     }
                 }
