@@ -262,18 +262,29 @@ pub(crate) fn regex_message(e: &regex::Error) -> BadPattern {
 ///
 /// Each pattern is reduced to the words it cannot match without: for each part of it that must match
 /// (`\baggregat(?:e|ed)\b` needs "aggregat"; `(?:sell|sold)\s+(?:your\s+)?data` needs one of "sell",
-/// "sold" and also "data"), one set of words. One Aho-Corasick automaton finds every word of every set,
-/// ignoring ASCII case as the patterns do, and a pattern is a candidate when each of its sets has a word
-/// in the text. A pattern that is not cannot match, so the answer is never narrower than running every
-/// pattern. A pattern without such words (a class or an optional part everywhere, words shorter than
-/// three letters, non-ASCII letters, whose case folding is Unicode's) is always run.
+/// "sold" and also "data"), one set of words. A pattern whose top level is a choice (`a…|b…`) is reduced
+/// branch by branch, and is a candidate when one branch's sets all are. One Aho-Corasick automaton finds
+/// every word of every set, ignoring ASCII case as the patterns do; a word found where the pattern's own
+/// boundaries cannot hold ("elect" of `\belect` inside "select", "rent" of `\brent` in "current") does not
+/// count. A pattern that is not a candidate cannot match, so the answer is never narrower than running
+/// every pattern. A pattern without such words (a class or an optional part everywhere, words shorter
+/// than three letters, non-ASCII letters, whose case folding is Unicode's) is always run.
 #[derive(Debug, Clone)]
 pub(crate) struct Prefilter {
     ac: Option<AhoCorasick>,
-    /// For each word of the automaton: (pattern, bit of the set it belongs to).
-    owners: Vec<Vec<(usize, u8)>>,
-    /// Per pattern, the bits of all its sets; 0 for a pattern that is always run.
-    full: Vec<u8>,
+    /// Each set of each alternative is one bit of a bit set; for each word of the automaton and each way
+    /// it can be touched by word bytes (none, before, after, both: index `word * 4 + touched`), the bits
+    /// it sets, as (chunk, bits).
+    adds: Vec<Vec<(usize, u64)>>,
+    /// Per alternative: its pattern, the first of its bits and how many it has (0: always possible).
+    alternatives: Vec<(usize, usize, u32)>,
+    /// Per chunk, the first bits of the alternatives in it; per bit, the alternative it is the first of.
+    firsts: Vec<u64>,
+    alternative_at: Vec<u32>,
+    /// The patterns that are always possible, as a bit set.
+    always: Vec<u64>,
+    chunks: usize,
+    patterns: usize,
 }
 
 /// The most words one set may have; a larger one is not used.
@@ -287,31 +298,50 @@ const MIN_WORD: usize = 3;
 const COMMON: &[&str] = &["the", "you", "your", "our", "form"];
 /// The most sets a pattern is reduced to (the bits of a `u8`).
 const MAX_SETS: usize = 8;
+/// The most top-level branches reduced one by one; a longer choice is reduced as a whole.
+const MAX_ALTERNATIVES: usize = 8;
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
 
 impl Prefilter {
     pub(crate) fn new(patterns: &[&str]) -> Prefilter {
         let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<(usize, u8)>> = Vec::new();
-        let mut full = Vec::with_capacity(patterns.len());
+        let mut adds: Vec<Vec<(usize, u64)>> = Vec::new();
+        let mut alternatives = Vec::new();
+        let mut next_bit = 0;
         for (i, pattern) in patterns.iter().enumerate() {
-            let sets = word_sets(pattern);
-            full.push(if sets.is_empty() {
-                0
-            } else {
-                u8::MAX >> (8 - sets.len())
-            });
-            for (k, set) in sets.iter().enumerate() {
-                for w in set {
-                    let w = w.to_ascii_lowercase();
-                    let at = words.iter().position(|x| *x == w).unwrap_or_else(|| {
-                        words.push(w);
-                        owners.push(Vec::new());
-                        words.len() - 1
-                    });
-                    if !owners[at].contains(&(i, 1 << k)) {
-                        owners[at].push((i, 1 << k));
+            for sets in word_sets(pattern) {
+                let n = sets.len();
+                // An alternative's bits stay within one chunk, so that one mask tests them.
+                if next_bit % 64 + n > 64 {
+                    next_bit = next_bit.next_multiple_of(64);
+                }
+                alternatives.push((i, next_bit, n as u32));
+                for (k, set) in sets.iter().enumerate() {
+                    let (chunk, bit) = ((next_bit + k) / 64, 1u64 << ((next_bit + k) % 64));
+                    for w in set {
+                        let text = w.text.to_ascii_lowercase();
+                        let at = words.iter().position(|x| *x == text).unwrap_or_else(|| {
+                            words.push(text);
+                            adds.extend(std::iter::repeat_n(Vec::new(), 4));
+                            words.len() - 1
+                        });
+                        for touched in 0..4 {
+                            let (before, after) = (touched & 1 != 0, touched & 2 != 0);
+                            if w.open_before && before || w.open_after && after {
+                                continue;
+                            }
+                            let list = &mut adds[at * 4 + touched];
+                            match list.iter_mut().find(|(c, _)| *c == chunk) {
+                                Some((_, bits)) => *bits |= bit,
+                                None => list.push((chunk, bit)),
+                            }
+                        }
                     }
                 }
+                next_bit += n;
             }
         }
         let ac = AhoCorasickBuilder::new()
@@ -323,64 +353,227 @@ impl Prefilter {
             .build(&words)
             .ok();
         if ac.is_none() {
-            full.iter_mut().for_each(|f| *f = 0);
+            alternatives.iter_mut().for_each(|a| a.2 = 0);
         }
-        Prefilter { ac, owners, full }
+        let chunks = next_bit.div_ceil(64);
+        let mut firsts = vec![0u64; chunks];
+        let mut alternative_at = vec![0u32; chunks * 64];
+        let mut always = vec![0u64; patterns.len().div_ceil(64)];
+        for (a, &(pattern, first, n)) in alternatives.iter().enumerate() {
+            if n == 0 {
+                always[pattern / 64] |= 1 << (pattern % 64);
+            } else {
+                firsts[first / 64] |= 1 << (first % 64);
+                alternative_at[first] = a as u32;
+            }
+        }
+        Prefilter {
+            ac,
+            adds,
+            alternatives,
+            firsts,
+            alternative_at,
+            always,
+            chunks,
+            patterns: patterns.len(),
+        }
     }
 
     /// The patterns that may match `text`, in order.
     pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
-        let seen = self.mask(text);
-        (0..self.full.len()).filter(|&i| seen[i]).collect()
+        let mut out = Vec::new();
+        self.each_possible(text, |pattern| out.push(pattern));
+        out
     }
 
     /// For each pattern, whether it may match `text`.
     pub(crate) fn mask(&self, text: &str) -> Vec<bool> {
-        let mut seen = vec![0u8; self.full.len()];
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                for &(i, bit) in &self.owners[m.pattern().as_usize()] {
-                    seen[i] |= bit;
+        let mut possible = vec![false; self.patterns];
+        self.each_possible(text, |pattern| possible[pattern] = true);
+        possible
+    }
+
+    /// Calls `f` once with each pattern that may match `text`, in order.
+    fn each_possible(&self, text: &str, mut f: impl FnMut(usize)) {
+        with_bits(self.chunks, |seen| {
+            with_bits(self.always.len(), |possible| {
+                possible.copy_from_slice(&self.always);
+                if let Some(ac) = &self.ac {
+                    with_bits(self.adds.len().div_ceil(64), |found| self.seen(ac, text, found, seen));
+                }
+                // Only alternatives whose first set has a word can hold.
+                for (c, (&s, &firsts)) in seen.iter().zip(&self.firsts).enumerate() {
+                    let mut starts = s & firsts;
+                    while starts != 0 {
+                        let first = c * 64 + starts.trailing_zeros() as usize;
+                        starts &= starts - 1;
+                        let (pattern, _, n) = self.alternatives[self.alternative_at[first] as usize];
+                        let all = (1u64 << n).wrapping_sub(1);
+                        if (s >> (first % 64)) & all == all {
+                            possible[pattern / 64] |= 1 << (pattern % 64);
+                        }
+                    }
+                }
+                for (i, &p) in possible.iter().enumerate() {
+                    let mut p = p;
+                    while p != 0 {
+                        f(i * 64 + p.trailing_zeros() as usize);
+                        p &= p - 1;
+                    }
+                }
+            })
+        });
+    }
+
+    /// Sets in `seen` the bits of the sets that have a word in `text`.
+    fn seen(&self, ac: &AhoCorasick, text: &str, found: &mut [u64], seen: &mut [u64]) {
+        // Which words were found, and how touched: a word found many times counts once.
+        let bytes = text.as_bytes();
+        for m in ac.find_overlapping_iter(text) {
+            let before = m.start() > 0 && is_word_byte(bytes[m.start() - 1]);
+            let after = bytes.get(m.end()).is_some_and(|&b| is_word_byte(b));
+            let k = m.pattern().as_usize() * 4 + before as usize + 2 * after as usize;
+            found[k / 64] |= 1 << (k % 64);
+        }
+        for (i, &f) in found.iter().enumerate() {
+            let mut f = f;
+            while f != 0 {
+                let k = i * 64 + f.trailing_zeros() as usize;
+                f &= f - 1;
+                for &(chunk, bits) in &self.adds[k] {
+                    seen[chunk] |= bits;
                 }
             }
         }
-        seen.iter().zip(&self.full).map(|(s, f)| s == f).collect()
     }
 }
 
-/// The sets of words a match of `pattern` needs one word of each (see [`Prefilter`]); empty when there
-/// are none worth looking for.
-fn word_sets(pattern: &str) -> Vec<Vec<String>> {
+/// Runs `f` on `n` zeroed words, on the stack when they are few (they are, for the default rules).
+fn with_bits<R>(n: usize, f: impl FnOnce(&mut [u64]) -> R) -> R {
+    const ON_STACK: usize = 32;
+    if n <= ON_STACK {
+        f(&mut [0u64; ON_STACK][..n])
+    } else {
+        f(&mut vec![0u64; n])
+    }
+}
+
+/// A word every match of some part of a pattern contains, and what is known of the bytes around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Word {
+    text: String,
+    /// In every match, the byte before (after) the word is not an ASCII letter, digit or `_`.
+    open_before: bool,
+    open_after: bool,
+    /// The word begins (ends) where the part it was taken from begins (ends), so what comes before (after)
+    /// the part is what comes before (after) the word.
+    at_start: bool,
+    at_end: bool,
+}
+
+/// The alternatives of `pattern` (its top-level branches, or the pattern itself), each reduced to the
+/// sets of words its matches need one word of each (see [`Prefilter`]). An alternative with no sets is
+/// always possible, and so is its pattern.
+fn word_sets(pattern: &str) -> Vec<Vec<Vec<Word>>> {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
-        return Vec::new();
+        return vec![Vec::new()];
     };
-    let mut sets = Vec::new();
-    needed(&hir, &mut sets);
-    sets.retain(|s| {
-        s.len() <= MAX_WORDS
-            && s.iter()
-                .all(|w| w.len() >= MIN_WORD && w.is_ascii() && !COMMON.contains(&w.to_ascii_lowercase().as_str()))
-    });
-    // The most selective first: longest shortest word, then fewest words.
-    sets.sort_by_key(|s| (std::cmp::Reverse(s.iter().map(String::len).min().unwrap_or(0)), s.len()));
-    sets.truncate(MAX_SETS);
-    sets
+    let mut root = &hir;
+    while let HirKind::Capture(c) = root.kind() {
+        root = &c.sub;
+    }
+    let reduce = |hir: &Hir| {
+        let mut sets = Vec::new();
+        needed(hir, &mut sets);
+        sets.retain(|s| {
+            s.len() <= MAX_WORDS
+                && s.iter().all(|w| {
+                    w.text.len() >= MIN_WORD
+                        && w.text.is_ascii()
+                        && !COMMON.contains(&w.text.to_ascii_lowercase().as_str())
+                })
+        });
+        // The most selective first: longest shortest word, then fewest words.
+        sets.sort_by_key(|s| {
+            (
+                std::cmp::Reverse(s.iter().map(|w| w.text.len()).min().unwrap_or(0)),
+                s.len(),
+            )
+        });
+        sets.truncate(MAX_SETS);
+        sets
+    };
+    if let Some(branches) = top_choice(root) {
+        let each: Vec<_> = branches.iter().map(reduce).collect();
+        if each.iter().all(|sets| !sets.is_empty()) {
+            return each;
+        }
+    }
+    vec![reduce(&hir)]
+}
+
+/// The branches of a choice at the top of a pattern, each with the rest of the pattern around it: the
+/// parser lifts a prefix the branches share (`\ba…|\bb…` is `\b(?:a…|b…)`), so the choice may be one
+/// part of a concatenation.
+fn top_choice(root: &Hir) -> Option<Vec<Hir>> {
+    fn peel(mut h: &Hir) -> &Hir {
+        while let HirKind::Capture(c) = h.kind() {
+            h = &c.sub;
+        }
+        h
+    }
+    let small = |h: &Hir| matches!(h.kind(), HirKind::Alternation(b) if b.len() <= MAX_ALTERNATIVES);
+    // A choice of single words (`(?:e|ed|es)`) adds nothing a set of words does not already say.
+    let of_phrases = |h: &Hir| matches!(h.kind(), HirKind::Alternation(b) if b.iter().any(|b| matches!(peel(b).kind(), HirKind::Concat(_))));
+    match root.kind() {
+        HirKind::Alternation(branches) if small(root) => Some(branches.clone()),
+        HirKind::Concat(parts) => {
+            let j = parts.iter().position(|p| small(peel(p)) && of_phrases(peel(p)))?;
+            let HirKind::Alternation(branches) = peel(&parts[j]).kind() else {
+                return None;
+            };
+            let around = |branch: &Hir| {
+                let mut whole = parts.clone();
+                whole[j] = branch.clone();
+                Hir::concat(whole)
+            };
+            Some(branches.iter().map(around).collect())
+        }
+        _ => None,
+    }
 }
 
 /// Adds to `sets` the sets of words every match of `hir` contains one of each.
-fn needed(hir: &Hir, sets: &mut Vec<Vec<String>>) {
+fn needed(hir: &Hir, sets: &mut Vec<Vec<Word>>) {
     match hir.kind() {
         HirKind::Capture(c) => needed(&c.sub, sets),
         HirKind::Repetition(r) if r.min >= 1 => needed(&r.sub, sets),
-        HirKind::Concat(parts) => parts.iter().for_each(|p| needed(p, sets)),
+        HirKind::Concat(parts) => {
+            for (j, part) in parts.iter().enumerate() {
+                let mut inner = part;
+                while let HirKind::Capture(c) = inner.kind() {
+                    inner = &c.sub;
+                }
+                match inner.kind() {
+                    HirKind::Concat(_) | HirKind::Repetition(_) => needed(inner, sets),
+                    _ => sets.extend(one_of(part).map(|words| in_context(words, parts, j))),
+                }
+            }
+        }
         _ => sets.extend(one_of(hir)),
     }
 }
 
 /// A set of words every match of `hir` contains one of, or `None`.
-fn one_of(hir: &Hir) -> Option<Vec<String>> {
+fn one_of(hir: &Hir) -> Option<Vec<Word>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
+        HirKind::Literal(lit) => Some(vec![Word {
+            text: String::from_utf8(lit.0.to_vec()).ok()?,
+            open_before: false,
+            open_after: false,
+            at_start: true,
+            at_end: true,
+        }]),
         HirKind::Capture(c) => one_of(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => one_of(&r.sub),
         HirKind::Alternation(branches) => {
@@ -394,12 +587,99 @@ fn one_of(hir: &Hir) -> Option<Vec<String>> {
             Some(all)
         }
         // Of the parts a match must contain, the one with the longest shortest word.
-        HirKind::Concat(parts) => parts
-            .iter()
-            .filter_map(one_of)
-            .filter(|w| w.len() <= MAX_WORDS && w.iter().all(|x| x.len() >= MIN_WORD))
-            .max_by_key(|w| (w.iter().map(String::len).min().unwrap_or(0), std::cmp::Reverse(w.len()))),
+        HirKind::Concat(parts) => {
+            let shortest = |w: &[Word]| w.iter().map(|x| x.text.len()).min().unwrap_or(0);
+            let (j, words) = (parts.iter().enumerate())
+                .filter_map(|(j, p)| Some((j, one_of(p)?)))
+                .filter(|(_, w)| w.len() <= MAX_WORDS && shortest(w) >= MIN_WORD)
+                .max_by_key(|(_, w)| (shortest(w), std::cmp::Reverse(w.len())))?;
+            Some(in_context(words, parts, j))
+        }
         _ => None,
+    }
+}
+
+/// The words of `parts[j]`, with what the parts around it say of the bytes next to them.
+fn in_context(mut words: Vec<Word>, parts: &[Hir], j: usize) -> Vec<Word> {
+    let zero_width = |p: &Hir| matches!(p.kind(), HirKind::Look(_));
+    let starts = parts[..j].iter().all(zero_width);
+    let ends = parts[j + 1..].iter().all(zero_width);
+    for w in &mut words {
+        let (first, last) = (w.text.as_bytes()[0], w.text.as_bytes()[w.text.len() - 1]);
+        if w.at_start && !w.open_before {
+            w.open_before = opens(parts[..j].iter().rev(), first, true);
+        }
+        if w.at_end && !w.open_after {
+            w.open_after = opens(parts[j + 1..].iter(), last, false);
+        }
+        w.at_start &= starts;
+        w.at_end &= ends;
+    }
+    words
+}
+
+/// Whether, for a word whose nearest byte is `edge`, the parts next to it (nearest first) keep an ASCII
+/// letter, digit or `_` from touching it: a word boundary (when `edge` is such a byte), the start or end
+/// of the text, or a part that always ends (`before`) or begins next to the word with another byte.
+fn opens<'h>(mut parts: impl Iterator<Item = &'h Hir>, edge: u8, before: bool) -> bool {
+    use regex_syntax::hir::Look;
+    let Some(next) = parts.next() else { return false };
+    match next.kind() {
+        HirKind::Look(look) => match look {
+            Look::Start | Look::StartLF | Look::StartCRLF if before => true,
+            Look::End | Look::EndLF | Look::EndCRLF if !before => true,
+            Look::WordAscii | Look::WordUnicode => is_word_byte(edge),
+            Look::WordStartAscii | Look::WordStartUnicode | Look::WordStartHalfAscii | Look::WordStartHalfUnicode => {
+                before && is_word_byte(edge)
+            }
+            Look::WordEndAscii | Look::WordEndUnicode | Look::WordEndHalfAscii | Look::WordEndHalfUnicode => {
+                !before && is_word_byte(edge)
+            }
+            _ => false,
+        },
+        _ => never_word_edge(next, before),
+    }
+}
+
+/// Whether the characters `lo..=hi` include an ASCII letter, digit or `_`, or one that case folding
+/// turns into one (KELVIN SIGN into `k`, LONG S into `s`).
+fn holds_word_char(lo: u32, hi: u32) -> bool {
+    const WORD: [(u32, u32); 6] = [
+        (0x30, 0x39),
+        (0x41, 0x5A),
+        (0x5F, 0x5F),
+        (0x61, 0x7A),
+        (0x17F, 0x17F),
+        (0x212A, 0x212A),
+    ];
+    WORD.iter().any(|&(a, b)| lo <= b && a <= hi)
+}
+
+/// Whether every match of `hir` ends (`last`) or begins with a byte that is not an ASCII letter, digit
+/// or `_`; false when a match may be empty.
+fn never_word_edge(hir: &Hir, last: bool) -> bool {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let edge = if last { lit.0.last() } else { lit.0.first() };
+            edge.is_some_and(|&b| !is_word_byte(b))
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            (c.ranges().iter()).all(|r| !holds_word_char(r.start() as u32, r.end() as u32))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            (c.ranges().iter()).all(|r| !holds_word_char(r.start().into(), r.end().into()))
+        }
+        HirKind::Repetition(r) if r.min >= 1 => never_word_edge(&r.sub, last),
+        HirKind::Capture(c) => never_word_edge(&c.sub, last),
+        HirKind::Concat(parts) => {
+            let mut parts = parts.iter().filter(|p| !matches!(p.kind(), HirKind::Look(_)));
+            match if last { parts.next_back() } else { parts.next() } {
+                Some(p) => never_word_edge(p, last),
+                None => false,
+            }
+        }
+        HirKind::Alternation(branches) => branches.iter().all(|b| never_word_edge(b, last)),
+        _ => false,
     }
 }
 
@@ -430,9 +710,17 @@ pub(crate) fn compile_patterns(
 mod tests {
     use super::*;
 
+    /// The words of each set of `pattern`'s only alternative.
+    fn sets(pattern: &str) -> Vec<Vec<String>> {
+        let mut alternatives = word_sets(pattern);
+        assert_eq!(alternatives.len(), 1, "{pattern} has one alternative");
+        (alternatives.remove(0).into_iter())
+            .map(|set| set.into_iter().map(|w| w.text).collect())
+            .collect()
+    }
+
     #[test]
     fn a_pattern_is_reduced_to_the_words_it_needs() {
-        let sets = |p: &str| word_sets(p);
         assert_eq!(sets(r"\baggregat(?:e|ed|es)\b"), [["aggregat"]]);
         assert_eq!(
             sets(r"\b(?:sell|sold)\s+(?:your\s+)?data"),
@@ -487,6 +775,56 @@ mod tests {
             "a word of one set is not enough"
         );
         assert_eq!(pre.candidates("SOLD your DATA"), [0]);
+    }
+
+    #[test]
+    fn a_word_where_the_patterns_boundaries_cannot_hold_does_not_count() {
+        let (w, alternatives) = (|p: &str| word_sets(p).remove(0), |p: &str| word_sets(p).len());
+        let elect = &w(r"\b(?:elect|ask)\s+not")[..];
+        let flags = |set: &[Word]| set.iter().map(|w| (w.open_before, w.open_after)).collect::<Vec<_>>();
+        assert_eq!(
+            flags(&elect[0]),
+            [(true, false)],
+            "nothing is known after the pattern's end"
+        );
+        assert_eq!(
+            flags(&elect[1]),
+            [(true, true), (true, true)],
+            "a boundary before, a space after"
+        );
+        assert_eq!(
+            flags(&w(r"[^.]\s*share\b")[0]),
+            [(false, true)],
+            "a class with letters, or one that may be empty, says nothing"
+        );
+        assert_eq!(flags(&w(r"\bnon-identif")[0]), [(true, false)]);
+        assert_eq!(flags(&w(r"\B-identif\w")[0]), [(false, false)]);
+        assert_eq!(
+            flags(&w(r"[\u{212A}\s]sell")[0]),
+            [(false, false)],
+            "KELVIN SIGN folds to k"
+        );
+        assert_eq!(alternatives(r"\bprefer\s+that\b|\bdecide\s+not\b"), 2);
+        assert_eq!(
+            alternatives(r"\bprefer\b|\w+ly"),
+            1,
+            "a branch without words makes the pattern one alternative"
+        );
+
+        let pre = Prefilter::new(&[
+            r"\b(?:elect|choose)\s+not\s+to\b",
+            r"\bprefer\s+that\s+we\s+not\b|\bdecide\s+not\s+to\b",
+        ]);
+        assert!(pre.candidates("Select not to").is_empty(), "elect inside select");
+        assert!(pre.candidates("you may ELECT_not to").is_empty(), "`_` is a word byte");
+        assert_eq!(pre.candidates("you may elect not to"), [0]);
+        assert_eq!(pre.candidates("é-elect not to"), [0]);
+        assert!(
+            pre.candidates("we prefer to decide").is_empty(),
+            "each branch needs all its own words"
+        );
+        assert_eq!(pre.candidates("decide not to"), [1]);
+        assert_eq!(pre.candidates("prefer that we not"), [1]);
     }
 
     #[test]
@@ -561,7 +899,7 @@ mod tests {
 
     #[test]
     fn sets_with_very_common_words_are_not_used() {
-        assert_eq!(word_sets(r"\bthe\s+(?:sale|sold)\b"), [["sale", "sold"]]);
-        assert!(word_sets(r"\b(?:you|your)\b").is_empty());
+        assert_eq!(sets(r"\bthe\s+(?:sale|sold)\b"), [["sale", "sold"]]);
+        assert!(sets(r"\b(?:you|your)\b").is_empty());
     }
 }

@@ -454,6 +454,37 @@ mod tests {
     static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
 
     #[test]
+    fn the_prefilter_keeps_every_default_pattern_that_matches_a_rules_example() {
+        let rules = &*RULES;
+        let mut texts: Vec<String> = (rules.rules.iter())
+            .flat_map(|r| r.examples.iter().chain(&r.counter_examples).cloned())
+            .collect();
+        // The same texts glued to letters, digits and `_`, and to non-ASCII letters, on both sides.
+        let glued: Vec<String> = (texts.iter())
+            .flat_map(|t| {
+                ["x", "_", "9", "é", "\u{212A}"].map(|g| format!("{g}{}{g}", t.replace(' ', &format!(" {g}"))))
+            })
+            .collect();
+        texts.extend(glued);
+        let (mut matched, mut kept_out) = (0, 0);
+        for text in &texts {
+            let candidates = rules.prefilter.candidates(text);
+            for (i, (pattern, _)) in rules.patterns.iter().enumerate() {
+                if pattern.re.is_match(text) {
+                    matched += 1;
+                    assert!(candidates.contains(&i), "{} matches {text:?}", pattern.re.as_str());
+                } else if !candidates.contains(&i) {
+                    kept_out += 1;
+                }
+            }
+        }
+        assert!(
+            matched > 150 && kept_out > matched,
+            "{matched} matches, {kept_out} ruled out"
+        );
+    }
+
+    #[test]
     fn gates_agree_with_the_default_patterns_on_the_rules_examples() {
         let rules = &*RULES;
         let texts: Vec<&String> = rules
