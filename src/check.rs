@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -477,14 +478,18 @@ impl Baseline {
     }
 
     /// Records the store's latest versions of `providers`' documents as the baseline at `path`,
-    /// keeping the entries of other documents from the baseline already there.
+    /// keeping the entries of other documents from the baseline already there. Holds the store's lock,
+    /// waiting up to `lock_wait` for another run.
     pub fn update(
         rules: &RuleSet,
         norm: &Normaliser,
         store: &Store,
         providers: &[Provider],
         path: &Path,
+        lock_wait: Duration,
     ) -> Result<()> {
+        // A fetch running at the same time would change the versions under the baseline being written.
+        let _lock = store.lock(lock_wait)?;
         // An unreadable old baseline is replaced: the point of updating is to get a good one.
         let previous = Baseline::load(path).ok().flatten();
         Baseline::from_store(rules, norm, store, providers, previous.as_ref())?.write(path)

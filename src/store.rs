@@ -137,17 +137,18 @@ impl Store {
     pub fn lock(&self, wait: Duration) -> Result<StoreLock> {
         fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let path = self.root.join(".lock");
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        let deadline = Instant::now() + wait;
+        // A wait too long for the clock is a wait without end.
+        let deadline = Instant::now().checked_add(wait);
         loop {
             match file.try_lock() {
                 Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                Err(fs::TryLockError::WouldBlock) if deadline.is_none_or(|d| Instant::now() < d) => {
                     std::thread::sleep(Duration::from_millis(100))
                 }
                 Err(fs::TryLockError::WouldBlock) => {
@@ -160,8 +161,11 @@ impl Store {
                 Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
         }
-        // For whoever looks at the file: which process holds it.
-        let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));
+        // The file stays empty: a store committed to git every night must not change because a run took
+        // its lock. (Older versions wrote the holder's pid; that is cleared once.)
+        if file.metadata().is_ok_and(|m| m.len() > 0) {
+            let _ = file.set_len(0);
+        }
         // With the lock held, any temporary file is left over from a run that was killed.
         remove_temp_files(&self.root);
         Ok(StoreLock { _file: file })
@@ -623,6 +627,24 @@ mod tests {
         assert!(err.contains("in use by another orgcheck run"), "{err}");
         drop(held);
         store.lock(Duration::ZERO).unwrap();
+    }
+
+    #[test]
+    fn the_lock_file_stays_empty_and_any_wait_is_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        fs::write(dir.path().join(".lock"), "12345\n").unwrap();
+        drop(store.lock(Duration::ZERO).unwrap());
+        drop(store.lock(Duration::ZERO).unwrap());
+        assert_eq!(
+            fs::read(dir.path().join(".lock")).unwrap(),
+            b"",
+            "a nightly commit of the store must not change because a run took the lock"
+        );
+        let held = store.lock(Duration::ZERO).unwrap();
+        drop(held);
+        // Longer than the clock can add: no overflow panic.
+        drop(store.lock(Duration::MAX).unwrap());
     }
 
     #[test]

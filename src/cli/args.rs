@@ -183,39 +183,43 @@ impl RulesArgs {
 /// Network options for every command that downloads.
 #[derive(Debug, Clone, Args)]
 pub struct HttpArgs {
-    /// Seconds allowed for a whole request, body included.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    /// Seconds allowed for a whole request, body included (more than 0, at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = seconds)]
     pub timeout: f64,
-    /// Seconds allowed to connect.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    /// Seconds allowed to connect (more than 0, at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = seconds)]
     pub connect_timeout: f64,
-    /// Retries after a timeout, a dropped connection, 408, 429 or 5xx (with exponential backoff).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Retries after a timeout, a dropped connection, 408, 429 or 5xx (with exponential backoff; at most 10).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: u32,
-    /// The first backoff between retries, doubled each time.
-    #[arg(long, value_name = "MS", default_value_t = 500)]
+    /// The first backoff between retries, doubled each time (at most 600000, ten minutes).
+    #[arg(long, value_name = "MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub backoff_ms: u64,
-    /// The longest Retry-After honoured, in seconds; longer requests are cut to this.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// The longest Retry-After honoured, in seconds; longer requests are cut to this (at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub max_retry_after: u64,
-    /// The largest body accepted, in bytes, after decompression.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    /// The largest body accepted, in bytes, after decompression (at least 1, at most 4294967296).
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 32))]
     pub max_bytes: u64,
+}
+
+/// A number of seconds for a timeout: more than 0 (a request cannot finish in no time) and at most a day.
+fn seconds(v: &str) -> Result<f64, String> {
+    match v.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        Ok(_) => Err(format!(
+            "{v} is not allowed: give a number of seconds more than 0 and at most 86400 (one day)"
+        )),
+        Err(_) => Err(format!("{v} is not a number of seconds")),
+    }
 }
 
 impl HttpArgs {
     pub fn options(&self) -> anyhow::Result<HttpOptions> {
-        let secs = |v: f64, flag: &str| -> anyhow::Result<Duration> {
-            if v.is_finite() && v > 0.0 && v < 86_400.0 {
-                Ok(Duration::from_secs_f64(v))
-            } else {
-                bail!("--{flag} must be a number of seconds between 0 and 86400, not {v}")
-            }
-        };
         Ok(HttpOptions {
-            connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
-            timeout: secs(self.timeout, "timeout")?,
-            retries: self.retries.min(10),
+            connect_timeout: Duration::from_secs_f64(self.connect_timeout),
+            timeout: Duration::from_secs_f64(self.timeout),
+            retries: self.retries,
             backoff: Duration::from_millis(self.backoff_ms),
             max_retry_after: Duration::from_secs(self.max_retry_after),
             max_bytes: self.max_bytes,
@@ -229,8 +233,8 @@ pub struct FetchingArgs {
     /// Documents fetched at once (at most 2 at a time from one host).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Seconds to wait for another run that holds the store's lock.
-    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    /// Seconds to wait for another run that holds the store's lock (at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub lock_timeout: u64,
     #[command(flatten)]
     pub http: HttpArgs,

@@ -2,6 +2,7 @@
 //! with `--live`), and whether in meaning.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use orgcheck::check::{self, Baseline, CheckReport, CheckStatus, Mode};
@@ -82,7 +83,8 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let report = CheckReport::new(mode, &store, baseline, &norm, documents);
     ctx.render(&report, args.format, args.all)?;
     if args.update_baseline {
-        Baseline::update(&rules, &norm, &store, &selected, &baseline_path)?;
+        let wait = Duration::from_secs(args.fetching.lock_timeout);
+        Baseline::update(&rules, &norm, &store, &selected, &baseline_path, wait)?;
         ctx.note(format!("baseline written to {}", baseline_path.display()));
     }
     if report.summary.failed > 0 {

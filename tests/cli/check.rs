@@ -347,6 +347,36 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
     assert_eq!(fs::read_to_string(s.join("baseline.json")).unwrap(), "{ not json");
 }
 
+/// `--update-baseline` writes into the store, so it waits for a run that holds the store's lock.
+#[test]
+fn updating_the_baseline_takes_the_store_lock() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+    let out = run(orgcheck()
+        .args(["fetch", "-q", "--retries", "0", "--providers"])
+        .arg(p)
+        .arg("--store")
+        .arg(s));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lock = fs::File::options().write(true).open(s.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let update = || {
+        run(orgcheck()
+            .args(["check", "-q", "--update-baseline", "--lock-timeout", "1", "--providers"])
+            .arg(p)
+            .arg("--store")
+            .arg(s))
+    };
+    let out = update();
+    assert_error(&out, &["in use by another orgcheck run"]);
+    assert!(!s.join("baseline.json").exists(), "nothing written without the lock");
+    lock.unlock().unwrap();
+    assert_eq!(update().code, 0);
+    assert!(s.join("baseline.json").exists());
+}
+
 #[test]
 fn a_failed_fetch_is_reported_and_exits_2() {
     let server = Server::start(|_, _| Reply::status(500, &[]));

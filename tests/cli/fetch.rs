@@ -597,6 +597,34 @@ fn a_second_run_waits_for_the_lock_then_fails_clearly() {
     assert!(first.wait().unwrap().success());
 }
 
+/// Numbers outside what a flag can mean are refused with the flag's range, exit 2, before anything runs:
+/// never a panic (`--lock-timeout 18446744073709551615` overflowed the clock).
+#[test]
+fn numeric_flags_out_of_range_are_refused_clearly() {
+    let providers = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    for (flag, value, says) in [
+        ("--lock-timeout", "18446744073709551615", "not in 0..=86400"),
+        ("--timeout", "0", "more than 0 and at most 86400"),
+        ("--connect-timeout", "inf", "more than 0 and at most 86400"),
+        ("--timeout", "soon", "not a number of seconds"),
+        ("--retries", "1000", "not in 0..=10"),
+        ("--backoff-ms", "18446744073709551615", "not in 0..=600000"),
+        ("--max-retry-after", "99999999999", "not in 0..=86400"),
+        ("--max-bytes", "0", "not in 1..=4294967296"),
+        ("--concurrency", "0", "not in 1..=256"),
+    ] {
+        let out = fetch_run(&["fetch", flag, value], providers.path(), store.path());
+        assert_eq!(out.code, 2, "{flag} {value}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(flag) && out.stderr.contains(says),
+            "{flag} {value}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+}
+
 /// Kills fetch runs at different moments; every stored file must be whole, and a final run repairs all.
 #[test]
 fn an_interrupted_run_leaves_no_partial_file() {
