@@ -13,13 +13,49 @@ use crate::report::VersionInfo;
 use crate::rules::Tag;
 use crate::snippet::cut_around;
 
-/// Escapes text for a table cell: pipes, angle brackets and line breaks.
+/// Escapes text for a table cell: as [`inline`], with line breaks kept as `<br>`.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', "<br>")
+    escape(text, "<br>")
+}
+
+/// Escapes text in running Markdown: everything that would start emphasis, code, a link, an image, a
+/// heading or HTML (`</details>` in a fetched policy must not close the report's fold), and `|`, which
+/// would end a table cell. Entities are escaped too, so the reader sees the text as it was written.
+fn inline(text: &str) -> String {
+    escape(text, " ")
+}
+
+fn escape(text: &str, line_break: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push_str(line_break),
+            '\r' => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL as a link target: every byte that could end the target or the table cell it is in (`)`, `|`,
+/// spaces, angle brackets) percent-encoded.
+fn url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for b in u.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@$&'*+,;=%".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// The comparison as a Markdown table, followed by the reasons for every contradiction and omission.
@@ -78,7 +114,7 @@ pub fn compare(report: &CompareReport) -> String {
             out,
             "| **{}**<br>[policy]({}) ({}) | {} | {} | {} |",
             cell(&p.name),
-            p.policy_source.url.replace(')', "%29"),
+            url(&p.policy_source.url),
             cell(&source),
             side(Side::Statement),
             side(Side::Policy),
@@ -108,7 +144,7 @@ pub fn compare(report: &CompareReport) -> String {
                         cell(&p.name),
                         d.tag,
                         d.verdict.as_str(),
-                        d.reason.replace('\n', " ")
+                        inline(&d.reason)
                     )
                 })
         })
@@ -127,7 +163,8 @@ pub fn compare(report: &CompareReport) -> String {
 pub fn history(report: &HistoryReport) -> String {
     let mut out = format!("## History of {}\n\n", inline(&report.title));
     let days = &report.labels;
-    let _ = writeln!(out, "| Practice | {} |", days.join(" | "));
+    let header: Vec<String> = days.iter().map(|d| cell(d)).collect();
+    let _ = writeln!(out, "| Practice | {} |", header.join(" | "));
     let _ = writeln!(out, "| --- |{}", " --- |".repeat(days.len()));
     for p in &report.practices {
         let cells: Vec<String> = p
@@ -150,7 +187,7 @@ pub fn history(report: &HistoryReport) -> String {
     }
     out.push('\n');
     for step in &report.steps {
-        let _ = writeln!(out, "### {} → {}\n", days[step.from], days[step.to]);
+        let _ = writeln!(out, "### {} → {}\n", inline(&days[step.from]), inline(&days[step.to]));
         for d in &step.diff.summary {
             let _ = writeln!(out, "- {}", inline(&d.line()));
         }
@@ -187,18 +224,6 @@ pub fn lint(report: &LintReport) -> String {
     }
     out.push_str(&inline(super::table::lint_summary(report).trim_end()));
     out.push('\n');
-    out
-}
-
-/// Escapes text in running Markdown: characters that would start emphasis, code, links or HTML.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' | '#') {
-            out.push('\\');
-        }
-        out.push(if c == '\n' { ' ' } else { c });
-    }
     out
 }
 
@@ -359,7 +384,7 @@ pub fn check(report: &CheckReport) -> String {
             out,
             "| [{}]({}) | {} | {} | {} | {} | {} |",
             cell(&d.provider),
-            d.url.replace(')', "%29"),
+            url(&d.url),
             cell(&d.label()),
             status,
             d.old.as_ref().map(|v| cell(&v.label())).unwrap_or_default(),
@@ -384,7 +409,7 @@ pub fn check(report: &CheckReport) -> String {
                 "reworded"
             }
         );
-        let _ = writeln!(out, "<{}>\n", d.url.replace('>', "%3E"));
+        let _ = writeln!(out, "<{}>\n", url(&d.url));
         if let (Some(o), Some(n)) = (&d.old, &d.new) {
             let _ = writeln!(out, "From {} to {}.\n", version_text(o), version_text(n));
         }

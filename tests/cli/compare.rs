@@ -390,3 +390,53 @@ fn exceptions_are_weighed_and_shown() {
     insta::assert_snapshot!("compare_exceptions_table", args("table"));
     insta::assert_snapshot!("compare_exceptions_markdown", args("markdown"));
 }
+
+/// Fetched text and provider files are written by strangers: in a Markdown report (an issue body), they
+/// must not close or open folds, add images, links or emphasis, or break a table row.
+#[test]
+fn markdown_reports_escape_hostile_text() {
+    let declaration = "name = 'Acme **Bold** </details>'\n[[documents]]\nid = \"privacy-policy\"\n\
+        url = \"https://acme.example/privacy|policy?a=(1)\"\nsnapshot = \"acme/p.txt\"\n[[statements]]\n\
+        text = 'We never share your data with third parties. </details><details><summary>ok</summary> **HIDDEN** \
+        [click](http://evil.example) <img src=x onerror=alert(1)> a|b &lt;b&gt; `code`'\nsource = \"letter\"\ndate = \"2020\"\n";
+    let policy =
+        "We may share your data with advertisers. </details> **FAKE** [more](http://evil.example/2) |x| # head";
+    let dir = dir_with(&[("acme.toml", declaration.as_bytes()), ("acme/p.txt", policy.as_bytes())]);
+    let out = run(orgcheck()
+        .args(["compare", "--format", "markdown", "--providers"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = &out.stdout;
+    assert!(md.contains("Contradictions"), "the reasons quote both texts: {md}");
+    for raw in [
+        "</details>",
+        "<details>",
+        "<summary>",
+        "<img",
+        "**HIDDEN**",
+        "**FAKE**",
+        "**Bold**",
+        "`code`",
+        "&lt;b&gt;",
+    ] {
+        assert!(!md.contains(raw), "{raw:?} left as markup in:\n{md}");
+    }
+    // The only link is the policy's own, its target whole.
+    let links: Vec<usize> = md
+        .match_indices("](")
+        .map(|(i, _)| i)
+        .filter(|&i| !md[..i].ends_with('\\'))
+        .collect();
+    assert_eq!(links.len(), 1, "{md}");
+    assert!(
+        md.contains("[policy](https://acme.example/privacy%7Cpolicy?a=%281%29)"),
+        "{md}"
+    );
+    for row in md.lines().filter(|l| l.starts_with("| **")) {
+        let pipes = row
+            .char_indices()
+            .filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'))
+            .count();
+        assert_eq!(pipes, 5, "a row of four cells: {row}");
+    }
+}
