@@ -110,6 +110,16 @@ pub enum Error {
     #[error("{dir}: cannot read the providers directory: {error}; pass an existing directory with --providers")]
     ProvidersDir { dir: PathBuf, error: std::io::Error },
 
+    #[error(
+        "{path}: a link to {}, outside the providers directory {}; provider files and snapshots must be files inside it (copy the file in instead)",
+        .resolved.display(), .dir.display()
+    )]
+    OutsideProviders {
+        path: PathBuf,
+        resolved: PathBuf,
+        dir: PathBuf,
+    },
+
     #[error("{dir}: no provider files (*.toml) here; see docs/providers.md for the format")]
     NoProviderFiles { dir: PathBuf },
 

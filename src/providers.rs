@@ -49,6 +49,7 @@ impl ProviderSource {
                     let entry = entry.map_err(|e| Error::io(dir, e))?;
                     let path = entry.path();
                     if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                        inside(dir, &path)?;
                         let name = entry.file_name().to_string_lossy().into_owned();
                         let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
                         files.push((name, decode_utf8(&path.display().to_string(), bytes)?));
@@ -72,6 +73,9 @@ impl ProviderSource {
                 .map(|(_, c)| c.to_string())),
             ProviderSource::Dir(dir) => {
                 let path = dir.join(rel);
+                if path.exists() {
+                    inside(dir, &path)?;
+                }
                 match fs::read(&path) {
                     Ok(bytes) => decode_utf8(&path.display().to_string(), bytes).map(Some),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -79,6 +83,22 @@ impl ProviderSource {
                 }
             }
         }
+    }
+}
+
+/// Fails when `path` (which exists) resolves, through links, to a place outside `dir`: provider files
+/// come from pull requests, and a link could make a report print any file the reader can read.
+fn inside(dir: &Path, path: &Path) -> Result<()> {
+    let resolved = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    let root = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    if resolved.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(Error::OutsideProviders {
+            path: path.to_path_buf(),
+            resolved,
+            dir: root,
+        })
     }
 }
 

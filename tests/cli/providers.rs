@@ -239,3 +239,52 @@ fn help_and_version() {
     let out = run(orgcheck().arg("--bogus"));
     assert_eq!(out.code, 2);
 }
+
+/// Provider files come from pull requests: a snapshot, or a provider file, that is a link out of the
+/// providers directory is refused, and what it points to is never printed. Links inside it are fine.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_providers_directory_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET: we share everything with everyone, the whole of it.").unwrap();
+    let declaration = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/p\"\nsnapshot = \"acme/p.txt\"\n";
+    let dir = dir_with(&[("acme.toml", declaration.as_bytes())]);
+    std::fs::create_dir(dir.path().join("acme")).unwrap();
+    symlink(&secret, dir.path().join("acme/p.txt")).unwrap();
+    for args in [&["compare", "--format", "json"][..], &["providers", "--check"]] {
+        let out = run(orgcheck().args(args).arg("--providers").arg(dir.path()));
+        assert_ne!(out.code, 0, "{args:?}");
+        assert!(
+            out.stderr.contains("outside the providers directory"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stdout.contains("SECRET") && !out.stderr.contains("SECRET"),
+            "{}",
+            out.stdout
+        );
+    }
+
+    // A provider file that is itself a link out.
+    let other = dir_with(&[]);
+    std::fs::write(outside.path().join("evil.toml"), declaration).unwrap();
+    symlink(outside.path().join("evil.toml"), other.path().join("evil.toml")).unwrap();
+    let out = run(orgcheck().args(["compare", "--providers"]).arg(other.path()));
+    assert_error(&out, &["evil.toml", "outside the providers directory"]);
+
+    // A link to a file inside the directory is an ordinary snapshot.
+    std::fs::remove_file(dir.path().join("acme/p.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("acme/real.txt"),
+        "We may share your data with advertisers.",
+    )
+    .unwrap();
+    symlink("real.txt", dir.path().join("acme/p.txt")).unwrap();
+    let out = run(orgcheck()
+        .args(["compare", "--format", "json", "--providers"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
