@@ -145,13 +145,23 @@ pub enum Error {
     #[error("{path}: {problem}")]
     StoreCorrupt { path: PathBuf, problem: &'static str },
 
+    #[error(
+        "`{id}` is not a stored document: give PROVIDER or PROVIDER/DOCUMENT, ids made of a-z, 0-9 and - (as in the provider files)"
+    )]
+    BadStoreId { id: String },
+
+    #[error(
+        "{path}: is a link; the store never follows links, so nothing was read or written there; replace it with the directory or file itself"
+    )]
+    StoreLink { path: PathBuf },
+
     #[error("{path}: unreadable store metadata ({reason}); delete it and run `orgcheck fetch` again")]
     StoreMetadata { path: PathBuf, reason: String },
 
-    #[error("{root}: nothing stored for provider `{provider}`; {}", if *.looks_like_file {
-        "to compare files, give two: `orgcheck diff OLD NEW`"
+    #[error("{}", if *.looks_like_file {
+        format!("`{provider}` is a file, not a stored provider: to compare files, give two: `orgcheck diff OLD NEW`")
     } else {
-        "run `orgcheck fetch` first, or give --store"
+        format!("{}: nothing stored for provider `{provider}`; run `orgcheck fetch` first, or give --store", .root.display())
     })]
     NothingStored {
         root: PathBuf,

@@ -120,6 +120,31 @@ impl Store {
         &self.root
     }
 
+    /// Fails unless `provider` and `document` (when given) are ids, and the directories they name are
+    /// not links: a store committed from pull requests, or an id typed as `acme/../../x`, must not make a
+    /// run read or write outside the store.
+    fn checked(&self, provider: &str, document: Option<&str>) -> Result<()> {
+        let id_ok = |id: &str| crate::providers::is_slug(id);
+        if !id_ok(provider) || document.is_some_and(|d| !id_ok(d)) {
+            return Err(Error::BadStoreId {
+                id: match document {
+                    Some(d) => format!("{provider}/{d}"),
+                    None => provider.to_string(),
+                },
+            });
+        }
+        let mut dirs = vec![self.root.join(provider)];
+        if let Some(d) = document {
+            dirs.push(self.versions_dir(provider, d));
+        }
+        for dir in dirs {
+            if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::StoreLink { path: dir });
+            }
+        }
+        Ok(())
+    }
+
     fn doc_base(&self, provider: &str, document: &str) -> PathBuf {
         self.root.join(provider).join(document)
     }
@@ -173,12 +198,20 @@ impl Store {
 
     /// The latest stored version, checked against its metadata.
     pub fn latest(&self, provider: &str, document: &str) -> Result<Option<Stored>> {
+        self.checked(provider, Some(document))?;
         let (txt, json) = self.latest_paths(provider, document);
         read_pair(&txt, &json)
     }
 
     /// One version from the history, checked against its metadata; `None` when there is no such version.
     pub fn version(&self, provider: &str, document: &str, id: &str) -> Result<Option<Stored>> {
+        self.checked(provider, Some(document))?;
+        if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+            return Err(Error::NoSuchVersion {
+                dir: self.versions_dir(provider, document),
+                problem: format!("`{id}` is not a version id"),
+            });
+        }
         let dir = self.versions_dir(provider, document);
         read_pair(&dir.join(format!("{id}.txt")), &dir.join(format!("{id}.json")))
     }
@@ -274,8 +307,22 @@ impl Store {
     /// The (provider, document) a `PROVIDER[/DOCUMENT]` argument names. A provider with one stored
     /// document needs no document id.
     pub fn document_of(&self, target: &str) -> Result<(String, String)> {
-        Ok(match target.split_once('/') {
-            Some((p, d)) => (p.to_string(), d.to_string()),
+        let (provider, document) = match target.split_once('/') {
+            Some((p, d)) => (p, Some(d)),
+            None => (target, None),
+        };
+        if let Err(e) = self.checked(provider, document) {
+            return Err(match e {
+                Error::BadStoreId { .. } if Path::new(target).exists() => Error::NothingStored {
+                    root: self.root.clone(),
+                    provider: target.to_string(),
+                    looks_like_file: true,
+                },
+                e => e,
+            });
+        }
+        Ok(match document {
+            Some(d) => (provider.to_string(), d.to_string()),
             None => {
                 let mut docs = self.documents(target)?;
                 match docs.len() {
@@ -300,6 +347,7 @@ impl Store {
 
     /// Ids of the documents stored for a provider, sorted.
     pub fn documents(&self, provider: &str) -> Result<Vec<String>> {
+        self.checked(provider, None)?;
         let mut ids = names_with_suffix(&self.root.join(provider), ".versions")?;
         ids.sort();
         Ok(ids)
@@ -308,6 +356,7 @@ impl Store {
     /// Records a fetched text: a new version when the text differs from the latest, else nothing
     /// (apart from refreshed validators in the metadata).
     pub fn record(&self, provider: &str, document: &str, mut meta: Meta, text: &str) -> Result<Recorded> {
+        self.checked(provider, Some(document))?;
         meta.text_sha256 = sha256_hex(text);
         // An unreadable or mismatched latest pair (an interrupted run) is replaced, not trusted.
         let previous = self.latest(provider, document).ok().flatten();
@@ -339,6 +388,7 @@ impl Store {
 
     /// Version ids of a document, oldest first.
     pub fn versions(&self, provider: &str, document: &str) -> Result<Vec<String>> {
+        self.checked(provider, Some(document))?;
         let mut ids = names_with_suffix(&self.versions_dir(provider, document), ".json")?;
         ids.sort_by(|a, b| version_key(a).cmp(&version_key(b)));
         Ok(ids)
@@ -365,6 +415,13 @@ fn names_with_suffix(dir: &Path, suffix: &str) -> Result<Vec<String>> {
 
 /// Reads a text and its metadata, checking one against the other. `None` when the metadata is missing.
 fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
+    for path in [txt, json] {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::StoreLink {
+                path: path.to_path_buf(),
+            });
+        }
+    }
     let meta_bytes = match fs::read(json) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),

@@ -188,6 +188,77 @@ fn bad_targets_are_explained() {
     );
 }
 
+/// Ids typed on the command line, and links inside a store (a store can come from a pull request),
+/// never make diff read outside the store, nor fetch write outside it.
+#[cfg(unix)]
+#[test]
+fn the_store_is_never_left_through_ids_or_links() {
+    let store = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let s = store.path().to_str().unwrap();
+    for (at, text) in [
+        ("2026-01-01T00:00:00Z", "SECRET one."),
+        ("2026-02-01T00:00:00Z", "SECRET two."),
+    ] {
+        crate::util::store_version(outside.path(), "x", "y", at, text);
+    }
+    let escape = format!("acme/../../{}/x/y", outside.path().display());
+    for target in [escape.as_str(), "acme/../x", "ACME", "acme/y.json"] {
+        let out = run(orgcheck().args(["diff", target, "--store", s]));
+        assert_error(&out, &["is not a stored document", "PROVIDER/DOCUMENT"]);
+        assert!(!out.stdout.contains("SECRET"), "{}", out.stdout);
+    }
+    // A provider folder that is a link out of the store is neither read nor written through.
+    std::os::unix::fs::symlink(outside.path().join("x"), store.path().join("x")).unwrap();
+    let out = run(orgcheck().args(["diff", "x/y", "--store", s]));
+    assert_error(&out, &["is a link", "never follows links"]);
+    assert!(!out.stdout.contains("SECRET"), "{}", out.stdout);
+    let before = crate::util::snapshot(outside.path());
+    let server = crate::server::Server::start(|_, _| {
+        crate::server::Reply::ok(
+            "text/plain",
+            "We may share your personal information with carefully selected advertising partners, who use it to show you offers they choose.",
+        )
+    });
+    let declaration = format!(
+        "name = \"X\"\n[[documents]]\nid = \"y\"\nurl = \"{}\"\n",
+        server.url("/p")
+    );
+    let providers = crate::util::dir_with(&[("x.toml", declaration.as_bytes())]);
+    let out = run(orgcheck()
+        .args(["fetch", "--retries", "0", "--providers"])
+        .arg(providers.path())
+        .args(["--store", s]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is a link"), "{}", out.stderr);
+    assert_eq!(server.requests().len(), 1, "the page was fetched; the store refused it");
+    assert_eq!(
+        crate::util::snapshot(outside.path()),
+        before,
+        "nothing written through the link"
+    );
+    // A stored file that is a link is not read either.
+    crate::util::store_version(
+        store.path(),
+        "acme",
+        "privacy-policy",
+        "2026-01-01T00:00:00Z",
+        "We share data.",
+    );
+    crate::util::store_version(
+        store.path(),
+        "acme",
+        "privacy-policy",
+        "2026-02-01T00:00:00Z",
+        "We sell data.",
+    );
+    let versions = store.path().join("acme/privacy-policy.versions");
+    let latest = versions.join("2026-02-01T000000Z.txt");
+    std::fs::remove_file(&latest).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("x/y.txt"), &latest).unwrap();
+    assert_error(&run(orgcheck().args(["diff", "acme", "--store", s])), &["is a link"]);
+}
+
 #[test]
 fn standard_input_can_be_one_side() {
     let out = run(orgcheck()
