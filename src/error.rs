@@ -212,7 +212,7 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyTextProblem {
     #[error(
-        "document `{document}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{provider}/{document}.txt\"` or run `orgcheck fetch`"
+        "document `{document}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{provider}/{document}.txt\"`, or run `orgcheck fetch {provider}` with the same --providers and then compare with `--store` (the store fetch wrote to: ./.orgcheck unless you gave one)"
     )]
     NoSnapshot { provider: String, document: String },
     #[error("the snapshot of document `{document}` has no text")]
@@ -229,11 +229,13 @@ pub enum IngestError {
         /// The format it was read as, by name: "plain text", "HTML".
         format: &'static str,
     },
-    #[error("only {chars} characters of text after extraction (minimum {min}); {}", short_hint(.selectors))]
+    #[error("only {chars} characters of text after extraction (minimum {min}); {}", short_hint(.selectors, *.html))]
     TooShort {
         chars: usize,
         min: usize,
         selectors: Vec<String>,
+        /// The page was read as HTML, where selectors decide what is kept.
+        html: bool,
     },
     #[error("unsupported content type `{0}`; orgcheck reads HTML, plain text, Markdown and PDF")]
     UnsupportedType(String),
@@ -253,9 +255,14 @@ pub enum IngestError {
     NoTextLayer,
 }
 
-fn short_hint(selectors: &[String]) -> String {
-    if selectors.is_empty() {
-        "declare `select` for this document".to_string()
+fn short_hint(selectors: &[String], html: bool) -> String {
+    if !html {
+        "the document itself has almost no text: is the URL right, or is it an error page?".to_string()
+    } else if selectors.is_empty() {
+        "open the page in a browser: if the policy is there, it is built by scripts or behind a consent \
+         wall, or the page chrome hid it; name the element that holds it with `select` in the provider \
+         file (`--select` for `orgcheck extract`)"
+            .to_string()
     } else {
         format!("selector {selectors:?} — has the page structure changed?")
     }

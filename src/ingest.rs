@@ -170,6 +170,7 @@ pub fn document(
                 chars,
                 min: MIN_PAGE_CHARS,
                 selectors: isolation.select_source.clone(),
+                html: format == Format::Html,
             });
         }
     }

@@ -773,7 +773,10 @@ pub fn select(providers: Vec<Provider>, ids: &[String]) -> Result<Vec<Provider>>
     if ids.is_empty() {
         return Ok(providers);
     }
+    // An id given twice is one provider: a report lists each once.
+    let mut seen = std::collections::HashSet::new();
     ids.iter()
+        .filter(|id| seen.insert(id.as_str()))
         .map(|id| {
             providers
                 .iter()
@@ -790,6 +793,14 @@ pub fn select(providers: Vec<Provider>, ids: &[String]) -> Result<Vec<Provider>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_provider_named_twice_is_selected_once_in_the_order_given() {
+        let all = load(&ProviderSource::Bundled).unwrap();
+        let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let picked = select(all, &ids(&["o2", "ee", "o2"])).unwrap();
+        assert_eq!(picked.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["o2", "ee"]);
+    }
 
     fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

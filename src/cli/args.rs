@@ -287,11 +287,24 @@ pub enum InputFormat {
     Warc,
 }
 
+/// A parser for `--input-format` that offers only `allowed`: a command that reads whole documents does
+/// not list `jsonl` or `warc` only to refuse them.
+pub fn input_formats(allowed: &'static [&'static str]) -> impl TypedValueParser<Value = InputFormat> {
+    PossibleValuesParser::new(
+        InputFormat::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .filter(|v| allowed.contains(&v.get_name())),
+    )
+    .map(|s| InputFormat::from_str(&s, true).expect("a listed value"))
+}
+
 /// How to read a document: its format, and the part of an HTML page that is the policy.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// How to read the input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    /// How to read the input: `auto` goes by the file's extension, the server's Content-Type and the
+    /// bytes themselves (PDF is always recognised by its bytes).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "FORMAT")]
     pub input_format: InputFormat,
     /// HTML: CSS selectors that isolate the policy on the page (repeatable); without any, the page's
     /// main content is found by a heuristic.

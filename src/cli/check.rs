@@ -32,6 +32,8 @@ pub struct CheckArgs {
     /// Exit with status 1 when a document changed (`any`) or changed in findings (`meaning`).
     #[arg(long, value_enum, default_value_t = ChangeFailOn::Any, value_name = "WHEN")]
     pub fail_on: ChangeFailOn,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(CheckReport::FORMATS))]
     pub format: Format,
     /// List every change in the table, not only the first changes without findings.

@@ -30,6 +30,8 @@ impl FailOn {
 pub struct CompareArgs {
     #[command(flatten)]
     pub providers: ProviderArgs,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(CompareReport::FORMATS))]
     pub format: Format,
     /// Exit with status 1 when any provider has one of these verdicts (comma-separated).

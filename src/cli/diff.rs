@@ -10,7 +10,7 @@ use orgcheck::ingest::{Document, Input};
 use orgcheck::render::{Format, Render};
 use orgcheck::report::VersionInfo;
 
-use super::args::{InputArgs, InputFormat, NoiseArgs, RulesArgs, StoreArgs, formats};
+use super::args::{InputArgs, NoiseArgs, RulesArgs, StoreArgs, formats, input_formats};
 use super::{Context, Outcome};
 
 /// When a change makes the exit status 1.
@@ -36,6 +36,7 @@ impl ChangeFailOn {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("input_format", |a| a.value_parser(input_formats(&["auto", "text", "markdown", "html"]))))]
 pub struct DiffArgs {
     /// Two files (`-` for standard input), or one PROVIDER[/DOCUMENT] whose stored versions to compare.
     #[arg(value_name = "OLD NEW | PROVIDER[/DOCUMENT]", num_args = 1..=2, required = true)]
@@ -49,6 +50,8 @@ pub struct DiffArgs {
     /// The newer stored version [default: latest].
     #[arg(long, value_name = "VERSION")]
     pub to: Option<String>,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(DiffReport::FORMATS))]
     pub format: Format,
     /// Exit with status 1 when the versions differ (`any`) or differ in findings (`meaning`).
@@ -92,9 +95,6 @@ pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
 
 /// Reads one side of `orgcheck diff OLD NEW`.
 fn read_file(target: &str, args: &DiffArgs) -> anyhow::Result<Document> {
-    if matches!(args.read.input_format, InputFormat::Jsonl | InputFormat::Warc) {
-        bail!("--input-format jsonl and warc are for `orgcheck extract`; diff reads whole documents");
-    }
     let input = Input::local(Path::new(target));
     Ok(input.read_document(args.read.format(), &args.read.isolation()?)?)
 }

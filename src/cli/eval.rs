@@ -16,6 +16,8 @@ pub struct EvalArgs {
     /// or checks {"id", "text", "kind": "expect"|"absent", "tag", "polarity"}; `-` for standard input.
     #[arg(long, value_name = "FILE")]
     pub gold: PathBuf,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(EvalReport::FORMATS))]
     pub format: Format,
     /// List up to N false positives and N false negatives per tag, with the rule and words that fired,

@@ -20,6 +20,8 @@ pub struct ExtractArgs {
     pub input: Option<PathBuf>,
     #[command(flatten)]
     pub read: InputArgs,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(ExtractReport::FORMATS))]
     pub format: Format,
     /// Show untagged clauses in the table too.

@@ -14,6 +14,8 @@ pub struct HistoryArgs {
     pub target: String,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(HistoryReport::FORMATS))]
     pub format: Format,
     #[command(flatten)]

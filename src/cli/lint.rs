@@ -11,7 +11,7 @@ use orgcheck::lint::{self, LintReport};
 use orgcheck::providers;
 use orgcheck::render::{Format, Render};
 
-use super::args::{DeclarationArgs, HttpArgs, InputArgs, InputFormat, RulesArgs, StoreArgs, formats};
+use super::args::{DeclarationArgs, HttpArgs, InputArgs, InputFormat, RulesArgs, StoreArgs, formats, input_formats};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,6 +30,7 @@ impl LintFailOn {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("input_format", |a| a.value_parser(input_formats(&["auto", "text", "markdown", "html", "jsonl"]))))]
 pub struct LintArgs {
     /// The document: a file, an http(s) URL, a provider id (its policy: the bundled snapshot, or with
     /// --store the latest stored text), or `-` (or nothing) for standard input. An existing file wins
@@ -38,6 +39,8 @@ pub struct LintArgs {
     pub input: Option<String>,
     #[command(flatten)]
     pub read: InputArgs,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(LintReport::FORMATS))]
     pub format: Format,
     /// Also list pairs where the denial is only narrower than, or beside, the permission ("we do not
@@ -58,9 +61,6 @@ pub struct LintArgs {
 }
 
 pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
-    if args.read.input_format == InputFormat::Warc {
-        bail!("--input-format warc is for `orgcheck extract`; lint reads a document or JSONL records");
-    }
     let rules = args.rules.load()?;
     let arg = args.input.as_deref().unwrap_or("-");
     let input = Input::parse(Path::new(arg));

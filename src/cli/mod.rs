@@ -55,7 +55,8 @@ pub enum Command {
     /// Record a provider's reply (.eml, text or HTML) as a statement in its declaration, without the
     /// quoted letter, signature or your details.
     Reply(reply::ReplyArgs),
-    /// Tag a document (text, Markdown or HTML) or a JSONL stream of records.
+    /// Tag a document (text, Markdown, HTML or PDF: a file, a URL or standard input), a JSONL stream of
+    /// records, or a web archive (WARC).
     Extract(extract::ExtractArgs),
     /// List the declared providers, or validate declarations with --check.
     Providers(providers::ProvidersArgs),

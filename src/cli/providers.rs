@@ -16,6 +16,8 @@ pub struct ProvidersArgs {
     /// Validate the declarations in DIR (or the --providers/bundled set) and report every problem.
     #[arg(long, value_name = "DIR", num_args = 0..=1)]
     pub check: Option<Option<PathBuf>>,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(ProviderList::FORMATS))]
     pub format: Format,
 }

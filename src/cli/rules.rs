@@ -9,6 +9,8 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct RulesCmdArgs {
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(RuleList::FORMATS))]
     pub format: Format,
     #[command(flatten)]

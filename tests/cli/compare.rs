@@ -281,6 +281,11 @@ fn other_providers_directory_and_missing_snapshot() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr.contains("orgcheck fetch bare` with the same --providers") && out.stderr.contains("--store"),
+        "{}",
+        out.stderr
+    );
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["providers"].as_array().unwrap().len(), 1);
     assert_eq!(doc["providers"][0]["verdicts"]["third-party-sharing"], "contradiction");

@@ -322,3 +322,25 @@ fn denials_show_their_exceptions() {
             .any(|f| f["excepted"] == true && f["polarity"] == "positive")
     );
 }
+
+/// A page with almost no text gets a hint that fits what it is: selectors only for HTML.
+#[test]
+fn too_little_text_gets_a_hint_that_fits_the_page() {
+    use crate::server::{Reply, Server};
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/shell.html" => Reply::ok(
+            "text/html",
+            "<html><body><div id=\"app\">Loading…</div><script src=\"/bundle.js\"></script></body></html>",
+        ),
+        _ => Reply::ok("text/plain", "Page moved."),
+    });
+    let out = run(orgcheck().args(["extract", &server.url("/shell.html")]));
+    assert_error(&out, &["characters of text", "built by scripts", "--select"]);
+    let out = run(orgcheck().args(["extract", &server.url("/moved.txt")]));
+    assert_error(&out, &["characters of text", "almost no text", "error page"]);
+    assert!(
+        !out.stderr.contains("select"),
+        "plain text has no selectors: {}",
+        out.stderr
+    );
+}

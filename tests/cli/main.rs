@@ -15,6 +15,7 @@ mod fetch;
 mod grades;
 mod history;
 mod letter;
+mod help;
 mod html;
 mod polarity;
 mod providers;

@@ -101,7 +101,11 @@ fn warc_input_is_refused_where_it_does_not_fit() {
     assert!(out.stderr.contains("not a URL"), "{}", out.stderr);
     let out = run(orgcheck().args(["lint", "--input-format", "warc"]).arg(&warc));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("is for `orgcheck extract`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("[possible values: auto, text, markdown, html, jsonl]"),
+        "lint does not offer warc: {}",
+        out.stderr
+    );
     let out = run(orgcheck()
         .args(["extract", "--input-format", "warc", "--format", "jsonl"])
         .arg(fixture("policy.html")));
