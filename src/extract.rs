@@ -2,8 +2,9 @@
 
 use std::io::{self, BufRead, Write};
 
+use serde::Deserialize;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::hash::sha256_hex;
 use crate::ingest::Document;
@@ -68,7 +69,7 @@ pub struct BatchStats {
 
 #[derive(Serialize)]
 struct BatchOut<'a> {
-    id: &'a Value,
+    id: &'a RawValue,
     findings: Vec<Finding>,
 }
 
@@ -94,7 +95,7 @@ pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write) -> io::Re
 pub(crate) fn for_each_record(
     mut input: impl BufRead,
     mut output: impl Write,
-    mut each: impl FnMut(&Value, String, &mut dyn Write) -> io::Result<()>,
+    mut each: impl FnMut(&RawValue, String, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<BatchStats> {
     let mut stats = BatchStats::default();
     let mut buf = Vec::new();
@@ -131,14 +132,19 @@ fn record_line(
     line_no: usize,
     output: &mut impl Write,
     stats: &mut BatchStats,
-    each: &mut impl FnMut(&Value, String, &mut dyn Write) -> io::Result<()>,
+    each: &mut impl FnMut(&RawValue, String, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
+    // A UTF-8 byte order mark, which some editors and exporters put at the start of a file.
+    let line = match line_no {
+        1 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line),
+        _ => line,
+    };
     match parse_record(line) {
         Ok((id, text)) => {
-            each(&id, text, output)?;
+            each(id, text, output)?;
             stats.records += 1;
         }
         Err(error) => {
@@ -438,25 +444,50 @@ pub enum RecordError {
     Missing(&'static str),
     #[error("field `text` must be a string")]
     TextNotString,
+    /// A key given twice (`"text"`), which other readers resolve differently: refused, not guessed.
+    #[error("not a record: {0}")]
+    Invalid(String),
 }
 
-fn parse_record(line: &[u8]) -> Result<(Value, String), RecordError> {
+/// A record as written: the id kept as its exact JSON text (a 30-digit number stays 30 digits), and
+/// any other fields ignored.
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    text: Option<&'a RawValue>,
+}
+
+/// A field that is there, `null` included (an `Option` alone would read `"id": null` as missing).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+fn parse_record(line: &[u8]) -> Result<(&RawValue, String), RecordError> {
     let line = std::str::from_utf8(line).map_err(|e| RecordError::NotUtf8(e.valid_up_to()))?;
-    let value: Value = serde_json::from_str(line).map_err(|e| RecordError::NotJson(e.to_string()))?;
-    let Value::Object(mut map) = value else {
-        return Err(RecordError::NotObject);
-    };
-    let id = map.remove("id").ok_or(RecordError::Missing("id"))?;
-    match map.remove("text") {
-        Some(Value::String(text)) => Ok((id, text)),
-        Some(_) => Err(RecordError::TextNotString),
-        None => Err(RecordError::Missing("text")),
+    if !line.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(line) {
+            Ok(_) => RecordError::NotObject,
+            Err(e) => RecordError::NotJson(e.to_string()),
+        });
+    }
+    let record: Record = serde_json::from_str(line).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => RecordError::Invalid(e.to_string()),
+        _ => RecordError::NotJson(e.to_string()),
+    })?;
+    let id = record.id.ok_or(RecordError::Missing("id"))?;
+    let text = record.text.ok_or(RecordError::Missing("text"))?;
+    match serde_json::from_str::<String>(text.get()) {
+        Ok(text) => Ok((id, text)),
+        Err(_) => Err(RecordError::TextNotString),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn batch_keeps_order_and_reports_bad_lines() {
@@ -489,6 +520,30 @@ mod tests {
             serde_json::json!({"line": 5, "error": "missing field `text`"})
         );
         assert_eq!(lines[4]["findings"][0]["tag"], "location");
+    }
+
+    #[test]
+    fn records_keep_their_ids_exactly_and_refuse_duplicate_keys() {
+        let rules = RuleSet::default_rules().unwrap();
+        let input = "\u{FEFF}{\"id\": 123456789012345678901234567890, \"text\": \"We sell data.\"}\n\
+                     {\"id\": 1.50, \"text\": \"x\", \"text\": \"y\"}\n\
+                     {\"id\": null, \"text\": \"x\", \"lang\": \"en\"}\n\
+                     {\"id\": {\"uri\": \"https://a.example/\\u00e9\"}, \"text\": 7}\n\
+                     [1, 2]\n";
+        let mut out = Vec::new();
+        let stats = batch(&rules, input.as_bytes(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].starts_with("{\"id\":123456789012345678901234567890,"),
+            "a byte order mark is skipped and the id kept digit for digit: {}",
+            lines[0]
+        );
+        assert!(lines[1].contains("duplicate field `text`"), "{}", lines[1]);
+        assert!(lines[2].starts_with("{\"id\":null,"), "{}", lines[2]);
+        assert!(lines[3].contains("field `text` must be a string"), "{}", lines[3]);
+        assert!(lines[4].contains("expected an object"), "{}", lines[4]);
+        assert_eq!((stats.records, stats.errors), (2, 3));
     }
 
     #[test]

@@ -362,7 +362,7 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
 /// `{"line": N, "error": "..."}` and the rest continue.
 pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write, narrow: bool) -> io::Result<BatchStats> {
     for_each_record(input, output, |id, text, out| {
-        let source = id.as_str().map_or_else(|| id.to_string(), str::to_string);
+        let source = serde_json::from_str::<String>(id.get()).unwrap_or_else(|_| id.get().to_string());
         serde_json::to_writer(out, &lint(rules, &source, &text, narrow)).map_err(io::Error::from)
     })
 }

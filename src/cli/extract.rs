@@ -20,10 +20,11 @@ pub struct ExtractArgs {
     pub input: Option<PathBuf>,
     #[command(flatten)]
     pub read: InputArgs,
-    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
-    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
-    #[arg(long, short, default_value = "table", value_parser = formats(ExtractReport::FORMATS))]
-    pub format: Format,
+    /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`) or
+    /// `jsonl` for other tools; `markdown` and `html` for reports [default: table; jsonl for records
+    /// and web archives].
+    #[arg(long, short, value_parser = formats(ExtractReport::FORMATS))]
+    pub format: Option<Format>,
     /// Show untagged clauses in the table too.
     #[arg(long)]
     pub all: bool,
@@ -38,14 +39,25 @@ pub struct ExtractArgs {
 
 pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let input = args.input.as_deref().map_or(Input::Stdin, Input::parse);
-    let records = args.read.input_format == InputFormat::Jsonl;
-    let warc = args.read.input_format == InputFormat::Warc;
+    // With `auto`, a file's name says when it is a stream of records or a web archive.
+    let named = |ends: &[&str]| match &input {
+        Input::File(p) if args.read.input_format == InputFormat::Auto => {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            ends.iter().any(|e| name.ends_with(e))
+        }
+        _ => false,
+    };
+    let records = args.read.input_format == InputFormat::Jsonl || named(&[".jsonl", ".ndjson"]);
+    let warc = args.read.input_format == InputFormat::Warc || named(&[".warc", ".warc.gz"]);
+    let format = args
+        .format
+        .unwrap_or(if records || warc { Format::Jsonl } else { Format::Table });
     let rules = args.rules.load()?;
     let doc = match &input {
         Input::Url(_) if records || warc => {
             bail!("--input-format jsonl and warc read a file or standard input, not a URL; download it first")
         }
-        _ if warc => return warc_batch(&args, &input, &rules, ctx),
+        _ if warc => return warc_batch(&args, format, &input, &rules, ctx),
         Input::Url(url) => {
             let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
             if fetched.final_url != *url {
@@ -53,10 +65,10 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
             }
             doc
         }
-        _ if records => return batch(&args, &input, &rules, ctx),
+        _ if records => return batch(&args, format, &input, &rules, ctx),
         _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
     };
-    ctx.render(&extract::extract(&rules, &doc), args.format, args.all)?;
+    ctx.render(&extract::extract(&rules, &doc), format, args.all)?;
     Ok(Outcome::Ok)
 }
 
@@ -71,12 +83,13 @@ fn require_jsonl(format: Format, input: &str) -> anyhow::Result<()> {
 /// `--input-format warc`: one result line per response record, in file order.
 fn warc_batch(
     args: &ExtractArgs,
+    format: Format,
     input: &Input,
     rules: &orgcheck::rules::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
     use std::io::BufRead;
-    require_jsonl(args.format, "warc")?;
+    require_jsonl(format, "warc")?;
     let name = input.name();
     let mut reader = std::io::BufReader::new(input.open()?);
     // Common Crawl and the Wayback Machine gzip each record on its own; a multi-member decoder reads
@@ -116,11 +129,12 @@ fn warc_batch(
 /// `--input-format jsonl`: one result line per record, in input order, on `--threads` threads.
 fn batch(
     args: &ExtractArgs,
+    format: Format,
     input: &Input,
     rules: &orgcheck::rules::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
-    require_jsonl(args.format, "jsonl")?;
+    require_jsonl(format, "jsonl")?;
     let name = input.name();
     let reader = input.open()?;
     let threads = args.threads.map_or_else(

@@ -150,9 +150,17 @@ fn batch_of_good_records_exits_zero() {
 #[test]
 fn batch_needs_jsonl_output() {
     let out = run(orgcheck()
-        .args(["extract", "--input-format", "jsonl"])
+        .args(["extract", "--input-format", "jsonl", "--format", "json"])
         .write_stdin("{}"));
     assert_error(&out, &["add --format jsonl"]);
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "jsonl"])
+        .write_stdin("{\"id\": 1, \"text\": \"x\"}"));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "{\"id\":1,\"findings\":[]}\n"),
+        "records are written as JSON lines by default"
+    );
 }
 
 #[test]
@@ -343,4 +351,37 @@ fn too_little_text_gets_a_hint_that_fits_the_page() {
         "plain text has no selectors: {}",
         out.stderr
     );
+}
+
+/// A `.jsonl` file is a stream of records without `--input-format`, and its results are JSON lines
+/// without `--format`; ids come back exactly as given, after a byte order mark.
+#[test]
+fn a_jsonl_file_is_read_as_records_by_its_name() {
+    let dir = dir_with(&[(
+        "corpus.jsonl",
+        "\u{FEFF}{\"id\": 123456789012345678901234567890, \"text\": \"We may sell your data to advertisers.\"}\n{\"id\": \"b\", \"text\": \"Nothing.\"}\n"
+            .as_bytes(),
+    )]);
+    let out = run(orgcheck().arg("extract").arg(dir.path().join("corpus.jsonl")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("{\"id\":123456789012345678901234567890,"),
+        "{}",
+        lines[0]
+    );
+    let first: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["findings"][0]["tag"], "third-party-sharing");
+    // Asked for a table, records still cannot be one.
+    let out = run(orgcheck()
+        .args(["extract", "--format", "table"])
+        .arg(dir.path().join("corpus.jsonl")));
+    assert_error(&out, &["add --format jsonl"]);
+    // Told to read it as text, it is one document.
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "text", "--format", "json"])
+        .arg(dir.path().join("corpus.jsonl")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\"schema_version\""), "{}", out.stdout);
 }

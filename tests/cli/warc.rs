@@ -86,7 +86,9 @@ fn gzip_per_record_and_a_truncated_last_record() {
 #[test]
 fn warc_input_is_refused_where_it_does_not_fit() {
     let warc = fixture("warc/crawl.warc");
-    let out = run(orgcheck().args(["extract", "--input-format", "warc"]).arg(&warc));
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "warc", "--format", "table"])
+        .arg(&warc));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("add --format jsonl"), "{}", out.stderr);
     let out = run(orgcheck().args([
@@ -102,7 +104,8 @@ fn warc_input_is_refused_where_it_does_not_fit() {
     let out = run(orgcheck().args(["lint", "--input-format", "warc"]).arg(&warc));
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("[possible values: auto, text, markdown, html, jsonl]"),
+        out.stderr
+            .contains("[possible values: auto, text, markdown, html, jsonl]"),
         "lint does not offer warc: {}",
         out.stderr
     );
