@@ -397,6 +397,10 @@ pub fn lint_summary(report: &LintReport) -> String {
     )
 }
 
+/// The most characters of evidence (or of an exception) a cell quotes: a user's rule may match a whole
+/// page, and laying out a cell takes time in its length.
+const EVIDENCE_MAX: usize = 160;
+
 /// The extract table: one row per tagged clause (all clauses with `all`).
 pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style, all: bool) -> String {
     let mut table = new_table(width, style, &["#", "Clause", "Findings"], true);
@@ -411,14 +415,14 @@ pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style
                 let exceptions: String = f
                     .exceptions
                     .iter()
-                    .map(|e| format!("; {}: “{}”", e.kind, e.text))
+                    .map(|e| format!("; {}: “{}”", e.kind, cut_around(&e.text, 0..0, EVIDENCE_MAX)))
                     .collect();
                 let excepted = if f.excepted { " (the exception)" } else { "" };
                 format!(
                     "{} {}: “{}”{}",
                     style.tag(f.tag, f.polarity, &f.exception_kinds()),
                     style.dim(&f.rule),
-                    f.evidence,
+                    cut_around(&f.evidence, 0..0, EVIDENCE_MAX),
                     style.dim(&format!("{cue}{exceptions}{excepted}"))
                 )
             })

@@ -385,3 +385,39 @@ fn a_jsonl_file_is_read_as_records_by_its_name() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("\"schema_version\""), "{}", out.stdout);
 }
+
+/// A user's rule may match a whole page: the table quotes a cut of the evidence, as compare does, so
+/// laying it out stays quick; JSON keeps it whole.
+#[test]
+fn long_evidence_is_cut_in_the_table() {
+    let rules =
+        "[[rule]]\nid = \"everything\"\ntag = \"location\"\ndescription = \"x\"\npatterns = ['''we(?:\\s+share)+''']\n";
+    let text = format!("we{}.", " share".repeat(20_000));
+    let dir = dir_with(&[("r.toml", rules.as_bytes()), ("p.txt", text.as_bytes())]);
+    let args = |format: &str| {
+        run(orgcheck()
+            .args(["extract", "--format", format, "--rules"])
+            .arg(dir.path().join("r.toml"))
+            .arg(dir.path().join("p.txt")))
+    };
+    let table = args("table");
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.len() < 3_000, "{} bytes of table", table.stdout.len());
+    assert!(
+        table.stdout.contains("everything") && table.stdout.contains('…'),
+        "{}",
+        table.stdout
+    );
+    let json: Value = serde_json::from_str(&args("json").stdout).unwrap();
+    let whole = json["clauses"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "everything")
+        .unwrap();
+    assert!(
+        whole["evidence"].as_str().unwrap().len() > 4_000,
+        "{}",
+        whole["evidence"]
+    );
+}
