@@ -15,6 +15,7 @@ mod history;
 mod providers;
 mod reply;
 mod rules;
+mod shell;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 
@@ -70,6 +71,10 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
     Eval(eval::EvalArgs),
+    /// Write a completion script for a shell (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(shell::CompletionsArgs),
+    /// Write the manual page (roff) to stdout: `orgcheck man > orgcheck.1; man ./orgcheck.1`.
+    Man(shell::ManArgs),
 }
 
 /// `--color auto|always|never`.
@@ -184,6 +189,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(args, &mut ctx)?,
         Command::History(args) => history::run(args, &mut ctx)?,
         Command::Eval(args) => eval::run(args, &mut ctx)?,
+        Command::Completions(args) => shell::completions(args, &mut ctx)?,
+        Command::Man(args) => shell::man(args, &mut ctx)?,
     };
     out.flush()?;
     Ok(outcome)

@@ -75,3 +75,30 @@ fn input_formats_offered_are_the_ones_the_command_reads() {
         }
     }
 }
+
+#[test]
+fn completions_and_the_manual_page_generate() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(orgcheck().args(["completions", shell]));
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        for word in ["orgcheck", "compare", "--providers", "--input-format"] {
+            assert!(out.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let out = run(orgcheck().args(["completions", "tcsh"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("possible values"), "{}", out.stderr);
+
+    let out = run(orgcheck().arg("man"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = &out.stdout;
+    assert!(page.contains(".TH orgcheck 1"), "{page}");
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    for command in &COMMANDS[..12] {
+        assert!(
+            page.contains(&format!(".SH \"ORGCHECK {}\"", command.to_uppercase())),
+            "the manual lacks {command}"
+        );
+    }
+    assert!(page.contains("\\-\\-providers"), "options are listed");
+}
