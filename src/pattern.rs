@@ -683,6 +683,11 @@ fn never_word_edge(hir: &Hir, last: bool) -> bool {
     }
 }
 
+/// Whether every match of `pattern` is empty (`''`, `\b`, `(?:)`): such a pattern never finds words.
+fn only_empty(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|hir| hir.properties().maximum_len() == Some(0))
+}
+
 /// Compiles a list of patterns from a rules file; each bad one becomes a problem naming its file, line
 /// and field.
 pub(crate) fn compile_patterns(
@@ -693,14 +698,27 @@ pub(crate) fn compile_patterns(
     problems: &mut Vec<Problem>,
 ) -> Vec<Regex> {
     list.iter()
-        .filter_map(|p| match compile_regex(p.get_ref()) {
-            Ok(r) => Some(r),
-            Err(msg) => {
-                problems.push(Problem {
-                    location: Location::at(name.to_string(), line_of(source, p.span().start)).with_field(field),
-                    message: msg.to_string(),
-                });
-                None
+        .filter_map(|p| {
+            let location = || Location::at(name.to_string(), line_of(source, p.span().start)).with_field(field);
+            match compile_regex(p.get_ref()) {
+                Ok(_) if only_empty(p.get_ref()) => {
+                    problems.push(Problem {
+                        location: location(),
+                        message: format!(
+                            "`{}` matches only the empty string, so it can never mark any words; a pattern must match at least one character",
+                            p.get_ref()
+                        ),
+                    });
+                    None
+                }
+                Ok(r) => Some(r),
+                Err(msg) => {
+                    problems.push(Problem {
+                        location: location(),
+                        message: msg.to_string(),
+                    });
+                    None
+                }
             }
         })
         .collect()

@@ -453,14 +453,44 @@ impl RuleSet {
         RuleSet::load(&default_files())
     }
 
-    /// Loads the defaults plus `extra` files (name, contents), added or replacing.
+    /// Loads the defaults plus `extra` files (name, contents), added or replacing. A user's file must
+    /// do something (a file without rules, cues, exception classes or concepts is refused, and so is
+    /// replacing the defaults with no rules at all), and its rules must keep their word: each example
+    /// tagged, no counter-example tagged by the rule.
     pub fn with_files(extra: &[(String, String)], combine: Combine) -> Result<RuleSet> {
         let mut files = Vec::new();
         if combine == Combine::Add || extra.is_empty() {
             files.extend(default_files());
         }
         files.extend(extra.iter().cloned());
-        RuleSet::load(&files)
+        let rules = RuleSet::load(&files)?;
+        let mut problems = Vec::new();
+        for (name, source) in extra {
+            let empty = toml::from_str::<RuleFile>(source).is_ok_and(|f| {
+                f.rule.is_empty() && f.negation.is_empty() && f.exception.is_empty() && f.concept.is_empty()
+            });
+            if empty {
+                problems.push(Problem {
+                    location: Location::file(name.clone()),
+                    message: "defines nothing: no [[rule]], [[negation]], [[exception]] or [[concept]] tables \
+                              (see docs/rules.md)"
+                        .into(),
+                });
+            }
+            problems.extend(rules.example_problems(name));
+        }
+        if combine == Combine::Replace && !extra.is_empty() && rules.rules.is_empty() && problems.is_empty() {
+            problems.push(Problem {
+                location: Location::file(extra.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")),
+                message: "no [[rule]] tables: with --replace-rules these files are all the rules, so nothing \
+                          would ever be tagged; add rules, or drop --replace-rules to add to the defaults"
+                    .into(),
+            });
+        }
+        match problems.is_empty() {
+            true => Ok(rules),
+            false => Err(Error::Invalid(problems)),
+        }
     }
 
     /// Parses, validates and compiles rule files in order. A later `[polarity]` table replaces an

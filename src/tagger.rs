@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use crate::error::{Location, Problem};
 use crate::ontology::{Practice, Terms};
 use crate::polarity::{ExceptionSpan, Scopes};
 use crate::rules::{ExceptionKind, Polarity, RuleSet, Tag};
@@ -185,6 +186,41 @@ impl RuleSet {
                 },
             })
             .collect()
+    }
+
+    /// The examples of the rules from file `origin` that the rules do not keep: an example the rule
+    /// (or another of its tag) does not tag, or a counter-example the rule tags.
+    pub fn example_problems(&self, origin: &str) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.origin == origin) {
+            let mut problem = |field: &str, message: String| {
+                problems.push(Problem {
+                    location: Location::file(origin.to_string()).with_field(&format!("rule `{}` {field}", rule.id)),
+                    message,
+                })
+            };
+            for ex in &rule.examples {
+                if !self
+                    .tag_clause(ex)
+                    .iter()
+                    .any(|h| h.rule == i || self.rules[h.rule].tag == rule.tag)
+                {
+                    problem(
+                        "examples",
+                        format!("{ex:?} is not tagged {}; fix the pattern or the example", rule.tag),
+                    );
+                }
+            }
+            for ex in &rule.counter_examples {
+                if self.tag_clause(ex).iter().any(|h| h.rule == i) {
+                    problem(
+                        "counter_examples",
+                        format!("{ex:?} is tagged by the rule; it should not be"),
+                    );
+                }
+            }
+        }
+        problems
     }
 
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.

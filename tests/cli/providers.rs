@@ -288,3 +288,67 @@ fn links_out_of_the_providers_directory_are_refused() {
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A user's rules that can never fire, or that break their own examples, are refused at load time with
+/// the file and the rule named.
+#[test]
+fn rules_that_cannot_keep_their_word_are_refused() {
+    let rule = |patterns: &str, examples: &str, counter: &str| {
+        format!(
+            "[[rule]]\nid = \"mine\"\ntag = \"location\"\ndescription = \"x\"\npatterns = [{patterns}]\nexamples = [{examples}]\ncounter_examples = [{counter}]\n"
+        )
+    };
+    let empty_pattern = rule("''", "", "");
+    let bad_example = rule(
+        "'''\\bgeofenc\\w*'''",
+        "\"We use geofencing.\", \"We track your phone.\"",
+        "",
+    );
+    let bad_counter = rule(
+        "'''\\bgeofenc\\w*'''",
+        "\"We use geofencing.\"",
+        "\"No geofences here.\"",
+    );
+    let good = rule("'''\\bgeofenc\\w*'''", "\"We use geofencing.\"", "\"We use fences.\"");
+    let dir = dir_with(&[
+        ("empty-pattern.toml", empty_pattern.as_bytes()),
+        ("bad-example.toml", bad_example.as_bytes()),
+        ("bad-counter.toml", bad_counter.as_bytes()),
+        ("good.toml", good.as_bytes()),
+        ("nothing.toml", b"# nothing yet\n"),
+    ]);
+    let with = |file: &str, replace: bool| {
+        let mut cmd = orgcheck();
+        cmd.args(["rules", "--format", "json", "--rules"])
+            .arg(dir.path().join(file));
+        if replace {
+            cmd.arg("--replace-rules");
+        }
+        run(&mut cmd)
+    };
+    assert_error(
+        &with("empty-pattern.toml", false),
+        &["empty-pattern.toml:5", "matches only the empty string"],
+    );
+    assert_error(
+        &with("bad-example.toml", false),
+        &[
+            "bad-example.toml",
+            "rule `mine` examples",
+            "\"We track your phone.\" is not tagged location",
+        ],
+    );
+    assert_error(
+        &with("bad-counter.toml", false),
+        &[
+            "rule `mine` counter_examples",
+            "\"No geofences here.\" is tagged by the rule",
+        ],
+    );
+    assert_error(&with("nothing.toml", false), &["nothing.toml", "defines nothing"]);
+    assert_error(&with("nothing.toml", true), &["nothing.toml", "defines nothing"]);
+    let out = with("good.toml", true);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["rules"].as_array().unwrap().len(), 1);
+}
