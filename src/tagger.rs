@@ -195,7 +195,7 @@ impl RuleSet {
         for (i, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.origin == origin) {
             let mut problem = |field: &str, message: String| {
                 problems.push(Problem {
-                    location: Location::file(origin.to_string()).with_field(&format!("rule `{}` {field}", rule.id)),
+                    location: Location::file(origin.to_string()).with_field(format!("rule `{}` {field}", rule.id)),
                     message,
                 })
             };
