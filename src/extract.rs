@@ -444,6 +444,8 @@ pub enum RecordError {
     Missing(&'static str),
     #[error("field `text` must be a string")]
     TextNotString,
+    #[error("field `text` is mostly control characters or U+FFFD: binary data, not a document")]
+    NotText,
     /// A key given twice (`"text"`), which other readers resolve differently: refused, not guessed.
     #[error("not a record: {0}")]
     Invalid(String),
@@ -479,6 +481,7 @@ fn parse_record(line: &[u8]) -> Result<(&RawValue, String), RecordError> {
     let id = record.id.ok_or(RecordError::Missing("id"))?;
     let text = record.text.ok_or(RecordError::Missing("text"))?;
     match serde_json::from_str::<String>(text.get()) {
+        Ok(text) if crate::ingest::mostly_not_text(&text) => Err(RecordError::NotText),
         Ok(text) => Ok((id, text)),
         Err(_) => Err(RecordError::TextNotString),
     }

@@ -139,7 +139,7 @@ pub fn document(
         Some(f) => f,
         None => detect(bytes, &origin)?,
     };
-    if matches!(format, Format::Text | Format::Markdown) && is_binary(bytes) {
+    if matches!(format, Format::Text | Format::Markdown | Format::Html) && is_binary(bytes) {
         return Err(IngestError::Binary {
             from_server: origin.is_page(),
         });
@@ -162,6 +162,11 @@ pub fn document(
         };
         (text, Some(encoding.name()))
     };
+    if mostly_not_text(&text) {
+        return Err(IngestError::Binary {
+            from_server: origin.is_page(),
+        });
+    }
     let text = text::normalise(&text);
     if origin.is_page() {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count();
@@ -246,9 +251,30 @@ fn sniff(bytes: &[u8]) -> Format {
 
 /// Zero bytes in the first kilobytes mean binary data, unless a UTF-16 BOM says it is text (UTF-16 is
 /// full of them).
+/// Whether bytes that should be text are binary data: a NUL, or more than 1% control bytes, in the
+/// first 64 KB (UTF-16 with its byte order mark excepted). Text in any charset has almost none: tabs,
+/// line breaks, form feeds and the escapes of ISO-2022 are not counted. Random bytes have about 10%,
+/// and served as `text/html` they would otherwise decode (as windows-1252) into a "policy".
 fn is_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    head.contains(&0) && !head.starts_with(b"\xff\xfe") && !head.starts_with(b"\xfe\xff")
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    if head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
+        return false;
+    }
+    let control = |&b: &u8| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F);
+    head.contains(&0) || head.iter().filter(|b| control(b)).count() * 100 > head.len()
+}
+
+/// Whether a text is mostly not text: more than a tenth of its characters are control characters
+/// (other than tabs, line breaks and form feeds) or U+FFFD, the mark of bytes that did not decode.
+pub(crate) fn mostly_not_text(text: &str) -> bool {
+    let (mut bad, mut all) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) {
+            bad += 1;
+        }
+    }
+    bad * 10 > all
 }
 
 static META_CHARSET: LazyLock<Regex> =

@@ -175,16 +175,20 @@ fn push_clause<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Clause
 /// Where to cut an over-long clause: after the last `;` or `,` in the second half of the first
 /// [`MAX_CLAUSE`] bytes, else at the last space there, else at a character boundary.
 fn cut_point(clause: &str) -> usize {
-    let mut limit = MAX_CLAUSE;
-    while !clause.is_char_boundary(limit) {
-        limit -= 1;
-    }
-    let window = &clause[limit / 2..limit];
-    let after = |i: usize| limit / 2 + i + 1;
-    window
-        .rfind([';', ','])
-        .map(after)
-        .or_else(|| window.rfind(char::is_whitespace).map(after))
+    let floor = |mut i: usize| {
+        while !clause.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let limit = floor(MAX_CLAUSE);
+    let half = floor(limit / 2);
+    let window = &clause[half..limit];
+    // Just after the separator, which may be more than one byte (a no-break space).
+    let after = |(i, c): (usize, char)| half + i + c.len_utf8();
+    let last = |is: fn(char) -> bool| window.char_indices().rev().find(|&(_, c)| is(c)).map(after);
+    last(|c| c == ';' || c == ',')
+        .or_else(|| last(char::is_whitespace))
         .unwrap_or(limit)
 }
 
@@ -205,6 +209,24 @@ fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Claus
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_clauses_are_cut_at_character_boundaries_whatever_the_text() {
+        // Two-byte letters at odd offsets and no-break spaces (two bytes) as the only separators.
+        for text in [
+            "Ó".repeat(5000),
+            format!("x{}", "Ó".repeat(5000)),
+            format!("x{}", "ÓÓÓ\u{a0}".repeat(2000)),
+            format!("xx{}", "ab\u{3000}".repeat(3000)),
+        ] {
+            let clauses = clauses(&text);
+            assert!(!clauses.is_empty());
+            for c in &clauses {
+                assert!(c.text.len() <= MAX_CLAUSE, "{}", c.text.len());
+                assert_eq!(&text[c.start..c.end], c.text);
+            }
+        }
+    }
 
     fn texts(text: &str) -> Vec<&str> {
         clauses(text).into_iter().map(|c| c.text).collect()

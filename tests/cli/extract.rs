@@ -421,3 +421,42 @@ fn long_evidence_is_cut_in_the_table() {
         whole["evidence"]
     );
 }
+
+/// Random bytes served as `text/html` are not a policy, on any path: a page, a file, a record.
+#[test]
+fn binary_data_is_refused_whatever_it_claims_to_be() {
+    use crate::server::{Reply, Server};
+    // Bytes spread evenly over 0..=255, as random data is, but reproducible.
+    let noise: Vec<u8> = (0..40_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let body = noise.clone();
+    let server = Server::start(move |_, _| Reply::ok("text/html; charset=windows-1252", body.clone()));
+    let out = run(orgcheck().args(["extract", &server.url("/p")]));
+    assert_error(&out, &["binary data"]);
+    let dir = dir_with(&[
+        ("noise.html", &noise),
+        (
+            "stray.html",
+            b"<p>We may share your data with advertisers \x01on an aggregated basis, and you can opt out at any time in settings.</p>",
+        ),
+    ]);
+    assert_error(
+        &run(orgcheck().arg("extract").arg(dir.path().join("noise.html"))),
+        &["binary data"],
+    );
+    let stray = run(orgcheck()
+        .args(["extract", "--format", "json"])
+        .arg(dir.path().join("stray.html")));
+    assert_eq!(
+        stray.code, 0,
+        "one stray control byte is still a page: {}",
+        stray.stderr
+    );
+    let records = "{\"id\": 1, \"text\": \"\\u0001\\u0002\\u0003\\ufffd\\ufffd\\u0004 ab\"}\n";
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "jsonl"])
+        .write_stdin(records));
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.contains("binary data, not a document"), "{}", out.stdout);
+}
