@@ -251,6 +251,12 @@ pub enum IngestError {
     Text(TextError),
     #[error("the PDF could not be read ({0})")]
     Pdf(String),
+    #[error(
+        "the PDF's compressed streams inflate to more than {limit_mb} MB (a decompression bomb, or far more than a policy); it is refused"
+    )]
+    PdfInflatesTooMuch { limit_mb: u64 },
+    #[error("the PDF holds more than {limit_mb} MB of text, far more than a policy; it is refused")]
+    PdfTextTooLarge { limit_mb: usize },
     #[error("the PDF has no text layer (a scanned document?); orgcheck cannot read it")]
     NoTextLayer,
 }

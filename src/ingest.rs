@@ -350,13 +350,64 @@ fn contain_panics<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T
 
 /// The text layer of a PDF.
 pub fn pdf_text(body: &[u8]) -> Result<String, IngestError> {
+    check_inflated_size(body, MAX_PDF_INFLATED)?;
     let owned = body.to_vec();
     let text = contain_panics(move || pdf_extract::extract_text_from_mem(&owned))?
         .map_err(|e| IngestError::Pdf(e.to_string()))?;
+    if text.len() > MAX_PDF_TEXT {
+        return Err(IngestError::PdfTextTooLarge {
+            limit_mb: MAX_PDF_TEXT >> 20,
+        });
+    }
     if !text.chars().any(char::is_alphanumeric) {
         return Err(IngestError::NoTextLayer);
     }
     Ok(text)
+}
+
+/// The most bytes all the streams of one PDF may inflate to. The PDF reader holds what it inflates in
+/// memory, so a 1.5 MB file whose one stream inflates to 1.5 GB of spaces took 3 GB; the longest real
+/// policy PDFs inflate to a few megabytes.
+pub const MAX_PDF_INFLATED: u64 = 64 << 20;
+/// The most text taken from one PDF.
+pub const MAX_PDF_TEXT: usize = 16 << 20;
+
+/// Fails when the Flate streams of a PDF inflate to more than `limit` bytes in all. Each `stream` is
+/// inflated into a small buffer that is thrown away, counting, and the count stops at the limit: the
+/// check takes time linear in the file plus the limit, and no memory to speak of. Streams that are not
+/// zlib data (other filters, or none) stop at their first bytes.
+fn check_inflated_size(body: &[u8], limit: u64) -> Result<(), IngestError> {
+    let mut total = 0u64;
+    let mut scratch = vec![0u8; 64 << 10];
+    let mut from = 0;
+    while let Some(found) = memchr::memmem::find(&body[from..], b"stream") {
+        let keyword = from + found;
+        from = keyword + b"stream".len();
+        if body[..keyword].ends_with(b"end") {
+            continue;
+        }
+        let data = match &body[from..] {
+            [b'\r', b'\n', ..] => from + 2,
+            [b'\n' | b'\r', ..] => from + 1,
+            _ => continue,
+        };
+        let mut inflate = flate2::Decompress::new(true);
+        loop {
+            let before = (inflate.total_in(), inflate.total_out());
+            let input = &body[data + before.0 as usize..];
+            let status = inflate.decompress(input, &mut scratch, flate2::FlushDecompress::None);
+            total += inflate.total_out() - before.1;
+            if total > limit {
+                return Err(IngestError::PdfInflatesTooMuch { limit_mb: limit >> 20 });
+            }
+            match status {
+                Ok(flate2::Status::Ok) if (inflate.total_in(), inflate.total_out()) != before => {}
+                _ => break,
+            }
+        }
+        from = data + inflate.total_in() as usize;
+    }
+    Ok(())
 }
 
 /// A document named on the command line: a file, `-` for standard input, or an http(s) URL.
@@ -432,6 +483,43 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PDF-shaped file whose one stream inflates to `size` bytes of spaces.
+    fn pdf_with_stream_of(size: usize) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        let chunk = vec![b' '; 1 << 16];
+        for _ in 0..size / chunk.len() {
+            z.write_all(&chunk).unwrap();
+        }
+        let data = z.finish().unwrap();
+        let mut pdf = b"%PDF-1.4\n1 0 obj << /Length ".to_vec();
+        pdf.extend(format!("{} /Filter /FlateDecode >>\nstream\r\n", data.len()).bytes());
+        pdf.extend(&data);
+        pdf.extend(b"\nendstream\nendobj\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn pdf_streams_that_inflate_past_the_limit_are_refused_before_reading() {
+        let bomb = pdf_with_stream_of(4 << 20);
+        assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
+        assert_eq!(
+            check_inflated_size(&bomb, 1 << 20),
+            Err(IngestError::PdfInflatesTooMuch { limit_mb: 1 })
+        );
+        assert_eq!(check_inflated_size(&bomb, 8 << 20), Ok(()));
+        let truncated = &bomb[..bomb.len() / 2];
+        assert_eq!(
+            check_inflated_size(truncated, 8 << 20),
+            Ok(()),
+            "a cut stream just ends"
+        );
+        assert_eq!(check_inflated_size(b"stream\nnot zlib\nendstream", 1), Ok(()));
+        // Through the whole reader, with the real limit.
+        let big = pdf_with_stream_of((MAX_PDF_INFLATED as usize) + (1 << 20));
+        assert!(matches!(pdf_text(&big), Err(IngestError::PdfInflatesTooMuch { .. })));
+    }
 
     fn policy(words: usize) -> String {
         "We may share aggregated data with partners. ".repeat(words)
