@@ -72,6 +72,11 @@ pub enum Error {
     #[error("{path}: cannot open: {error}")]
     Open { path: PathBuf, error: std::io::Error },
 
+    #[error(
+        "{name}: more than {limit_mb} MB, far more than a policy; orgcheck reads documents of up to {limit_mb} MB (for a corpus, give one JSONL record per document)"
+    )]
+    TooLarge { name: String, limit_mb: usize },
+
     #[error("{path}: is a directory; give a file")]
     IsDirectory { path: PathBuf },
 

@@ -102,20 +102,67 @@ pub(crate) fn for_each_record(
     let mut line_no = 0;
     loop {
         buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        let Some(line) = read_record(&mut input, &mut buf)? else {
             break;
-        }
+        };
         line_no += 1;
-        record_line(&buf, line_no, &mut output, &mut stats, &mut each)?;
+        record_line(line, line_no, &mut output, &mut stats, &mut each)?;
     }
     output.flush()?;
     Ok(stats)
 }
 
+/// The longest record line read, in bytes. A policy is well under a megabyte; a longer line is read
+/// through without being kept and becomes an error record, so one bad line cannot exhaust memory.
+pub const MAX_RECORD: usize = 8 << 20;
+
+/// One line of a batch: its bytes, or how long it was when it is over [`MAX_RECORD`].
+#[derive(Debug)]
+enum Line<'a> {
+    Bytes(&'a [u8]),
+    TooLong(usize),
+}
+
+/// Reads one line into `buf` (emptied first), keeping at most [`MAX_RECORD`] bytes of it; `None` at the
+/// end of the input.
+fn read_record<'b>(input: &mut impl BufRead, buf: &'b mut Vec<u8>) -> io::Result<Option<Line<'b>>> {
+    buf.clear();
+    let mut total = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if total + take <= MAX_RECORD {
+            buf.extend_from_slice(&available[..take]);
+        } else {
+            buf.clear();
+        }
+        total += take;
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    Ok(match total {
+        0 => None,
+        n if n > MAX_RECORD => Some(Line::TooLong(n)),
+        _ => Some(Line::Bytes(buf)),
+    })
+}
+
 /// Tags one input line and writes its result line; blank lines write nothing.
 fn tag_line(
     rules: &RuleSet,
-    line: &[u8],
+    line: Line<'_>,
     line_no: usize,
     output: &mut impl Write,
     stats: &mut BatchStats,
@@ -128,15 +175,23 @@ fn tag_line(
 
 /// One input line: its result line from `each`, or an error record; blank lines write nothing.
 fn record_line(
-    line: &[u8],
+    line: Line<'_>,
     line_no: usize,
     output: &mut impl Write,
     stats: &mut BatchStats,
     each: &mut impl FnMut(&RawValue, String, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return Ok(());
-    }
+    let line = match line {
+        Line::Bytes(line) if line.iter().all(u8::is_ascii_whitespace) => return Ok(()),
+        Line::Bytes(line) => line,
+        Line::TooLong(n) => {
+            let error = RecordError::TooLong(n).to_string();
+            serde_json::to_writer(&mut *output, &BatchError { line: line_no, error }).map_err(io::Error::from)?;
+            stats.errors += 1;
+            stats.first_error.get_or_insert(line_no);
+            return output.write_all(b"\n");
+        }
+    };
     // A UTF-8 byte order mark, which some editors and exporters put at the start of a file.
     let line = match line_no {
         1 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line),
@@ -346,7 +401,8 @@ pub fn batch_parallel(
     struct Chunk {
         seq: usize,
         first_line: usize,
-        lines: Vec<Vec<u8>>,
+        /// Each line's bytes, or `Err(length)` for one over [`MAX_RECORD`].
+        lines: Vec<Result<Vec<u8>, usize>>,
     }
     let (work_tx, work_rx) = sync_channel::<Chunk>(threads * 2);
     let work_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(work_rx));
@@ -359,15 +415,20 @@ pub fn batch_parallel(
                 let first_line = line_no + 1;
                 let mut lines = Vec::with_capacity(CHUNK_LINES);
                 let (mut bytes, mut last) = (0, false);
+                let mut buf = Vec::new();
                 while lines.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
-                    let mut buf = Vec::new();
-                    if input.read_until(b'\n', &mut buf)? == 0 {
-                        last = true;
-                        break;
+                    match read_record(&mut input, &mut buf)? {
+                        None => {
+                            last = true;
+                            break;
+                        }
+                        Some(Line::Bytes(b)) => {
+                            bytes += b.len();
+                            lines.push(Ok(b.to_vec()));
+                        }
+                        Some(Line::TooLong(n)) => lines.push(Err(n)),
                     }
                     line_no += 1;
-                    bytes += buf.len();
-                    lines.push(buf);
                 }
                 if lines.is_empty() {
                     return Ok(());
@@ -390,6 +451,10 @@ pub fn batch_parallel(
                     let mut out = Vec::new();
                     let mut stats = BatchStats::default();
                     for (i, line) in chunk.lines.iter().enumerate() {
+                        let line = match line {
+                            Ok(bytes) => Line::Bytes(bytes),
+                            Err(n) => Line::TooLong(*n),
+                        };
                         // Writing to a Vec cannot fail.
                         let _ = tag_line(rules, line, chunk.first_line + i, &mut out, &mut stats);
                     }
@@ -444,6 +509,8 @@ pub enum RecordError {
     Missing(&'static str),
     #[error("field `text` must be a string")]
     TextNotString,
+    #[error("the line is {0} bytes, more than the {max} MB a record may have; it was skipped", max = MAX_RECORD >> 20)]
+    TooLong(usize),
     #[error("field `text` is mostly control characters or U+FFFD: binary data, not a document")]
     NotText,
     /// A key given twice (`"text"`), which other readers resolve differently: refused, not guessed.
@@ -547,6 +614,31 @@ mod tests {
         assert!(lines[3].contains("field `text` must be a string"), "{}", lines[3]);
         assert!(lines[4].contains("expected an object"), "{}", lines[4]);
         assert_eq!((stats.records, stats.errors), (2, 3));
+    }
+
+    #[test]
+    fn a_line_over_the_record_limit_is_skipped_unkept_and_the_batch_goes_on() {
+        let rules = RuleSet::default_rules().unwrap();
+        let huge = format!(
+            "{{\"id\": 2, \"text\": \"{}\"}}",
+            "We sell data. ".repeat(MAX_RECORD / 14 + 10)
+        );
+        let input = format!("{{\"id\": 1, \"text\": \"We sell data.\"}}\n{huge}\n{{\"id\": 3, \"text\": \"x\"}}\n");
+        for threads in [1, 2] {
+            let mut out = Vec::new();
+            let stats = batch_parallel(&rules, input.as_bytes(), &mut out, threads).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!(lines.len(), 3, "{threads} threads");
+            assert!(lines[0].starts_with("{\"id\":1,"));
+            assert!(
+                lines[1].starts_with("{\"line\":2,") && lines[1].contains("more than the 8 MB"),
+                "{}",
+                lines[1]
+            );
+            assert!(lines[2].starts_with("{\"id\":3,"));
+            assert_eq!((stats.records, stats.errors, stats.first_error), (2, 1, Some(2)));
+        }
     }
 
     #[test]

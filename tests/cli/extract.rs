@@ -460,3 +460,30 @@ fn binary_data_is_refused_whatever_it_claims_to_be() {
     assert_eq!(out.code, 2);
     assert!(out.stdout.contains("binary data, not a document"), "{}", out.stdout);
 }
+
+/// A local document has a size limit, as a download has: past it, a clear refusal, not a huge heap.
+#[test]
+fn a_local_document_over_the_limit_is_refused() {
+    let big = "<p><span>We</span> <span>share</span></p>\n".repeat(300_000);
+    assert!(big.len() > 8 << 20);
+    let dir = dir_with(&[("big.html", big.as_bytes())]);
+    let out = run(orgcheck().arg("extract").arg(dir.path().join("big.html")));
+    assert_error(&out, &["big.html", "more than 8 MB", "JSONL record"]);
+    let out = run(orgcheck().args(["extract", "-"]).write_stdin(big));
+    assert_error(&out, &["more than 8 MB"]);
+}
+
+/// The table shows the first rows of a huge document and says how to get all of them.
+#[test]
+fn a_huge_table_is_cut_with_a_note() {
+    let text = "We may share your data with advertisers.\n\n".repeat(2_500);
+    let out = run(orgcheck().args(["extract", "--format", "table", "-"]).write_stdin(text));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("The first 2000 rows are shown, 500 more are not: --format json or jsonl"),
+        "{}",
+        &out.stdout[out.stdout.len().saturating_sub(400)..]
+    );
+    assert!(out.stdout.contains("2500 of 2500 clauses tagged."));
+}
