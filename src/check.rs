@@ -267,9 +267,15 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                                 ..checked
                             }
                             .with_diff(diff::diff(rules, norm, &old.text, &new.text), DiffBasis::Text),
+                            // Something was stored before, but nothing intact is left to compare with: a
+                            // change may be hidden, so this is not a quiet `new`.
                             Ok(None) => DocCheck {
-                                status: CheckStatus::New,
-                                reason: Some("the previous version is no longer in the store".into()),
+                                status: CheckStatus::Failed,
+                                reason: Some(format!(
+                                    "the text changed, but no intact earlier version is left in {} to compare it with; \
+                                     the new version is stored, look at the history by hand",
+                                    store.root().join(&r.provider).display()
+                                )),
                                 ..checked
                             },
                             Err(e) => DocCheck {

@@ -357,16 +357,23 @@ async fn fetch_document(
         job.doc.role,
     );
     let declaration = declaration_hash(&job.doc);
-    // A broken latest version is not trusted for validators; the fetch repairs it.
-    let latest = store.latest(&job.provider, &job.doc.id).ok().flatten();
-    result.previous_version = latest.as_ref().map(|s| s.meta.version.clone());
-    let validators = match &latest {
+    // A broken latest pair is not trusted: changes are measured against the newest intact version, and
+    // the fetch repairs the pair.
+    let whole = store.latest(&job.provider, &job.doc.id).ok().flatten();
+    // Without validators from a broken pair the server sends the page in full, and recording it repairs
+    // the pair.
+    let validators = match &whole {
         Some(s) if s.meta.declaration_sha256 == declaration => Validators {
             etag: s.meta.etag.clone(),
             last_modified: s.meta.last_modified.clone(),
         },
         _ => Validators::default(),
     };
+    let latest = match whole {
+        Some(s) => Some(s),
+        None => store.latest_intact(&job.provider, &job.doc.id).ok().flatten(),
+    };
+    result.previous_version = latest.as_ref().map(|s| s.meta.version.clone());
     result.conditional = validators != Validators::default();
     let fetched = match http.get(&job.doc.url, &validators).await {
         Ok(f) => f,

@@ -203,6 +203,22 @@ impl Store {
         read_pair(&txt, &json)
     }
 
+    /// The latest version or, when the latest pair is damaged (a run killed between its two files, a
+    /// truncated file), the newest intact version of the history: what a change is measured against.
+    pub fn latest_intact(&self, provider: &str, document: &str) -> Result<Option<Stored>> {
+        match self.latest(provider, document) {
+            Ok(Some(stored)) => return Ok(Some(stored)),
+            Err(e @ (Error::BadStoreId { .. } | Error::StoreLink { .. })) => return Err(e),
+            _ => {}
+        }
+        for id in self.versions(provider, document)?.iter().rev() {
+            if let Ok(Some(stored)) = self.version(provider, document, id) {
+                return Ok(Some(stored));
+            }
+        }
+        Ok(None)
+    }
+
     /// One version from the history, checked against its metadata; `None` when there is no such version.
     pub fn version(&self, provider: &str, document: &str, id: &str) -> Result<Option<Stored>> {
         self.checked(provider, Some(document))?;
@@ -358,8 +374,10 @@ impl Store {
     pub fn record(&self, provider: &str, document: &str, mut meta: Meta, text: &str) -> Result<Recorded> {
         self.checked(provider, Some(document))?;
         meta.text_sha256 = sha256_hex(text);
-        // An unreadable or mismatched latest pair (an interrupted run) is replaced, not trusted.
-        let previous = self.latest(provider, document).ok().flatten();
+        // An unreadable or mismatched latest pair (an interrupted run) is replaced, not trusted: the text is
+        // compared with the newest intact version instead.
+        let latest_whole = matches!(self.latest(provider, document), Ok(Some(_)));
+        let previous = self.latest_intact(provider, document).ok().flatten();
         let (txt, json) = self.latest_paths(provider, document);
         let existed = json.exists() || !self.versions(provider, document)?.is_empty();
         if let Some(prev) = &previous
@@ -371,7 +389,10 @@ impl Store {
             refreshed.etag = meta.etag;
             refreshed.last_modified = meta.last_modified;
             refreshed.declaration_sha256 = meta.declaration_sha256;
-            if refreshed != prev.meta {
+            if !latest_whole {
+                write_atomic(&txt, prev.text.as_bytes())?;
+                write_atomic(&json, &to_json(&refreshed))?;
+            } else if refreshed != prev.meta {
                 write_atomic(&json, &to_json(&refreshed))?;
             }
             return Ok(Recorded::Unchanged);
@@ -657,10 +678,25 @@ mod tests {
         let err = store.latest("a", "p").unwrap_err().to_string();
         assert!(err.contains("does not match its metadata"), "{err}");
         assert_eq!(
+            store.latest_intact("a", "p").unwrap().unwrap().text,
+            "text\n",
+            "the history still has it"
+        );
+        // The same text again is no change: the pair is repaired from the history, no version is added.
+        assert_eq!(
             store.record("a", "p", meta("2026-01-02T00:00:00Z"), "text\n").unwrap(),
-            Recorded::Changed
+            Recorded::Unchanged
         );
         assert_eq!(store.latest("a", "p").unwrap().unwrap().text, "text\n");
+        assert_eq!(store.versions("a", "p").unwrap().len(), 1);
+        fs::write(dir.path().join("a/p.json"), "{").unwrap();
+        assert_eq!(
+            store
+                .record("a", "p", meta("2026-01-03T00:00:00Z"), "new text\n")
+                .unwrap(),
+            Recorded::Changed
+        );
+        assert_eq!(store.latest("a", "p").unwrap().unwrap().text, "new text\n");
     }
 
     #[test]

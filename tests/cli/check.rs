@@ -347,6 +347,56 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
     assert_eq!(fs::read_to_string(s.join("baseline.json")).unwrap(), "{ not json");
 }
 
+/// A damaged latest pair (a truncated `.json`, an interrupted pair) does not hide a change: it is
+/// measured against the newest intact version, and the pair is repaired.
+#[test]
+fn a_damaged_latest_pair_does_not_hide_a_change() {
+    for damage in ["truncated json", "text without its metadata"] {
+        let site = Site::start();
+        let providers = site.providers();
+        let store = tempfile::tempdir().unwrap();
+        let (p, s) = (providers.path(), store.path());
+        assert_eq!(check(p, s, &[]).0, 0);
+        let (txt, json) = (s.join("acme/privacy-policy.txt"), s.join("acme/privacy-policy.json"));
+        match damage {
+            "truncated json" => fs::write(&json, &fs::read(&json).unwrap()[..20]).unwrap(),
+            _ => fs::write(&txt, "half of a new text").unwrap(),
+        }
+        site.serve(1);
+        let (code, doc, stderr) = check(p, s, &[]);
+        let d = &doc["documents"][0];
+        assert_eq!(
+            (code, d["status"].as_str()),
+            (1, Some("changed")),
+            "{damage}: {stderr}\n{doc}"
+        );
+        assert_eq!(
+            doc["summary"]["meaning_changed"], 1,
+            "{damage}: the sharing clause is a change in meaning"
+        );
+        // Repaired: the next run finds nothing new.
+        assert_eq!(check(p, s, &[]).1["documents"][0]["status"], "unchanged", "{damage}");
+    }
+    // Nothing intact left at all: a failure that says so, never a quiet `new`.
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+    assert_eq!(check(p, s, &[]).0, 0);
+    for e in fs::read_dir(s.join("acme/privacy-policy.versions")).unwrap().flatten() {
+        fs::write(e.path(), "damaged").unwrap();
+    }
+    fs::write(s.join("acme/privacy-policy.json"), "damaged").unwrap();
+    site.serve(1);
+    let (code, doc, stderr) = check(p, s, &[]);
+    assert_eq!(
+        (code, doc["documents"][0]["status"].as_str()),
+        (2, Some("failed")),
+        "{stderr}\n{doc}"
+    );
+    assert!(stderr.contains("no intact earlier version"), "{stderr}");
+}
+
 /// `--update-baseline` writes into the store, so it waits for a run that holds the store's lock.
 #[test]
 fn updating_the_baseline_takes_the_store_lock() {
