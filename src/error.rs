@@ -160,6 +160,11 @@ pub enum Error {
     )]
     StoreLink { path: PathBuf },
 
+    #[error(
+        "{dir}: the newest stored version, {newest}, is in the future (now: {now}): a clock set wrong, or a store copied from another machine; nothing was written. Check this machine's clock, then rename or remove that version"
+    )]
+    FutureVersion { dir: PathBuf, newest: String, now: String },
+
     #[error("{path}: unreadable store metadata ({reason}); delete it and run `orgcheck fetch` again")]
     StoreMetadata { path: PathBuf, reason: String },
 

@@ -400,6 +400,18 @@ impl Store {
         let versions = self.versions_dir(provider, document);
         fs::create_dir_all(&versions).map_err(|e| Error::io(&versions, e))?;
         meta.version = unique_version_id(&versions, &meta.fetched_at);
+        // Ids sort by time. A stored id later than now (a clock set wrong, a store copied from another
+        // machine) would stay "latest" above every new version; refuse rather than file the new text
+        // under it.
+        if let Some(newest) = self.versions(provider, document)?.last()
+            && version_key(newest).0 > version_key(&meta.version).0
+        {
+            return Err(Error::FutureVersion {
+                dir: versions,
+                newest: newest.clone(),
+                now: meta.version,
+            });
+        }
         write_atomic(&versions.join(format!("{}.txt", meta.version)), text.as_bytes())?;
         write_atomic(&versions.join(format!("{}.json", meta.version)), &to_json(&meta))?;
         write_atomic(&txt, text.as_bytes())?;
@@ -738,6 +750,32 @@ mod tests {
         drop(held);
         // Longer than the clock can add: no overflow panic.
         drop(store.lock(Duration::MAX).unwrap());
+    }
+
+    #[test]
+    fn a_version_from_the_future_is_refused_not_buried() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store
+            .record("a", "p", meta("2099-01-01T00:00:00Z"), "from a clock far ahead\n")
+            .unwrap();
+        let err = store
+            .record("a", "p", meta("2026-01-02T00:00:00Z"), "today's text\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2099-01-01T000000Z") && err.contains("in the future"),
+            "{err}"
+        );
+        assert_eq!(
+            store.versions("a", "p").unwrap(),
+            ["2099-01-01T000000Z"],
+            "nothing written"
+        );
+        assert_eq!(
+            store.latest("a", "p").unwrap().unwrap().text,
+            "from a clock far ahead\n"
+        );
     }
 
     #[test]
