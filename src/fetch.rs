@@ -418,10 +418,32 @@ async fn fetch_document(
     if let (Some(norm), Some(prev)) = (confirm, &latest)
         && let Some((status, reason)) = confirm_change(http, job, &isolation, norm, &prev.text, &extracted.text).await
     {
-        return DocResult {
-            status,
-            reason: Some(reason),
-            ..result
+        if status != Status::Unstable {
+            return DocResult {
+                status,
+                reason: Some(reason),
+                ..result
+            };
+        }
+        // A page that never settles is not being watched: after a few runs in a row, a failure.
+        let runs = store.note_unstable(&job.provider, &job.doc.id).unwrap_or(1);
+        return if runs >= UNSTABLE_RUNS {
+            DocResult {
+                status: Status::Failed,
+                reason: Some(format!(
+                    "unstable for {runs} runs in a row, so changes to this page are not being seen: {reason}; \
+                     add `remove` selectors for the part that varies, or turn it into noise (docs/ci.md)"
+                )),
+                ..result
+            }
+        } else {
+            DocResult {
+                status,
+                reason: Some(format!(
+                    "{reason} (run {runs} in a row; at {UNSTABLE_RUNS} it counts as failed)"
+                )),
+                ..result
+            }
         };
     }
     // No more requests for this document: the next one may start while this one is written.
@@ -457,6 +479,9 @@ async fn fetch_document(
     })
     .await
     .unwrap_or_else(|e| Err(Error::Internal(format!("writing {}/{}: {e}", job.provider, job.doc.id))));
+    if written.is_ok() {
+        let _ = store.clear_unstable(&job.provider, &job.doc.id);
+    }
     match written {
         Ok((recorded, stored)) => DocResult {
             status: match recorded {
@@ -508,15 +533,35 @@ async fn confirm_change(
     }
     match extract_body(&second, isolation) {
         Ok(again) if norm.document_hash(&again.text) == first => None,
-        Ok(_) => Some((
+        Ok(again) => Some((
             Status::Unstable,
-            "two fetches in a row gave different texts (the page varies between requests); nothing recorded".into(),
+            format!(
+                "two fetches in a row gave different texts (the page varies between requests; they differ at “{}”); nothing recorded",
+                differing_region(text, &again.text)
+            ),
         )),
         Err(reason) => Some((
             Status::Failed,
             format!("the page changed, but the second fetch to confirm it gave no policy: {reason}"),
         )),
     }
+}
+
+/// Runs in a row a document may be `unstable` before it counts as failed.
+pub const UNSTABLE_RUNS: u32 = 3;
+
+/// Where two texts first differ: up to 80 characters of `a` from there, so that a user can see what
+/// varies (a timestamp, a request id, a rotating banner).
+fn differing_region(a: &str, b: &str) -> String {
+    let start = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    // Back to the start of the word, so the excerpt reads.
+    let from = a[..start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let excerpt: String = a[from..].chars().take(80).collect();
+    excerpt.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn failed(result: DocResult, e: &HttpError) -> DocResult {

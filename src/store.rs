@@ -219,6 +219,30 @@ impl Store {
         Ok(None)
     }
 
+    /// Counts one more run in a row in which the document was unstable (two fetches seconds apart
+    /// differed), in `<provider>/<document>.unstable`; returns the count.
+    pub fn note_unstable(&self, provider: &str, document: &str) -> Result<u32> {
+        self.checked(provider, Some(document))?;
+        let path = self.doc_base(provider, document).with_extension("unstable");
+        let runs = fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| s.lines().next()?.trim().parse::<u32>().ok())
+            .unwrap_or(0)
+            .saturating_add(1);
+        write_atomic(&path, format!("{runs}\n").as_bytes())?;
+        Ok(runs)
+    }
+
+    /// Forgets the unstable runs of a document that was fetched and recorded.
+    pub fn clear_unstable(&self, provider: &str, document: &str) -> Result<()> {
+        self.checked(provider, Some(document))?;
+        let path = self.doc_base(provider, document).with_extension("unstable");
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+            _ => Ok(()),
+        }
+    }
+
     /// One version from the history, checked against its metadata; `None` when there is no such version.
     pub fn version(&self, provider: &str, document: &str, id: &str) -> Result<Option<Stored>> {
         self.checked(provider, Some(document))?;

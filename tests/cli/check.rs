@@ -397,6 +397,46 @@ fn a_damaged_latest_pair_does_not_hide_a_change() {
     assert!(stderr.contains("no intact earlier version"), "{stderr}");
 }
 
+/// A page that differs on every request is `unstable`, with where it differs; after three runs in a
+/// row it is `failed` (exit 2), so monitoring is never silently off. A stable run forgets the count.
+#[test]
+fn a_page_that_never_settles_becomes_a_failure() {
+    let site = Site::start();
+    let providers = site.providers();
+    let store = tempfile::tempdir().unwrap();
+    let (p, s) = (providers.path(), store.path());
+    assert_eq!(check(p, s, &[]).0, 0);
+    // Phase 2 alternates A and B, A first: the first run sees A (unchanged), then every run B and A.
+    site.serve(2);
+    assert_eq!(check(p, s, &[]).1["documents"][0]["status"], "unchanged");
+    for run in 1..=3 {
+        let (code, doc, stderr) = check(p, s, &[]);
+        let d = &doc["documents"][0];
+        let reason = d["reason"].as_str().unwrap_or_default();
+        if run < 3 {
+            assert_eq!(
+                (code, d["status"].as_str()),
+                (0, Some("unstable")),
+                "run {run}: {stderr}"
+            );
+            assert!(reason.contains(&format!("run {run} in a row")), "{reason}");
+            assert!(reason.contains("they differ at “"), "{reason}");
+        } else {
+            assert_eq!((code, d["status"].as_str()), (2, Some("failed")), "run {run}: {stderr}");
+            assert!(
+                reason.contains("unstable for 3 runs in a row") && reason.contains("`remove`"),
+                "{reason}"
+            );
+        }
+    }
+    site.serve(1);
+    assert_eq!(check(p, s, &[]).1["documents"][0]["status"], "changed");
+    assert!(
+        !s.join("acme/privacy-policy.unstable").exists(),
+        "a recorded run forgets the count"
+    );
+}
+
 /// `--update-baseline` writes into the store, so it waits for a run that holds the store's lock.
 #[test]
 fn updating_the_baseline_takes_the_store_lock() {
