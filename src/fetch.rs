@@ -213,6 +213,8 @@ fn extract_body(fetched: &Fetched, isolation: &Isolation) -> Result<ingest::Docu
 pub trait Progress: Send + Sync {
     /// The run is about to fetch `total` documents.
     fn start(&self, _total: usize) {}
+    /// A document's download starts (it has its connection slots).
+    fn begin(&self, _provider: &str, _document: &str) {}
     /// One document is done, whatever its outcome.
     fn done(&self, _provider: &str, _document: &str) {}
     /// Every document is done.
@@ -282,6 +284,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                         _host: host,
                         _global: global,
                     };
+                    progress.begin(&job.provider, &job.doc.id);
                     let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref(), slots).await;
                     progress.done(&job.provider, &job.doc.id);
                     result
@@ -573,5 +576,69 @@ fn failed(result: DocResult, e: &HttpError) -> DocResult {
         reason: Some(e.to_string()),
         http_status,
         ..result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::sync::Mutex;
+
+    /// Records what a run tells its progress display, and when.
+    #[derive(Default)]
+    struct Events(Mutex<Vec<String>>);
+
+    impl Progress for Events {
+        fn start(&self, total: usize) {
+            self.0.lock().unwrap().push(format!("start {total}"));
+        }
+        fn begin(&self, provider: &str, document: &str) {
+            self.0.lock().unwrap().push(format!("begin {provider}/{document}"));
+        }
+        fn done(&self, provider: &str, document: &str) {
+            self.0.lock().unwrap().push(format!("done {provider}/{document}"));
+        }
+    }
+
+    /// A slow page must not leave the display empty: each document says when it starts, before the
+    /// server has answered.
+    #[test]
+    fn progress_hears_of_each_document_before_it_is_done() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/p", listener.local_addr().unwrap());
+        let events = Arc::new(Events::default());
+        let seen = events.clone();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = conn.read(&mut request);
+            // What the display had been told while this request was still unanswered.
+            let before_answer = seen.0.lock().unwrap().clone();
+            let body = "We may share your personal information with carefully selected partners, who use it to \
+                        show you offers they think you will like.";
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            before_answer
+        });
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("acme.toml"),
+            format!("name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"{url}\"\n"),
+        )
+        .unwrap();
+        let providers = crate::providers::load(&crate::providers::ProviderSource::Dir(dir.path().into())).unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let options = FetchOptions {
+            progress: events.clone(),
+            ..FetchOptions::default()
+        };
+        let results = fetch_all(&providers, &store, &options).unwrap();
+        assert_eq!(results[0].status, Status::New, "{:?}", results[0].reason);
+        assert_eq!(server.join().unwrap(), ["start 1", "begin acme/p"]);
+        assert_eq!(events.0.lock().unwrap().last().unwrap(), "done acme/p");
     }
 }

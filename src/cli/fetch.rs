@@ -64,10 +64,17 @@ impl Progress for Bar {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        // Drawn from the start and redrawn while slow servers answer, not only when a document ends.
+        self.0.set_message("connecting…");
+        self.0.enable_steady_tick(std::time::Duration::from_millis(250));
+    }
+
+    fn begin(&self, provider: &str, document: &str) {
+        self.0.set_message(format!("{provider}/{document}…"));
     }
 
     fn done(&self, provider: &str, document: &str) {
-        self.0.set_message(format!("{provider}/{document}"));
+        self.0.set_message(format!("{provider}/{document} done"));
         self.0.inc(1);
     }
 
