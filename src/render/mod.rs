@@ -119,12 +119,66 @@ pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mu
         return Err(unsupported());
     }
     match format {
-        Format::Table => out.write_all(report.table(options).as_bytes()),
+        Format::Table => out.write_all(wrap_text_lines(&report.table(options), options.width.into()).as_bytes()),
         Format::Json => write_json(out, report),
         Format::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
         Format::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
         Format::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
     }
+}
+
+/// Wraps the lines of a terminal report that are not part of a table (tables are fitted already) at
+/// `width` columns, between words, continuing a line under its own indent plus two spaces: a terminal
+/// would otherwise break "contradiction" in the middle. Colour codes take no width; a single word
+/// longer than the width stays whole.
+pub(crate) fn wrap_text_lines(text: &str, width: usize) -> String {
+    const TABLE: &str = "│┃┆┊|+┌┐└┘├┤┬┴┼─━╭╮╰╯╞╡╪═";
+    let visible = |s: &str| {
+        let mut w = 0;
+        let mut in_escape = false;
+        for c in s.chars() {
+            match c {
+                '\x1b' => in_escape = true,
+                'm' if in_escape => in_escape = false,
+                _ if in_escape => {}
+                c => w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+            }
+        }
+        w
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let first = body.trim_start().chars().find(|c| *c != '\x1b');
+        if width < 20 || visible(body) <= width || first.is_some_and(|c| TABLE.contains(c)) {
+            out.push_str(line);
+            continue;
+        }
+        let indent = &body[..body.len() - body.trim_start().len()];
+        let hang = format!("{indent}  ");
+        let mut used = 0;
+        for (i, word) in body.trim_start().split(' ').enumerate() {
+            let w = visible(word);
+            if i == 0 {
+                out.push_str(indent);
+                used = visible(indent);
+            } else if used + 1 + w > width {
+                out.push('\n');
+                out.push_str(&hang);
+                used = visible(&hang);
+            } else {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += w;
+        }
+        out.push_str(newline);
+    }
+    out
 }
 
 impl Render for CompareReport {

@@ -237,6 +237,13 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
             column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
+    // In a narrow terminal, a verdict still reads on one line: "sharing contradiction".
+    if (70..90).contains(&width)
+        && let Some(column) = table.column_mut(3)
+    {
+        let verdict = "sharing contradiction".len() as u16 + 2;
+        column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(verdict)));
+    }
     let mut out = table.to_string();
     out.push('\n');
     out.push_str(&scope_lines(report, style));
