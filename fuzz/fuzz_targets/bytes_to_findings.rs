@@ -12,11 +12,23 @@ use orgcheck::text::Format;
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, bytes)) = data.split_first() else { return };
-    let format = [None, Some(Format::Html), Some(Format::Text), Some(Format::Markdown), Some(Format::Pdf)]
-        [usize::from(pick) % 5];
-    let origin = Origin::Page { url: "https://fuzz.example/p", content_type: None };
-    let Ok(doc) = ingest::document("fuzz", bytes, origin, format, &Isolation::default()) else { return };
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let format = [
+        None,
+        Some(Format::Html),
+        Some(Format::Text),
+        Some(Format::Markdown),
+        Some(Format::Pdf),
+    ][usize::from(pick) % 5];
+    let origin = Origin::Page {
+        url: "https://fuzz.example/p",
+        content_type: None,
+    };
+    let Ok(doc) = ingest::document("fuzz", bytes, origin, format, &Isolation::default()) else {
+        return;
+    };
     for f in RULES.findings(&doc.text) {
         assert!(f.start <= f.end && f.end <= doc.text.len());
         assert_eq!(&doc.text[f.start..f.end], f.clause);
