@@ -400,8 +400,10 @@ impl Store {
         meta.text_sha256 = sha256_hex(text);
         // An unreadable or mismatched latest pair (an interrupted run) is replaced, not trusted: the text is
         // compared with the newest intact version instead.
-        let latest_whole = matches!(self.latest(provider, document), Ok(Some(_)));
-        let previous = self.latest_intact(provider, document).ok().flatten();
+        let (previous, latest_whole) = match self.latest(provider, document) {
+            Ok(Some(stored)) => (Some(stored), true),
+            _ => (self.latest_intact(provider, document).ok().flatten(), false),
+        };
         let (txt, json) = self.latest_paths(provider, document);
         let existed = json.exists() || !self.versions(provider, document)?.is_empty();
         if let Some(prev) = &previous

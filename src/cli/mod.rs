@@ -131,6 +131,7 @@ impl Context<'_> {
             color: self.color,
             width: table_width(),
             all,
+            wrap: io::stdout().is_terminal(),
         };
         render::render(report, format, &options, self.out)
     }

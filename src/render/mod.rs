@@ -67,6 +67,9 @@ pub struct Options {
     pub width: u16,
     /// List everything, not only what matters most (untagged clauses, changes without findings).
     pub all: bool,
+    /// Wrap the lines outside tables at `width`: for a terminal, which would break words. Output
+    /// going to a file or a pipe keeps its lines whole, for `grep` and scripts.
+    pub wrap: bool,
 }
 
 impl Default for Options {
@@ -75,6 +78,7 @@ impl Default for Options {
             color: false,
             width: 120,
             all: false,
+            wrap: false,
         }
     }
 }
@@ -119,7 +123,10 @@ pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mu
         return Err(unsupported());
     }
     match format {
-        Format::Table => out.write_all(wrap_text_lines(&report.table(options), options.width.into()).as_bytes()),
+        Format::Table if options.wrap => {
+            out.write_all(wrap_text_lines(&report.table(options), options.width.into()).as_bytes())
+        }
+        Format::Table => out.write_all(report.table(options).as_bytes()),
         Format::Json => write_json(out, report),
         Format::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
         Format::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
@@ -543,6 +550,35 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_outside_tables_wrap_between_words_and_tables_stay() {
+        let text = "│ a table line that is far longer than the width allowed here │\n\
+                    O2 sharing: \x1b[1mcontradiction\x1b[0m and a long explanation of it\n  \
+                    denies: sold or disclosed · personal information │ policy permits: pass\n\
+                    short\n";
+        let wrapped = wrap_text_lines(text, 30);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(
+            lines[0],
+            "│ a table line that is far longer than the width allowed here │"
+        );
+        assert_eq!(
+            lines[1], "O2 sharing: \x1b[1mcontradiction\x1b[0m and",
+            "colour takes no width"
+        );
+        assert_eq!(lines[2], "  a long explanation of it");
+        assert_eq!(lines[3], "  denies: sold or disclosed ·");
+        assert_eq!(lines[4], "    personal information │");
+        assert_eq!(*lines.last().unwrap(), "short");
+        assert!(wrapped.ends_with('\n'));
+        let word = "x".repeat(50);
+        assert_eq!(
+            wrap_text_lines(&word, 30),
+            word,
+            "a word longer than the width stays whole"
+        );
+    }
 
     /// Renders `report` in every format: those in `FORMATS` must write something, the others must be
     /// refused, so that `FORMATS` (which the command line offers) and the methods never disagree.

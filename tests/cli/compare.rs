@@ -229,27 +229,25 @@ fn colour_only_when_asked_or_on_a_terminal() {
 fn table_fits_the_width() {
     for width in ["80", "160"] {
         let out = run(orgcheck().args(["compare"]).env("COLUMNS", width));
-        // Every line, the table's and the ones under it, within the width: no word broken by the
-        // terminal.
-        let max = out.stdout.lines().map(|l| l.chars().count()).max().unwrap();
-        assert!(
-            max <= width.parse().unwrap(),
-            "width {width}: line of {max}:\n{}",
-            out.stdout
-        );
+        let max = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap();
+        assert!(max <= width.parse().unwrap(), "width {width}: line of {max}");
         assert!(
             out.stdout.contains("┆ sharing contradiction "),
             "width {width}: a verdict on one line"
         );
+        // Piped, the lines under the table stay whole (for grep and scripts); a terminal gets them
+        // wrapped between words (`render::tests`).
+        assert!(
+            out.stdout
+                .contains("8 providers: 2 contradictions (O2, Tesco Mobile), 1 narrow denial (Virgin Mobile)")
+        );
     }
-    // The diff summary too.
-    let out = run(orgcheck()
-        .args(["diff"])
-        .arg(crate::util::fixture("diff/policy-v1.md"))
-        .arg(crate::util::fixture("diff/policy-v2.md"))
-        .env("COLUMNS", "80"));
-    let long: Vec<&str> = out.stdout.lines().filter(|l| l.chars().count() > 80).collect();
-    assert!(long.is_empty(), "{long:#?}");
 }
 
 #[test]
