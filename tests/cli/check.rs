@@ -67,6 +67,13 @@ impl Site {
         Site { server, phase }
     }
 
+    /// A site, its provider declarations, and an empty store: what every pipeline test starts from.
+    fn with_store() -> (Site, tempfile::TempDir, tempfile::TempDir) {
+        let site = Site::start();
+        let providers = site.providers();
+        (site, providers, tempfile::tempdir().unwrap())
+    }
+
     fn serve(&self, phase: usize) {
         self.phase.store(phase, Ordering::SeqCst);
     }
@@ -104,9 +111,7 @@ fn versions(store: &Path) -> usize {
 
 #[test]
 fn the_ci_pipeline_records_flags_confirms_and_distrusts() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
 
     // 1. First run: version A is recorded. A first recording is not a change.
@@ -185,9 +190,7 @@ fn the_ci_pipeline_records_flags_confirms_and_distrusts() {
 
 #[test]
 fn markdown_report_is_an_issue_body() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let base = |format: &str| {
         let mut cmd = orgcheck();
         cmd.args(["check", "--live", "--retries", "0", "--format", format, "--providers"])
@@ -260,9 +263,7 @@ fn markdown_report_is_an_issue_body() {
 
 #[test]
 fn fail_on_meaning_ignores_rewording() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     assert_eq!(check(p, s, &[]).0, 0);
     site.serve(4);
@@ -278,9 +279,7 @@ fn fail_on_meaning_ignores_rewording() {
 
 #[test]
 fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     let baseline_check = |extra: &[&str]| {
         let out = run(orgcheck()
@@ -352,9 +351,7 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
 #[test]
 fn a_damaged_latest_pair_does_not_hide_a_change() {
     for damage in ["truncated json", "text without its metadata"] {
-        let site = Site::start();
-        let providers = site.providers();
-        let store = tempfile::tempdir().unwrap();
+        let (site, providers, store) = Site::with_store();
         let (p, s) = (providers.path(), store.path());
         assert_eq!(check(p, s, &[]).0, 0);
         let (txt, json) = (s.join("acme/privacy-policy.txt"), s.join("acme/privacy-policy.json"));
@@ -378,9 +375,7 @@ fn a_damaged_latest_pair_does_not_hide_a_change() {
         assert_eq!(check(p, s, &[]).1["documents"][0]["status"], "unchanged", "{damage}");
     }
     // Nothing intact left at all: a failure that says so, never a quiet `new`.
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     assert_eq!(check(p, s, &[]).0, 0);
     for e in fs::read_dir(s.join("acme/privacy-policy.versions")).unwrap().flatten() {
@@ -401,9 +396,7 @@ fn a_damaged_latest_pair_does_not_hide_a_change() {
 /// row it is `failed` (exit 2), so monitoring is never silently off. A stable run forgets the count.
 #[test]
 fn a_page_that_never_settles_becomes_a_failure() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     assert_eq!(check(p, s, &[]).0, 0);
     // Phase 2 alternates A and B, A first: the first run sees A (unchanged), then every run B and A.
@@ -440,9 +433,7 @@ fn a_page_that_never_settles_becomes_a_failure() {
 /// `--update-baseline` writes into the store, so it waits for a run that holds the store's lock.
 #[test]
 fn updating_the_baseline_takes_the_store_lock() {
-    let site = Site::start();
-    let providers = site.providers();
-    let store = tempfile::tempdir().unwrap();
+    let (_site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     let out = run(orgcheck()
         .args(["fetch", "-q", "--retries", "0", "--providers"])
