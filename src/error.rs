@@ -456,6 +456,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inner_errors_are_in_the_message_not_also_the_source() {
+        use std::error::Error as _;
+        let os = || std::io::Error::from_raw_os_error(13);
+        let errors = [
+            Error::io("f", os()),
+            Error::Open {
+                path: "f".into(),
+                error: os(),
+            },
+            Error::Runtime(os()),
+            Error::ProvidersDir {
+                dir: "d".into(),
+                error: os(),
+            },
+        ];
+        for e in errors {
+            // anyhow's `{:#}` appends every source; one here would print the OS error twice.
+            assert!(e.source().is_none(), "{e}");
+            assert!(e.to_string().contains(&os().to_string()), "{e}");
+        }
+    }
+
+    #[test]
     fn line_numbers_are_one_based() {
         let text = "a\nb\nc";
         assert_eq!(line_of(text, 0), 1);

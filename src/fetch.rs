@@ -154,8 +154,9 @@ impl<'a> FetchReport<'a> {
         let failed = self.failed();
         if !quiet || failed > 0 {
             lines.push(format!(
-                "{} documents into {}: {} new, {} changed, {} unchanged, {} failed",
+                "{} document{} into {}: {} new, {} changed, {} unchanged, {} failed",
                 self.results.len(),
+                if self.results.len() == 1 { "" } else { "s" },
                 self.store,
                 self.count(Status::New),
                 self.count(Status::Changed),

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Outcome};
+use cli::{Cli, Outcome, OutputFailed};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,8 +25,12 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = io::stderr().lock();
+            let message = match OutputFailed::find(&err) {
+                Some(failed) => failed.to_string(),
+                None => format!("{err:#}"),
+            };
             // Multi-problem errors carry one problem per line; each gets the prefix.
-            for line in format!("{err:#}").lines() {
+            for line in message.lines() {
                 let _ = writeln!(stderr, "orgcheck: {line}");
             }
             ExitCode::from(2)

@@ -168,10 +168,52 @@ fn table_width() -> u16 {
         .unwrap_or(120)
 }
 
+/// A write to stdout that failed (a full disk, a closed terminal). It is reported as such, whatever
+/// the command was doing: "-: reading records: No space left on device" would blame the input.
+#[derive(Debug)]
+pub struct OutputFailed(io::Error);
+
+impl std::fmt::Display for OutputFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "standard output: cannot write: {}", self.0)
+    }
+}
+
+impl std::error::Error for OutputFailed {}
+
+impl OutputFailed {
+    /// The failed stdout write somewhere in `err`'s chain, if that is what went wrong.
+    pub fn find(err: &anyhow::Error) -> Option<&OutputFailed> {
+        err.chain().find_map(|e| {
+            e.downcast_ref::<io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<OutputFailed>())
+        })
+    }
+}
+
+/// Stdout, with its errors marked as [`OutputFailed`]. The error kind is kept, so a closed pipe is
+/// still recognised and an interrupted write still retried.
+struct Stdout<W>(W);
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(mark_output)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(mark_output)
+    }
+}
+
+fn mark_output(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), OutputFailed(e))
+}
+
 /// Runs a parsed command, writing data to stdout.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(Stdout(stdout.lock()));
     let mut ctx = Context {
         out: &mut out,
         color: cli.color.enabled(),

@@ -9,6 +9,7 @@ mod warc;
 mod check;
 mod compare;
 mod diff;
+mod errors;
 mod eval;
 mod extract;
 mod fetch;
