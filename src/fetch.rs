@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::browser::{Browser, BrowserOptions, RenderError};
 use crate::error::{Error, HttpError, IngestError, Result};
 use crate::hash::sha256_hex;
 use crate::http::{Fetched, Http, HttpOptions, Validators};
@@ -16,7 +17,7 @@ use crate::ingest::{self, Isolation, Origin};
 use crate::noise::Normaliser;
 use crate::providers::{Document, Provider, Role};
 use crate::report::{ORGCHECK_VERSION, now_rfc3339};
-use crate::store::{Meta, Recorded, Store};
+use crate::store::{Meta, Recorded, RenderedBy, Store};
 
 /// How a fetch run behaves.
 #[derive(Debug, Clone)]
@@ -33,6 +34,37 @@ pub struct FetchOptions {
     /// Confirm a change before recording it: a text that differs from the latest (after this
     /// normaliser) is fetched again and recorded only when both fetches agree; else it is `unstable`.
     pub confirm: Option<Normaliser>,
+    /// When documents are fetched in the browser.
+    pub render: RenderMode,
+    /// How the browser runs, when one is needed (its `max_bytes` is the HTTP one).
+    pub browser: BrowserOptions,
+}
+
+/// When a document is fetched in a headless browser instead of (or after) a plain HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RenderMode {
+    /// Documents declared `render = true`, and those whose plain fetch gives a script-built shell, too
+    /// little text, a `select` that matches nothing, or a 403; without a browser, the plain fetch stands.
+    #[default]
+    Auto,
+    /// Every document not declared `render = false`; without a browser, they fail.
+    Always,
+    /// None: plain HTTP only.
+    Never,
+}
+
+/// How a document needed, or got, the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rendering {
+    /// Why the browser was (or would have been) used: "declared `render = true`", "the plain fetch gave
+    /// only 12 characters".
+    pub why: String,
+    /// The browser that rendered the page; absent when none could be started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Why no browser could be started; the plain fetch's result was kept instead (in `auto`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 impl Default for FetchOptions {
@@ -44,6 +76,8 @@ impl Default for FetchOptions {
             lock_wait: Duration::from_secs(5),
             progress: Arc::new(NoProgress),
             confirm: None,
+            render: RenderMode::Auto,
+            browser: BrowserOptions::default(),
         }
     }
 }
@@ -101,6 +135,9 @@ pub struct DocResult {
     /// Characters of normalised text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chars: Option<usize>,
+    /// Set when the page was rendered in the browser, or needed to be and could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendering: Option<Rendering>,
 }
 
 /// The document `orgcheck fetch --format json` prints.
@@ -146,7 +183,13 @@ impl<'a> FetchReport<'a> {
                         (Some(chars), Some(v)) => format!(" ({chars} characters, version {v})"),
                         _ => String::new(),
                     };
-                    lines.push(format!("{name}: {}{detail}", status.as_str()));
+                    let how = match &r.rendering {
+                        Some(Rendering {
+                            browser: Some(_), why, ..
+                        }) => format!(", rendered ({why})"),
+                        _ => String::new(),
+                    };
+                    lines.push(format!("{name}: {}{how}{detail}", status.as_str()));
                 }
                 _ => {}
             }
@@ -168,9 +211,44 @@ impl<'a> FetchReport<'a> {
     }
 }
 
+/// The one note a run gets when documents needed the browser and none could be started: which, why,
+/// and what to do. `None` when every document that needed it got it.
+pub fn browser_note(results: &[DocResult]) -> Option<String> {
+    let kept: Vec<(&DocResult, &Rendering)> = results
+        .iter()
+        .filter_map(|r| r.rendering.as_ref().filter(|x| x.unavailable.is_some()).map(|x| (r, x)))
+        .collect();
+    let (_, first) = kept.first()?;
+    let which: Vec<String> = kept
+        .iter()
+        .take(5)
+        .map(|(r, x)| format!("{}/{}: {}", r.provider, r.document, x.why))
+        .collect();
+    let more = kept.len().saturating_sub(which.len());
+    Some(format!(
+        "{} document{} needed a browser ({}{}), so the plain fetch was used: {}; `--render never` turns this note off",
+        kept.len(),
+        if kept.len() == 1 { "" } else { "s" },
+        which.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        },
+        first.unavailable.as_deref().unwrap_or_default()
+    ))
+}
+
 /// SHA-256 of what decides extraction: a changed declaration must not be answered with "304 unchanged".
 pub fn declaration_hash(doc: &Document) -> String {
-    let json = serde_json::json!({"url": doc.url, "select": doc.select, "remove": doc.remove});
+    let mut json = serde_json::json!({"url": doc.url, "select": doc.select, "remove": doc.remove});
+    // Only when declared, so that the hashes of plain pages stay as they were.
+    if let Some(render) = doc.render {
+        json["render"] = render.into();
+    }
+    if let Some(wait_for) = &doc.wait_for {
+        json["wait_for"] = wait_for.as_str().into();
+    }
     sha256_hex(json.to_string())
 }
 
@@ -238,6 +316,26 @@ struct Job {
     doc: Document,
 }
 
+/// The browser of a run: started by the first document that needs it, or the reason it cannot be.
+type BrowserCell = tokio::sync::OnceCell<std::result::Result<Browser, RenderError>>;
+
+/// What every document's fetch shares.
+struct Shared {
+    http: Http,
+    browser: BrowserCell,
+    browser_options: BrowserOptions,
+    render: RenderMode,
+}
+
+impl Shared {
+    async fn browser(&self) -> std::result::Result<&Browser, &RenderError> {
+        self.browser
+            .get_or_init(|| Browser::launch(&self.browser_options))
+            .await
+            .as_ref()
+    }
+}
+
 /// Fetches the documents of `providers` into `store`, in parallel, and reports on each in the order
 /// declared. Errors only when the store cannot be locked or the network runtime cannot start;
 /// everything else is a per-document failure.
@@ -252,7 +350,15 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
             })
         })
         .collect();
-    let http = Http::new(options.http.clone()).map_err(Error::HttpClient)?;
+    let shared = Arc::new(Shared {
+        http: Http::new(options.http.clone()).map_err(Error::HttpClient)?,
+        browser: BrowserCell::new(),
+        browser_options: BrowserOptions {
+            max_bytes: options.http.max_bytes,
+            ..options.browser.clone()
+        },
+        render: options.render,
+    });
     let rt = runtime().map_err(Error::Runtime)?;
     let progress = options.progress.clone();
     progress.start(jobs.len());
@@ -267,7 +373,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 .entry(host)
                 .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
                 .clone();
-            let (global, http, store, progress) = (global.clone(), http.clone(), store.clone(), progress.clone());
+            let (global, shared, store, progress) = (global.clone(), shared.clone(), store.clone(), progress.clone());
             let confirm = confirm.clone();
             let name = (
                 job.provider.clone(),
@@ -286,7 +392,7 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                         _global: global,
                     };
                     progress.begin(&job.provider, &job.doc.id);
-                    let result = fetch_document(&http, &store, &job, confirm.as_ref().as_ref(), slots).await;
+                    let result = fetch_document(&shared, &store, &job, confirm.as_ref().as_ref(), slots).await;
                     progress.done(&job.provider, &job.doc.id);
                     result
                 }),
@@ -299,6 +405,12 @@ pub fn fetch_all(providers: &[Provider], store: &Store, options: &FetchOptions) 
                 reason: Some(format!("internal error while fetching: {e}; please report it")),
                 ..DocResult::pending(provider, document, url, role)
             }));
+        }
+        // Every task has ended, so the browser is the run's alone to close.
+        if let Ok(shared) = Arc::try_unwrap(shared)
+            && let Some(Ok(browser)) = shared.browser.into_inner()
+        {
+            browser.close().await;
         }
         results
     });
@@ -336,6 +448,7 @@ impl DocResult {
             previous_version: None,
             text_sha256: None,
             chars: None,
+            rendering: None,
         }
     }
 }
@@ -347,8 +460,265 @@ struct Slots {
     _global: OwnedSemaphorePermit,
 }
 
-async fn fetch_document(
+/// Which way a document's text is got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    /// Plain HTTP only.
+    Plain,
+    /// Straight to the browser, for this reason.
+    Browser(String),
+    /// Plain HTTP, then the browser when the response looks script-built.
+    Auto,
+}
+
+fn route(mode: RenderMode, doc: &Document) -> Route {
+    match (mode, doc.render) {
+        (RenderMode::Never, _) | (_, Some(false)) => Route::Plain,
+        (_, Some(true)) => Route::Browser("declared `render = true`".into()),
+        (RenderMode::Always, None) => Route::Browser("--render always".into()),
+        (RenderMode::Auto, None) => Route::Auto,
+    }
+}
+
+/// A document's text, and how it was got.
+enum Got {
+    /// 304 Not Modified: what is stored is current.
+    NotModified(Fetched),
+    Page {
+        fetched: Fetched,
+        text: ingest::Document,
+        rendering: Option<Rendering>,
+    },
+}
+
+/// Why a document has no text this run.
+struct Failure {
+    reason: String,
+    http_status: Option<u16>,
+    final_url: Option<String>,
+    rendering: Option<Rendering>,
+    /// Why a browser might do better (in `auto`): the plain fetch gave a shell or a challenge.
+    needs_browser: Option<String>,
+}
+
+impl Failure {
+    fn http(e: &HttpError) -> Failure {
+        let http_status = match e {
+            HttpError::Status { status, .. } => Some(*status),
+            _ => None,
+        };
+        Failure {
+            reason: e.to_string(),
+            http_status,
+            final_url: None,
+            rendering: None,
+            needs_browser: (http_status == Some(403)).then(|| "the plain fetch was refused (403)".to_string()),
+        }
+    }
+
+    fn ingest(fetched: &Fetched, e: &IngestError) -> Failure {
+        let needs_browser = match e {
+            IngestError::TooShort { chars, html: true, .. } => {
+                Some(format!("the plain fetch gave only {chars} characters"))
+            }
+            IngestError::NoMatch { .. } => Some("`select` matched nothing in the plain fetch".to_string()),
+            IngestError::NoText { format: "HTML" } | IngestError::EmptyBody => {
+                Some("the plain fetch gave no text".to_string())
+            }
+            _ => None,
+        };
+        Failure {
+            reason: e.to_string(),
+            http_status: Some(fetched.status),
+            final_url: Some(fetched.final_url.clone()),
+            rendering: None,
+            needs_browser,
+        }
+    }
+
+    fn into_result(self, result: DocResult) -> DocResult {
+        DocResult {
+            reason: Some(self.reason),
+            http_status: self.http_status.or(result.http_status),
+            final_url: self.final_url.or(result.final_url),
+            rendering: self.rendering,
+            ..result
+        }
+    }
+}
+
+/// Gets a document's text by its route: plain HTTP (with the stored validators), the browser, or plain
+/// HTTP and then the browser when the response looks built by scripts.
+async fn obtain(
+    shared: &Shared,
+    job: &Job,
+    validators: &Validators,
+    isolation: &Isolation,
+    route: Route,
+) -> std::result::Result<Got, Failure> {
+    let why = match route {
+        Route::Plain => return plain(&shared.http, job, validators, isolation).await,
+        Route::Browser(why) => why,
+        Route::Auto => {
+            let first = plain(&shared.http, job, validators, isolation).await;
+            let why = match &first {
+                Ok(Got::Page { fetched, text, .. }) => fetched
+                    .body
+                    .as_deref()
+                    .and_then(|body| ingest::script_built(body, text))
+                    .map(|sign| format!("the plain fetch gave {sign}")),
+                Ok(Got::NotModified(_)) => None,
+                Err(f) => f.needs_browser.clone(),
+            };
+            let Some(why) = why else { return first };
+            return match shared.browser().await {
+                Ok(browser) => rendered(browser, job, isolation, why.clone()).await.map_err(|mut f| {
+                    f.reason = format!("{why}, and in the browser: {}", f.reason);
+                    f
+                }),
+                // Without a browser the plain fetch stands; the run notes it once (`unrendered`).
+                Err(missing) => {
+                    let rendering = Some(Rendering {
+                        why,
+                        browser: None,
+                        unavailable: Some(missing.to_string()),
+                    });
+                    match first {
+                        Ok(Got::Page { fetched, text, .. }) => Ok(Got::Page {
+                            fetched,
+                            text,
+                            rendering,
+                        }),
+                        Ok(not_modified) => Ok(not_modified),
+                        Err(f) => Err(Failure { rendering, ..f }),
+                    }
+                }
+            };
+        }
+    };
+    match shared.browser().await {
+        Ok(browser) => rendered(browser, job, isolation, why).await,
+        // The reason says it all; `rendering` stays empty so the run's note (`browser_note`) is only
+        // about plain fetches kept.
+        Err(missing) if shared.render == RenderMode::Always => Err(Failure {
+            reason: format!("needs a browser ({why}): {missing}"),
+            http_status: None,
+            final_url: None,
+            rendering: None,
+            needs_browser: None,
+        }),
+        // `render = true` without a browser: the plain fetch, noted once for the run.
+        Err(missing) => {
+            let unrendered = Some(Rendering {
+                why,
+                browser: None,
+                unavailable: Some(missing.to_string()),
+            });
+            match plain(&shared.http, job, &Validators::default(), isolation).await {
+                Ok(Got::Page { fetched, text, .. }) => Ok(Got::Page {
+                    fetched,
+                    text,
+                    rendering: unrendered,
+                }),
+                Ok(not_modified) => Ok(not_modified),
+                Err(f) => Err(Failure {
+                    rendering: unrendered,
+                    ..f
+                }),
+            }
+        }
+    }
+}
+
+/// The plain HTTP fetch and its text.
+async fn plain(
     http: &Http,
+    job: &Job,
+    validators: &Validators,
+    isolation: &Isolation,
+) -> std::result::Result<Got, Failure> {
+    let fetched = http
+        .get(&job.doc.url, validators)
+        .await
+        .map_err(|e| Failure::http(&e))?;
+    if fetched.body.is_none() {
+        return Ok(Got::NotModified(fetched));
+    }
+    match extract_body(&fetched, isolation) {
+        Ok(text) => Ok(Got::Page {
+            fetched,
+            text,
+            rendering: None,
+        }),
+        Err(e) => Err(Failure::ingest(&fetched, &e)),
+    }
+}
+
+/// The page rendered in the browser, its DOM read like a fetched HTML page.
+async fn rendered(
+    browser: &Browser,
+    job: &Job,
+    isolation: &Isolation,
+    why: String,
+) -> std::result::Result<Got, Failure> {
+    let rendering = Some(Rendering {
+        why,
+        browser: Some(browser.version().to_string()),
+        unavailable: None,
+    });
+    let page = match browser.render(&job.doc.url, job.doc.wait_for.as_deref()).await {
+        Ok(page) => page,
+        Err(e) => {
+            return Err(Failure {
+                reason: e.to_string(),
+                http_status: match e {
+                    RenderError::Status(s) => Some(s),
+                    _ => None,
+                },
+                final_url: None,
+                rendering,
+                needs_browser: None,
+            });
+        }
+    };
+    // The DOM is a string: UTF-8, whatever the page's bytes were.
+    let fetched = Fetched {
+        url: job.doc.url.clone(),
+        final_url: page.final_url,
+        status: page.status.unwrap_or(200),
+        etag: None,
+        last_modified: None,
+        content_type: Some("text/html; charset=utf-8".into()),
+        body: Some(page.html.into_bytes()),
+        attempts: 1,
+    };
+    match extract_body(&fetched, isolation) {
+        Ok(text) => Ok(Got::Page {
+            fetched,
+            text,
+            rendering,
+        }),
+        Err(e) => {
+            let mut failure = Failure::ingest(&fetched, &e);
+            // The plain fetch's hint ("open the page in a browser") is no help once a browser has.
+            if let IngestError::TooShort { chars, min, .. } = e {
+                failure.reason = format!(
+                    "only {chars} characters of text once rendered in the browser (minimum {min}); if the policy \
+                     appears later, declare `wait_for` with a selector of the element that holds it (and `select` \
+                     it); if it needs a click or a login, orgcheck cannot reach it"
+                );
+            }
+            Err(Failure {
+                rendering,
+                needs_browser: None,
+                ..failure
+            })
+        }
+    }
+}
+
+async fn fetch_document(
+    shared: &Shared,
     store: &Store,
     job: &Job,
     confirm: Option<&Normaliser>,
@@ -378,29 +748,6 @@ async fn fetch_document(
         None => store.latest_intact(&job.provider, &job.doc.id).ok().flatten(),
     };
     result.previous_version = latest.as_ref().map(|s| s.meta.version.clone());
-    result.conditional = validators != Validators::default();
-    let fetched = match http.get(&job.doc.url, &validators).await {
-        Ok(f) => f,
-        Err(e) => return failed(result, &e),
-    };
-    result.final_url = Some(fetched.final_url.clone());
-    result.http_status = Some(fetched.status);
-    let Some(body) = &fetched.body else {
-        // 304 Not Modified: what is stored is current.
-        return match latest {
-            Some(s) => DocResult {
-                status: Status::Unchanged,
-                version: Some(s.meta.version.clone()),
-                chars: Some(s.text.chars().count()),
-                text_sha256: Some(s.meta.text_sha256),
-                ..result
-            },
-            None => DocResult {
-                reason: Some("the server answered 304 Not Modified, but nothing is stored".into()),
-                ..result
-            },
-        };
-    };
     let isolation = match Isolation::new(&job.doc.select, &job.doc.remove) {
         Ok(i) => i,
         Err(reason) => {
@@ -410,17 +757,47 @@ async fn fetch_document(
             };
         }
     };
-    let extracted = match extract_body(&fetched, &isolation) {
-        Ok(x) => x,
-        Err(reason) => {
-            return DocResult {
-                reason: Some(reason.to_string()),
-                ..result
+    let route = route(shared.render, &job.doc);
+    result.conditional = validators != Validators::default() && !matches!(route, Route::Browser(_));
+    let (fetched, extracted, rendering) = match obtain(shared, job, &validators, &isolation, route).await {
+        Ok(Got::Page {
+            fetched,
+            text,
+            rendering,
+        }) => (fetched, text, rendering),
+        Ok(Got::NotModified(fetched)) => {
+            result.final_url = Some(fetched.final_url.clone());
+            result.http_status = Some(fetched.status);
+            return match latest {
+                Some(s) => DocResult {
+                    status: Status::Unchanged,
+                    version: Some(s.meta.version.clone()),
+                    chars: Some(s.text.chars().count()),
+                    text_sha256: Some(s.meta.text_sha256),
+                    ..result
+                },
+                None => DocResult {
+                    reason: Some("the server answered 304 Not Modified, but nothing is stored".into()),
+                    ..result
+                },
             };
         }
+        Err(failure) => return failure.into_result(result),
     };
+    result.final_url = Some(fetched.final_url.clone());
+    result.http_status = Some(fetched.status);
+    result.rendering = rendering.clone();
     if let (Some(norm), Some(prev)) = (confirm, &latest)
-        && let Some((status, reason)) = confirm_change(http, job, &isolation, norm, &prev.text, &extracted.text).await
+        && let Some((status, reason)) = confirm_change(
+            shared,
+            job,
+            &isolation,
+            rendering.as_ref(),
+            norm,
+            &prev.text,
+            &extracted.text,
+        )
+        .await
     {
         if status != Status::Unstable {
             return DocResult {
@@ -452,6 +829,7 @@ async fn fetch_document(
     }
     // No more requests for this document: the next one may start while this one is written.
     drop(slots);
+    let body = fetched.body.as_deref().unwrap_or_default();
     let meta = Meta {
         url: job.doc.url.clone(),
         final_url: fetched.final_url.clone(),
@@ -467,6 +845,12 @@ async fn fetch_document(
         orgcheck_version: ORGCHECK_VERSION.to_string(),
         declaration_sha256: declaration,
         version: String::new(),
+        rendered: rendering.as_ref().and_then(|r| {
+            r.browser.as_ref().map(|browser| RenderedBy {
+                browser: browser.clone(),
+                why: r.why.clone(),
+            })
+        }),
     };
     // Writing is blocking file I/O with fsyncs: off the runtime's few worker threads, so that other
     // downloads keep going meanwhile.
@@ -505,13 +889,15 @@ async fn fetch_document(
     }
 }
 
-/// When `text` differs from the stored `previous` (beyond noise), fetches the page a second time.
-/// Returns why the change cannot be recorded (`Unstable` when the two fetches disagree, `Failed` when the
-/// second fetch failed), or `None` when there is nothing to confirm or both fetches agree.
+/// When `text` differs from the stored `previous` (beyond noise), fetches the page a second time, the
+/// same way as the first (in the browser when the first was rendered). Returns why the change cannot
+/// be recorded (`Unstable` when the two fetches disagree, `Failed` when the second fetch failed), or
+/// `None` when there is nothing to confirm or both fetches agree.
 async fn confirm_change(
-    http: &Http,
+    shared: &Shared,
     job: &Job,
     isolation: &Isolation,
+    rendering: Option<&Rendering>,
     norm: &Normaliser,
     previous: &str,
     text: &str,
@@ -520,33 +906,36 @@ async fn confirm_change(
     if first == norm.document_hash(previous) {
         return None;
     }
-    let second = match http.get(&job.doc.url, &Validators::default()).await {
-        Ok(f) => f,
-        Err(e) => {
-            return Some((
-                Status::Failed,
-                format!("the page changed, but fetching it again to confirm failed: {e}"),
-            ));
-        }
+    let again = match rendering.filter(|r| r.browser.is_some()) {
+        Some(r) => Route::Browser(r.why.clone()),
+        None => Route::Plain,
     };
-    if second.body.is_none() {
-        return Some((
-            Status::Unstable,
-            "the page changed, then the server answered 304 Not Modified; nothing recorded".into(),
-        ));
-    }
-    match extract_body(&second, isolation) {
-        Ok(again) if norm.document_hash(&again.text) == first => None,
-        Ok(again) => Some((
+    match obtain(shared, job, &Validators::default(), isolation, again).await {
+        Ok(Got::Page { text: again, .. }) if norm.document_hash(&again.text) == first => None,
+        Ok(Got::Page { text: again, .. }) => Some((
             Status::Unstable,
             format!(
                 "two fetches in a row gave different texts (the page varies between requests; they differ at “{}”); nothing recorded",
                 differing_region(text, &again.text)
             ),
         )),
-        Err(reason) => Some((
+        Ok(Got::NotModified(_)) => Some((
+            Status::Unstable,
+            "the page changed, then the server answered 304 Not Modified; nothing recorded".into(),
+        )),
+        Err(f) if f.final_url.is_some() => Some((
             Status::Failed,
-            format!("the page changed, but the second fetch to confirm it gave no policy: {reason}"),
+            format!(
+                "the page changed, but the second fetch to confirm it gave no policy: {}",
+                f.reason
+            ),
+        )),
+        Err(f) => Some((
+            Status::Failed,
+            format!(
+                "the page changed, but fetching it again to confirm failed: {}",
+                f.reason
+            ),
         )),
     }
 }
@@ -566,18 +955,6 @@ fn differing_region(a: &str, b: &str) -> String {
     let from = a[..start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let excerpt: String = a[from..].chars().take(80).collect();
     excerpt.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn failed(result: DocResult, e: &HttpError) -> DocResult {
-    let http_status = match e {
-        HttpError::Status { status, .. } => Some(*status),
-        _ => None,
-    };
-    DocResult {
-        reason: Some(e.to_string()),
-        http_status,
-        ..result
-    }
 }
 
 #[cfg(test)]
@@ -600,6 +977,87 @@ mod tests {
         fn done(&self, provider: &str, document: &str) {
             self.0.lock().unwrap().push(format!("done {provider}/{document}"));
         }
+    }
+
+    fn document(render: Option<bool>, wait_for: Option<&str>) -> Document {
+        Document {
+            id: "p".into(),
+            role: Role::Policy,
+            title: None,
+            url: "https://acme.example/p".into(),
+            select: vec!["main".into()],
+            remove: Vec::new(),
+            snapshot: None,
+            snapshot_date: None,
+            snapshot_source: None,
+            snapshot_text: None,
+            quote: Vec::new(),
+            render,
+            wait_for: wait_for.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_declaration_and_the_mode_choose_the_route() {
+        let browser = |why: &str| Route::Browser(why.to_string());
+        for (mode, render, want) in [
+            (RenderMode::Auto, None, Route::Auto),
+            (RenderMode::Auto, Some(true), browser("declared `render = true`")),
+            (RenderMode::Auto, Some(false), Route::Plain),
+            (RenderMode::Always, None, browser("--render always")),
+            (RenderMode::Always, Some(false), Route::Plain),
+            (RenderMode::Never, Some(true), Route::Plain),
+            (RenderMode::Never, None, Route::Plain),
+        ] {
+            assert_eq!(route(mode, &document(render, None)), want, "{mode:?} {render:?}");
+        }
+    }
+
+    /// A plain page's stored declaration hash is what it was before rendering existed, so that its
+    /// conditional requests and history carry on unchanged; declaring `render` or `wait_for` changes it.
+    #[test]
+    fn plain_declarations_hash_as_before() {
+        let before = sha256_hex(r#"{"remove":[],"select":["main"],"url":"https://acme.example/p"}"#);
+        assert_eq!(declaration_hash(&document(None, None)), before);
+        assert_ne!(declaration_hash(&document(Some(true), None)), before);
+        assert_ne!(declaration_hash(&document(None, Some("#p"))), before);
+    }
+
+    #[test]
+    fn one_note_names_the_documents_left_unrendered() {
+        let result = |document: &str, rendering: Option<Rendering>| DocResult {
+            rendering,
+            ..DocResult::pending(
+                "acme".into(),
+                document.into(),
+                "https://acme.example".into(),
+                Role::Policy,
+            )
+        };
+        let kept = |why: &str| {
+            Some(Rendering {
+                why: why.into(),
+                browser: None,
+                unavailable: Some("Chromium was not found".into()),
+            })
+        };
+        let rendered = Some(Rendering {
+            why: "declared `render = true`".into(),
+            browser: Some("Chrome/148".into()),
+            unavailable: None,
+        });
+        assert_eq!(browser_note(&[result("a", None), result("b", rendered.clone())]), None);
+        let note = browser_note(&[
+            result("a", kept("the plain fetch gave only 3 characters")),
+            result("b", rendered),
+            result("c", kept("declared `render = true`")),
+        ])
+        .unwrap();
+        assert_eq!(
+            note,
+            "2 documents needed a browser (acme/a: the plain fetch gave only 3 characters; acme/c: declared \
+             `render = true`), so the plain fetch was used: Chromium was not found; `--render never` turns this note off"
+        );
     }
 
     /// A slow page must not leave the display empty: each document says when it starts, before the

@@ -277,6 +277,41 @@ pub(crate) fn mostly_not_text(text: &str) -> bool {
     bad * 10 > all
 }
 
+/// A page with less text than this may be a shell that scripts fill in.
+const SHELL_MAX_CHARS: usize = 1000;
+
+static SCRIPT_OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<script\b[^>]*>").expect("static regex"));
+static SCRIPT_CLOSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</script\s*>").expect("static regex"));
+static NOSCRIPT_JS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<noscript\b[^>]*>[^<]{0,400}?(?:<[^>]{0,200}>[^<]{0,400}?){0,8}javascript").expect("static regex")
+});
+
+/// Whether an HTML page looks built by scripts, so that a browser would see more than its bytes show:
+/// little text, and either a `<noscript>` that asks for JavaScript or far more script than text. Says
+/// what it saw ("a page that asks for JavaScript"), for the fetch's status line.
+pub fn script_built(html: &[u8], doc: &Document) -> Option<&'static str> {
+    if doc.format != Format::Html {
+        return None;
+    }
+    let chars = doc.text.chars().count();
+    if chars >= SHELL_MAX_CHARS {
+        return None;
+    }
+    if NOSCRIPT_JS.is_match(html) {
+        return Some("a page that asks for JavaScript");
+    }
+    // Script bytes, counted in one pass from each opening tag to its closing one.
+    let mut script = 0usize;
+    let mut at = 0;
+    while let Some(open) = SCRIPT_OPEN.find_at(html, at) {
+        let close = SCRIPT_CLOSE.find_at(html, open.end());
+        let end = close.map_or(html.len(), |c| c.start());
+        script += end - open.end();
+        at = close.map_or(html.len(), |c| c.end());
+    }
+    (script >= 20 * chars.max(50)).then_some("mostly script, little text")
+}
+
 static META_CHARSET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"#).expect("static regex"));
 
@@ -497,6 +532,37 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_built_pages_are_told_from_short_ones() {
+        let doc = |html: &str| {
+            let origin = Origin::Page {
+                url: "https://a.example/p",
+                content_type: Some("text/html"),
+            };
+            (
+                html.to_string(),
+                document("p", html.as_bytes(), origin, None, &Isolation::default()),
+            )
+        };
+        let prose = "We may share aggregated data about how you use our network with partners. ".repeat(3);
+        let bundle = format!("<script>{}</script>", "var a=1;".repeat(2000));
+        let shell = format!("<html><body><h1>Privacy</h1><p>{prose}</p><div id=root></div>{bundle}</body></html>");
+        let asks = format!(
+            "<html><body><p>{prose}</p><noscript><div class=x><b>Please enable JavaScript</b> to view this page.</div></noscript></body></html>"
+        );
+        let plain = format!("<html><body><p>{prose}</p><script src=/a.js></script></body></html>");
+        let long = format!("<html><body><p>{}</p>{bundle}</body></html>", prose.repeat(6));
+        for (html, want) in [
+            (shell, Some("mostly script, little text")),
+            (asks, Some("a page that asks for JavaScript")),
+            (plain, None),
+            (long, None),
+        ] {
+            let (html, doc) = doc(&html);
+            assert_eq!(script_built(html.as_bytes(), &doc.unwrap()), want, "{html:.80}");
+        }
+    }
 
     /// A PDF-shaped file whose one stream inflates to `size` bytes of spaces.
     fn pdf_with_stream_of(size: usize) -> Vec<u8> {

@@ -9,7 +9,7 @@
 //! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
 //! | text | [`text`], [`ingest`], [`warc`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; web-archive records; clauses; a declaration's quotes found in a page |
 //! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
-//! | inputs | [`providers`], [`http`], [`store`] | declarations, downloads, dated versions on disk |
+//! | inputs | [`providers`], [`http`], [`browser`], [`store`] | declarations, downloads, pages rendered in headless Chromium, dated versions on disk |
 //! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`letter`], [`reply`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
 //! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
 //!
@@ -64,6 +64,7 @@ pub mod noise;
 
 pub mod providers;
 pub mod http;
+pub mod browser;
 pub mod store;
 
 pub mod fetch;
@@ -105,6 +106,7 @@ mod layering {
         "noise",
         "providers",
         "http",
+        "browser",
         "store",
         "fetch",
         "extract",

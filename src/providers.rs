@@ -156,6 +156,10 @@ pub struct Document {
     pub snapshot_text: Option<String>,
     /// For a statement page: the sentences that matter, looked up in each fetched version.
     pub quote: Vec<String>,
+    /// `Some(true)`: always fetched in the browser; `Some(false)`: never; `None`: as `--render` says.
+    pub render: Option<bool>,
+    /// When rendered, the element whose text means the page is ready (a CSS selector).
+    pub wait_for: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -208,6 +212,8 @@ struct DocumentDef {
     snapshot: Option<Spanned<String>>,
     snapshot_date: Option<Spanned<String>>,
     snapshot_source: Option<String>,
+    render: Option<Spanned<bool>>,
+    wait_for: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +232,8 @@ struct StatementDef {
     remove: Vec<Spanned<String>>,
     #[serde(default)]
     quote: Vec<Spanned<String>>,
+    render: Option<Spanned<bool>>,
+    wait_for: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -272,6 +280,30 @@ fn check_selectors(
                 );
             }
         }
+    }
+}
+
+/// `wait_for` is a CSS selector, and only means something for a page that may be rendered.
+fn check_rendering(
+    problem: &mut dyn FnMut(Location, String),
+    at: &dyn Fn(std::ops::Range<usize>, &str) -> Location,
+    render: Option<&Spanned<bool>>,
+    wait_for: Option<&Spanned<String>>,
+    table: &str,
+) {
+    let Some(sel) = wait_for else { return };
+    if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
+        problem(
+            at(sel.span(), &format!("{table}.wait_for")),
+            format!("`{}` is not a valid CSS selector ({e})", sel.get_ref()),
+        );
+    }
+    if render.is_some_and(|r| !*r.get_ref()) {
+        problem(
+            at(sel.span(), &format!("{table}.wait_for")),
+            "`wait_for` is for a page rendered in the browser, and this one has `render = false`; remove one of them"
+                .into(),
+        );
     }
 }
 
@@ -418,6 +450,13 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             problem(at(doc.url.span(), "documents.url"), msg.to_string());
         }
         check_selectors(&mut problem, &at, &doc.select, &doc.remove, "documents");
+        check_rendering(
+            &mut problem,
+            &at,
+            doc.render.as_ref(),
+            doc.wait_for.as_ref(),
+            "documents",
+        );
         if let Some(date) = &doc.snapshot_date
             && !is_date(date.get_ref())
         {
@@ -464,6 +503,8 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             snapshot_source: doc.snapshot_source,
             snapshot_text,
             quote: Vec::new(),
+            render: doc.render.map(Spanned::into_inner),
+            wait_for: doc.wait_for.map(Spanned::into_inner),
         });
     }
 
@@ -508,6 +549,13 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
                 continue;
             };
             check_selectors(&mut problem, &at, &st.select, &st.remove, "statements");
+            check_rendering(
+                &mut problem,
+                &at,
+                st.render.as_ref(),
+                st.wait_for.as_ref(),
+                "statements",
+            );
             for q in &st.quote {
                 if q.get_ref().split_whitespace().next().is_none() {
                     problem(at(q.span(), "statements.quote"), "must not be empty".into());
@@ -550,6 +598,8 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
                     .into_iter()
                     .map(|q| q.into_inner().split_whitespace().collect::<Vec<_>>().join(" "))
                     .collect(),
+                render: st.render.map(Spanned::into_inner),
+                wait_for: st.wait_for.map(Spanned::into_inner),
             });
             continue;
         }
@@ -558,6 +608,8 @@ fn parse_provider(source: &ProviderSource, file_name: &str, contents: &str) -> R
             ("statements.select", st.select.first().map(Spanned::span)),
             ("statements.remove", st.remove.first().map(Spanned::span)),
             ("statements.quote", st.quote.first().map(Spanned::span)),
+            ("statements.render", st.render.as_ref().map(Spanned::span)),
+            ("statements.wait_for", st.wait_for.as_ref().map(Spanned::span)),
         ];
         for (field, span) in fetch_only {
             if let Some(span) = span {
@@ -852,6 +904,36 @@ mod tests {
             .unwrap_err()
             .to_string()
             .replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn rendering_fields_are_checked() {
+        let src = "name = \"Acme\"\n[[documents]]\nid = \"a\"\nurl = \"https://acme.example/a\"\nwait_for = \"main[\"\n\
+                   [[documents]]\nid = \"b\"\nurl = \"https://acme.example/b\"\nrender = false\nwait_for = \"main\"\n\
+                   [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014\"\nrender = true\n";
+        let msg = problems(&[("acme.toml", src)]);
+        assert!(
+            msg.contains("acme.toml:5: field `documents.wait_for`: `main[` is not a valid CSS selector"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("acme.toml:10: field `documents.wait_for`: `wait_for` is for a page rendered"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("acme.toml:15: field `statements.render`: only a fetched statement page"),
+            "{msg}"
+        );
+        let good = "name = \"Acme\"\n[[documents]]\nid = \"a\"\nurl = \"https://acme.example/a\"\nrender = true\nwait_for = \"#policy\"\n\
+                    [[statements]]\nid = \"hub\"\nurl = \"https://acme.example/hub\"\nrender = true\n";
+        let dir = dir_with(&[("acme.toml", good)]);
+        let acme = load(&ProviderSource::Dir(dir.path().into())).unwrap().remove(0);
+        assert_eq!(acme.documents[0].render, Some(true));
+        assert_eq!(acme.documents[0].wait_for.as_deref(), Some("#policy"));
+        assert_eq!(
+            (acme.documents[1].role, acme.documents[1].render),
+            (Role::Statement, Some(true))
+        );
     }
 
     #[test]

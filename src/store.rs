@@ -71,6 +71,19 @@ pub struct Meta {
     /// The id of this version in the `.versions` directory.
     #[serde(default)]
     pub version: String,
+    /// Set when the text is the DOM a browser rendered, not the HTTP response: absent for plain pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<RenderedBy>,
+}
+
+/// How a rendered version's text was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedBy {
+    /// The browser's product and version, e.g. `Chrome/148.0.7778.167`.
+    pub browser: String,
+    /// Why the page was rendered: "declared render = true", "--render always", "the plain fetch gave
+    /// only 12 characters".
+    pub why: String,
 }
 
 /// A stored text and its metadata.
@@ -607,6 +620,7 @@ pub(crate) fn test_meta(at: &str) -> Meta {
         orgcheck_version: "test".into(),
         declaration_sha256: "d".into(),
         version: String::new(),
+        rendered: None,
     }
 }
 

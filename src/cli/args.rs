@@ -9,7 +9,8 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use orgcheck::fetch::{FetchOptions, Progress};
+use orgcheck::browser::BrowserOptions;
+use orgcheck::fetch::{FetchOptions, Progress, RenderMode};
 use orgcheck::http::HttpOptions;
 use orgcheck::ingest::Isolation;
 use orgcheck::letter::SenderDetails;
@@ -238,6 +239,25 @@ pub struct FetchingArgs {
     pub lock_timeout: u64,
     #[command(flatten)]
     pub http: HttpArgs,
+    /// When to fetch a page in headless Chromium ($ORGCHECK_CHROMIUM, else `chromium` on PATH): `auto`
+    /// for pages declared `render = true` and pages whose plain fetch looks script-built, too short, or
+    /// refused (403), keeping the plain fetch when no browser is installed; `always` for every page not
+    /// declared `render = false`; `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub render: RenderWhen,
+    /// Seconds a page may take to settle in the browser (more than 0, at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = seconds)]
+    pub render_timeout: f64,
+    /// Pages rendered at once, each in its own browser context (at most 16).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub render_pages: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 impl FetchingArgs {
@@ -248,6 +268,19 @@ impl FetchingArgs {
             http: self.http.options()?,
             lock_wait: Duration::from_secs(self.lock_timeout),
             confirm,
+            render: match self.render {
+                RenderWhen::Auto => RenderMode::Auto,
+                RenderWhen::Always => RenderMode::Always,
+                RenderWhen::Never => RenderMode::Never,
+            },
+            browser: BrowserOptions {
+                executable: std::env::var_os("ORGCHECK_CHROMIUM")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from),
+                timeout: Duration::from_secs_f64(self.render_timeout),
+                pages: self.render_pages.into(),
+                ..BrowserOptions::default()
+            },
             ..FetchOptions::default()
         })
     }

@@ -57,6 +57,9 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         let progress = super::fetch::progress(ctx, args.format == Format::Json);
         let options = args.fetching.options(progress, Some(norm.clone()))?;
         let results = fetch::fetch_all(&selected, &store, &options)?;
+        if let Some(note) = fetch::browser_note(&results) {
+            ctx.note(note);
+        }
         (Mode::Live, check::check_live(&rules, &norm, &store, &results))
     } else {
         let baseline = Baseline::load(&baseline_path)?;

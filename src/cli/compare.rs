@@ -58,7 +58,11 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     {
         let policies: Vec<Provider> = selected.iter().map(Provider::compared_only).collect();
         let options = args.fetching.options(super::fetch::progress(ctx, false), None)?;
-        for r in fetch::fetch_all(&policies, store, &options)? {
+        let results = fetch::fetch_all(&policies, store, &options)?;
+        if let Some(note) = fetch::browser_note(&results) {
+            ctx.note(note);
+        }
+        for r in results {
             if r.status == Status::Failed {
                 warn(format!(
                     "{}/{}: fetch failed: {}",

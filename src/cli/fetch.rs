@@ -30,6 +30,9 @@ pub fn run(args: FetchArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let json = args.format == Format::Json;
     let options = args.fetching.options(progress(ctx, json), None)?;
     let results = fetch::fetch_all(&selected, &store, &options)?;
+    if let Some(note) = fetch::browser_note(&results) {
+        ctx.note(note);
+    }
     let report = FetchReport::new(&store, &results);
     if json {
         ctx.render(&report, Format::Json, false)?;

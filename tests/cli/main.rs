@@ -20,6 +20,7 @@ mod help;
 mod html;
 mod polarity;
 mod providers;
+mod render;
 mod reply;
 mod schema;
 mod statements;

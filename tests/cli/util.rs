@@ -24,7 +24,9 @@ pub fn orgcheck() -> Command {
     cmd.env_remove("NO_COLOR")
         .env("COLUMNS", "120")
         .env_remove("ORGCHECK_STORE")
-        .env_remove("ORGCHECK_SENDER");
+        .env_remove("ORGCHECK_SENDER")
+        // No test starts a browser unless it says so (`render.rs`): the same on every machine.
+        .env("ORGCHECK_CHROMIUM", "/nonexistent/orgcheck-tests/chromium");
     cmd
 }
 
@@ -95,6 +97,7 @@ pub fn store_version(root: &Path, provider: &str, document: &str, at: &str, text
         orgcheck_version: "test".into(),
         declaration_sha256: "d".into(),
         version: String::new(),
+        rendered: None,
     };
     Store::new(root)
         .record(provider, document, meta, text)
