@@ -2,7 +2,7 @@
 //! protocol (chromiumoxide). A run starts one browser, only when a document needs it, and gives every
 //! page a fresh browser context: no cookies, storage or cache carried from one page to the next, no
 //! downloads, no permission prompts, and a profile in a temporary directory that is removed with the
-//! browser. Requests a page makes are let through only for http(s) (and the `data:`/`blob:` URLs a page
+//! browser. Dialogs (`alert`, `confirm`) are dismissed. Requests a page makes are let through only for http(s) (and the `data:`/`blob:` URLs a page
 //! builds itself), as redirects are in [`crate::http`].
 //!
 //! A page counts as settled when its document has loaded, no request has been in flight for
@@ -23,6 +23,7 @@ use chromiumoxide::cdp::browser_protocol::fetch::{ContinueRequestParams, EventRe
 use chromiumoxide::cdp::browser_protocol::network::{
     ErrorReason, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived, ResourceType,
 };
+use chromiumoxide::cdp::browser_protocol::page::{EventJavascriptDialogOpening, HandleJavaScriptDialogParams};
 use chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
 use chromiumoxide::page::Page;
 use futures_util::StreamExt;
@@ -326,6 +327,15 @@ impl Watch {
                             ))
                             .await;
                     }
+                }
+            }));
+        }
+        // A dialog (alert, confirm, a "leave this page?") stops the page's scripts until answered.
+        if let Ok(mut events) = page.event_listener::<EventJavascriptDialogOpening>().await {
+            let page = page.clone();
+            tasks.push(tokio::spawn(async move {
+                while events.next().await.is_some() {
+                    let _ = page.execute(HandleJavaScriptDialogParams::new(false)).await;
                 }
             }));
         }

@@ -63,6 +63,16 @@ fn site(secret: &Path) -> Server {
             ),
             "/policy.json" => Reply::ok("application/json", serde_json::json!({ "text": POLICY }).to_string())
                 .delayed(std::time::Duration::from_millis(300)),
+            "/alert" => Reply::ok(
+                HTML,
+                scripted(
+                    "<main id=\"app\"></main>",
+                    &format!(
+                        "alert('Before you read on, accept our cookies'); \
+                         document.getElementById('app').innerHTML = '<p>' + {policy} + '</p>';"
+                    ),
+                ),
+            ),
             "/wall" => Reply::ok(
                 HTML,
                 scripted(
@@ -236,6 +246,7 @@ fn script_written_policies_are_rendered_and_stored() {
             doc("late", &server.url("/late"), "render = true\n"),
             doc("fetched", &server.url("/fetched"), "select = [\"#app\"]\n"),
             doc("plain", &server.url("/plain"), ""),
+            doc("alert", &server.url("/alert"), "render = true\n"),
         ],
         &[doc(
             "hub",
@@ -251,6 +262,7 @@ fn script_written_policies_are_rendered_and_stored() {
         ("late", "declared `render = true`"),
         ("fetched", "the plain fetch gave "),
         ("hub", "declared `render = true`"),
+        ("alert", "declared `render = true`"),
     ] {
         let result = world.result(&out, id);
         assert_eq!(result["status"], "new", "{id}: {result}");
@@ -291,13 +303,13 @@ fn script_written_policies_are_rendered_and_stored() {
     // Rendered again, the same text is `unchanged`; `check --live` renders each page the same way.
     let again = world.fetch(Some(&chromium()), &[]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    for id in ["now", "late", "fetched", "plain", "hub"] {
+    for id in ["now", "late", "fetched", "plain", "hub", "alert"] {
         assert_eq!(world.result(&again, id)["status"], "unchanged", "{id}");
     }
     let check = world.run(Some(&chromium()), "check", &["--live"]);
     assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
     let report: Value = serde_json::from_str(&check.stdout).unwrap();
-    assert_eq!(report["summary"]["unchanged"], 5, "{report}");
+    assert_eq!(report["summary"]["unchanged"], 6, "{report}");
     assert_eq!(report["summary"]["changed"], 0, "{report}");
     world.assert_only_the_store_changed(&before);
 }
