@@ -37,6 +37,11 @@ fn site(secret: &Path) -> Server {
         let policy = js_policy();
         match req.path.as_str() {
             "/plain" => Reply::ok(HTML, format!("<html><body><main><p>{POLICY}</p></main></body></html>")),
+            // A challenge that lets browsers through and refuses other clients.
+            "/challenge" if req.header("user-agent").is_some_and(|ua| ua.contains("Chrome/")) => {
+                Reply::ok(HTML, format!("<html><body><main><p>{POLICY}</p></main></body></html>"))
+            }
+            "/challenge" => Reply::status(403, &[]),
             "/now" => Reply::ok(
                 HTML,
                 scripted(
@@ -234,11 +239,9 @@ impl World {
     }
 }
 
-#[test]
-#[ignore = "needs Chromium; .ci/run runs it with --ignored"]
-fn script_written_policies_are_rendered_and_stored() {
-    let world = World::new();
-    let server = site(&world.path("secret.txt"));
+/// Pages whose policy only a browser sees (written by a script at once, after 500 ms, from a second
+/// request, after an `alert`; behind a 403 for non-browsers), a plain page, and a statement page.
+fn script_built_declarations(world: &World, server: &Server) {
     providers_with_pages(
         &world.path("providers"),
         &[
@@ -247,6 +250,8 @@ fn script_written_policies_are_rendered_and_stored() {
             doc("fetched", &server.url("/fetched"), "select = [\"#app\"]\n"),
             doc("plain", &server.url("/plain"), ""),
             doc("alert", &server.url("/alert"), "render = true\n"),
+            doc("challenge", &server.url("/challenge"), ""),
+            doc("declared", &server.url("/plain"), "render = true\n"),
         ],
         &[doc(
             "hub",
@@ -254,6 +259,14 @@ fn script_written_policies_are_rendered_and_stored() {
             "render = true\nwait_for = \"#app p\"\n",
         )],
     );
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run runs it with --ignored"]
+fn script_written_policies_are_rendered_and_stored() {
+    let world = World::new();
+    let server = site(&world.path("secret.txt"));
+    script_built_declarations(&world, &server);
     let before = snapshot(&world.path("providers"));
     let out = world.fetch(Some(&chromium()), &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -263,6 +276,8 @@ fn script_written_policies_are_rendered_and_stored() {
         ("fetched", "the plain fetch gave "),
         ("hub", "declared `render = true`"),
         ("alert", "declared `render = true`"),
+        ("challenge", "the plain fetch was refused (403)"),
+        ("declared", "declared `render = true`"),
     ] {
         let result = world.result(&out, id);
         assert_eq!(result["status"], "new", "{id}: {result}");
@@ -303,13 +318,22 @@ fn script_written_policies_are_rendered_and_stored() {
     // Rendered again, the same text is `unchanged`; `check --live` renders each page the same way.
     let again = world.fetch(Some(&chromium()), &[]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    for id in ["now", "late", "fetched", "plain", "hub", "alert"] {
+    for id in [
+        "now",
+        "late",
+        "fetched",
+        "plain",
+        "hub",
+        "alert",
+        "challenge",
+        "declared",
+    ] {
         assert_eq!(world.result(&again, id)["status"], "unchanged", "{id}");
     }
     let check = world.run(Some(&chromium()), "check", &["--live"]);
     assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
     let report: Value = serde_json::from_str(&check.stdout).unwrap();
-    assert_eq!(report["summary"]["unchanged"], 6, "{report}");
+    assert_eq!(report["summary"]["unchanged"], 8, "{report}");
     assert_eq!(report["summary"]["changed"], 0, "{report}");
     world.assert_only_the_store_changed(&before);
 }
@@ -426,44 +450,49 @@ fn a_page_cannot_reach_local_files() {
 fn without_a_browser_auto_falls_back_and_always_fails() {
     let world = World::new();
     let server = site(&world.path("secret.txt"));
-    providers(
-        &world.path("providers"),
-        &[
-            doc("now", &server.url("/now"), ""),
-            doc("declared", &server.url("/plain"), "render = true\n"),
-            doc("plain", &server.url("/plain"), ""),
-        ],
-    );
+    script_built_declarations(&world, &server);
     let before = snapshot(&world.path("providers"));
 
     let auto = world.fetch(None, &[]);
-    assert_eq!(auto.code, 2, "the script-built page still fails: {}", auto.stderr);
+    assert_eq!(auto.code, 2, "the script-built pages still fail: {}", auto.stderr);
     let notes: Vec<&str> = auto.stderr.lines().filter(|l| l.contains("needed a browser")).collect();
     assert_eq!(notes.len(), 1, "one note for the run: {}", auto.stderr);
     assert!(
-        notes[0].contains("2 documents needed a browser")
-            && notes[0].contains("acme/now: the plain fetch gave only ")
-            && notes[0].contains("acme/declared: declared `render = true`")
+        notes[0].contains("7 documents needed a browser (acme/now: the plain fetch gave only ")
+            && notes[0].contains("acme/late: declared `render = true`")
+            && notes[0].contains("; and 2 more)")
             && notes[0].contains("Chromium was not found")
             && notes[0].contains("apt install chromium"),
         "{}",
         notes[0]
     );
-    assert_eq!(world.result(&auto, "now")["status"], "failed");
-    assert!(
-        world.result(&auto, "now")["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("only ")
-    );
+    for id in ["now", "late", "fetched", "alert", "hub", "challenge"] {
+        let r = world.result(&auto, id);
+        assert_eq!(r["status"], "failed", "{id}: {r}");
+        assert_eq!(r["rendering"]["browser"], Value::Null, "{id}: {r}");
+        assert!(
+            r["rendering"]["unavailable"].as_str().unwrap().contains("not found"),
+            "{r}"
+        );
+    }
     // `render = true` with no browser: the plain page is stored as a plain page.
     assert_eq!(world.result(&auto, "declared")["status"], "new");
     assert!(world.stored("declared").unwrap().1.get("rendered").is_none());
     assert_eq!(world.result(&auto, "plain")["status"], "new");
+    assert!(world.result(&auto, "plain").get("rendering").is_none());
 
     let always = world.fetch(None, &["--render", "always"]);
     assert_eq!(always.code, 2);
-    for id in ["now", "declared", "plain"] {
+    for id in [
+        "now",
+        "late",
+        "fetched",
+        "alert",
+        "hub",
+        "challenge",
+        "declared",
+        "plain",
+    ] {
         let r = world.result(&always, id);
         assert_eq!(r["status"], "failed", "{id}: {r}");
         let reason = r["reason"].as_str().unwrap();
