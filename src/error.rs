@@ -275,9 +275,10 @@ fn short_hint(selectors: &[String], html: bool) -> String {
     if !html {
         "the document itself has almost no text: is the URL right, or is it an error page?".to_string()
     } else if selectors.is_empty() {
-        "open the page in a browser: if the policy is there, it is built by scripts or behind a consent \
-         wall, or the page chrome hid it; name the element that holds it with `select` in the provider \
-         file (`--select` for `orgcheck extract`)"
+        "open the page in a browser: if the policy is there, it is built by scripts (`orgcheck fetch` \
+         renders such pages in Chromium: `render = true` in the provider file), behind a consent wall, or \
+         hidden with the page chrome; name the element that holds it with `select` in the provider file \
+         (`--select` for `orgcheck extract`)"
             .to_string()
     } else {
         format!("selector {selectors:?} — has the page structure changed?")
