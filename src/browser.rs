@@ -444,13 +444,24 @@ async fn settle(
     let probe = probe_script(wait_for);
     let mut last_len: Option<u64> = None;
     let mut still_since = Instant::now();
+    let mut failed_looks = 0;
     loop {
         tokio::time::sleep(POLL).await;
         let (href, ready, len, matched): (String, String, u64, Option<bool>) = match page.evaluate(probe.as_str()).await
         {
-            Ok(v) => v.into_value().map_err(|e| RenderError::Protocol(e.to_string()))?,
-            // The page is between documents (a script navigated): look again.
-            Err(_) => continue,
+            Ok(v) => {
+                failed_looks = 0;
+                v.into_value().map_err(|e| RenderError::Protocol(e.to_string()))?
+            }
+            // The page is between documents (a script navigated): look again, but not for ever at a
+            // browser that has stopped answering.
+            Err(e) => {
+                failed_looks += 1;
+                if failed_looks >= 50 {
+                    return Err(protocol(e));
+                }
+                continue;
+            }
         };
         if href == "about:blank" {
             continue;

@@ -560,7 +560,7 @@ async fn obtain(
         Route::Plain => return plain(&shared.http, job, validators, isolation).await,
         Route::Browser(why) => why,
         Route::Auto => {
-            let first = plain(&shared.http, job, validators, isolation).await;
+            let mut first = plain(&shared.http, job, validators, isolation).await;
             let why = match &first {
                 Ok(Got::Page { fetched, text, .. }) => fetched
                     .body
@@ -576,22 +576,9 @@ async fn obtain(
                     f.reason = format!("{why}, and in the browser: {}", f.reason);
                     f
                 }),
-                // Without a browser the plain fetch stands; the run notes it once (`unrendered`).
                 Err(missing) => {
-                    let rendering = Some(Rendering {
-                        why,
-                        browser: None,
-                        unavailable: Some(missing.to_string()),
-                    });
-                    match first {
-                        Ok(Got::Page { fetched, text, .. }) => Ok(Got::Page {
-                            fetched,
-                            text,
-                            rendering,
-                        }),
-                        Ok(not_modified) => Ok(not_modified),
-                        Err(f) => Err(Failure { rendering, ..f }),
-                    }
+                    mark_unrendered(&mut first, why, missing);
+                    first
                 }
             };
         }
@@ -607,26 +594,26 @@ async fn obtain(
             rendering: None,
             needs_browser: None,
         }),
-        // `render = true` without a browser: the plain fetch, noted once for the run.
+        // `render = true` without a browser: the plain fetch (unconditional, as `conditional` said).
         Err(missing) => {
-            let unrendered = Some(Rendering {
-                why,
-                browser: None,
-                unavailable: Some(missing.to_string()),
-            });
-            match plain(&shared.http, job, &Validators::default(), isolation).await {
-                Ok(Got::Page { fetched, text, .. }) => Ok(Got::Page {
-                    fetched,
-                    text,
-                    rendering: unrendered,
-                }),
-                Ok(not_modified) => Ok(not_modified),
-                Err(f) => Err(Failure {
-                    rendering: unrendered,
-                    ..f
-                }),
-            }
+            let mut outcome = plain(&shared.http, job, &Validators::default(), isolation).await;
+            mark_unrendered(&mut outcome, why, missing);
+            outcome
         }
+    }
+}
+
+/// Without a browser the plain fetch's outcome stands, marked with why the page needed one, so that the
+/// run can say so once (`browser_note`).
+fn mark_unrendered(plain: &mut std::result::Result<Got, Failure>, why: String, missing: &RenderError) {
+    let mark = Some(Rendering {
+        why,
+        browser: None,
+        unavailable: Some(missing.to_string()),
+    });
+    match plain {
+        Ok(Got::Page { rendering, .. }) | Err(Failure { rendering, .. }) => *rendering = mark,
+        Ok(Got::NotModified(_)) => {}
     }
 }
 
