@@ -109,6 +109,10 @@ pub enum Error {
     #[error("{0}")]
     HttpClient(HttpError),
 
+    /// A page that gave no policy text: the download, the browser or the extraction failed.
+    #[error("{url}: {reason}")]
+    Fetch { url: String, reason: String },
+
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),
 

@@ -260,22 +260,74 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Fetches one URL and extracts its text, without a store: for `orgcheck extract URL`.
-pub fn fetch_url(url: &str, options: &HttpOptions, isolation: &Isolation) -> Result<(Fetched, ingest::Document)> {
-    let http_error = |error| Error::Http {
-        url: url.to_string(),
-        error,
+/// Fetches one URL and extracts its text, without a store: for `orgcheck extract URL` and `lint URL`.
+/// `render` decides as for an undeclared document of `fetch`: `auto` renders the page when its plain
+/// fetch looks built by scripts. The `Rendering` says when it was rendered, or needed to be and no
+/// browser could be started (then the plain text is returned).
+pub fn fetch_url(
+    url: &str,
+    options: &HttpOptions,
+    isolation: &Isolation,
+    render: RenderMode,
+    browser: &BrowserOptions,
+) -> Result<(Fetched, ingest::Document, Option<Rendering>)> {
+    let shared = Shared {
+        http: Http::new(options.clone()).map_err(Error::HttpClient)?,
+        browser: BrowserCell::new(),
+        browser_options: BrowserOptions {
+            max_bytes: options.max_bytes,
+            ..browser.clone()
+        },
+        render,
     };
-    let http = Http::new(options.clone()).map_err(Error::HttpClient)?;
+    let job = Job {
+        provider: String::new(),
+        doc: Document::at(url),
+    };
     let rt = runtime().map_err(Error::Runtime)?;
-    let fetched = rt.block_on(http.get(url, &Validators::default())).map_err(http_error)?;
-    let mut extracted = extract_body(&fetched, isolation).map_err(|error| Error::Document {
-        name: url.to_string(),
-        error,
-    })?;
-    // Reports name the document as the user did, not by where redirects led.
-    extracted.source = url.to_string();
-    Ok((fetched, extracted))
+    let got = rt.block_on(async {
+        let got = obtain(
+            &shared,
+            &job,
+            &Validators::default(),
+            isolation,
+            route(render, &job.doc),
+        )
+        .await;
+        if let Some(Ok(browser)) = shared.browser.into_inner() {
+            browser.close().await;
+        }
+        got
+    });
+    match got {
+        Ok(Got::Page {
+            fetched,
+            mut text,
+            rendering,
+        }) => {
+            // Reports name the document as the user did, not by where redirects led.
+            text.source = url.to_string();
+            Ok((fetched, text, rendering))
+        }
+        Ok(Got::NotModified(_)) => Err(Error::Internal(format!(
+            "{url}: 304 Not Modified to a request without validators"
+        ))),
+        Err(failure) => {
+            let mut reason = failure.reason;
+            if let Some(Rendering {
+                why,
+                unavailable: Some(missing),
+                ..
+            }) = failure.rendering
+            {
+                reason = format!("{reason}; the page seems to need a browser ({why}), but {missing}");
+            }
+            Err(Error::Fetch {
+                url: url.to_string(),
+                reason,
+            })
+        }
+    }
 }
 
 /// The policy text of a response (an empty body for a 304 without one).
@@ -969,18 +1021,10 @@ mod tests {
     fn document(render: Option<bool>, wait_for: Option<&str>) -> Document {
         Document {
             id: "p".into(),
-            role: Role::Policy,
-            title: None,
-            url: "https://acme.example/p".into(),
             select: vec!["main".into()],
-            remove: Vec::new(),
-            snapshot: None,
-            snapshot_date: None,
-            snapshot_source: None,
-            snapshot_text: None,
-            quote: Vec::new(),
             render,
             wait_for: wait_for.map(str::to_string),
+            ..Document::at("https://acme.example/p")
         }
     }
 

@@ -162,6 +162,27 @@ pub struct Document {
     pub wait_for: Option<String>,
 }
 
+impl Document {
+    /// A page given by its URL alone (`orgcheck extract URL`): no selectors, no snapshot.
+    pub fn at(url: &str) -> Document {
+        Document {
+            id: String::new(),
+            role: Role::Policy,
+            title: None,
+            url: url.to_string(),
+            select: Vec::new(),
+            remove: Vec::new(),
+            snapshot: None,
+            snapshot_date: None,
+            snapshot_source: None,
+            snapshot_text: None,
+            quote: Vec::new(),
+            render: None,
+            wait_for: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Statement {
     /// What the provider told customers, quoted verbatim.

@@ -239,6 +239,16 @@ pub struct FetchingArgs {
     pub lock_timeout: u64,
     #[command(flatten)]
     pub http: HttpArgs,
+    #[command(flatten)]
+    pub rendering: RenderArgs,
+    /// Pages rendered at once, each in its own browser context (at most 16).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub render_pages: u8,
+}
+
+/// When and how pages are rendered in a browser, for every command that downloads.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
     /// When to fetch a page in headless Chromium ($ORGCHECK_CHROMIUM, else `chromium` on PATH): `auto`
     /// for pages declared `render = true` and pages whose plain fetch looks script-built, too short, or
     /// refused (403), keeping the plain fetch when no browser is installed; `always` for every page not
@@ -248,9 +258,26 @@ pub struct FetchingArgs {
     /// Seconds a page may take to settle in the browser (more than 0, at most 86400).
     #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = seconds)]
     pub render_timeout: f64,
-    /// Pages rendered at once, each in its own browser context (at most 16).
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
-    pub render_pages: u8,
+}
+
+impl RenderArgs {
+    pub fn mode(&self) -> RenderMode {
+        match self.render {
+            RenderWhen::Auto => RenderMode::Auto,
+            RenderWhen::Always => RenderMode::Always,
+            RenderWhen::Never => RenderMode::Never,
+        }
+    }
+
+    pub fn browser(&self) -> BrowserOptions {
+        BrowserOptions {
+            executable: std::env::var_os("ORGCHECK_CHROMIUM")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            timeout: Duration::from_secs_f64(self.render_timeout),
+            ..BrowserOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -268,18 +295,10 @@ impl FetchingArgs {
             http: self.http.options()?,
             lock_wait: Duration::from_secs(self.lock_timeout),
             confirm,
-            render: match self.render {
-                RenderWhen::Auto => RenderMode::Auto,
-                RenderWhen::Always => RenderMode::Always,
-                RenderWhen::Never => RenderMode::Never,
-            },
+            render: self.rendering.mode(),
             browser: BrowserOptions {
-                executable: std::env::var_os("ORGCHECK_CHROMIUM")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from),
-                timeout: Duration::from_secs_f64(self.render_timeout),
                 pages: self.render_pages.into(),
-                ..BrowserOptions::default()
+                ..self.rendering.browser()
             },
             ..FetchOptions::default()
         })

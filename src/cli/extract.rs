@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::Args;
 use orgcheck::extract::{self, ExtractReport};
-use orgcheck::fetch;
 use orgcheck::ingest::Input;
 use orgcheck::render::{Format, Render};
 
-use super::args::{HttpArgs, InputArgs, InputFormat, RulesArgs, formats};
+use super::args::{HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, formats};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Args)]
@@ -35,6 +34,8 @@ pub struct ExtractArgs {
     pub rules: RulesArgs,
     #[command(flatten)]
     pub http: HttpArgs,
+    #[command(flatten)]
+    pub rendering: RenderArgs,
 }
 
 pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
@@ -58,13 +59,7 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
             bail!("--input-format jsonl and warc read a file or standard input, not a URL; download it first")
         }
         _ if warc => return warc_batch(&args, format, &input, &rules, ctx),
-        Input::Url(url) => {
-            let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
-            if fetched.final_url != *url {
-                ctx.note(format!("{url}: redirected to {}", fetched.final_url));
-            }
-            doc
-        }
+        Input::Url(url) => super::fetch::one_page(ctx, url, &args.http, &args.read.isolation()?, &args.rendering)?,
         _ if records => return batch(&args, format, &input, &rules, ctx),
         _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
     };

@@ -8,7 +8,9 @@ use clap::Args;
 use orgcheck::fetch::{self, FetchReport, NoProgress, Progress};
 use orgcheck::render::{Format, Render};
 
-use super::args::{FetchingArgs, ProviderArgs, StoreArgs, formats};
+use orgcheck::ingest::Isolation;
+
+use super::args::{FetchingArgs, HttpArgs, ProviderArgs, RenderArgs, StoreArgs, formats};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Args)]
@@ -47,6 +49,38 @@ pub fn run(args: FetchArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Ok
     })
+}
+
+/// One URL for `extract URL` and `lint URL`, nothing stored; notes on stderr where redirects led and
+/// whether the page was rendered.
+pub fn one_page(
+    ctx: &Context<'_>,
+    url: &str,
+    http: &HttpArgs,
+    isolation: &Isolation,
+    rendering: &RenderArgs,
+) -> anyhow::Result<orgcheck::ingest::Document> {
+    let (fetched, doc, how) =
+        fetch::fetch_url(url, &http.options()?, isolation, rendering.mode(), &rendering.browser())?;
+    if fetched.final_url != *url {
+        ctx.note(format!("{url}: redirected to {}", fetched.final_url));
+    }
+    match how {
+        Some(fetch::Rendering {
+            why,
+            browser: Some(browser),
+            ..
+        }) => ctx.note(format!("{url}: rendered in {browser} ({why})")),
+        Some(fetch::Rendering {
+            why,
+            unavailable: Some(missing),
+            ..
+        }) => ctx.note(format!(
+            "{url}: the page seems to need a browser ({why}), so only its plain text was read: {missing}"
+        )),
+        _ => {}
+    }
+    Ok(doc)
 }
 
 /// A progress bar on stderr, only on a terminal, and never with -q or when stdout carries JSON.

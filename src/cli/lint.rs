@@ -5,13 +5,14 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use orgcheck::compare::{self, Verdict};
-use orgcheck::fetch;
 use orgcheck::ingest::Input;
 use orgcheck::lint::{self, LintReport};
 use orgcheck::providers;
 use orgcheck::render::{Format, Render};
 
-use super::args::{DeclarationArgs, HttpArgs, InputArgs, InputFormat, RulesArgs, StoreArgs, formats, input_formats};
+use super::args::{
+    DeclarationArgs, HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, StoreArgs, formats, input_formats,
+};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +59,8 @@ pub struct LintArgs {
     pub rules: RulesArgs,
     #[command(flatten)]
     pub http: HttpArgs,
+    #[command(flatten)]
+    pub rendering: RenderArgs,
 }
 
 pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
@@ -87,10 +90,7 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     }
     let (source, text) = match &input {
         Input::Url(url) => {
-            let (fetched, doc) = fetch::fetch_url(url, &args.http.options()?, &args.read.isolation()?)?;
-            if fetched.final_url != *url {
-                ctx.note(format!("{url}: redirected to {}", fetched.final_url));
-            }
+            let doc = super::fetch::one_page(ctx, url, &args.http, &args.read.isolation()?, &args.rendering)?;
             (doc.source, doc.text)
         }
         Input::File(path) if !path.exists() && is_provider_id(arg) => {

@@ -570,3 +570,42 @@ fn check_live_confirms_a_rendered_change() {
     let (text, _) = world.stored("stable").unwrap();
     assert!(text.contains("You cannot opt out"), "{text}");
 }
+
+/// `extract URL` renders a script-built page the way `fetch` does; without a browser it says what the
+/// page needed and fails as before.
+#[test]
+#[ignore = "needs Chromium; .ci/run runs it with --ignored"]
+fn extract_url_renders_a_script_built_page() {
+    let world = World::new();
+    let server = site(&world.path("secret.txt"));
+    let out = run(orgcheck()
+        .env("ORGCHECK_CHROMIUM", chromium())
+        .env("HOME", world.path("home"))
+        .env("TMPDIR", world.path("tmp"))
+        .args(["extract", &server.url("/now"), "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("rendered in Chrome/"), "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(report.to_string().contains("third-party-sharing"), "{report}");
+    for d in ["home", "tmp"] {
+        assert_eq!(fs::read_dir(world.path(d)).unwrap().count(), 0, "{d}");
+    }
+}
+
+#[test]
+fn extract_url_without_a_browser_says_what_the_page_needed() {
+    let world = World::new();
+    let server = site(&world.path("secret.txt"));
+    let out = run(orgcheck().args(["extract", &server.url("/now")]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the page seems to need a browser (the plain fetch gave only ")
+            && out.stderr.contains("Chromium was not found"),
+        "{}",
+        out.stderr
+    );
+    let plain = run(orgcheck().args(["extract", &server.url("/now"), "--render", "never"]));
+    assert_eq!(plain.code, 2);
+    assert!(!plain.stderr.contains("seems to need a browser"), "{}", plain.stderr);
+}
