@@ -15,10 +15,10 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use divan::counter::BytesCount;
-use orgcheck::diff::diff;
-use orgcheck::noise::Normaliser;
-use orgcheck::rules::RuleSet;
-use orgcheck::text::{Format, to_text};
+use orgcheck::analysis::rules::RuleSet;
+use orgcheck::document::markup::{Format, to_text};
+use orgcheck::document::noise::Normaliser;
+use orgcheck::stages::diff::diff;
 
 fn main() {
     eprintln!("orgcheck bench: inputs from {}", INPUTS.origin);
@@ -209,7 +209,7 @@ fn segmentation(bencher: Bencher, name: &str) {
     let text = &find(&INPUTS.texts, name).old;
     bencher
         .counter(BytesCount::of_str(text))
-        .bench(|| orgcheck::segment::clauses(divan::black_box(text)));
+        .bench(|| orgcheck::document::segment::clauses(divan::black_box(text)));
 }
 
 /// Segmentation, rule matching and polarity: everything `extract` does to a document's text.
@@ -229,7 +229,7 @@ fn tagging_jsonl_batch(bencher: Bencher) {
     let rules = &*RULES;
     bencher.counter(BytesCount::of_str(input)).bench(|| {
         let mut out = Vec::with_capacity(input.len());
-        orgcheck::extract::batch(rules, Cursor::new(input.as_bytes()), &mut out).expect("in-memory batch");
+        orgcheck::stages::extract::batch(rules, Cursor::new(input.as_bytes()), &mut out).expect("in-memory batch");
         out
     });
 }

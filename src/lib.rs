@@ -1,25 +1,29 @@
 //! orgcheck: compares what companies tell customers about their data with what their privacy
 //! policies say.
 //!
-//! The modules, lowest first. A module uses only modules above it in this list, never one below
-//! (a test checks it), so each can be read, tested and changed knowing only what it stands on.
+//! The library is in layers, one folder each, lowest first. A layer uses only the layers above it in
+//! this list, and inside a layer a module uses only the modules listed before it in the layer's
+//! `mod.rs` (a test checks both), so each part can be read, tested and changed knowing only what it
+//! stands on.
 //!
-//! | layer | modules | what they do |
-//! | --- | --- | --- |
-//! | foundations | [`error`], [`hash`], [`report`], [`snippet`] | the error type, SHA-256, what every report carries, excerpts |
-//! | text | [`text`], [`ingest`], [`warc`], [`segment`], [`quote`] | markup to text; bytes (file, stdin, page) to a document; web-archive records; clauses; a declaration's quotes found in a page |
-//! | rules | [`pattern`], [`ontology`], [`rules`], [`polarity`], [`tagger`], [`noise`] | compiling patterns; the parts of a practice; tagging rules; what a negation covers and excepts; findings; what counts as noise |
-//! | inputs | [`providers`], [`http`], [`browser`], [`store`] | declarations, downloads, pages rendered in headless Chromium, dated versions on disk |
-//! | stages | [`fetch`], [`extract`], [`compare`], [`lint`], [`letter`], [`reply`], [`diff`], [`check`], [`history`], [`eval`] | one per command that does work |
-//! | output | [`render`] | every report as a table, JSON, JSONL or Markdown |
+//! | layer | what it does |
+//! | --- | --- |
+//! | [`base`] | the error type, SHA-256 names, what every report carries, excerpts |
+//! | [`document`] | markup to text; bytes (file, stdin, page, web-archive record) to a document; clauses; quotes on a page; noise between versions |
+//! | [`analysis`] | the tags; rules, negation cues and the ontology as data; what a negation covers and excepts; findings with their practices |
+//! | [`inputs`] | declarations, downloads, pages rendered in headless Chromium, dated versions on disk, the fetcher |
+//! | [`stages`] | the work behind each command that reports on texts: extract, eval, compare, lint, diff, check, history |
+//! | [`campaign`] | the letter to a provider and its reply, recorded as a statement |
+//! | [`output`] | every report as a table, JSON, JSONL, Markdown or HTML |
 //!
 //! The `orgcheck` binary (`src/main.rs`, `src/cli/`) parses arguments and wires these together; the
-//! library has no command-line types and prints nothing.
+//! library has no command-line types and prints nothing (clippy's `print_stdout` and `print_stderr`
+//! lints hold it to that).
 //!
 //! Tagging a text with the default rules:
 //!
 //! ```
-//! use orgcheck::rules::{Polarity, RuleSet, Tag};
+//! use orgcheck::{Polarity, RuleSet, Tag};
 //!
 //! let rules = RuleSet::default_rules()?;
 //! let findings = rules.findings("We do not sell your data but we share it with partners.");
@@ -32,9 +36,9 @@
 //! Comparing the bundled providers:
 //!
 //! ```
-//! use orgcheck::compare::{compare_provider, policy_text, Verdict};
-//! use orgcheck::providers::{load, ProviderSource};
-//! use orgcheck::rules::{RuleSet, Tag};
+//! use orgcheck::inputs::providers::{load, ProviderSource};
+//! use orgcheck::stages::compare::{compare_provider, policy_text, Verdict};
+//! use orgcheck::{RuleSet, Tag};
 //!
 //! let rules = RuleSet::default_rules()?;
 //! let o2 = load(&ProviderSource::Bundled)?.into_iter().find(|p| p.id == "o2").unwrap();
@@ -44,140 +48,194 @@
 //! # Ok::<(), orgcheck::Error>(())
 //! ```
 
-pub mod error;
-pub mod hash;
-pub mod report;
-pub mod snippet;
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod text;
-pub mod ingest;
-pub mod warc;
-pub mod segment;
-pub mod quote;
+pub mod base;
+pub mod document;
+pub mod analysis;
+pub mod inputs;
+pub mod stages;
+pub mod campaign;
+pub mod output;
 
-pub mod pattern;
-pub mod ontology;
-pub mod rules;
-pub mod polarity;
-pub mod tagger;
-pub mod noise;
-
-pub mod providers;
-pub mod http;
-pub mod browser;
-pub mod store;
-
-pub mod fetch;
-pub mod extract;
-pub mod compare;
-pub mod lint;
-pub mod letter;
-pub mod reply;
-pub mod diff;
-pub mod check;
-pub mod history;
-pub mod eval;
-
-pub mod render;
-
-pub use error::{Error, Result};
+pub use analysis::rules::RuleSet;
+pub use analysis::tag::{Polarity, Tag};
+pub use base::error::{Error, Result};
 
 #[cfg(test)]
 mod layering {
     use std::fs;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
-    /// The modules in the order of the table above: each may use only those before it.
-    const ORDER: &[&str] = &[
-        "error",
-        "hash",
-        "report",
-        "snippet",
-        "text",
-        "ingest",
-        "warc",
-        "segment",
-        "quote",
-        "pattern",
-        "ontology",
-        "rules",
-        "polarity",
-        "tagger",
-        "noise",
-        "providers",
-        "http",
-        "browser",
-        "store",
-        "fetch",
-        "extract",
-        "compare",
-        "lint",
-        "letter",
-        "reply",
-        "diff",
-        "check",
-        "history",
-        "eval",
-        "render",
-    ];
+    /// The layers, lowest first, as `lib.rs` declares them: each may use only those before it.
+    const LAYERS: &[&str] = &["base", "document", "analysis", "inputs", "stages", "campaign", "output"];
 
-    /// The `crate::name` paths a source file mentions, doc comments included (a doc link upward
-    /// is a sign the design leans the wrong way too).
-    fn mentions(source: &str) -> Vec<&str> {
+    fn src() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    }
+
+    /// The modules a `mod.rs` declares, in order.
+    fn declared(mod_rs: &Path) -> Vec<String> {
+        let source = fs::read_to_string(mod_rs).unwrap_or_else(|e| panic!("{}: {e}", mod_rs.display()));
         source
-            .match_indices("crate::")
-            .filter_map(|(i, _)| {
-                let rest = &source[i + "crate::".len()..];
-                let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-                Some(&rest[..end])
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_start();
+                let l = l
+                    .strip_prefix("pub ")
+                    .or_else(|| l.strip_prefix("pub(crate) "))
+                    .unwrap_or(l);
+                l.strip_prefix("mod ")?.strip_suffix(';').map(str::to_string)
             })
             .collect()
     }
 
+    /// Every `.rs` file under `dir`, sorted.
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The module path of a file under `src/`: `src/stages/compare/grade.rs` is `stages::compare::grade`.
+    fn module_of(file: &Path) -> Vec<String> {
+        let rel = file.strip_prefix(src()).unwrap().with_extension("");
+        let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        parts
+    }
+
+    /// The absolute module paths a source file mentions (`crate::a::b`, and `super::` resolved from
+    /// `module`), as their first two parts, doc comments included: a doc link upward is a sign the design
+    /// leans the wrong way too.
+    fn mentions(source: &str, module: &[String]) -> Vec<(String, Option<String>)> {
+        let tests = source.find("\nmod tests {");
+        let ident = |s: &str| -> Option<String> {
+            let end = s
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(s.len());
+            (end > 0).then(|| s[..end].to_string())
+        };
+        let mut out = Vec::new();
+        for (i, _) in source.match_indices("crate::") {
+            if source[..i].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+                continue;
+            }
+            let rest = &source[i + "crate::".len()..];
+            let Some(first) = ident(rest) else { continue };
+            let second = rest[first.len()..].strip_prefix("::").and_then(ident);
+            out.push((first, second));
+        }
+        for (i, _) in source.match_indices("super::") {
+            if source[..i].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            // Inside a file's `mod tests`, `super` is the file's own module.
+            let mut base: Vec<String> = module.to_vec();
+            if tests.is_some_and(|t| i > t) {
+                base.push("tests".into());
+            }
+            let mut rest = &source[i..];
+            while let Some(r) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = r;
+            }
+            let Some(next) = ident(rest) else { continue };
+            base.push(next);
+            let second = rest[base.last().unwrap().len()..].strip_prefix("::").and_then(ident);
+            if let Some(second) = second {
+                base.push(second);
+            }
+            if !base.is_empty() {
+                out.push((base[0].clone(), base.get(1).cloned()));
+            }
+        }
+        out
+    }
+
     #[test]
-    fn modules_use_only_the_modules_below_them() {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    fn layers_and_modules_use_only_what_is_below_them() {
+        let lib = declared(&src().join("lib.rs"));
+        assert_eq!(lib, LAYERS, "lib.rs declares the layers, lowest first");
         let mut wrong = Vec::new();
-        for (rank, module) in ORDER.iter().enumerate() {
-            let file = src.join(format!("{module}.rs"));
-            let files = if file.exists() {
-                vec![file]
-            } else {
-                let dir = src.join(module);
-                let mut files: Vec<_> = fs::read_dir(&dir)
-                    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-                    .map(|e| e.unwrap().path())
-                    .collect();
-                files.sort();
-                files
-            };
-            for file in files {
+        for (rank, layer) in LAYERS.iter().enumerate() {
+            let order = declared(&src().join(layer).join("mod.rs"));
+            for file in files(&src().join(layer)) {
+                let module = module_of(&file);
+                let own = module.get(1).cloned();
+                let own_rank = own.as_ref().and_then(|m| order.iter().position(|o| o == m));
                 let source = fs::read_to_string(&file).unwrap();
-                for used in mentions(&source) {
-                    match ORDER.iter().position(|m| *m == used) {
-                        Some(r) if r >= rank && used != *module => {
-                            wrong.push(format!("{} uses {used}", file.display()))
+                for (used_layer, used_module) in mentions(&source, &module) {
+                    let Some(used_rank) = LAYERS.iter().position(|l| *l == used_layer) else {
+                        if !["Error", "Result"].contains(&used_layer.as_str()) {
+                            wrong.push(format!("{} uses {used_layer}, which is not a layer", file.display()));
                         }
-                        None if !["Error", "Result"].contains(&used) => {
-                            wrong.push(format!("{} uses {used}, which is not in ORDER", file.display()))
-                        }
-                        _ => {}
+                        continue;
+                    };
+                    let what = format!("{used_layer}::{}", used_module.clone().unwrap_or_default());
+                    if used_rank > rank {
+                        wrong.push(format!("{} uses {what}, a layer above its own", file.display()));
+                    } else if used_rank == rank
+                        && let (Some(own), Some(own_rank), Some(used)) = (&own, own_rank, &used_module)
+                        && used != own
+                        && order.iter().position(|o| o == used).is_some_and(|r| r > own_rank)
+                    {
+                        wrong.push(format!(
+                            "{} uses {what}, listed after {own} in {layer}/mod.rs",
+                            file.display()
+                        ));
                     }
                 }
             }
         }
+        wrong.sort();
         wrong.dedup();
         assert!(wrong.is_empty(), "imports that run uphill:\n{}", wrong.join("\n"));
     }
 
     #[test]
-    fn every_module_is_in_the_order() {
-        let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
-        let declared: Vec<&str> = lib
-            .lines()
-            .filter_map(|l| l.strip_prefix("pub mod "))
-            .map(|l| l.trim_end_matches(';'))
-            .collect();
-        assert_eq!(declared, ORDER);
+    fn every_file_of_a_layer_is_declared_in_its_mod_rs() {
+        for layer in LAYERS {
+            let dir = src().join(layer);
+            let order = declared(&dir.join("mod.rs"));
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+                if name != "mod" {
+                    assert!(
+                        order.contains(&name),
+                        "{} is not declared in {layer}/mod.rs",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_layer_folder_opens_with_a_module_comment() {
+        for dir in fs::read_dir(src())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+        {
+            let mod_rs = dir.join("mod.rs");
+            let source = fs::read_to_string(&mod_rs).unwrap_or_else(|e| panic!("{}: {e}", mod_rs.display()));
+            assert!(
+                source.starts_with("//! "),
+                "{} does not open with a //! comment",
+                mod_rs.display()
+            );
+        }
     }
 }

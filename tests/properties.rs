@@ -8,9 +8,9 @@
 
 use std::sync::LazyLock;
 
-use orgcheck::ingest::{self, Isolation, Origin};
-use orgcheck::rules::RuleSet;
-use orgcheck::text::Format;
+use orgcheck::analysis::rules::RuleSet;
+use orgcheck::document::ingest::{self, Isolation, Origin};
+use orgcheck::document::markup::Format;
 use proptest::prelude::*;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
@@ -80,10 +80,10 @@ proptest! {
             }
         }
         let mut one = Vec::new();
-        orgcheck::extract::batch_parallel(&RULES, input.as_bytes(), &mut one, 1).unwrap();
+        orgcheck::stages::extract::batch_parallel(&RULES, input.as_bytes(), &mut one, 1).unwrap();
         for threads in [2, 3] {
             let mut many = Vec::new();
-            orgcheck::extract::batch_parallel(&RULES, input.as_bytes(), &mut many, threads).unwrap();
+            orgcheck::stages::extract::batch_parallel(&RULES, input.as_bytes(), &mut many, threads).unwrap();
             prop_assert!(many == one, "{} threads", threads);
         }
     }

@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use orgcheck::ingest::{self, Isolation, Origin};
-use orgcheck::rules::RuleSet;
-use orgcheck::text::Format;
+use orgcheck::document::ingest::{self, Isolation, Origin};
+use orgcheck::analysis::rules::RuleSet;
+use orgcheck::document::markup::Format;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 

@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orgcheck::providers::{self, ProviderSource};
-use orgcheck::rules::{Combine, RuleSet};
+use orgcheck::inputs::providers::{self, ProviderSource};
+use orgcheck::analysis::rules::{Combine, RuleSet};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use orgcheck::diff;
-use orgcheck::noise::Normaliser;
-use orgcheck::rules::RuleSet;
+use orgcheck::stages::diff;
+use orgcheck::document::noise::Normaliser;
+use orgcheck::analysis::rules::RuleSet;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 

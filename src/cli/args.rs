@@ -9,19 +9,19 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use orgcheck::browser::BrowserOptions;
-use orgcheck::fetch::{FetchOptions, Progress, RenderMode};
-use orgcheck::http::HttpOptions;
-use orgcheck::ingest::Isolation;
-use orgcheck::letter::SenderDetails;
-use orgcheck::noise::{Noise, Normaliser};
-use orgcheck::providers::{self, Provider, ProviderSource};
-use orgcheck::render::Format;
-use orgcheck::rules::{Combine, RuleSet};
-use orgcheck::store::{self, Store};
-use orgcheck::text;
+use orgcheck::analysis::rules::{Combine, RuleSet};
+use orgcheck::campaign::letter::SenderDetails;
+use orgcheck::document::ingest::Isolation;
+use orgcheck::document::markup;
+use orgcheck::document::noise::{Noise, Normaliser};
+use orgcheck::inputs::browser::BrowserOptions;
+use orgcheck::inputs::fetch::{FetchOptions, Progress, RenderMode};
+use orgcheck::inputs::http::HttpOptions;
+use orgcheck::inputs::providers::{self, Provider, ProviderSource};
+use orgcheck::inputs::store::{self, Store};
+use orgcheck::output::Format;
 
-/// `--format` for a report that is written in `formats` (the report's [`orgcheck::render::Render::FORMATS`]).
+/// `--format` for a report that is written in `formats` (the report's [`orgcheck::output::Render::FORMATS`]).
 pub fn formats(formats: &'static [Format]) -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(formats.iter().map(|f| PossibleValue::new(f.as_str()))).map(|name| {
         Format::ALL
@@ -80,7 +80,7 @@ impl SenderArgs {
         };
         let bytes = fs::read(&path).with_context(|| format!("{}: cannot read the sender file", path.display()))?;
         let name = path.display().to_string();
-        let file = SenderDetails::parse(&name, &orgcheck::error::decode_utf8(&name, bytes)?)?;
+        let file = SenderDetails::parse(&name, &orgcheck::base::error::decode_utf8(&name, bytes)?)?;
         Ok(flags.or(file))
     }
 }
@@ -147,11 +147,11 @@ pub struct RulesArgs {
 }
 
 fn language_code(code: &str) -> Result<String, String> {
-    match orgcheck::rules::language_pack(code) {
+    match orgcheck::analysis::rules::language_pack(code) {
         Some(_) => Ok(code.to_string()),
         None => Err(format!(
             "no rules for `{code}`; embedded languages: {} (or write your own, docs/rules.md)",
-            orgcheck::rules::LANGUAGE_PACKS
+            orgcheck::analysis::rules::LANGUAGE_PACKS
                 .iter()
                 .map(|(c, _, _)| *c)
                 .collect::<Vec<_>>()
@@ -165,12 +165,12 @@ impl RulesArgs {
         let mut extra: Vec<(String, String)> = self
             .lang
             .iter()
-            .filter_map(|code| orgcheck::rules::language_pack(code))
+            .filter_map(|code| orgcheck::analysis::rules::language_pack(code))
             .collect();
         for path in &self.files {
             let bytes = fs::read(path).with_context(|| format!("{}: cannot read rules file", path.display()))?;
             let name = path.display().to_string();
-            extra.push((name.clone(), orgcheck::error::decode_utf8(&name, bytes)?));
+            extra.push((name.clone(), orgcheck::base::error::decode_utf8(&name, bytes)?));
         }
         let combine = if self.replace_rules {
             Combine::Replace
@@ -370,12 +370,12 @@ pub struct InputArgs {
 impl InputArgs {
     /// The document format `--input-format` forces, if any (`jsonl` is a stream of records, not a
     /// document format; the command that accepts it handles it first).
-    pub fn format(&self) -> Option<text::Format> {
+    pub fn format(&self) -> Option<markup::Format> {
         match self.input_format {
             InputFormat::Auto | InputFormat::Jsonl | InputFormat::Warc => None,
-            InputFormat::Text => Some(text::Format::Text),
-            InputFormat::Markdown => Some(text::Format::Markdown),
-            InputFormat::Html => Some(text::Format::Html),
+            InputFormat::Text => Some(markup::Format::Text),
+            InputFormat::Markdown => Some(markup::Format::Markdown),
+            InputFormat::Html => Some(markup::Format::Html),
         }
     }
 

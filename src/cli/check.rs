@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use orgcheck::check::{self, Baseline, CheckReport, CheckStatus, Mode};
-use orgcheck::fetch;
-use orgcheck::render::{Format, Render};
+use orgcheck::inputs::fetch;
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::check::{self, Baseline, CheckReport, CheckStatus, Mode};
 
 use super::args::{FetchingArgs, NoiseArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
 use super::diff::ChangeFailOn;

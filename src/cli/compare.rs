@@ -1,10 +1,10 @@
 //! `orgcheck compare`: per provider, what it told customers against what its policy says.
 
 use clap::{Args, ValueEnum};
-use orgcheck::compare::{self, CompareReport, Verdict};
-use orgcheck::fetch::{self, Status};
-use orgcheck::providers::Provider;
-use orgcheck::render::{Format, Render};
+use orgcheck::inputs::fetch::{self, Status};
+use orgcheck::inputs::providers::Provider;
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::compare::{self, CompareReport, Verdict};
 
 use super::args::{FetchingArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
 use super::{Context, Outcome, warn};

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use orgcheck::diff::{self, DiffReport};
-use orgcheck::hash::sha256_hex;
-use orgcheck::ingest::{Document, Input};
-use orgcheck::render::{Format, Render};
-use orgcheck::report::VersionInfo;
+use orgcheck::base::hash::sha256_hex;
+use orgcheck::base::report::VersionInfo;
+use orgcheck::document::ingest::{Document, Input};
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::diff::{self, DiffReport};
 
 use super::args::{InputArgs, NoiseArgs, RulesArgs, StoreArgs, formats, input_formats};
 use super::{Context, Outcome};

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use orgcheck::eval::{self, AccuracyThreshold, EvalReport, TagThreshold};
-use orgcheck::ingest::Input;
-use orgcheck::render::{Format, Render};
+use orgcheck::document::ingest::Input;
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::eval::{self, AccuracyThreshold, EvalReport, TagThreshold};
 
 use super::args::{RulesArgs, formats};
 use super::{Context, Outcome, warn};

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use orgcheck::extract::{self, ExtractReport};
-use orgcheck::ingest::Input;
-use orgcheck::render::{Format, Render};
+use orgcheck::document::ingest::Input;
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::extract::{self, ExtractReport};
 
 use super::args::{HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, formats};
 use super::{Context, Outcome, warn};
@@ -80,7 +80,7 @@ fn warc_batch(
     args: &ExtractArgs,
     format: Format,
     input: &Input,
-    rules: &orgcheck::rules::RuleSet,
+    rules: &orgcheck::analysis::rules::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
     use std::io::BufRead;
@@ -126,7 +126,7 @@ fn batch(
     args: &ExtractArgs,
     format: Format,
     input: &Input,
-    rules: &orgcheck::rules::RuleSet,
+    rules: &orgcheck::analysis::rules::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
     require_jsonl(format, "jsonl")?;

@@ -5,10 +5,10 @@ use std::io::{self, IsTerminal};
 use std::sync::Arc;
 
 use clap::Args;
-use orgcheck::fetch::{self, FetchReport, NoProgress, Progress};
-use orgcheck::render::{Format, Render};
+use orgcheck::inputs::fetch::{self, FetchReport, NoProgress, Progress};
+use orgcheck::output::{Format, Render};
 
-use orgcheck::ingest::Isolation;
+use orgcheck::document::ingest::Isolation;
 
 use super::args::{FetchingArgs, HttpArgs, ProviderArgs, RenderArgs, StoreArgs, formats};
 use super::{Context, Outcome, warn};
@@ -59,7 +59,7 @@ pub fn one_page(
     http: &HttpArgs,
     isolation: &Isolation,
     rendering: &RenderArgs,
-) -> anyhow::Result<orgcheck::ingest::Document> {
+) -> anyhow::Result<orgcheck::document::ingest::Document> {
     let (fetched, doc, how) =
         fetch::fetch_url(url, &http.options()?, isolation, rendering.mode(), &rendering.browser())?;
     if fetched.final_url != *url {

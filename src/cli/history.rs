@@ -1,8 +1,8 @@
 //! `orgcheck history`: a stored document's versions, and when each practice appeared or disappeared.
 
 use clap::Args;
-use orgcheck::history::{self, HistoryReport};
-use orgcheck::render::{Format, Render};
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::history::{self, HistoryReport};
 
 use super::args::{NoiseArgs, RulesArgs, StoreArgs, formats};
 use super::{Context, Outcome};

@@ -1,9 +1,9 @@
 //! `orgcheck letter`: the customer's message to a provider, drafted from the comparison.
 
 use clap::{Args, ValueEnum};
-use orgcheck::compare;
-use orgcheck::letter;
-use orgcheck::providers;
+use orgcheck::campaign::letter;
+use orgcheck::inputs::providers;
+use orgcheck::stages::compare;
 
 use super::args::{DeclarationArgs, RulesArgs, SenderArgs, StoreArgs};
 use super::{Context, Outcome, warn};

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use orgcheck::compare::{self, Verdict};
-use orgcheck::ingest::Input;
-use orgcheck::lint::{self, LintReport};
-use orgcheck::providers;
-use orgcheck::render::{Format, Render};
+use orgcheck::document::ingest::Input;
+use orgcheck::inputs::providers;
+use orgcheck::output::{Format, Render};
+use orgcheck::stages::compare::{self, Verdict};
+use orgcheck::stages::lint::{self, LintReport};
 
 use super::args::{
     DeclarationArgs, HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, StoreArgs, formats, input_formats,
@@ -105,7 +105,7 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             let doc = provider.policy_document();
             (
                 format!("{}/{}", provider.id, doc.id),
-                orgcheck::text::normalise(&policy.text),
+                orgcheck::document::markup::normalise(&policy.text),
             )
         }
         _ => {

@@ -20,7 +20,7 @@ mod shell;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use orgcheck::render::{self, Format, Render};
+use orgcheck::output::{self, Format, Render};
 
 const ABOUT: &str = "Compare what companies tell customers about their data with what their privacy policies say.";
 
@@ -127,13 +127,13 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Writes a report to stdout in `format`, tables fitted to the terminal.
     fn render<R: Render>(&mut self, report: &R, format: Format, all: bool) -> io::Result<()> {
-        let options = render::Options {
+        let options = output::Options {
             color: self.color,
             width: table_width(),
             all,
             wrap: io::stdout().is_terminal(),
         };
-        render::render(report, format, &options, self.out)
+        output::render(report, format, &options, self.out)
     }
 
     /// Writes data to stdout as it is.

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use orgcheck::providers::{self, ProviderList, ProviderSource};
-use orgcheck::render::{Format, Render};
+use orgcheck::inputs::providers::{self, ProviderList, ProviderSource};
+use orgcheck::output::{Format, Render};
 
 use super::args::{DeclarationArgs, formats};
 use super::{Context, Outcome};

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
-use orgcheck::providers::{self, ProviderSource};
-use orgcheck::reply::{self, Customer, InputKind, Overrides, ReplyReport};
+use orgcheck::campaign::reply::{self, Customer, InputKind, Overrides, ReplyReport};
+use orgcheck::inputs::providers::{self, ProviderSource};
 
 use super::args::{RulesArgs, SenderArgs};
 use super::{Context, Outcome, warn};

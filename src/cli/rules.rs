@@ -1,8 +1,8 @@
 //! `orgcheck rules`: the active tagging rules and their patterns.
 
 use clap::Args;
-use orgcheck::render::{Format, Render};
-use orgcheck::rules::RuleList;
+use orgcheck::analysis::rules::RuleList;
+use orgcheck::output::{Format, Render};
 
 use super::args::{RulesArgs, formats};
 use super::{Context, Outcome};

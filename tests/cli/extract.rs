@@ -253,7 +253,7 @@ fn hostile_text_is_tagged_in_linear_time() {
             let clause: Value = serde_json::from_str(line).unwrap();
             let text = clause["text"].as_str().unwrap();
             assert!(
-                text.len() <= orgcheck::segment::MAX_CLAUSE,
+                text.len() <= orgcheck::document::segment::MAX_CLAUSE,
                 "{name}: {} bytes",
                 text.len()
             );

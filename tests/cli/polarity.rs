@@ -3,7 +3,8 @@
 //! a negative one ("we never share"), `~` a permission that is the exception to a denial ("except *as
 //! required by law*"); `[legal]` lists a denial's exception kinds.
 
-use orgcheck::rules::{ExceptionKind, Polarity, RuleSet, Tag};
+use orgcheck::analysis::rules::{ExceptionKind, RuleSet};
+use orgcheck::analysis::tag::{Polarity, Tag};
 
 const CASES: &[(&str, &[&str])] = &[
     // Plain affirmations.
@@ -531,7 +532,7 @@ fn every_sentence_gets_exactly_its_tags_and_polarities() {
 /// each of its words occurs in one, and each of its patterns matches one.
 #[test]
 fn every_cue_is_covered_by_a_sentence() {
-    use orgcheck::rules::CueKind;
+    use orgcheck::analysis::rules::CueKind;
     let rules = RuleSet::default_rules().unwrap();
     let lower: Vec<String> = CASES.iter().map(|(s, _)| s.to_lowercase().replace('’', "'")).collect();
     let has_word = |w: &str| {

@@ -141,7 +141,7 @@ fn chromium() -> PathBuf {
         return PathBuf::from(p);
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    orgcheck::browser::find(None, Some(&path))
+    orgcheck::inputs::browser::find(None, Some(&path))
         .expect("these tests need Chromium: install it (Debian: apt install chromium) or set ORGCHECK_CHROMIUM")
 }
 

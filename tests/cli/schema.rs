@@ -4,15 +4,15 @@
 use std::fs;
 use std::path::Path;
 
-use orgcheck::check::CheckReport;
-use orgcheck::compare::CompareReport;
-use orgcheck::diff::DiffReport;
-use orgcheck::eval::EvalReport;
-use orgcheck::extract::ExtractReport;
-use orgcheck::history::HistoryReport;
-use orgcheck::letter::Letter;
-use orgcheck::lint::LintReport;
-use orgcheck::reply::ReplyReport;
+use orgcheck::campaign::letter::Letter;
+use orgcheck::campaign::reply::ReplyReport;
+use orgcheck::stages::check::CheckReport;
+use orgcheck::stages::compare::CompareReport;
+use orgcheck::stages::diff::DiffReport;
+use orgcheck::stages::eval::EvalReport;
+use orgcheck::stages::extract::ExtractReport;
+use orgcheck::stages::history::HistoryReport;
+use orgcheck::stages::lint::LintReport;
 
 fn check(name: &str, schema: schemars::Schema) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use assert_cmd::Command;
-use orgcheck::providers::{self, ProviderSource};
-use orgcheck::store::{Meta, Store};
+use orgcheck::inputs::providers::{self, ProviderSource};
+use orgcheck::inputs::store::{Meta, Store};
 
 /// The bundled providers' ids, in the order orgcheck lists them: from the library, so the list is
 /// written once (in `providers/`).

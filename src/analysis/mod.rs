@@ -1,0 +1,11 @@
+//! Analysis: what a text says about the practices orgcheck tags. The tags themselves, the rules as
+//! data (`rules/default.toml`, the `--lang` packs, `--rules` files), the ontology a practice is read
+//! with (`rules/ontology.toml`), what a negation reaches, and the tagger that turns clauses into
+//! findings.
+
+pub mod tag;
+pub(crate) mod pattern;
+pub(crate) mod ontology;
+pub mod rules;
+pub(crate) mod polarity;
+pub(crate) mod tagger;

@@ -1,0 +1,810 @@
+//! Tagging: runs the rules over each clause and decides each finding's polarity and exceptions with the
+//! clause's [`Scopes`] (see `polarity`).
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::analysis::ontology::{Practice, Terms};
+use crate::analysis::polarity::{ExceptionSpan, Scopes};
+use crate::analysis::rules::{ExceptionKind, RuleSet};
+use crate::analysis::tag::{Polarity, Tag};
+use crate::base::error::{Location, Problem};
+use crate::document::segment::{self, Clause};
+
+/// A rule match inside one clause. Spans are relative to the clause text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub tag: Tag,
+    pub polarity: Polarity,
+    /// Index of the rule in [`RuleSet::rules`].
+    pub rule: usize,
+    /// The words the rule matched.
+    pub span: Range<usize>,
+    /// The words that made it negative ("never").
+    pub cue: Option<String>,
+    /// Index of the negation cue in [`crate::analysis::rules::Lexicon::cues`] that made it negative.
+    pub negated_by: Option<usize>,
+    /// For a denial: what it makes an exception of ("except as required by law").
+    pub exceptions: Vec<ExceptionSpan>,
+    /// A permission that is the exception to a denial of the same tag in its part.
+    pub excepted: bool,
+    /// The practice read structurally; offsets relative to the clause.
+    pub practice: Practice,
+}
+
+/// An exception to a denial, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Exception {
+    pub kind: ExceptionKind,
+    /// The exception's words ("except where a court orders it").
+    pub text: String,
+    /// Byte offset of the exception in the normalised text.
+    pub start: usize,
+    /// Byte offset of its end in the normalised text.
+    pub end: usize,
+}
+
+/// One finding with its clause: what reports and JSON carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    pub tag: Tag,
+    pub polarity: Polarity,
+    /// The id of the rule that fired.
+    pub rule: String,
+    /// The clause the finding is in.
+    pub clause: String,
+    /// Byte offset of the clause in the normalised text.
+    pub start: usize,
+    /// Byte offset of the end of the clause in the normalised text.
+    pub end: usize,
+    /// The exact words that triggered the rule.
+    pub evidence: String,
+    /// The negation ("never", "none of", "is prohibited") that made the finding negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    /// What a denial makes an exception of: the policy permits these, the denial stands for the rest.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub exceptions: Vec<Exception>,
+    /// This permission is what a denial in the same clause makes an exception of ("we do not share your
+    /// data except *as required by law*"): it is permitted only as that exception.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub excepted: bool,
+    /// What is done to which data, for whom and why, each part with its words and offsets.
+    #[serde(skip_serializing_if = "Practice::is_empty", default)]
+    pub practice: Practice,
+}
+
+/// Exception kinds in order, without repeats.
+fn kinds(list: impl Iterator<Item = ExceptionKind>) -> Vec<ExceptionKind> {
+    let mut kinds: Vec<ExceptionKind> = list.collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+impl Hit {
+    /// The exception kinds, in order, without repeats.
+    pub fn exception_kinds(&self) -> Vec<ExceptionKind> {
+        kinds(self.exceptions.iter().map(|e| e.kind))
+    }
+}
+
+impl Finding {
+    /// The exception kinds, in order, without repeats.
+    pub fn exception_kinds(&self) -> Vec<ExceptionKind> {
+        kinds(self.exceptions.iter().map(|e| e.kind))
+    }
+}
+
+/// A clause and its hits.
+#[derive(Debug, Clone)]
+pub struct TaggedClause<'a> {
+    pub clause: Clause<'a>,
+    pub hits: Vec<Hit>,
+}
+
+/// A short clause that only points to another part of the document ("See Disclosure of Your
+/// Information;"): it names a section, it does not state a practice.
+static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?i:please\s+)?(?i:see|refer\s+to|read)\s+(?i:also\s+)?(?i:(?:the|our)\s+)?(?i:section\s+[0-9.]+\s*)?["“‘']?(?:[A-Z0-9][^.;:!?]{0,80})?["”’']?\s*[.;:,]?$"#)
+        .expect("static regex")
+});
+
+/// Whether a clause is a cross-reference and nothing more.
+fn is_cross_reference(clause: &str) -> bool {
+    clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
+}
+
+/// A match before polarity is decided.
+struct Raw {
+    rule: usize,
+    span: Range<usize>,
+    trigger: Range<usize>,
+}
+
+/// The matches of one regex over a clause, in order: non-overlapping, so both starts and ends increase.
+fn overlaps_any(sorted: &[Range<usize>], span: &Range<usize>) -> bool {
+    let i = sorted.partition_point(|m| m.end <= span.start);
+    sorted.get(i).is_some_and(|m| m.start < span.end)
+}
+
+impl RuleSet {
+    /// Segments `text` into clauses and tags each one.
+    pub fn tag_text<'a>(&self, text: &'a str) -> Vec<TaggedClause<'a>> {
+        segment::clauses(text)
+            .into_iter()
+            .map(|clause| TaggedClause {
+                hits: self.tag_clause(clause.text),
+                clause,
+            })
+            .collect()
+    }
+
+    /// Flat findings for `text`, in text order.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        let tagged = self.tag_text(text);
+        (0..tagged.len()).flat_map(|i| self.to_findings(&tagged, i)).collect()
+    }
+
+    /// Findings of the `i`th tagged clause. The clause before it is where "this data" in a practice
+    /// points to when its own words do not say.
+    pub fn to_findings(&self, tagged: &[TaggedClause<'_>], i: usize) -> Vec<Finding> {
+        let tc = &tagged[i];
+        let base = tc.clause.start;
+        let previous = i.checked_sub(1).map(|p| &tagged[p].clause);
+        tc.hits
+            .iter()
+            .map(|h| Finding {
+                tag: h.tag,
+                polarity: h.polarity,
+                rule: self.rules[h.rule].id.clone(),
+                clause: tc.clause.text.to_string(),
+                start: tc.clause.start,
+                end: tc.clause.end,
+                evidence: tc.clause.text[h.span.clone()].to_string(),
+                cue: h.cue.clone(),
+                exceptions: h
+                    .exceptions
+                    .iter()
+                    .map(|e| Exception {
+                        kind: e.kind,
+                        text: tc.clause.text[e.span.clone()].to_string(),
+                        start: base + e.span.start,
+                        end: base + e.span.end,
+                    })
+                    .collect(),
+                excepted: h.excepted,
+                practice: {
+                    let mut practice = h.practice.shifted(base);
+                    if let Some(prev) = previous {
+                        self.ontology.resolve_antecedent(&mut practice, prev.text, prev.start);
+                    }
+                    practice
+                },
+            })
+            .collect()
+    }
+
+    /// The examples of the rules from file `origin` that the rules do not keep: an example the rule
+    /// (or another of its tag) does not tag, or a counter-example the rule tags.
+    pub fn example_problems(&self, origin: &str) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate().filter(|(_, r)| r.origin == origin) {
+            let mut problem = |field: &str, message: String| {
+                problems.push(Problem {
+                    location: Location::file(origin.to_string()).with_field(format!("rule `{}` {field}", rule.id)),
+                    message,
+                })
+            };
+            for ex in &rule.examples {
+                if !self
+                    .tag_clause(ex)
+                    .iter()
+                    .any(|h| h.rule == i || self.rules[h.rule].tag == rule.tag)
+                {
+                    problem(
+                        "examples",
+                        format!("{ex:?} is not tagged {}; fix the pattern or the example", rule.tag),
+                    );
+                }
+            }
+            for ex in &rule.counter_examples {
+                if self.tag_clause(ex).iter().any(|h| h.rule == i) {
+                    problem(
+                        "counter_examples",
+                        format!("{ex:?} is tagged by the rule; it should not be"),
+                    );
+                }
+            }
+        }
+        problems
+    }
+
+    /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
+    pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
+        // The words every match needs rule most patterns out in one pass; the rest run their automata.
+        let matched: Vec<usize> = self
+            .prefilter
+            .candidates(clause)
+            .into_iter()
+            .filter(|&i| {
+                let pattern = &self.patterns[i].0;
+                match &pattern.gate {
+                    Some(gate) => gate.is_match(clause),
+                    None => pattern.re.is_match(clause),
+                }
+            })
+            .collect();
+        if matched.is_empty() || is_cross_reference(clause) {
+            return Vec::new();
+        }
+        let scopes = Scopes::new(clause, &self.lexicon);
+        // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
+        // your data" to the "partners" of "but we share it with partners" or ", and we share it with them". A rule's exclusions and antecedents
+        // are matched once per clause, not once per match.
+        let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = vec![None; self.rules.len()];
+        let mut antecedent: Vec<Option<usize>> = vec![None; self.rules.len()];
+        let mut raw: Vec<Raw> = Vec::new();
+        let mut context: Option<Vec<bool>> = None;
+        let mut found = Vec::new();
+        for &index in &matched {
+            let (pattern, rule_index) = &self.patterns[index];
+            let rule = &self.rules[*rule_index];
+            // A context pattern whose words are not in the clause, or whose gate rules it out, is not run.
+            let possible: &[bool] = if rule.exclude.is_empty() && rule.antecedent.is_empty() {
+                &[]
+            } else {
+                context.get_or_insert_with(|| self.context_prefilter.mask(clause))
+            };
+            let first = self.context_start[*rule_index];
+            let may = |k: usize| possible[k] && self.context_gates[k].as_ref().is_none_or(|g| g.is_match(clause));
+            let exclusions = excluded[*rule_index].get_or_insert_with(|| {
+                (rule.exclude.iter().enumerate())
+                    .map(|(k, ex)| match may(first + k) {
+                        true => ex.find_iter(clause).map(|m| m.range()).collect(),
+                        false => Vec::new(),
+                    })
+                    .collect()
+            });
+            let after = *antecedent[*rule_index].get_or_insert_with(|| {
+                if rule.antecedent.is_empty() {
+                    0
+                } else {
+                    let first = first + rule.exclude.len();
+                    (rule.antecedent.iter().enumerate())
+                        .filter(|&(k, _)| may(first + k))
+                        .filter_map(|(_, re)| re.find(clause).map(|m| m.end()))
+                        .min()
+                        .unwrap_or(usize::MAX)
+                }
+            });
+            for part in scopes.segments() {
+                let haystack = &clause[part.clone()];
+                let shift = |r: Range<usize>| part.start + r.start..part.start + r.end;
+                let mut keep = |span: Range<usize>, trigger: Option<Range<usize>>| {
+                    if span.is_empty() || span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span))
+                    {
+                        return;
+                    }
+                    // Without a `t` group the whole match is the practice word(s).
+                    let trigger = trigger.unwrap_or_else(|| span.clone());
+                    raw.push(Raw {
+                        rule: *rule_index,
+                        span,
+                        trigger,
+                    });
+                };
+                found.clear();
+                if pattern.gate.as_ref().is_some_and(|g| g.matches(haystack, &mut found)) {
+                    for (span, trigger) in found.drain(..) {
+                        keep(shift(span), trigger.map(shift));
+                    }
+                    continue;
+                }
+                match pattern.trigger {
+                    // Finding a match is cheaper than finding its groups: only patterns with a `t` group
+                    // pay for the captures.
+                    None => pattern
+                        .re
+                        .find_iter(haystack)
+                        .for_each(|m| keep(shift(m.range()), None)),
+                    Some(g) => {
+                        for caps in pattern.re.captures_iter(haystack) {
+                            let whole = caps.get(0).expect("group 0 always matches");
+                            keep(shift(whole.range()), caps.get(g).map(|m| shift(m.range())));
+                        }
+                    }
+                }
+            }
+        }
+        let mut candidates: Vec<Candidate> = raw
+            .into_iter()
+            .map(|r| {
+                let rule = &self.rules[r.rule];
+                let decision = match rule.polarity {
+                    Some(_) => None,
+                    None => scopes.negation(&r.trigger, r.span.end, &self.lexicon),
+                };
+                let polarity = rule.polarity.unwrap_or(if decision.is_some() {
+                    Polarity::Negative
+                } else {
+                    Polarity::Positive
+                });
+                Candidate {
+                    trigger: r.trigger.clone(),
+                    part: scopes.part_of(r.trigger.start),
+                    in_exception: scopes.in_exception(r.trigger.start),
+                    fixed: rule.polarity.is_some(),
+                    hit: Hit {
+                        tag: rule.tag,
+                        polarity,
+                        rule: r.rule,
+                        span: r.span,
+                        cue: decision.as_ref().map(|d| clause[d.span.clone()].to_string()),
+                        negated_by: decision.map(|d| d.cue),
+                        exceptions: Vec::new(),
+                        excepted: false,
+                        practice: Practice::default(),
+                    },
+                }
+            })
+            .collect();
+        // Polarity belongs to the practice word, not to the rule that found it: matches of one tag at the
+        // same word share a denial (a `post` cue may follow one rule's match and not another's), and so
+        // does a practice word right after a denied one ("we don't use your GPS *location*", "no
+        // opt-in/*opt-out*"). Sorted so that denials come first at each word; one pass.
+        candidates.sort_by_key(|c| (c.hit.tag, c.trigger.start, c.hit.polarity == Polarity::Positive));
+        for i in 1..candidates.len() {
+            let (before, rest) = candidates.split_at_mut(i);
+            let (prev, cur) = (&before[i - 1], &mut rest[0]);
+            if prev.hit.tag == cur.hit.tag
+                && prev.hit.polarity == Polarity::Negative
+                && !prev.fixed
+                && !cur.fixed
+                && cur.hit.polarity == Polarity::Positive
+                && (prev.trigger.start == cur.trigger.start
+                    || prev.trigger.end <= cur.trigger.start
+                        && only_joins(&clause[prev.trigger.end..cur.trigger.start]))
+            {
+                cur.hit.polarity = Polarity::Negative;
+                cur.hit.cue = prev.hit.cue.clone();
+                cur.hit.negated_by = prev.hit.negated_by;
+            }
+        }
+        // A match inside an exception to a denial of its tag is what the denial lets through ("except *as
+        // required by law*"): a permission, marked as the exception, never a denial of its own.
+        let denied: HashSet<(usize, Tag)> = candidates
+            .iter()
+            .filter(|c| c.hit.polarity == Polarity::Negative && !c.in_exception)
+            .map(|c| (c.part, c.hit.tag))
+            .collect();
+        for c in &mut candidates {
+            if c.in_exception && denied.contains(&(c.part, c.hit.tag)) {
+                c.hit.excepted = true;
+                if !c.fixed {
+                    c.hit.polarity = Polarity::Positive;
+                    c.hit.cue = None;
+                    c.hit.negated_by = None;
+                }
+            }
+        }
+        let mut hits = select_hits(candidates);
+        // The terms of each part, found once for all the findings in it.
+        let mut terms: Vec<(Range<usize>, Terms)> = Vec::new();
+        for (hit, trigger) in &mut hits {
+            if hit.polarity == Polarity::Negative {
+                hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
+            }
+            let excluded: Vec<Range<usize>> = hit.exceptions.iter().map(|e| e.span.clone()).collect();
+            let part = scopes.part(trigger.start);
+            let at = match terms.iter().position(|(p, _)| *p == part) {
+                Some(i) => i,
+                None => {
+                    terms.push((part.clone(), self.ontology.terms(&clause[part.clone()])));
+                    terms.len() - 1
+                }
+            };
+            hit.practice = self.ontology.practice_of(
+                &terms[at].1,
+                clause,
+                trigger,
+                &part,
+                &excluded,
+                0,
+                hit.polarity == Polarity::Negative,
+            );
+            // "Addresses you provide … may be saved …; but they … will not be shared": the data is named
+            // earlier in the clause than the part.
+            let practice = &mut hit.practice;
+            if practice.data.is_empty() && practice.identifiability.is_empty() && part.start > 0 {
+                practice.needs_antecedent = true;
+                self.ontology.resolve_antecedent(practice, &clause[..part.start], 0);
+            }
+        }
+        hits.into_iter().map(|(hit, _)| hit).collect()
+    }
+}
+
+struct Candidate {
+    hit: Hit,
+    trigger: Range<usize>,
+    part: usize,
+    in_exception: bool,
+    /// The rule fixes the polarity.
+    fixed: bool,
+}
+
+/// Whether the text between two practice words only joins them: spaces, hyphens, `,` `/` `&`, "or", "and".
+fn only_joins(gap: &str) -> bool {
+    gap.split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '&' | '-'))
+        .all(|w| w.is_empty() || w.eq_ignore_ascii_case("or") || w.eq_ignore_ascii_case("and"))
+}
+
+/// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of a rule with fixed polarity wins over an
+/// overlapping hit of the same tag whose polarity was computed ("no disclosure … to opt out from").
+fn select_hits(mut candidates: Vec<Candidate>) -> Vec<(Hit, Range<usize>)> {
+    // Fixed spans per tag, sorted by start, with the furthest end so far: one binary search per candidate.
+    let mut fixed: Vec<(Tag, usize, usize)> = candidates
+        .iter()
+        .filter(|c| c.fixed)
+        .map(|c| (c.hit.tag, c.hit.span.start, c.hit.span.end))
+        .collect();
+    fixed.sort();
+    let mut reach = Vec::with_capacity(fixed.len());
+    for (i, &(tag, _, end)) in fixed.iter().enumerate() {
+        let before = if i > 0 && fixed[i - 1].0 == tag {
+            reach[i - 1]
+        } else {
+            0
+        };
+        reach.push(end.max(before));
+    }
+    let overlaps_fixed = |c: &Candidate| {
+        let (tag, span) = (c.hit.tag, &c.hit.span);
+        // The last fixed span of this tag that starts before the candidate ends.
+        let i = fixed.partition_point(|&(t, s, _)| (t, s) < (tag, span.end));
+        i > 0 && fixed[i - 1].0 == tag && reach[i - 1] > span.start
+    };
+    candidates.retain(|c| c.fixed || !overlaps_fixed(c));
+    candidates.sort_by_key(|c| (c.hit.span.start, c.hit.rule));
+    let mut out: Vec<(Hit, Range<usize>)> = Vec::new();
+    for c in candidates {
+        if !out
+            .iter()
+            .any(|(h, _)| h.tag == c.hit.tag && h.polarity == c.hit.polarity && h.excepted == c.hit.excepted)
+        {
+            out.push((c.hit, c.trigger));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Compiling the rules is slow in debug builds; compile them once for all tests.
+    static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
+
+    #[test]
+    fn the_prefilter_keeps_every_default_pattern_that_matches_a_rules_example() {
+        let rules = &*RULES;
+        let mut texts: Vec<String> = (rules.rules.iter())
+            .flat_map(|r| r.examples.iter().chain(&r.counter_examples).cloned())
+            .collect();
+        // The same texts glued to letters, digits and `_`, and to non-ASCII letters, on both sides.
+        let glued: Vec<String> = (texts.iter())
+            .flat_map(|t| {
+                ["x", "_", "9", "é", "\u{212A}"].map(|g| format!("{g}{}{g}", t.replace(' ', &format!(" {g}"))))
+            })
+            .collect();
+        texts.extend(glued);
+        let (mut matched, mut kept_out) = (0, 0);
+        for text in &texts {
+            let candidates = rules.prefilter.candidates(text);
+            for (i, (pattern, _)) in rules.patterns.iter().enumerate() {
+                if pattern.re.is_match(text) {
+                    matched += 1;
+                    assert!(candidates.contains(&i), "{} matches {text:?}", pattern.re.as_str());
+                } else if !candidates.contains(&i) {
+                    kept_out += 1;
+                }
+            }
+        }
+        assert!(
+            matched > 150 && kept_out > matched,
+            "{matched} matches, {kept_out} ruled out"
+        );
+    }
+
+    #[test]
+    fn gates_agree_with_the_default_patterns_on_the_rules_examples() {
+        let rules = &*RULES;
+        let texts: Vec<&String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.examples.iter().chain(&r.counter_examples))
+            .collect();
+        let (mut gates, mut answered) = (0, 0);
+        for (pattern, _) in &rules.patterns {
+            let Some(gate) = &pattern.gate else { continue };
+            gates += 1;
+            for text in &texts {
+                let want: Vec<crate::analysis::pattern::Found> = pattern
+                    .re
+                    .captures_iter(text)
+                    .map(|c| {
+                        (
+                            c.get(0).unwrap().range(),
+                            pattern.trigger.and_then(|t| c.get(t)).map(|m| m.range()),
+                        )
+                    })
+                    .collect();
+                assert!(gate.is_match(text) || want.is_empty(), "{text:?}");
+                let mut found = Vec::new();
+                if gate.matches(text, &mut found) {
+                    assert_eq!(found, want, "{}: {text:?}", pattern.re.as_str());
+                    answered += 1;
+                }
+            }
+        }
+        assert!(gates >= 10, "the longest default patterns have gates ({gates})");
+        assert!(
+            answered > gates * texts.len() / 2,
+            "most searches are answered by the gate"
+        );
+    }
+
+    fn rules() -> &'static RuleSet {
+        &RULES
+    }
+
+    fn tags(text: &str) -> Vec<(Tag, Polarity)> {
+        let rs = rules();
+        let mut v: Vec<_> = rs.findings(text).into_iter().map(|f| (f.tag, f.polarity)).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    use crate::analysis::rules::CueKind;
+    use Polarity::{Negative as N, Positive as P};
+    use Tag::{Aggregation as Agg, Location as Loc, OptOut as Opt, ThirdPartySharing as Share};
+
+    #[test]
+    fn cross_references_state_no_practice() {
+        let rules = RuleSet::default_rules().unwrap();
+        for clause in [
+            "See Disclosure of Your Information;",
+            "Please see “Sharing Your Data”.",
+            "Refer to section 4.2 Disclosure of Information.",
+        ] {
+            assert!(rules.tag_clause(clause).is_empty(), "{clause}");
+        }
+        for clause in [
+            "Disclosure of Your Information",
+            "See how we share your data with advertisers.",
+            "We share your data with partners; see Disclosure of Your Information.",
+        ] {
+            assert!(!rules.tag_clause(clause).is_empty(), "{clause}");
+        }
+    }
+
+    /// Every rule, negation cue and exception class from `origin` against its examples and
+    /// counter-examples; the failures, one line each.
+    fn example_failures(rs: &RuleSet, origin: &str) -> Vec<String> {
+        let mut failures = Vec::new();
+        let mut fail = |what: &str, id: &str, text: &str| failures.push(format!("{what} {id}: {text:?}"));
+        for (i, rule) in rs.rules.iter().enumerate().filter(|(_, r)| r.origin == origin) {
+            if rule.examples.is_empty() || rule.counter_examples.is_empty() {
+                fail("needs examples and counter_examples:", &rule.id, "");
+            }
+            for ex in &rule.examples {
+                let direct = rs
+                    .patterns
+                    .iter()
+                    .filter(|(_, r)| *r == i)
+                    .any(|(p, _)| p.re.is_match(ex));
+                let fired = rs
+                    .tag_clause(ex)
+                    .iter()
+                    .any(|h| h.rule == i || rs.rules[h.rule].tag == rule.tag);
+                if !direct || !fired {
+                    fail("rule did not fire:", &rule.id, ex);
+                }
+            }
+            for ex in &rule.counter_examples {
+                if rs.tag_clause(ex).iter().any(|h| h.rule == i) {
+                    fail("rule fired on counter-example:", &rule.id, ex);
+                }
+            }
+        }
+        for (i, cue) in rs.lexicon.cues.iter().enumerate().filter(|(_, c)| c.origin == origin) {
+            if cue.examples.is_empty() {
+                fail("negation cue needs examples:", &cue.id, "");
+            }
+            // What the cue must do to its examples, and must not do to its counter-examples.
+            let does = |text: &str| -> bool {
+                let hits = rs.tag_clause(text);
+                let negative = |h: &Hit| h.polarity == Polarity::Negative;
+                match cue.kind {
+                    CueKind::Pre | CueKind::Forward | CueKind::Object | CueKind::Post => {
+                        hits.iter().any(|h| negative(h) && h.negated_by == Some(i))
+                    }
+                    CueKind::Filler | CueKind::Auxiliary => hits.iter().any(negative),
+                    CueKind::Pseudo | CueKind::Terminator | CueKind::Clause | CueKind::Break => {
+                        hits.iter().any(|h| h.polarity == Polarity::Positive && !h.excepted)
+                    }
+                    CueKind::Exception => hits.iter().any(|h| negative(h) && !h.exceptions.is_empty()),
+                }
+            };
+            for ex in &cue.examples {
+                if !does(ex) {
+                    fail("negation cue does not work on its example:", &cue.id, ex);
+                }
+            }
+            for ex in &cue.counter_examples {
+                if does(ex) {
+                    fail("negation cue works on its counter-example:", &cue.id, ex);
+                }
+            }
+        }
+        for class in rs.lexicon.exceptions.iter().filter(|e| e.origin == origin) {
+            let has = |text: &str| {
+                rs.tag_clause(text)
+                    .iter()
+                    .any(|h| h.exceptions.iter().any(|e| e.kind == class.kind))
+            };
+            if class.examples.is_empty() || class.counter_examples.is_empty() {
+                fail("needs examples and counter_examples:", &class.id, "");
+            }
+            for ex in class.examples.iter().filter(|ex| !has(ex)) {
+                fail("exception class not found in its example:", &class.id, ex);
+            }
+            for ex in class.counter_examples.iter().filter(|ex| has(ex)) {
+                fail("exception class found in its counter-example:", &class.id, ex);
+            }
+        }
+        failures
+    }
+
+    #[test]
+    fn every_rule_cue_and_exception_class_works_on_its_examples() {
+        let failures = example_failures(rules(), crate::analysis::rules::DEFAULT_RULES_NAME);
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_language_pack_works_on_its_examples() {
+        for (code, name, source) in crate::analysis::rules::LANGUAGE_PACKS {
+            let rs = RuleSet::with_files(
+                &[(name.to_string(), source.to_string())],
+                crate::analysis::rules::Combine::Add,
+            )
+            .unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert!(rs.rules.iter().any(|r| r.origin == *name), "{code} has no rules");
+            let failures = example_failures(&rs, name);
+            assert!(failures.is_empty(), "{code}:\n{}", failures.join("\n"));
+        }
+    }
+
+    #[test]
+    fn denials_are_negative() {
+        assert_eq!(tags("We never sell your personal data."), [(Share, N)]);
+        assert_eq!(
+            tags("Customers’ personal information is never sold or disclosed."),
+            [(Share, N)]
+        );
+        assert_eq!(
+            tags("We do not sell, rent or share your data with third parties."),
+            [(Share, N)]
+        );
+        assert_eq!(tags("We don't collect or store your location."), [(Loc, N)]);
+        assert_eq!(tags("We don't use your GPS location for calls."), [(Loc, N)]);
+        assert_eq!(
+            tags("We currently don’t offer an opt-out for network level data."),
+            [(Opt, N)]
+        );
+        assert_eq!(tags("You cannot opt out of this."), [(Opt, N)]);
+        assert_eq!(tags("An opt-out is not available for this service."), [(Opt, N)]);
+        assert_eq!(tags("As such, we do not have an opt-in/opt-out policy."), [(Opt, N)]);
+    }
+
+    #[test]
+    fn negation_is_scoped_to_the_practice() {
+        assert_eq!(
+            tags("We will not identify you, but we share aggregated data with partners."),
+            [(Agg, P), (Share, P)]
+        );
+        assert_eq!(
+            tags("We do not sell your data but we share it with partners."),
+            [(Share, P), (Share, N)]
+        );
+        assert_eq!(
+            tags("Information that is not personally identifiable may be shared with partners."),
+            [(Agg, P), (Share, P)]
+        );
+        // Denying the sharing of location data does not deny that location data is used.
+        assert_eq!(
+            tags("We never share your location with advertisers."),
+            [(Share, N), (Loc, P)]
+        );
+    }
+
+    #[test]
+    fn a_denial_with_an_exception_stays_a_denial() {
+        let f = rules().findings("We will not share your information with third parties without your consent.");
+        let share = f.iter().find(|f| f.tag == Share).unwrap();
+        assert_eq!(share.polarity, N);
+        assert_eq!(share.exception_kinds(), [ExceptionKind::Consent]);
+        assert_eq!(share.exceptions[0].text, "without your consent");
+        let text = "Customer records are never sold or handed on, except where a court orders it.";
+        let all = rules().findings(text);
+        let f: Vec<&Finding> = all.iter().filter(|f| !f.excepted).collect();
+        assert_eq!(f.len(), 1, "{all:?}");
+        assert_eq!((f[0].tag, f[0].polarity), (Share, N));
+        assert_eq!(f[0].exception_kinds(), [ExceptionKind::Legal]);
+        let e = &f[0].exceptions[0];
+        assert_eq!(&text[e.start..e.end], "except where a court orders it");
+    }
+
+    #[test]
+    fn what_an_exception_names_is_an_excepted_permission() {
+        let f = rules().findings("We do not disclose personal information except as required by law.");
+        let (denial, excepted): (Vec<&Finding>, Vec<&Finding>) = f.iter().partition(|f| !f.excepted);
+        assert_eq!(denial.len(), 1, "{f:?}");
+        assert_eq!(denial[0].polarity, N);
+        assert_eq!(excepted.len(), 1, "{f:?}");
+        assert_eq!((excepted[0].polarity, excepted[0].rule.as_str()), (P, "sharing-legal"));
+    }
+
+    #[test]
+    fn not_only_is_not_a_negation() {
+        assert_eq!(
+            tags("We not only share data with partners but also with advertisers."),
+            [(Share, P)]
+        );
+    }
+
+    #[test]
+    fn negative_findings_name_their_cue() {
+        let f = rules().findings("EE does not sell any individual customer’s personal data.");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].cue.as_deref(), Some("not"));
+        assert_eq!(f[0].rule, "sharing-data-is-shared");
+        assert!(f[0].evidence.starts_with("sell"));
+    }
+
+    #[test]
+    fn nothing_to_opt_out_from_is_a_negative_opt_out() {
+        let f = rules()
+            .findings("With Smart Steps, there is no disclosure of a customers’ personal identity to “opt out” from.");
+        let opt: Vec<_> = f.iter().filter(|f| f.tag == Opt).collect();
+        assert_eq!(opt.len(), 1, "{f:?}");
+        assert_eq!(opt[0].polarity, N);
+        assert_eq!(opt[0].rule, "opt-out-nothing-to-opt-out");
+        assert!(f.iter().any(|f| f.tag == Share && f.polarity == N));
+    }
+
+    #[test]
+    fn location_of_servers_is_not_location_data() {
+        assert_eq!(tags("Our servers are in secure locations of our data centres."), []);
+        assert_eq!(
+            tags("We use your approximate location, based on the nearest mobile cell site."),
+            [(Loc, P)]
+        );
+    }
+
+    #[test]
+    fn findings_carry_clause_spans() {
+        let text = "Intro.\n\n• We may pass Aggregated Data to third parties.";
+        for f in rules().findings(text) {
+            assert_eq!(&text[f.start..f.end], f.clause);
+            assert!(f.clause.contains(&f.evidence));
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The campaign loop: a customer's letter to a provider drafted from a comparison, and the provider's
+//! reply read, reduced to its own words, redacted and recorded as a statement.
+
+pub mod letter;
+pub mod reply;

@@ -1,0 +1,813 @@
+//! `orgcheck eval`: how well the rules tag an annotated data set.
+//!
+//! Two kinds of gold record, which may be mixed in one file:
+//! - labelled: `{"id", "text", "labels": [tags present]}`, optionally with `"negative": [tags the text
+//!   denies]`. A tag counts as predicted when any finding of that tag is reported, of either polarity:
+//!   annotated corpora such as OPP-115 label what a passage is *about*, denials included. Scored per tag
+//!   (precision, recall, F1).
+//! - checks: `{"id", "text", "kind": "expect", "tag", "polarity"}` needs a finding of that tag and
+//!   polarity; `{"kind": "absent", "tag"}` needs no finding of that tag. Scored as accuracy per group
+//!   (`third-party-sharing:negative`, `location:absent`), with the misses.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::analysis::rules::RuleSet;
+use crate::analysis::tag::{Polarity, Tag};
+use crate::analysis::tagger::Finding;
+use crate::base::error::{Error, Location, Result};
+use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
+
+/// What a gold record asks of the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    /// The tags the text is about, and the tags it denies when the data set says (`negative`).
+    Labels {
+        labels: Vec<Tag>,
+        negative: Option<Vec<Tag>>,
+    },
+    /// A finding of this tag and polarity must be reported (`"kind": "expect"`).
+    Expect { tag: Tag, polarity: Polarity },
+    /// No finding of this tag may be reported (`"kind": "absent"`).
+    Absent { tag: Tag },
+}
+
+/// One annotated record.
+#[derive(Debug, Clone)]
+pub struct GoldRecord {
+    pub id: String,
+    pub text: String,
+    pub expect: Expectation,
+    /// Line in the gold file, from 1.
+    pub line: usize,
+}
+
+impl GoldRecord {
+    fn labels(&self) -> Option<&[Tag]> {
+        match &self.expect {
+            Expectation::Labels { labels, .. } => Some(labels),
+            _ => None,
+        }
+    }
+}
+
+/// Reads gold records, one JSON object per line; blank lines are skipped. A malformed line is an error
+/// naming the file and line.
+pub fn read_gold(name: &str, input: impl BufRead) -> Result<Vec<GoldRecord>> {
+    let mut out = Vec::new();
+    for (i, line) in input.lines().enumerate() {
+        let line_no = i + 1;
+        let bad = |message: String| Error::invalid(Location::at(name, line_no), message);
+        let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(&line).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let id = match value.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(v @ Value::Number(_)) => v.to_string(),
+            _ => return Err(bad("missing `id` (a string or number)".into())),
+        };
+        let Some(Value::String(text)) = value.get("text") else {
+            return Err(bad("missing `text` (a string)".into()));
+        };
+        let tags = |field: &str| -> Result<Option<Vec<Tag>>> {
+            match value.get(field) {
+                None => Ok(None),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .ok_or_else(|| bad(format!("`{field}` must be a list of tag names")))?
+                            .parse::<Tag>()
+                            .map_err(|e| bad(format!("`{field}`: {e}")))
+                    })
+                    .collect::<Result<Vec<Tag>>>()
+                    .map(Some),
+                Some(_) => Err(bad(format!("`{field}` must be a list of tag names"))),
+            }
+        };
+        let tag = || -> Result<Tag> {
+            match value.get("tag") {
+                Some(Value::String(t)) => t.parse::<Tag>().map_err(|e| bad(format!("`tag`: {e}"))),
+                _ => Err(bad("a record with `kind` needs `tag` (a tag name)".into())),
+            }
+        };
+        let expect = match value.get("kind") {
+            None => Expectation::Labels {
+                labels: tags("labels")?.ok_or_else(|| {
+                    bad(
+                        "missing `labels` (a list of tag names, may be empty) or `kind` (\"expect\" or \"absent\")"
+                            .into(),
+                    )
+                })?,
+                negative: tags("negative")?,
+            },
+            Some(Value::String(k)) if k == "expect" => Expectation::Expect {
+                tag: tag()?,
+                polarity: match value.get("polarity").and_then(Value::as_str) {
+                    Some("positive") => Polarity::Positive,
+                    Some("negative") => Polarity::Negative,
+                    _ => {
+                        return Err(bad(
+                            "an `expect` record needs `polarity`: \"positive\" or \"negative\"".into()
+                        ));
+                    }
+                },
+            },
+            Some(Value::String(k)) if k == "absent" => Expectation::Absent { tag: tag()? },
+            Some(other) => return Err(bad(format!("`kind` must be \"expect\" or \"absent\", not {other}"))),
+        };
+        out.push(GoldRecord {
+            id,
+            text: text.clone(),
+            expect,
+            line: line_no,
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::invalid(
+            Location::file(name),
+            "no records: expected one {\"id\", \"text\", \"labels\"} or {\"id\", \"text\", \"kind\", \"tag\"} object per line",
+        ));
+    }
+    Ok(out)
+}
+
+/// Scores of one tag.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TagScore {
+    pub tag: Tag,
+    /// Records labelled with the tag.
+    pub support: usize,
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    pub tn: usize,
+    /// Of the positive class ("the tag is present").
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// F1 of the negative class ("the tag is absent").
+    pub f1_absent: f64,
+    /// Mean of `f1` and `f1_absent`: the convention of Polisis (Harkous et al., 2018).
+    pub f1_avg: f64,
+}
+
+/// How well denials are recognised, for records that say which tags they deny.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PolarityScore {
+    pub tag: Tag,
+    /// Records that deny the tag.
+    pub support: usize,
+    /// Of those, records with a negative finding of the tag.
+    pub found: usize,
+    /// Records with a negative finding of the tag that do not deny it.
+    pub false_denials: usize,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// A record the rules got wrong for one tag.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ErrorExample {
+    pub tag: Tag,
+    /// `false-positive` or `false-negative`.
+    pub kind: String,
+    pub id: String,
+    pub line: usize,
+    /// For a false positive: the rule that fired, the words it matched and the polarity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polarity: Option<Polarity>,
+    /// The clause the rule fired in (false positive) or the record's text (false negative), cut.
+    pub text: String,
+}
+
+/// Accuracy on one group of check records: `third-party-sharing:negative`, `location:absent`.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CheckScore {
+    /// The group's name, as `--min-accuracy` takes it.
+    pub group: String,
+    pub tag: Tag,
+    /// The polarity an `expect` record needs; absent for `absent` records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polarity: Option<Polarity>,
+    pub records: usize,
+    pub passed: usize,
+    pub accuracy: f64,
+}
+
+/// A finding reported for a missed check record, of the record's tag.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct FoundFinding {
+    pub polarity: Polarity,
+    pub rule: String,
+    pub evidence: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+}
+
+/// A check record the rules got wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Miss {
+    pub group: String,
+    pub tag: Tag,
+    pub id: String,
+    pub line: usize,
+    /// False when the text is not in English, which the default rules do not read (`--lang` adds
+    /// other languages).
+    pub english: bool,
+    /// The findings of the record's tag that were reported: the wrong polarity, or any for `absent`.
+    pub found: Vec<FoundFinding>,
+    /// The record's text, cut.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Averages {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub f1_avg: f64,
+}
+
+/// The document `orgcheck eval --format json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct EvalReport {
+    pub schema_version: u32,
+    pub orgcheck_version: String,
+    pub gold: String,
+    pub records: usize,
+    /// Per tag, over the labelled records; empty when there are none.
+    pub tags: Vec<TagScore>,
+    /// Counts summed over the tags, then scored; present with labelled records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub micro: Option<Averages>,
+    /// Scores averaged over the tags; present with labelled records.
+    #[serde(rename = "macro", skip_serializing_if = "Option::is_none")]
+    pub macro_: Option<Averages>,
+    /// Share of check records (`kind`) passed; present when there are some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<f64>,
+    /// The same over the check records in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy_english: Option<f64>,
+    /// Accuracy per group of check records.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckScore>,
+    /// Check records missed, the most instructive first: English before other languages, a misread
+    /// (a finding of the tag with the wrong polarity, or one that should be absent) before nothing found,
+    /// short before long.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub misses: Vec<Miss>,
+    /// Present when the gold records carry `negative`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub polarity: Vec<PolarityScore>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorExample>,
+}
+
+/// `[TAG=]F1`, for `--min-f1` and `--min-avg-f1`: a threshold for one tag, or for every tag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TagThreshold {
+    /// `None`: every tag without a threshold of its own.
+    pub tag: Option<Tag>,
+    pub min: f64,
+}
+
+/// A threshold that does not read as `[TAG=]F1`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThresholdError {
+    #[error(transparent)]
+    Tag(#[from] crate::analysis::tag::UnknownTag),
+    #[error("`{0}`: expected a number between 0 and 1")]
+    NotUnit(String),
+    #[error("`{0}`: expected TAG:positive, TAG:negative or TAG:absent")]
+    Group(String),
+}
+
+impl std::str::FromStr for TagThreshold {
+    type Err = ThresholdError;
+    fn from_str(s: &str) -> Result<Self, ThresholdError> {
+        let unit = |s: &str| match s.parse::<f64>() {
+            Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+            _ => Err(ThresholdError::NotUnit(s.to_string())),
+        };
+        Ok(match s.split_once('=') {
+            Some((tag, min)) => TagThreshold {
+                tag: Some(tag.trim().parse()?),
+                min: unit(min.trim())?,
+            },
+            None => TagThreshold {
+                tag: None,
+                min: unit(s.trim())?,
+            },
+        })
+    }
+}
+
+/// `[GROUP=]ACCURACY`, for `--min-accuracy`: overall, or for one group of check records
+/// (`third-party-sharing:negative`, `location:absent`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccuracyThreshold {
+    /// `None`: the accuracy over all check records.
+    pub group: Option<String>,
+    pub min: f64,
+}
+
+impl std::str::FromStr for AccuracyThreshold {
+    type Err = ThresholdError;
+    fn from_str(s: &str) -> Result<Self, ThresholdError> {
+        let unit = |s: &str| match s.trim().parse::<f64>() {
+            Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+            _ => Err(ThresholdError::NotUnit(s.to_string())),
+        };
+        let Some((group, min)) = s.split_once('=') else {
+            return Ok(AccuracyThreshold {
+                group: None,
+                min: unit(s)?,
+            });
+        };
+        let group = group.trim();
+        let (tag, which) = group
+            .split_once(':')
+            .ok_or_else(|| ThresholdError::Group(group.to_string()))?;
+        tag.parse::<Tag>()?;
+        if !matches!(which, "positive" | "negative" | "absent") {
+            return Err(ThresholdError::Group(group.to_string()));
+        }
+        Ok(AccuracyThreshold {
+            group: Some(group.to_string()),
+            min: unit(min)?,
+        })
+    }
+}
+
+impl TagThreshold {
+    /// The threshold for `tag` from a list: its own if given (the last one), else the general one.
+    pub fn for_tag(list: &[TagThreshold], tag: Tag) -> Option<f64> {
+        list.iter()
+            .rev()
+            .find(|t| t.tag == Some(tag))
+            .or_else(|| list.iter().rev().find(|t| t.tag.is_none()))
+            .map(|t| t.min)
+    }
+}
+
+impl EvalReport {
+    /// The scores below their thresholds, one line each: `opt-out: F1 0.6410 < 0.75`. A threshold on
+    /// scores the records do not have is reported too: a gate that measures nothing must not pass.
+    pub fn below(
+        &self,
+        min_f1: &[TagThreshold],
+        min_avg_f1: &[TagThreshold],
+        min_accuracy: &[AccuracyThreshold],
+    ) -> Vec<String> {
+        let mut below = Vec::new();
+        if self.tags.is_empty() && !(min_f1.is_empty() && min_avg_f1.is_empty()) {
+            below.push("F1 thresholds given, but no record has `labels`".to_string());
+        }
+        for t in min_accuracy {
+            let (name, accuracy) = match &t.group {
+                None => ("accuracy".to_string(), self.accuracy),
+                Some(g) => (
+                    format!("{g}: accuracy"),
+                    self.checks.iter().find(|c| &c.group == g).map(|c| c.accuracy),
+                ),
+            };
+            match accuracy {
+                Some(a) if a < t.min => below.push(format!("{name} {a:.4} < {}", t.min)),
+                Some(_) => {}
+                None => below.push(format!("{name}: no check records to measure")),
+            }
+        }
+        for t in &self.tags {
+            if let Some(min) = TagThreshold::for_tag(min_f1, t.tag)
+                && t.f1 < min
+            {
+                below.push(format!("{}: F1 {:.4} < {min}", t.tag, t.f1));
+            }
+            if let Some(min) = TagThreshold::for_tag(min_avg_f1, t.tag)
+                && t.f1_avg < min
+            {
+                below.push(format!("{}: averaged F1 {:.4} < {min}", t.tag, t.f1_avg));
+            }
+        }
+        below
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+}
+
+/// Rounds to four decimals, so reports and JSON stay readable and stable.
+fn r4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn score(tag: Tag, tp: usize, fp: usize, fn_: usize, tn: usize) -> TagScore {
+    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
+    let f1_present = f1(precision, recall);
+    let f1_absent = f1(ratio(tn, tn + fn_), ratio(tn, tn + fp));
+    TagScore {
+        tag,
+        support: tp + fn_,
+        tp,
+        fp,
+        fn_,
+        tn,
+        precision: r4(precision),
+        recall: r4(recall),
+        f1: r4(f1_present),
+        f1_absent: r4(f1_absent),
+        f1_avg: r4((f1_present + f1_absent) / 2.0),
+    }
+}
+
+/// Longest text shown in an error example.
+const EXAMPLE_MAX: usize = 300;
+
+/// Tags every record and scores the predictions; `errors` examples per tag and kind for labelled records,
+/// and up to `misses` missed check records.
+pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: usize, misses: usize) -> EvalReport {
+    let predictions: Vec<Vec<Finding>> = gold.iter().map(|g| rules.findings(&g.text)).collect();
+    let labelled: Vec<(&GoldRecord, &Vec<Finding>)> = gold
+        .iter()
+        .zip(&predictions)
+        .filter(|(g, _)| g.labels().is_some())
+        .collect();
+    let mut tags = Vec::new();
+    let mut polarity = Vec::new();
+    let mut examples = Vec::new();
+    for tag in Tag::ALL.into_iter().filter(|_| !labelled.is_empty()) {
+        let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
+        let mut fps: Vec<(&GoldRecord, &Finding)> = Vec::new();
+        let mut fns: Vec<&GoldRecord> = Vec::new();
+        for &(g, findings) in &labelled {
+            let hit = findings.iter().find(|f| f.tag == tag);
+            match (g.labels().is_some_and(|l| l.contains(&tag)), hit) {
+                (true, Some(_)) => tp += 1,
+                (true, None) => {
+                    fn_ += 1;
+                    fns.push(g);
+                }
+                (false, Some(f)) => {
+                    fp += 1;
+                    fps.push((g, f));
+                }
+                (false, None) => tn += 1,
+            }
+        }
+        tags.push(score(tag, tp, fp, fn_, tn));
+        examples.extend(pick_false_positives(tag, &fps, errors));
+        // Short misses first: they are the quickest to read and the likeliest to show a missing pattern.
+        fns.sort_by_key(|g| (g.text.len(), g.line));
+        examples.extend(fns.iter().take(errors).map(|g| ErrorExample {
+            tag,
+            kind: "false-negative".into(),
+            id: g.id.clone(),
+            line: g.line,
+            rule: None,
+            evidence: None,
+            polarity: None,
+            text: crate::base::snippet::cut_around(&g.text, 0..0, EXAMPLE_MAX),
+        }));
+        let denied = |g: &GoldRecord| match &g.expect {
+            Expectation::Labels { negative: Some(n), .. } => Some(n.contains(&tag)),
+            _ => None,
+        };
+        let judged: Vec<(bool, &Vec<Finding>)> = labelled
+            .iter()
+            .filter_map(|&(g, f)| denied(g).map(|d| (d, f)))
+            .collect();
+        if !judged.is_empty() {
+            let found_neg = |f: &Vec<Finding>| f.iter().any(|f| f.tag == tag && f.polarity == Polarity::Negative);
+            let support = judged.iter().filter(|(d, _)| *d).count();
+            let found = judged.iter().filter(|(d, f)| *d && found_neg(f)).count();
+            let false_denials = judged.iter().filter(|(d, f)| !*d && found_neg(f)).count();
+            if support + false_denials > 0 {
+                polarity.push(PolarityScore {
+                    tag,
+                    support,
+                    found,
+                    false_denials,
+                    precision: r4(ratio(found, found + false_denials)),
+                    recall: r4(ratio(found, support)),
+                });
+            }
+        }
+    }
+    let (micro, macro_) = if tags.is_empty() {
+        (None, None)
+    } else {
+        let sum = |f: fn(&TagScore) -> usize| tags.iter().map(f).sum::<usize>();
+        let micro = score(
+            Tag::Aggregation,
+            sum(|t| t.tp),
+            sum(|t| t.fp),
+            sum(|t| t.fn_),
+            sum(|t| t.tn),
+        );
+        let mean = |f: fn(&TagScore) -> f64| r4(tags.iter().map(f).sum::<f64>() / tags.len() as f64);
+        (
+            Some(Averages {
+                precision: micro.precision,
+                recall: micro.recall,
+                f1: micro.f1,
+                f1_avg: micro.f1_avg,
+            }),
+            Some(Averages {
+                precision: mean(|t| t.precision),
+                recall: mean(|t| t.recall),
+                f1: mean(|t| t.f1),
+                f1_avg: mean(|t| t.f1_avg),
+            }),
+        )
+    };
+    let checked = score_checks(gold, &predictions, misses);
+    EvalReport {
+        schema_version: SCHEMA_VERSION,
+        orgcheck_version: ORGCHECK_VERSION.to_string(),
+        gold: gold_name.to_string(),
+        records: gold.len(),
+        micro,
+        macro_,
+        tags,
+        accuracy: checked.accuracy,
+        accuracy_english: checked.accuracy_english,
+        checks: checked.groups,
+        misses: checked.misses,
+        polarity,
+        errors: examples,
+    }
+}
+
+struct Checked {
+    accuracy: Option<f64>,
+    accuracy_english: Option<f64>,
+    groups: Vec<CheckScore>,
+    misses: Vec<Miss>,
+}
+
+/// Scores the check records (`kind`), group by group.
+fn score_checks(gold: &[GoldRecord], predictions: &[Vec<Finding>], misses: usize) -> Checked {
+    let mut groups: Vec<CheckScore> = Vec::new();
+    let mut missed: Vec<(bool, bool, usize, Miss)> = Vec::new();
+    let (mut total, mut passed, mut total_en, mut passed_en) = (0, 0, 0, 0);
+    for (g, findings) in gold.iter().zip(predictions) {
+        let (tag, want, group) = match &g.expect {
+            Expectation::Labels { .. } => continue,
+            Expectation::Expect { tag, polarity } => (*tag, Some(*polarity), format!("{tag}:{}", polarity.as_str())),
+            Expectation::Absent { tag } => (*tag, None, format!("{tag}:absent")),
+        };
+        let of_tag: Vec<&Finding> = findings.iter().filter(|f| f.tag == tag).collect();
+        let ok = match want {
+            Some(p) => of_tag.iter().any(|f| f.polarity == p),
+            None => of_tag.is_empty(),
+        };
+        let english = crate::document::markup::looks_english(&g.text);
+        total += 1;
+        passed += usize::from(ok);
+        if english {
+            total_en += 1;
+            passed_en += usize::from(ok);
+        }
+        let at = match groups.iter().position(|c| c.group == group) {
+            Some(i) => i,
+            None => {
+                groups.push(CheckScore {
+                    group: group.clone(),
+                    tag,
+                    polarity: want,
+                    records: 0,
+                    passed: 0,
+                    accuracy: 0.0,
+                });
+                groups.len() - 1
+            }
+        };
+        groups[at].records += 1;
+        groups[at].passed += usize::from(ok);
+        if !ok {
+            let found: Vec<FoundFinding> = of_tag
+                .iter()
+                .map(|f| FoundFinding {
+                    polarity: f.polarity,
+                    rule: f.rule.clone(),
+                    evidence: f.evidence.clone(),
+                    cue: f.cue.clone(),
+                })
+                .collect();
+            let misread = !found.is_empty();
+            missed.push((
+                !english,
+                !misread,
+                g.text.len(),
+                Miss {
+                    group,
+                    tag,
+                    id: g.id.clone(),
+                    line: g.line,
+                    english,
+                    found,
+                    text: crate::base::snippet::cut_around(&g.text, 0..0, EXAMPLE_MAX),
+                },
+            ));
+        }
+    }
+    for c in &mut groups {
+        c.accuracy = r4(ratio(c.passed, c.records));
+    }
+    groups.sort_by_key(|c| (c.tag, c.polarity.is_none(), c.polarity));
+    missed.sort_by_key(|(foreign, found_nothing, len, m)| (*foreign, *found_nothing, *len, m.line));
+    Checked {
+        accuracy: (total > 0).then(|| r4(ratio(passed, total))),
+        accuracy_english: (total_en > 0).then(|| r4(ratio(passed_en, total_en))),
+        groups,
+        misses: missed.into_iter().take(misses).map(|(_, _, _, m)| m).collect(),
+    }
+}
+
+/// The most instructive false positives: one per rule in turn, the rules with the most false positives
+/// first, so a rule author sees every rule that misfires before seeing one rule twice.
+fn pick_false_positives(tag: Tag, fps: &[(&GoldRecord, &Finding)], n: usize) -> Vec<ErrorExample> {
+    let mut by_rule: HashMap<&str, Vec<(&GoldRecord, &Finding)>> = HashMap::new();
+    for &(g, f) in fps {
+        by_rule.entry(f.rule.as_str()).or_default().push((g, f));
+    }
+    let mut rules: Vec<(&str, Vec<(&GoldRecord, &Finding)>)> = by_rule.into_iter().collect();
+    rules.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    for (_, list) in &mut rules {
+        list.sort_by_key(|(g, f)| (f.clause.len(), g.line));
+    }
+    let mut out = Vec::new();
+    let mut round = 0;
+    while out.len() < n && rules.iter().any(|(_, l)| l.len() > round) {
+        for (_, list) in &rules {
+            if out.len() == n {
+                break;
+            }
+            if let Some((g, f)) = list.get(round) {
+                let keep = f.clause.find(&f.evidence).map_or(0..0, |s| s..s + f.evidence.len());
+                out.push(ErrorExample {
+                    tag,
+                    kind: "false-positive".into(),
+                    id: g.id.clone(),
+                    line: g.line,
+                    rule: Some(f.rule.clone()),
+                    evidence: Some(f.evidence.clone()),
+                    polarity: Some(f.polarity),
+                    text: crate::base::snippet::cut_around(&f.clause, keep, EXAMPLE_MAX),
+                });
+            }
+        }
+        round += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLD: &str = r#"{"id": "a", "text": "We may share your data with advertisers.", "labels": ["third-party-sharing"]}
+{"id": "b", "text": "We never sell your data.", "labels": ["third-party-sharing"], "negative": ["third-party-sharing"]}
+{"id": 3, "text": "Our offices are in London.", "labels": []}
+
+{"id": "d", "text": "Contact us by post.", "labels": ["opt-out"], "negative": []}
+{"id": "e", "text": "We use GPS to find your phone.", "labels": []}
+"#;
+
+    #[test]
+    fn scores_follow_the_definitions() {
+        let rules = RuleSet::default_rules().unwrap();
+        let gold = read_gold("g.jsonl", GOLD.as_bytes()).unwrap();
+        assert_eq!(gold.len(), 5);
+        assert_eq!(gold[2].id, "3");
+        assert_eq!(gold[3].line, 5);
+        let report = evaluate(&rules, "g.jsonl", &gold, 5, 5);
+        let sharing = report.tags.iter().find(|t| t.tag == Tag::ThirdPartySharing).unwrap();
+        assert_eq!(
+            (sharing.support, sharing.tp, sharing.fp, sharing.fn_, sharing.tn),
+            (2, 2, 0, 0, 3)
+        );
+        assert_eq!((sharing.f1, sharing.f1_absent, sharing.f1_avg), (1.0, 1.0, 1.0));
+        let opt = report.tags.iter().find(|t| t.tag == Tag::OptOut).unwrap();
+        assert_eq!((opt.tp, opt.fn_, opt.recall, opt.f1), (0, 1, 0.0, 0.0));
+        // Location: one false positive (e), no support: precision 0, absent-class F1 = 2·(3/3·3/4)/(1+3/4).
+        let loc = report.tags.iter().find(|t| t.tag == Tag::Location).unwrap();
+        assert_eq!((loc.fp, loc.tn), (1, 4));
+        assert_eq!(loc.f1_absent, r4(2.0 * 0.8 / 1.8));
+        let fp = report.errors.iter().find(|e| e.tag == Tag::Location).unwrap();
+        assert_eq!(
+            (fp.kind.as_str(), fp.id.as_str(), fp.evidence.as_deref()),
+            ("false-positive", "e", Some("GPS"))
+        );
+        let fnx = report.errors.iter().find(|e| e.tag == Tag::OptOut).unwrap();
+        assert_eq!((fnx.kind.as_str(), fnx.line), ("false-negative", 5));
+        // Polarity: "b" denies sharing and is found; "d" judges and denies nothing.
+        let pol = report
+            .polarity
+            .iter()
+            .find(|p| p.tag == Tag::ThirdPartySharing)
+            .unwrap();
+        assert_eq!((pol.support, pol.found, pol.false_denials), (1, 1, 0));
+        assert_eq!(report.micro.unwrap().f1, r4(f1(ratio(2, 3), ratio(2, 3))));
+        assert!(report.checks.is_empty() && report.accuracy.is_none());
+    }
+
+    const CHECKS: &str = r#"{"id": "n1", "text": "We do not sell your data.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
+{"id": "n2", "text": "We sell your data to brokers.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
+{"id": "n3", "text": "Diese Daten werden nicht an Dritte weitergegeben, niemals und auf keinen Fall.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
+{"id": "p1", "text": "We may share your data with partners.", "kind": "expect", "tag": "third-party-sharing", "polarity": "positive"}
+{"id": "a1", "text": "The courts of London decide disputes.", "kind": "absent", "tag": "location", "polarity": null}
+{"id": "a2", "text": "We use your GPS location.", "kind": "absent", "tag": "location"}
+"#;
+
+    #[test]
+    fn checks_are_scored_by_group_with_the_misses_that_teach_most() {
+        let rules = RuleSet::default_rules().unwrap();
+        let gold = read_gold("c.jsonl", CHECKS.as_bytes()).unwrap();
+        let report = evaluate(&rules, "c.jsonl", &gold, 0, 10);
+        assert!(report.tags.is_empty() && report.micro.is_none());
+        assert_eq!(report.accuracy, Some(r4(3.0 / 6.0)));
+        assert_eq!(report.accuracy_english, Some(r4(3.0 / 5.0)));
+        let group = |name: &str| report.checks.iter().find(|c| c.group == name).unwrap();
+        assert_eq!(
+            (
+                group("third-party-sharing:negative").records,
+                group("third-party-sharing:negative").passed
+            ),
+            (3, 1)
+        );
+        assert_eq!(group("location:absent").accuracy, 0.5);
+        // The misread English records first (a positive where a denial was expected, a location where none
+        // should be), shortest first; the German record, which the English rules cannot read, last.
+        let order: Vec<&str> = report.misses.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(order, ["a2", "n2", "n3"]);
+        assert!(!report.misses[2].english);
+        assert_eq!(report.misses[1].found[0].polarity, Polarity::Positive);
+        let accuracy = |s: &str| s.parse::<AccuracyThreshold>().unwrap();
+        assert_eq!(
+            report.below(
+                &[],
+                &[],
+                &[accuracy("0.5"), accuracy("third-party-sharing:negative=0.9")]
+            ),
+            ["third-party-sharing:negative: accuracy 0.3333 < 0.9"]
+        );
+        assert_eq!(
+            report.below(&[], &[], &[accuracy("opt-out:positive=0.1")]),
+            ["opt-out:positive: accuracy: no check records to measure"]
+        );
+        assert!("sharing:negative=0.9".parse::<AccuracyThreshold>().is_err());
+        assert!("third-party-sharing:maybe=0.9".parse::<AccuracyThreshold>().is_err());
+        assert!("third-party-sharing=0.9".parse::<AccuracyThreshold>().is_err());
+    }
+
+    #[test]
+    fn bad_gold_lines_name_the_line() {
+        for (line, needle) in [
+            ("{\"id\": 1, \"text\": \"x\"}", "missing `labels`"),
+            (
+                "{\"id\": 1, \"text\": \"x\", \"labels\": [\"sharing\"]}",
+                "unknown tag `sharing`",
+            ),
+            ("{\"text\": \"x\", \"labels\": []}", "missing `id`"),
+            ("[1]", "missing `id`"),
+            ("nope", "not valid JSON"),
+            (
+                "{\"id\": 1, \"text\": \"x\", \"labels\": [], \"negative\": \"opt-out\"}",
+                "`negative` must be",
+            ),
+            (
+                "{\"id\": 1, \"text\": \"x\", \"kind\": \"expect\", \"tag\": \"location\"}",
+                "needs `polarity`",
+            ),
+            ("{\"id\": 1, \"text\": \"x\", \"kind\": \"absent\"}", "needs `tag`"),
+            (
+                "{\"id\": 1, \"text\": \"x\", \"kind\": \"maybe\", \"tag\": \"location\"}",
+                "`kind` must be",
+            ),
+        ] {
+            let input = format!("{{\"id\": 0, \"text\": \"ok\", \"labels\": []}}\n{line}\n");
+            let err = read_gold("g.jsonl", input.as_bytes()).unwrap_err().to_string();
+            assert!(err.starts_with("g.jsonl:2: ") && err.contains(needle), "{err}");
+        }
+        let err = read_gold("g.jsonl", "\n\n".as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("no records"), "{err}");
+    }
+}

@@ -1,0 +1,433 @@
+//! The policy against itself: pairs of clauses in one document where a denial and a permission of the
+//! same tag overlap in scope ("we never share your personal information" and "we may share your
+//! information with advertisers"). The grading is the comparator's ([`crate::stages::compare`]): the same
+//! practices, the same subsumption, the same exceptions.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+
+use serde::Serialize;
+
+use crate::analysis::ontology::{Dimension, Practice};
+use crate::analysis::rules::{ExceptionKind, RuleSet};
+use crate::analysis::tag::{Polarity, Tag};
+use crate::analysis::tagger::Finding;
+use crate::base::hash::sha256_hex;
+use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
+use crate::stages::compare::{Scope, ScopeComparison, Side, Verdict, grade, overlap_words, parts_named};
+use crate::stages::extract::{BatchStats, for_each_record};
+
+/// Most denial–permission pairs of distinct practices graded per document. Past it the report says
+/// it stopped: a document of thousands of distinct denials and permissions cannot make lint take
+/// quadratic time.
+pub const MAX_COMPARISONS: usize = 250_000;
+
+/// Members of a group of identical practices looked at to find a pair in two different clauses.
+const MEMBERS_TRIED: usize = 16;
+
+/// One pair of clauses that disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct LintPair {
+    pub tag: Tag,
+    /// `contradiction` when the permission falls inside the denial on every part; `narrow-denial` when
+    /// the denial is narrower or beside (listed with `--narrow` only).
+    pub grade: Verdict,
+    /// One sentence a reader can check against the two clauses.
+    pub reason: String,
+    /// The denial and the permission side by side. Their `finding` indices point into `findings`.
+    pub scope: ScopeComparison,
+    /// Other pairs of clauses with the same two practices, not listed again.
+    pub repeats: usize,
+}
+
+/// What `orgcheck lint --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct LintReport {
+    pub schema_version: u32,
+    /// The orgcheck version that wrote the report.
+    pub orgcheck_version: String,
+    /// The file, URL or provider document linted.
+    pub source: String,
+    /// SHA-256 (hex) of the normalised text the offsets index into.
+    pub sha256: String,
+    /// Denials and permissions in the document, over all tags.
+    pub denials: usize,
+    pub permissions: usize,
+    /// Distinct denial–permission pairs graded.
+    pub comparisons: usize,
+    /// Grading stopped at [`MAX_COMPARISONS`]; some pairs were not looked at.
+    pub truncated: bool,
+    /// The findings the pairs quote.
+    pub findings: Vec<Finding>,
+    pub pairs: Vec<LintPair>,
+}
+
+impl LintReport {
+    /// Whether any pair has this grade.
+    pub fn has(&self, grade: Verdict) -> bool {
+        self.pairs.iter().any(|p| p.grade == grade)
+    }
+
+    pub fn count(&self, grade: Verdict) -> usize {
+        self.pairs.iter().filter(|p| p.grade == grade).count()
+    }
+}
+
+/// The concepts of a practice, part by part, and a denial's exceptions: findings with the same
+/// signature are graded once.
+type Signature = (Vec<Vec<String>>, Vec<ExceptionKind>);
+
+fn signature(f: &Finding, kinds: Vec<ExceptionKind>) -> Signature {
+    let parts = Dimension::ALL
+        .iter()
+        .map(|&d| {
+            let mut ids: Vec<String> = f.practice.of(d).iter().map(|t| t.concept.clone()).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    (parts, kinds)
+}
+
+/// Findings with one signature, in text order.
+struct Group {
+    members: Vec<usize>,
+    count: usize,
+}
+
+/// Groups findings by signature; `kinds` gives the exception kinds that are part of it (a denial's
+/// exceptions, or what a permission's words would be excepted as).
+fn groups<'a>(
+    findings: &[Finding],
+    wanted: impl Iterator<Item = &'a usize>,
+    kinds: impl Fn(&Finding) -> Vec<ExceptionKind>,
+) -> Vec<Group> {
+    let mut index: HashMap<Signature, usize> = HashMap::new();
+    let mut out: Vec<Group> = Vec::new();
+    for &i in wanted {
+        let at = *index
+            .entry(signature(&findings[i], kinds(&findings[i])))
+            .or_insert_with(|| {
+                out.push(Group {
+                    members: Vec::new(),
+                    count: 0,
+                });
+                out.len() - 1
+            });
+        let g = &mut out[at];
+        g.count += 1;
+        if g.members.len() < MEMBERS_TRIED {
+            g.members.push(i);
+        }
+    }
+    out
+}
+
+/// Words at most in a heading.
+const HEADING_WORDS: usize = 10;
+
+/// A heading ("Sharing and Disclosing Your Personal Information") names a subject and a question asks;
+/// neither states a practice. A heading is a short clause without closing punctuation.
+/// Words a title leaves in lower case.
+const TITLE_SMALL: [&str; 14] = [
+    "and", "or", "of", "with", "to", "the", "a", "an", "for", "in", "on", "by", "we", "how",
+];
+
+/// Whether the clause up to `end` is a title run into the sentence after it ("*Sharing Your
+/// Information with Third Parties* Food Allergy Research never shares …"): every word capitalised
+/// but the small ones, at least three words and two capitalised.
+fn in_title(clause: &str, end: usize) -> bool {
+    let Some(head) = clause.get(..end) else { return false };
+    let words: Vec<&str> = head
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    words.len() >= 3
+        && words.iter().filter(|w| capital(w)).count() >= 2
+        && !head.contains(['.', '!', '?', ';', ':'])
+        && words
+            .iter()
+            .all(|w| capital(w) || TITLE_SMALL.iter().any(|s| w.eq_ignore_ascii_case(s)))
+}
+
+/// Whether a clause opens with a condition: "If …", "Unless …", "When …".
+fn is_conditional(clause: &str) -> bool {
+    let first = clause
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    ["if", "unless", "when", "whenever", "where"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+}
+
+/// Phrases of a clause about the document or the law, not a practice: "The privacy policy *describes*
+/// … when we might disclose", "you should have *choices about* the sharing of your information",
+/// "California *Civil Code* Section 1798.83 permits customers … to request … its disclosure".
+const ABOUT_THE_DOCUMENT: [&str; 13] = [
+    "this document",
+    "policy describes",
+    "policy explains",
+    "policy sets out",
+    "notice describes",
+    "notice explains",
+    "this section",
+    "choices about",
+    "section of this",
+    "civil code",
+    "privacy rights",
+    "with whom",
+    "instances in which",
+];
+
+fn is_about_the_document(clause: &str) -> bool {
+    let lower = clause.to_lowercase();
+    ABOUT_THE_DOCUMENT.iter().any(|p| lower.contains(p))
+}
+
+fn is_heading(clause: &str) -> bool {
+    let clause = clause.trim();
+    // A question asks; it does not state ("Who do you share my information with?").
+    clause.ends_with('?')
+        || (!clause.ends_with(['.', '!', ';', ':', ',', ')']) && clause.split_whitespace().nth(HEADING_WORDS).is_none())
+}
+
+/// Lints one document's text: every denial against every permission of the same tag in another
+/// clause. A permission the denial's exceptions name is not a disagreement ("we do not share … except
+/// with service providers" and "we share with service providers"). With `narrow`, pairs where the
+/// denial is only narrower are listed too.
+pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintReport {
+    let all = rules.findings(text);
+    let o = &rules.ontology;
+    let mut pairs: Vec<(LintPair, usize, usize)> = Vec::new();
+    let (mut denials, mut permissions, mut comparisons, mut truncated) = (0, 0, 0, false);
+    // Opt-out denials and permissions are about different choices far more often than not ("you are not
+    // opting out of newsletters" beside "you may opt out of marketing e-mails"); a practice does not say
+    // which choice, so they are not paired.
+    'tags: for tag in [Tag::ThirdPartySharing, Tag::Aggregation, Tag::Location] {
+        let of_tag: Vec<usize> = (0..all.len())
+            .filter(|&i| {
+                let f = &all[i];
+                // "You do not disclose your password": the customer's practice, not the company's.
+                let company = tag == Tag::OptOut || f.practice.actor.is_none();
+                // Without an action word the clause is a fragment (a list item, "to comply with …
+                // court orders"): what it permits is in another clause.
+                let evidence_end = f.clause.find(&f.evidence).map_or(0, |at| at + f.evidence.len());
+                f.tag == tag
+                    && company
+                    && !f.practice.actions.is_empty()
+                    && !is_heading(&f.clause)
+                    && !is_about_the_document(&f.clause)
+                    && !in_title(&f.clause, evidence_end)
+            })
+            .collect();
+        // A denial that holds only in a case ("If you do not enable the service, … we will not
+        // collect …") contradicts only a permission in the same case, which lint cannot tell.
+        let denied: Vec<usize> = of_tag
+            .iter()
+            .copied()
+            .filter(|&i| all[i].polarity == Polarity::Negative && !is_conditional(&all[i].clause))
+            .collect();
+        let permitted: Vec<usize> = of_tag
+            .iter()
+            .copied()
+            .filter(|&i| all[i].polarity == Polarity::Positive && !all[i].excepted)
+            .collect();
+        denials += denied.len();
+        permissions += permitted.len();
+        let dg = groups(&all, denied.iter(), Finding::exception_kinds);
+        // A permission's whole clause says what it is for ("required to … share some personal data for
+        // legal reasons"), so the denial's exceptions are matched against the clause.
+        let pg = groups(&all, permitted.iter(), |f| rules.lexicon.exception_kinds(&f.clause));
+        for d in &dg {
+            let denial = &all[d.members[0]];
+            let excepts = denial.exception_kinds();
+            for p in &pg {
+                if comparisons == MAX_COMPARISONS {
+                    truncated = true;
+                    break 'tags;
+                }
+                comparisons += 1;
+                let permission = &all[p.members[0]];
+                // The denial's own exceptions cover what they name; one that names nothing recognisable
+                // may cover anything.
+                let kinds = rules.lexicon.exception_kinds(&permission.clause);
+                if excepts.contains(&ExceptionKind::Other) || kinds.iter().any(|k| excepts.contains(k)) {
+                    continue;
+                }
+                // What passes to a buyer of the business is the business's sale, not a sale of data: no
+                // denial without a word about buyers means it.
+                let buyers = denial.practice.recipients.iter().any(|t| t.concept == "buyers");
+                if kinds.contains(&ExceptionKind::BusinessTransfer) && !buyers {
+                    continue;
+                }
+                let graded = grade(o, &denial.practice, &permission.practice);
+                let verdict = if graded.differs_in.is_empty() {
+                    Verdict::Contradiction
+                } else if narrow {
+                    Verdict::NarrowDenial
+                } else {
+                    continue;
+                };
+                // Two clauses, not one: a sentence that denies and permits at once is a condition
+                // ("… unless you agree, in which case we share …"), not a disagreement.
+                let Some((di, pi)) = d.members.iter().find_map(|&di| {
+                    p.members
+                        .iter()
+                        .find(|&&pi| all[pi].start != all[di].start)
+                        .map(|&pi| (di, pi))
+                }) else {
+                    continue;
+                };
+                let (denial, permission) = (&all[di], &all[pi]);
+                let denies = Scope::denial(o, di, denial);
+                let permits = Scope::permission(o, pi, permission, &permission.practice);
+                let scope = ScopeComparison {
+                    denied_by: Side::Policy,
+                    line: format!("denies: {} │ permits: {}", denies.line, permits.line),
+                    denies,
+                    permits,
+                    differs_in: graded.differs_in.clone(),
+                    overlap: if graded.differs_in.is_empty() {
+                        graded.overlap
+                    } else {
+                        Practice::default()
+                    },
+                };
+                let reason = match verdict {
+                    Verdict::Contradiction => format!(
+                        "The document denies {tag} (“{}”) and permits it (“{}”).{}",
+                        denial.clause,
+                        permission.clause,
+                        overlap_words(o, &scope, permission)
+                    ),
+                    _ => format!(
+                        "The document denies {} (“{}”) and permits {} (“{}”); they differ in {}.",
+                        scope.denies.line,
+                        denial.clause,
+                        scope.permits.line,
+                        permission.clause,
+                        parts_named(&scope.differs_in)
+                    ),
+                };
+                let repeats = d.count * p.count - 1;
+                pairs.push((
+                    LintPair {
+                        tag,
+                        grade: verdict,
+                        reason,
+                        scope,
+                        repeats,
+                    },
+                    di,
+                    pi,
+                ));
+            }
+        }
+    }
+    // In text order of the denial, then the permission; the findings kept are those quoted.
+    pairs.sort_by_key(|(p, di, pi)| (p.grade != Verdict::Contradiction, all[*di].start, all[*pi].start));
+    let mut kept: Vec<usize> = Vec::new();
+    let mut renumber = |i: usize| match kept.iter().position(|&k| k == i) {
+        Some(at) => at,
+        None => {
+            kept.push(i);
+            kept.len() - 1
+        }
+    };
+    let pairs: Vec<LintPair> = pairs
+        .into_iter()
+        .map(|(mut p, di, pi)| {
+            p.scope.denies.finding = renumber(di);
+            p.scope.permits.finding = renumber(pi);
+            p
+        })
+        .collect();
+    LintReport {
+        schema_version: SCHEMA_VERSION,
+        orgcheck_version: ORGCHECK_VERSION.to_string(),
+        source: source.to_string(),
+        sha256: sha256_hex(text),
+        denials,
+        permissions,
+        comparisons,
+        truncated,
+        findings: kept.into_iter().map(|i| all[i].clone()).collect(),
+        pairs,
+    }
+}
+
+/// `--input-format jsonl`: reads `{"id": ..., "text": "..."}` records, one per line, and writes one
+/// [`LintReport`] line per record (its `source` is the id), in input order. A malformed line becomes
+/// `{"line": N, "error": "..."}` and the rest continue.
+pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write, narrow: bool) -> io::Result<BatchStats> {
+    for_each_record(input, output, |id, text, out| {
+        let source = serde_json::from_str::<String>(id.get()).unwrap_or_else(|_| id.get().to_string());
+        serde_json::to_writer(out, &lint(rules, &source, &text, narrow)).map_err(io::Error::from)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
+
+    fn grades(text: &str, narrow: bool) -> Vec<(Tag, Verdict)> {
+        lint(&RULES, "t", text, narrow)
+            .pairs
+            .iter()
+            .map(|p| (p.tag, p.grade))
+            .collect()
+    }
+
+    #[test]
+    fn a_denial_and_a_permission_that_overlap_are_reported() {
+        let text = "We never share your personal information with third parties. \
+                    We may share your personal information with advertisers.";
+        assert_eq!(grades(text, false), [(Tag::ThirdPartySharing, Verdict::Contradiction)]);
+        let r = lint(&RULES, "t", text, false);
+        let p = &r.pairs[0];
+        assert_eq!(r.findings[p.scope.denies.finding].polarity, Polarity::Negative);
+        assert_eq!(r.findings[p.scope.permits.finding].polarity, Polarity::Positive);
+        assert!(
+            p.reason
+                .contains("They overlap in: share · your personal information → advertisers"),
+            "{}",
+            p.reason
+        );
+    }
+
+    #[test]
+    fn a_narrower_denial_is_listed_only_when_asked() {
+        // Sell against share: the policy may say both.
+        let text = "We do not sell your personal information. We may share your personal information with advertisers.";
+        assert_eq!(grades(text, false), []);
+        assert_eq!(grades(text, true), [(Tag::ThirdPartySharing, Verdict::NarrowDenial)]);
+    }
+
+    #[test]
+    fn exceptions_and_single_clauses_are_not_disagreements() {
+        let excepted = "We do not share your personal information except with service providers. \
+                        We share your personal information with service providers who help us run the service.";
+        assert_eq!(grades(excepted, true), []);
+        let one_clause = "We do not share your data with advertisers unless you agree, and then we share your data with advertisers.";
+        assert!(
+            grades(one_clause, true)
+                .iter()
+                .all(|(_, g)| *g != Verdict::Contradiction)
+        );
+    }
+
+    #[test]
+    fn repeated_practices_are_graded_once() {
+        let text = "We never share your personal information with third parties. ".repeat(300)
+            + &"We may share your personal information with advertisers. ".repeat(300);
+        let r = lint(&RULES, "t", &text, false);
+        assert_eq!(r.comparisons, 1);
+        assert_eq!(r.pairs.len(), 1);
+        assert_eq!(r.pairs[0].repeats, 300 * 300 - 1);
+    }
+}
