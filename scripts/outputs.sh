@@ -69,7 +69,22 @@ for f in multipart-qp base64 html-only windows-1252 acknowledgement o2-reply; do
 done
 case_ reply-text-no-date reply o2 tests/fixtures/replies/reply.txt --providers "$work/providers" --dry-run
 case_ help help
-for c in compare fetch extract providers rules diff check eval; do case_ "help-$c" help "$c"; done
+for c in compare fetch lint letter reply extract providers rules diff check history eval completions man; do
+  case_ "help-$c" help "$c"
+done
+case_ man man
+case_ completions-bash completions bash
+case_ compare-html compare --format html
+case_ compare-html-some compare o2 virgin-mobile --format html
+for id in o2 virgin-mobile tesco-mobile vodafone three ee; do
+  for fmt in table json markdown html; do case_ "lint-$id-$fmt" lint "$id" --format "$fmt"; done
+  case_ "lint-$id-narrow" lint "$id" --narrow --format json
+done
+for f in policy.html policy.md policy.txt; do case_ "lint-fixture-$f" lint "tests/fixtures/$f" --narrow; done
+case_ lint-records lint --input-format jsonl tests/fixtures/records.jsonl
+case_ lint-records-jsonl lint --input-format jsonl --format jsonl tests/fixtures/records.jsonl
+case_ lint-fail lint o2 --fail-on contradiction
+for fmt in json markdown; do case_ "letter-o2-$fmt" letter o2 --name "A. Customer" --email a@example.org --format "$fmt"; done
 
 # A store written by hand: two versions of O2's policy, and one of Vodafone's.
 store=$work/store
@@ -101,6 +116,12 @@ case_ diff-store-from diff o2/privacy-policy --store "$store" --from 2026-01 --t
 case_ diff-store-nothing diff nobody --store "$store"
 case_ diff-store-first diff o2 --store "$store" --to previous
 for fmt in table json; do case_ "compare-store-$fmt" compare o2 vodafone ee --store "$store" --format "$fmt"; done
+for fmt in table json markdown html; do
+  case_ "history-$fmt" history o2 --store "$store" --format "$fmt"
+  case_ "diff-store-html-$fmt" diff o2 --store "$store" --format html
+  case_ "check-changed-html-$fmt" check o2 vodafone --store "$store" --format html
+done
+case_ history-nothing history nobody --store "$store"
 
 if [ -n "$shared" ] && [ -d "$shared/policies" ]; then
   n=0
@@ -117,6 +138,18 @@ if [ -n "$shared" ] && [ -d "$shared/policies" ]; then
   case_ eval-opp115-json eval --gold "$shared/opp115-dev.jsonl" --format json --errors 5 \
     --min-f1 0.75,opt-out=0.64 --min-avg-f1 aggregation=0.89,third-party-sharing=0.79,opt-out=0.74,location=0.88
   case_ eval-opp115-below eval --gold "$shared/opp115-dev.jsonl" --min-f1 0.99
+  if [ -f "$shared/tosdr-polarity-dev.jsonl" ]; then
+    case_ eval-tosdr eval --gold "$shared/tosdr-polarity-dev.jsonl" --lang de,fr --errors 3
+    case_ eval-tosdr-json eval --gold "$shared/tosdr-polarity-dev.jsonl" --format json
+  fi
+  if [ -f "$shared/polarity-opp115-dev.jsonl" ]; then
+    case_ eval-polarity-opp115 eval --gold "$shared/polarity-opp115-dev.jsonl" --format json
+  fi
+  n=0
+  while IFS= read -r doc; do
+    n=$((n + 1))
+    case_ "lint-real-$n" lint "$doc" --narrow --format json
+  done < <(find "$shared/policies" -type f \( -name '*.md' -o -name '*.txt' -o -name '*.html' \) | sort)
   pairs=(
     "giffgaff/citp-historical/giffgaff.com_privacy-policy_2013-06-23.md giffgaff/citp-historical/giffgaff.com_privacy-policy_2016-11-23.md"
     "tesco-mobile/citp-historical/tescomobile.com_privacy-and-cookies-policy_2014-06-17.md tesco-mobile/citp-historical/tescomobile.com_privacy-and-cookies-policy_2015-06-07.md"

@@ -97,26 +97,6 @@ pub struct Letter {
     pub closing: String,
 }
 
-/// What each tag is asked about, in plain words.
-fn topic(tag: Tag) -> &'static str {
-    match tag {
-        Tag::Aggregation => "aggregated or \"anonymised\" data about customers (analytics, insight products)",
-        Tag::ThirdPartySharing => "sharing or selling my data, including aggregated data, with third parties",
-        Tag::OptOut => "how I can opt out of these uses of my data",
-        Tag::Location => "my location data",
-    }
-}
-
-/// The question for a tag the policy text does not mention.
-fn unasked(tag: Tag) -> &'static str {
-    match tag {
-        Tag::Aggregation => "do you create aggregated or anonymised data from mine, and if so, who receives it?",
-        Tag::ThirdPartySharing => "do you share or sell my data, in any form, and if so, with whom?",
-        Tag::OptOut => "how can I opt out of any use of my data for analytics, insight products or marketing?",
-        Tag::Location => "do you use or share my location data, and if so, with whom and in what form?",
-    }
-}
-
 /// The first policy clause of `tag` that permits it, else the first that mentions it.
 fn policy_clause(p: &ProviderReport, tag: Tag) -> Option<&str> {
     let of_tag = || {
@@ -163,7 +143,7 @@ pub fn draft(p: &ProviderReport, sender: Sender) -> Letter {
         let text = match (discrepancy, policy_clause(p, tag)) {
             (Some((verdict, said, policy)), _) => format!(
                 "About {}: you have told customers “{said}”, while {policy_ref} says “{policy}” {}",
-                topic(tag),
+                tag.about().letter_topic,
                 if verdict == Verdict::Contradiction {
                     "Which is right, and which applies to my data?"
                 } else {
@@ -172,9 +152,9 @@ pub fn draft(p: &ProviderReport, sender: Sender) -> Letter {
             ),
             (None, Some(policy)) => format!(
                 "About {}: {policy_ref} says “{policy}” Does this apply to my data, and if so, to whom has it been given, in what form, and since when?",
-                topic(tag)
+                tag.about().letter_topic
             ),
-            (None, None) => format!("About {}: {}", topic(tag), unasked(tag)),
+            (None, None) => format!("About {}: {}", tag.about().letter_topic, tag.about().letter_question),
         };
         questions.push(Question { tag, text });
     }

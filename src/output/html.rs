@@ -259,7 +259,7 @@ pub fn compare(report: &CompareReport) -> String {
                 thead {
                     tr {
                         th { "Provider" }
-                        @for tag in Tag::ALL { th { (super::short_tag(tag)) } }
+                        @for tag in Tag::ALL { th { (tag.about().short) } }
                     }
                 }
                 tbody {

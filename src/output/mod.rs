@@ -365,7 +365,7 @@ pub fn statement_pages_line(p: &crate::stages::compare::ProviderReport) -> Optio
 }
 
 pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
-    let short = short_tag(tag);
+    let short = tag.about().short;
     match polarity {
         Polarity::Positive => short.to_string(),
         Polarity::Negative if exceptions.is_empty() => format!("no {short}"),
@@ -373,15 +373,6 @@ pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind])
             let kinds: Vec<&str> = exceptions.iter().map(|k| k.as_str()).collect();
             format!("no {short} except {}", kinds.join(", "))
         }
-    }
-}
-
-pub fn short_tag(tag: Tag) -> &'static str {
-    match tag {
-        Tag::Aggregation => "aggregation",
-        Tag::ThirdPartySharing => "sharing",
-        Tag::OptOut => "opt-out",
-        Tag::Location => "location",
     }
 }
 
@@ -667,18 +658,14 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(
-            finding_label(Tag::ThirdPartySharing, Polarity::Negative, &[]),
-            "no sharing"
-        );
-        assert_eq!(finding_label(Tag::OptOut, Polarity::Positive, &[]), "opt-out");
-        assert_eq!(
-            finding_label(
-                Tag::ThirdPartySharing,
-                Polarity::Negative,
-                &[ExceptionKind::Legal, ExceptionKind::Consent]
-            ),
-            "no sharing except legal, consent"
-        );
+        for tag in Tag::ALL {
+            let short = tag.about().short;
+            assert_eq!(finding_label(tag, Polarity::Positive, &[]), short);
+            assert_eq!(finding_label(tag, Polarity::Negative, &[]), format!("no {short}"));
+            assert_eq!(
+                finding_label(tag, Polarity::Negative, &[ExceptionKind::Legal, ExceptionKind::Consent]),
+                format!("no {short} except legal, consent")
+            );
+        }
     }
 }

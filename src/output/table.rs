@@ -3,11 +3,9 @@
 use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
-use super::{
-    Options, PlainMarks, Row, WordMarks, change_kind, change_position, finding_label, inline_words, short_tag,
-};
+use super::{Options, PlainMarks, Row, WordMarks, change_kind, change_position, finding_label, inline_words};
 use crate::analysis::rules::ExceptionKind;
-use crate::analysis::tag::{Polarity, Tag};
+use crate::analysis::tag::{Colour, Polarity, Tag};
 use crate::analysis::tagger::Finding;
 use crate::base::report::VersionInfo;
 use crate::base::snippet::cut_around;
@@ -43,11 +41,11 @@ impl Style {
     }
 
     pub fn tag(self, tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
-        let code = match tag {
-            Tag::Aggregation => "1;34",
-            Tag::ThirdPartySharing => "1;35",
-            Tag::OptOut => "1;36",
-            Tag::Location => "1;32",
+        let code = match tag.about().colour {
+            Colour::Green => "1;32",
+            Colour::Blue => "1;34",
+            Colour::Magenta => "1;35",
+            Colour::Cyan => "1;36",
         };
         self.paint(code, &format!("[{}]", finding_label(tag, polarity, exceptions)))
     }
@@ -222,7 +220,7 @@ pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
     for p in &report.providers {
         let verdicts: Vec<String> = Tag::ALL
             .iter()
-            .map(|&t| format!("{} {}", short_tag(t), style.verdict(p.verdicts.get(t))))
+            .map(|&t| format!("{} {}", t.about().short, style.verdict(p.verdicts.get(t))))
             .collect();
         table.add_row(vec![
             Cell::new(format!("{}\n{}", style.bold(&p.name), style.dim(&source_label(p)))),
@@ -262,7 +260,7 @@ fn scope_lines(report: &CompareReport, style: Style) -> String {
                 out.push_str(&format!(
                     "{} {}: {}\n  {}\n",
                     style.bold(&p.name),
-                    short_tag(d.tag),
+                    d.tag.about().short,
                     style.verdict(d.verdict),
                     scope.line
                 ));
@@ -357,7 +355,7 @@ pub fn lint(report: &LintReport, width: u16, style: Style) -> String {
                     cut_around(&f.clause, evidence_range(f), CLAUSE_MAX)
                 )
             };
-            let mut tag = format!("{}\n{}", short_tag(pair.tag), style.verdict(pair.grade));
+            let mut tag = format!("{}\n{}", pair.tag.about().short, style.verdict(pair.grade));
             if pair.repeats > 0 {
                 tag.push_str(&style.dim(&format!("\n+{} alike", pair.repeats)));
             }
@@ -842,7 +840,7 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
         for c in &report.checks {
             let what = match c.polarity {
                 Some(p) => style.tag(c.tag, p, &[]),
-                None => format!("{} {}", style.dim("no"), short_tag(c.tag)),
+                None => format!("{} {}", style.dim("no"), c.tag.about().short),
             };
             table.add_row(vec![
                 Cell::new(format!("{what} {}", style.dim(&c.group))),
@@ -926,7 +924,7 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
                 _ => style.dim("no rule fired"),
             };
             errs.add_row(vec![
-                Cell::new(short_tag(e.tag)),
+                Cell::new(e.tag.about().short),
                 Cell::new(if e.kind == "false-positive" { "FP" } else { "FN" }),
                 Cell::new(format!("{}\nline {}", e.id, e.line)),
                 Cell::new(why),

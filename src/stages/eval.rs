@@ -418,10 +418,32 @@ fn r4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// Precision, recall and the F1s of a confusion matrix, unrounded.
+struct Rates {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    f1_absent: f64,
+}
+
+impl Rates {
+    fn of(tp: usize, fp: usize, fn_: usize, tn: usize) -> Rates {
+        let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
+        Rates {
+            precision,
+            recall,
+            f1: f1(precision, recall),
+            f1_absent: f1(ratio(tn, tn + fn_), ratio(tn, tn + fp)),
+        }
+    }
+
+    fn f1_avg(&self) -> f64 {
+        (self.f1 + self.f1_absent) / 2.0
+    }
+}
+
 fn score(tag: Tag, tp: usize, fp: usize, fn_: usize, tn: usize) -> TagScore {
-    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
-    let f1_present = f1(precision, recall);
-    let f1_absent = f1(ratio(tn, tn + fn_), ratio(tn, tn + fp));
+    let rates = Rates::of(tp, fp, fn_, tn);
     TagScore {
         tag,
         support: tp + fn_,
@@ -429,11 +451,11 @@ fn score(tag: Tag, tp: usize, fp: usize, fn_: usize, tn: usize) -> TagScore {
         fp,
         fn_,
         tn,
-        precision: r4(precision),
-        recall: r4(recall),
-        f1: r4(f1_present),
-        f1_absent: r4(f1_absent),
-        f1_avg: r4((f1_present + f1_absent) / 2.0),
+        precision: r4(rates.precision),
+        recall: r4(rates.recall),
+        f1: r4(rates.f1),
+        f1_absent: r4(rates.f1_absent),
+        f1_avg: r4(rates.f1_avg()),
     }
 }
 
@@ -514,20 +536,14 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
         (None, None)
     } else {
         let sum = |f: fn(&TagScore) -> usize| tags.iter().map(f).sum::<usize>();
-        let micro = score(
-            Tag::Aggregation,
-            sum(|t| t.tp),
-            sum(|t| t.fp),
-            sum(|t| t.fn_),
-            sum(|t| t.tn),
-        );
+        let micro = Rates::of(sum(|t| t.tp), sum(|t| t.fp), sum(|t| t.fn_), sum(|t| t.tn));
         let mean = |f: fn(&TagScore) -> f64| r4(tags.iter().map(f).sum::<f64>() / tags.len() as f64);
         (
             Some(Averages {
-                precision: micro.precision,
-                recall: micro.recall,
-                f1: micro.f1,
-                f1_avg: micro.f1_avg,
+                precision: r4(micro.precision),
+                recall: r4(micro.recall),
+                f1: r4(micro.f1),
+                f1_avg: r4(micro.f1_avg()),
             }),
             Some(Averages {
                 precision: mean(|t| t.precision),

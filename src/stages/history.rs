@@ -225,7 +225,10 @@ mod tests {
         let sharing = h
             .practices
             .iter()
-            .find(|p| p.tag == Tag::ThirdPartySharing && p.polarity == Polarity::Positive)
+            .find(|p| {
+                p.polarity == Polarity::Positive
+                    && p.versions[1].evidence.as_deref() == Some("share your location with advertisers")
+            })
             .unwrap();
         assert_eq!(sharing.turns, [(1, Turn::Appeared), (2, Turn::Disappeared)]);
         assert_eq!(
@@ -235,7 +238,10 @@ mod tests {
         let denial = h
             .practices
             .iter()
-            .find(|p| p.tag == Tag::ThirdPartySharing && p.polarity == Polarity::Negative)
+            .find(|p| {
+                p.polarity == Polarity::Negative
+                    && p.versions[0].evidence.as_deref() == Some("sell your personal information")
+            })
             .unwrap();
         assert_eq!(denial.turns, [(0, Turn::Appeared)], "present throughout");
         let steps: Vec<(usize, usize)> = h.steps.iter().map(|s| (s.from, s.to)).collect();
