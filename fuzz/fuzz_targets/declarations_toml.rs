@@ -3,12 +3,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use orgcheck::inputs::providers::{self, ProviderSource};
-use orgcheck::analysis::rules::{Combine, RuleSet};
+use orgcheck::analysis::rules::{Combine, RuleSet, RulesFile};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let _ = providers::parse_file(&ProviderSource::Bundled, "fuzz.toml", text);
-    let extra = [("fuzz.toml".to_string(), text.to_string())];
+    let extra = [RulesFile::new("fuzz.toml", text)];
     if let Ok(rules) = RuleSet::with_files(&extra, Combine::Replace) {
         let _ = rules.findings("We never sell your data, but we may share it with advertisers.");
     }

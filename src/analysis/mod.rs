@@ -9,3 +9,7 @@ pub(crate) mod ontology;
 pub mod rules;
 pub(crate) mod polarity;
 pub(crate) mod tagger;
+
+// What findings carry, for the reports that quote them.
+pub use ontology::{Actor, Dimension, Phrase, Practice, Term};
+pub use tagger::{Exception, Finding};

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::analysis::ontology::{Practice, Terms};
+use crate::analysis::ontology::{Found, Practice, Site};
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
 use crate::analysis::rules::{ExceptionKind, RuleSet};
 use crate::analysis::tag::{Polarity, Tag};
@@ -394,7 +394,7 @@ impl RuleSet {
         }
         let mut hits = select_hits(candidates);
         // The terms of each part, found once for all the findings in it.
-        let mut terms: Vec<(Range<usize>, Terms)> = Vec::new();
+        let mut terms: Vec<(Range<usize>, Vec<Found>)> = Vec::new();
         for (hit, trigger) in &mut hits {
             if hit.polarity == Polarity::Negative {
                 hit.exceptions = scopes.exceptions(hit.span.start, &self.lexicon);
@@ -408,15 +408,14 @@ impl RuleSet {
                     terms.len() - 1
                 }
             };
-            hit.practice = self.ontology.practice_of(
-                &terms[at].1,
-                clause,
+            let site = Site {
+                text: clause,
                 trigger,
-                &part,
-                &excluded,
-                0,
-                hit.polarity == Polarity::Negative,
-            );
+                scope: &part,
+                excluded: &excluded,
+                denial: hit.polarity == Polarity::Negative,
+            };
+            hit.practice = self.ontology.practice_of(&terms[at].1, site);
             // "Addresses you provide … may be saved …; but they … will not be shared": the data is named
             // earlier in the clause than the part.
             let practice = &mut hit.practice;
@@ -680,13 +679,12 @@ mod tests {
 
     #[test]
     fn every_language_pack_works_on_its_examples() {
-        for (code, name, source) in crate::analysis::rules::LANGUAGE_PACKS {
-            let rs = RuleSet::with_files(
-                &[(name.to_string(), source.to_string())],
-                crate::analysis::rules::Combine::Add,
-            )
-            .unwrap_or_else(|e| panic!("{code}: {e}"));
-            assert!(rs.rules.iter().any(|r| r.origin == *name), "{code} has no rules");
+        for pack in crate::analysis::rules::LANGUAGE_PACKS {
+            let (code, name) = (pack.code, pack.name);
+            let file = crate::analysis::rules::RulesFile::new(name, pack.source);
+            let rs = RuleSet::with_files(&[file], crate::analysis::rules::Combine::Add)
+                .unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert!(rs.rules.iter().any(|r| r.origin == name), "{code} has no rules");
             let failures = example_failures(&rs, name);
             assert!(failures.is_empty(), "{code}:\n{}", failures.join("\n"));
         }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use orgcheck::analysis::rules::{Combine, RuleSet};
+use orgcheck::analysis::rules::{Combine, RuleSet, RulesFile};
 use orgcheck::campaign::letter::SenderDetails;
 use orgcheck::document::ingest::Isolation;
 use orgcheck::document::markup;
@@ -153,7 +153,7 @@ fn language_code(code: &str) -> Result<String, String> {
             "no rules for `{code}`; embedded languages: {} (or write your own, docs/rules.md)",
             orgcheck::analysis::rules::LANGUAGE_PACKS
                 .iter()
-                .map(|(c, _, _)| *c)
+                .map(|pack| pack.code)
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -162,7 +162,7 @@ fn language_code(code: &str) -> Result<String, String> {
 
 impl RulesArgs {
     pub fn load(&self) -> anyhow::Result<RuleSet> {
-        let mut extra: Vec<(String, String)> = self
+        let mut extra: Vec<RulesFile> = self
             .lang
             .iter()
             .filter_map(|code| orgcheck::analysis::rules::language_pack(code))
@@ -170,7 +170,8 @@ impl RulesArgs {
         for path in &self.files {
             let bytes = fs::read(path).with_context(|| format!("{}: cannot read rules file", path.display()))?;
             let name = path.display().to_string();
-            extra.push((name.clone(), orgcheck::base::error::decode_utf8(&name, bytes)?));
+            let source = orgcheck::base::error::decode_utf8(&name, bytes)?;
+            extra.push(RulesFile::new(name, source));
         }
         let combine = if self.replace_rules {
             Combine::Replace

@@ -1,7 +1,7 @@
 //! The words of a comparison: a practice in one line, the two practices side by side, and the one
 //! sentence per verdict a reader can check against the evidence. English, as the reports are.
 
-use crate::analysis::ontology::{Dimension, Ontology, Practice, Term, last_word};
+use crate::analysis::ontology::{Dimension, Grammar, Ontology, Practice, Term, last_word};
 use crate::analysis::rules::ExceptionKind;
 use crate::analysis::tag::{Polarity, Tag};
 use crate::analysis::tagger::Finding;
@@ -47,12 +47,8 @@ pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionK
     for span in &mut spans {
         let before = clause(f.start..span.0).unwrap_or("");
         let gap = before.len() - before.trim_end().len();
-        let pointer = last_word(before).filter(|w| {
-            w.eq_ignore_ascii_case("your")
-                || crate::analysis::ontology::POINTERS
-                    .iter()
-                    .any(|p| w.eq_ignore_ascii_case(p))
-        });
+        let pointer =
+            last_word(before).filter(|w| Grammar::has(&o.grammar.customer_possessive, w) || o.grammar.is_pointer(w));
         if let Some(w) = pointer
             && gap <= 1
         {
@@ -77,10 +73,7 @@ pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionK
                             .split(|c: char| c.is_whitespace() || c == ',')
                             .filter(|w| !w.is_empty())
                             .collect();
-                        words.len() <= 1
-                            && words
-                                .iter()
-                                .all(|w| matches!(w.to_ascii_lowercase().as_str(), "or" | "and"))
+                        words.len() <= 1 && words.iter().all(|w| Grammar::has(&o.grammar.conjunctions, w))
                     }) =>
             {
                 *prev_end = end

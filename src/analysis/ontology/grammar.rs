@@ -1,0 +1,214 @@
+//! The small words a practice is read by: which words come before a verb, which stand between a
+//! subject and its verb, which point back to data already named, which lead a recipient. They are
+//! data, the `[grammar]` table of `rules/ontology.toml`, so that a language pack (`--lang`) or a
+//! `--rules` file can give its own language's words beside them. Lists from several files are joined;
+//! a list no file gives is the default one.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::base::error::{Location, Problem, line_of};
+
+/// What a list holds, for its validation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// One word: letters and digits only, as the words of a text are split.
+    Word,
+    /// Words as they are written in a text, spaces and apostrophes included, found anywhere in the
+    /// words they are looked for in.
+    Phrase,
+}
+
+macro_rules! grammar {
+    ($($(#[doc = $doc:literal])* $name:ident: $entry:ident,)*) => {
+        /// The `[grammar]` table as written.
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct GrammarDef {
+            $(#[serde(default)] $name: Option<Vec<Spanned<String>>>,)*
+        }
+
+        /// The word lists, lower-cased. Words are matched as whole words of a text, ignoring case;
+        /// phrases are found in the lower-cased words before a practice.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Grammar {
+            $($(#[doc = $doc])* pub $name: Vec<String>,)*
+        }
+
+        impl Grammar {
+            /// Each list by its name in the `[grammar]` table.
+            pub fn lists(&self) -> Vec<(&'static str, &[String])> {
+                vec![$((stringify!($name), self.$name.as_slice()),)*]
+            }
+
+            /// Adds the lists of one file's table; a word already listed is not repeated.
+            pub(crate) fn add(&mut self, def: GrammarDef, file: &str, source: &str, problems: &mut Vec<Problem>) {
+                $(if let Some(list) = def.$name {
+                    add(&mut self.$name, list, Entry::$entry, stringify!($name), file, source, problems);
+                })*
+            }
+
+            /// Takes `defaults`' list for every list that is still empty.
+            pub(crate) fn or(mut self, defaults: &Grammar) -> Grammar {
+                $(if self.$name.is_empty() {
+                    self.$name = defaults.$name.clone();
+                })*
+                self
+            }
+        }
+    };
+}
+
+grammar! {
+    /// Words that come before a verb ("we *may* use", "*to* provide"): an action word after one of them
+    /// starts a practice, where one after "our" ("our *sales*") is a noun.
+    before_verb: Word,
+    /// Words between a subject and its verb: "you *do not* disclose", "you *should never* share".
+    auxiliaries: Word,
+    /// Phrases that make what follows the customer's doing ("*you are responsible for* keeping … and
+    /// not sharing it"), or what the customer may ask for or suppose, not what the company does ("*if
+    /// you prefer that* we do not share this information").
+    customer_duty: Phrase,
+    /// The customer as a subject: "*you* do not disclose them".
+    customer: Word,
+    /// The customer's own: "*your* profile" is data about the reader, so identifiable.
+    customer_possessive: Word,
+    /// Subjects that are another party, not the company: "*they* may not share", "*operators* … may
+    /// use".
+    other_subjects: Word,
+    /// Prepositions that lead a recipient: "*to* the wrong people", "*with* companies that advertise".
+    recipient_prepositions: Word,
+    /// Words that start a noun phrase after such a preposition ("to *the* wrong people"); "to provide"
+    /// is a verb, "to you" the data subject.
+    determiners: Word,
+    /// Nouns after a preposition that are not a recipient however they continue: "to *the extent* the
+    /// law allows".
+    not_recipients: Word,
+    /// Plain nouns for a recipient that only a following description makes specific: "with
+    /// *companies* that advertise on our websites".
+    generic_recipients: Word,
+    /// Words that deny what follows them: "*not* personally identify you", "*cannot* be linked back".
+    denying: Word,
+    /// Words that point back to data or recipients already named: "*this* data", "*such*
+    /// information", "*these* third parties".
+    pointers: Word,
+    /// Words that join two terms into one list: "customer *or* anonymised data", "sell *and* rent".
+    conjunctions: Word,
+    /// Besides the conjunctions, words that join two action words into one practice: "neither sold
+    /// *nor* rented", "sold or *otherwise* disclosed".
+    action_joiners: Word,
+    /// Words a title leaves in lower case, for telling a heading run into a sentence.
+    title_small_words: Word,
+    /// Words that open a condition: "*If* you do not enable the service, … we will not collect".
+    condition_openers: Word,
+    /// Phrases of a clause about the document or the law, not a practice: "this *policy describes* …
+    /// when we might disclose", "California *Civil Code* Section 1798.83".
+    about_the_document: Phrase,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add(
+    list: &mut Vec<String>,
+    entries: Vec<Spanned<String>>,
+    kind: Entry,
+    name: &str,
+    file: &str,
+    source: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for entry in entries {
+        let at = || Location::at(file.to_string(), line_of(source, entry.span().start)).with_field(name);
+        let text = entry.get_ref().trim().to_lowercase();
+        let one_word = text.chars().all(char::is_alphanumeric);
+        if text.is_empty() || (kind == Entry::Word && !one_word) {
+            problems.push(Problem {
+                location: at(),
+                message: match kind {
+                    Entry::Word => format!(
+                        "`{}` is not one word of letters or digits (texts are split into words at any other \
+                         character)",
+                        entry.get_ref()
+                    ),
+                    Entry::Phrase => "an empty phrase would be found everywhere".to_string(),
+                },
+            });
+        } else if !list.contains(&text) {
+            list.push(text);
+        }
+    }
+}
+
+impl Grammar {
+    /// Whether `word` is in `list`, ignoring case.
+    pub(crate) fn has(list: &[String], word: &str) -> bool {
+        list.iter().any(|w| word.eq_ignore_ascii_case(w))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(source: &str) -> (Grammar, Vec<Problem>) {
+        #[derive(Deserialize)]
+        struct File {
+            grammar: GrammarDef,
+        }
+        let file: File = toml::from_str(source).unwrap();
+        let (mut grammar, mut problems) = (Grammar::default(), Vec::new());
+        grammar.add(file.grammar, "g.toml", source, &mut problems);
+        (grammar, problems)
+    }
+
+    #[test]
+    fn lists_are_joined_lower_cased_and_filled_from_the_defaults() {
+        let (mut g, problems) = read("[grammar]\npointers = ['This', 'such']\n");
+        assert!(problems.is_empty());
+        let (more, _) = read("[grammar]\npointers = ['diese', 'such']\n");
+        g.add(
+            GrammarDef {
+                pointers: Some(more.pointers.into_iter().map(|w| Spanned::new(0..0, w)).collect()),
+                ..Default::default()
+            },
+            "h.toml",
+            "",
+            &mut Vec::new(),
+        );
+        assert_eq!(g.pointers, ["this", "such", "diese"]);
+        let defaults = Grammar {
+            auxiliaries: vec!["do".into()],
+            pointers: vec!["that".into()],
+            ..Default::default()
+        };
+        let g = g.or(&defaults);
+        assert_eq!(g.auxiliaries, ["do"], "an empty list takes the default");
+        assert_eq!(
+            g.pointers,
+            ["this", "such", "diese"],
+            "a given list keeps its own words"
+        );
+    }
+
+    #[test]
+    fn bad_entries_are_named_with_file_line_and_list() {
+        let (_, problems) = read("[grammar]\npointers = [\n  'this',\n  'such a',\n]\ncustomer_duty = ['']\n");
+        let mut messages: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.location, p.message))
+            .collect();
+        messages.sort();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("g.toml:4: field `pointers`: `such a` is not one word"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("g.toml:6: field `customer_duty`: an empty phrase"),
+            "{messages:?}"
+        );
+        let unknown = toml::from_str::<GrammarDef>("pronouns = ['we']\n")
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("pronouns"), "{unknown}");
+    }
+}

@@ -1,0 +1,361 @@
+//! The rules file format: the TOML tables as written (`[[rule]]`, `[[negation]]`, `[[exception]]`,
+//! `[[concept]]`, `[grammar]`) and their validation into compiled rules, cues and exception classes,
+//! every problem reported with its file, line and field.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::analysis::ontology::{ConceptDef, ConceptSource, Grammar, GrammarDef};
+use crate::analysis::pattern::compile_patterns;
+use crate::analysis::tag::{Polarity, Tag};
+use crate::base::error::{Error, Location, Problem, Result, line_of, toml_problem};
+
+use super::lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule};
+use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Rule};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileDef {
+    #[allow(dead_code)]
+    version: Option<u32>,
+    /// The format before negation became a list of cues: named so that its error can say what changed.
+    polarity: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    negation: Vec<CueDef>,
+    #[serde(default)]
+    exception: Vec<ExceptionDef>,
+    #[serde(default)]
+    concept: Vec<ConceptDef>,
+    #[serde(default)]
+    rule: Vec<RuleDef>,
+    grammar: Option<GrammarDef>,
+}
+
+impl FileDef {
+    /// Whether the file defines nothing at all.
+    pub(super) fn is_empty(&self) -> bool {
+        self.rule.is_empty()
+            && self.negation.is_empty()
+            && self.exception.is_empty()
+            && self.concept.is_empty()
+            && self.grammar.is_none()
+    }
+}
+
+/// What the files read so far define, and what is wrong with them.
+#[derive(Default)]
+pub(super) struct Collected<'a> {
+    pub rules: Vec<Rule>,
+    pub cues: Vec<Cue>,
+    pub exceptions: Vec<ExceptionRule>,
+    pub concepts: Vec<ConceptSource<'a>>,
+    pub grammar: Grammar,
+    pub problems: Vec<Problem>,
+    /// Rule ids, and cue and exception-class ids, each with the file that first defined it.
+    rule_ids: HashMap<String, String>,
+    cue_ids: HashMap<String, String>,
+}
+
+impl<'a> Collected<'a> {
+    /// Reads one file: `name` names it in messages and origins.
+    pub(super) fn file(&mut self, name: &'a str, source: &'a str) {
+        let file: FileDef = match toml::from_str(source) {
+            Ok(f) => f,
+            Err(e) => {
+                self.problems.push(toml_problem(name, source, &e));
+                return;
+            }
+        };
+        if let Some(old) = &file.polarity {
+            self.problems.push(Problem {
+                location: Location::at(name, line_of(source, old.span().start)).with_field("polarity"),
+                message: "the `[polarity]` table was replaced in rules format 2 by `[[negation]]` cues \
+                          and `[[exception]]` classes; see docs/rules.md, \"Polarity\""
+                    .into(),
+            });
+        }
+        for def in file.negation {
+            if let Some(cue) = compile_cue(def, name, source, &mut self.cue_ids, &mut self.problems) {
+                self.cues.push(cue);
+            }
+        }
+        for def in file.exception {
+            if let Some(rule) = compile_exception(def, name, source, &mut self.cue_ids, &mut self.problems) {
+                self.exceptions.push(rule);
+            }
+        }
+        self.concepts.extend(file.concept.into_iter().map(|def| ConceptSource {
+            def,
+            file: name,
+            source,
+        }));
+        if let Some(grammar) = file.grammar {
+            self.grammar.add(grammar, name, source, &mut self.problems);
+        }
+        for def in file.rule {
+            if let Some(rule) = compile_rule(def, name, source, &mut self.rule_ids, &mut self.problems) {
+                self.rules.push(rule);
+            }
+        }
+    }
+}
+
+/// Validates a `[[rule]]`; its patterns are compiled to report every bad one, and compiled for use
+/// when the rule set is.
+fn compile_rule(
+    def: RuleDef,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<Rule> {
+    let at =
+        |span: std::ops::Range<usize>, field: &str| Location::at(name, line_of(source, span.start)).with_field(field);
+    let id = def.id.get_ref().clone();
+    check_id(&def.id, "rule", name, source, seen, problems);
+    let tag = match def.tag.get_ref().parse::<Tag>() {
+        Ok(t) => Some(t),
+        Err(msg) => {
+            problems.push(Problem {
+                location: at(def.tag.span(), "tag"),
+                message: msg.to_string(),
+            });
+            None
+        }
+    };
+    let polarity = match def.polarity.as_ref().map(|p| p.get_ref().as_str()) {
+        None => None,
+        Some("positive") => Some(Polarity::Positive),
+        Some("negative") => Some(Polarity::Negative),
+        Some(other) => {
+            let span = def.polarity.as_ref().map(Spanned::span).unwrap_or_default();
+            problems.push(Problem {
+                location: at(span, "polarity"),
+                message: format!("polarity `{other}` must be \"positive\" or \"negative\""),
+            });
+            None
+        }
+    };
+    if def.patterns.get_ref().is_empty() {
+        problems.push(Problem {
+            location: at(def.patterns.span(), "patterns"),
+            message: "a rule needs at least one pattern".into(),
+        });
+    }
+    compile_patterns(def.patterns.get_ref(), "patterns", name, source, problems);
+    let exclude = compile_patterns(&def.exclude, "exclude", name, source, problems);
+    let antecedent = compile_patterns(&def.antecedent, "antecedent", name, source, problems);
+    Some(Rule {
+        id,
+        tag: tag?,
+        description: def.description,
+        polarity,
+        patterns: def.patterns.into_inner().into_iter().map(Spanned::into_inner).collect(),
+        exclude,
+        antecedent,
+        examples: def.examples,
+        counter_examples: def.counter_examples,
+        origin: name.to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CueDef {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    description: String,
+    #[serde(default)]
+    words: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExceptionDef {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    description: String,
+    patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RuleDef {
+    id: Spanned<String>,
+    tag: Spanned<String>,
+    description: String,
+    patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    polarity: Option<Spanned<String>>,
+    #[serde(default)]
+    antecedent: Vec<Spanned<String>>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    counter_examples: Vec<String>,
+}
+
+/// The cues and exception classes of the embedded default rules.
+pub(super) fn default_negation() -> Result<(Vec<Cue>, Vec<ExceptionRule>)> {
+    let file: FileDef = toml::from_str(DEFAULT_RULES)
+        .map_err(|e| Error::Invalid(vec![toml_problem(DEFAULT_RULES_NAME, DEFAULT_RULES, &e)]))?;
+    let (mut seen, mut problems) = (HashMap::new(), Vec::new());
+    let cues = file
+        .negation
+        .into_iter()
+        .filter_map(|d| compile_cue(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .collect();
+    let exceptions = file
+        .exception
+        .into_iter()
+        .filter_map(|d| compile_exception(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .collect();
+    if problems.is_empty() {
+        Ok((cues, exceptions))
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Checks an id: `[a-z0-9-]+` and not used by another cue or exception class.
+pub(super) fn check_id(
+    id: &Spanned<String>,
+    what: &str,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) {
+    let at = Location::at(name.to_string(), line_of(source, id.span().start)).with_field("id");
+    let text = id.get_ref();
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        problems.push(Problem {
+            location: at.clone(),
+            message: format!("{what} id `{text}` must match [a-z0-9-]+"),
+        });
+    }
+    if let Some(first) = seen.get(text) {
+        problems.push(Problem {
+            location: at,
+            message: format!("duplicate {what} id `{text}` (first defined in {first}); rename one of them"),
+        });
+    }
+    seen.insert(text.clone(), name.to_string());
+}
+
+fn compile_cue(
+    def: CueDef,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<Cue> {
+    let at = |span: std::ops::Range<usize>, field: &str| {
+        Location::at(name.to_string(), line_of(source, span.start)).with_field(field)
+    };
+    check_id(&def.id, "negation", name, source, seen, problems);
+    let kind = CueKind::ALL.into_iter().find(|k| k.as_str() == def.kind.get_ref());
+    if kind.is_none() {
+        problems.push(Problem {
+            location: at(def.kind.span(), "kind"),
+            message: format!(
+                "unknown negation kind `{}`; known kinds: {}",
+                def.kind.get_ref(),
+                CueKind::ALL.map(CueKind::as_str).join(", ")
+            ),
+        });
+    }
+    if def.words.is_empty() && def.patterns.is_empty() {
+        problems.push(Problem {
+            location: at(def.id.span(), "words"),
+            message: "a negation cue needs `words` or `patterns`".into(),
+        });
+    }
+    let mut words = Vec::new();
+    for w in &def.words {
+        let word = w.get_ref().trim().to_lowercase().replace('’', "'");
+        if word.is_empty() || word.contains(char::is_whitespace) {
+            problems.push(Problem {
+                location: at(w.span(), "words"),
+                message: format!("`{}` is not one word; put phrases in `patterns`", w.get_ref()),
+            });
+            continue;
+        }
+        words.push(word);
+    }
+    if kind.is_some_and(CueKind::is_anchored) && !words.is_empty() {
+        problems.push(Problem {
+            location: at(def.kind.span(), "words"),
+            message: "`object` and `post` cues are matched right after the practice word: give `patterns` \
+                      starting with `^`, not `words`"
+                .into(),
+        });
+    }
+    let patterns = compile_patterns(&def.patterns, "patterns", name, source, problems);
+    Some(Cue {
+        id: def.id.into_inner(),
+        kind: kind?,
+        description: def.description,
+        words,
+        patterns,
+        examples: def.examples,
+        counter_examples: def.counter_examples,
+        origin: name.to_string(),
+    })
+}
+
+fn compile_exception(
+    def: ExceptionDef,
+    name: &str,
+    source: &str,
+    seen: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<ExceptionRule> {
+    check_id(&def.id, "exception", name, source, seen, problems);
+    let kind = ExceptionKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == def.kind.get_ref());
+    if kind.is_none() {
+        problems.push(Problem {
+            location: Location::at(name.to_string(), line_of(source, def.kind.span().start)).with_field("kind"),
+            message: format!(
+                "unknown exception kind `{}`; known kinds: {}",
+                def.kind.get_ref(),
+                ExceptionKind::ALL.map(ExceptionKind::as_str).join(", ")
+            ),
+        });
+    }
+    if def.patterns.get_ref().is_empty() {
+        problems.push(Problem {
+            location: Location::at(name.to_string(), line_of(source, def.patterns.span().start)).with_field("patterns"),
+            message: "an exception class needs at least one pattern".into(),
+        });
+    }
+    let patterns = compile_patterns(def.patterns.get_ref(), "patterns", name, source, problems);
+    Some(ExceptionRule {
+        id: def.id.into_inner(),
+        kind: kind?,
+        description: def.description,
+        patterns,
+        examples: def.examples,
+        counter_examples: def.counter_examples,
+        origin: name.to_string(),
+    })
+}
