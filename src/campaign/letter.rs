@@ -63,11 +63,11 @@ impl SenderDetails {
         }
     }
 
-    /// The sender, or the name of the first missing required detail (`name`, `email`).
-    pub fn sender(self) -> std::result::Result<Sender, &'static str> {
+    /// The sender, or the first missing required detail.
+    pub fn sender(self) -> std::result::Result<Sender, MissingDetail> {
         let present = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-        let name = present(self.name).ok_or("name")?;
-        let email = present(self.email).ok_or("email")?;
+        let name = present(self.name).ok_or(MissingDetail::Name)?;
+        let email = present(self.email).ok_or(MissingDetail::Email)?;
         Ok(Sender {
             name,
             email,
@@ -75,6 +75,15 @@ impl SenderDetails {
             account: present(self.account),
         })
     }
+}
+
+/// A detail a letter cannot be sent without; it displays as its flag and field name (`name`, `email`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MissingDetail {
+    #[error("name")]
+    Name,
+    #[error("email")]
+    Email,
 }
 
 /// One question of the letter, with the policy words it cites.
@@ -321,7 +330,7 @@ mod tests {
             ("A. Customer", Some("456"))
         );
         assert_eq!(sender.address, None);
-        assert_eq!(SenderDetails::default().sender(), Err("name"));
+        assert_eq!(SenderDetails::default().sender(), Err(MissingDetail::Name));
         let msg = SenderDetails::parse("me.toml", "name = 1\n").unwrap_err().to_string();
         assert!(msg.starts_with("me.toml:1:"), "{msg}");
         let msg = SenderDetails::parse("me.toml", "email = \"nobody\"\n")

@@ -198,14 +198,35 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// Why a `response` record's block is not an HTTP response orgcheck can read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResponseError {
+    #[error("no end to the HTTP headers")]
+    NoHeaderEnd,
+    #[error("`{0}` is not an HTTP status line")]
+    StatusLine(String),
+    #[error("content encoding `{0}` is not supported")]
+    Encoding(String),
+    #[error("cannot decompress the body: {0}")]
+    Decompress(String),
+    #[error("the body is larger than {0} bytes once decompressed")]
+    TooLarge(u64),
+    #[error("a chunk size line without an end")]
+    ChunkLine,
+    #[error("`{0}` is not a chunk size")]
+    ChunkSize(String),
+    #[error("the last chunk is cut short")]
+    ChunkCut,
+}
+
 /// Reads the HTTP response in a record's block.
-pub fn response(block: &[u8], max_body: u64) -> Result<Response, String> {
+pub fn response(block: &[u8], max_body: u64) -> Result<Response, ResponseError> {
     let end = block
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .map(|i| (i, i + 4))
         .or_else(|| block.windows(2).position(|w| w == b"\n\n").map(|i| (i, i + 2)))
-        .ok_or("no end to the HTTP headers")?;
+        .ok_or(ResponseError::NoHeaderEnd)?;
     let head = String::from_utf8_lossy(&block[..end.0]);
     let mut lines = head.lines();
     let status_line = lines.next().unwrap_or("");
@@ -214,12 +235,7 @@ pub fn response(block: &[u8], max_body: u64) -> Result<Response, String> {
         .nth(1)
         .and_then(|s| s.parse::<u16>().ok())
         .filter(|_| status_line.starts_with("HTTP/"))
-        .ok_or_else(|| {
-            format!(
-                "`{}` is not an HTTP status line",
-                &status_line[..status_line.len().min(40)]
-            )
-        })?;
+        .ok_or_else(|| ResponseError::StatusLine(status_line.chars().take(40).collect()))?;
     let header = |name: &str| {
         head.lines()
             .skip(1)
@@ -235,7 +251,7 @@ pub fn response(block: &[u8], max_body: u64) -> Result<Response, String> {
         None | Some("identity") | Some("") => {}
         Some("gzip" | "x-gzip") => body = inflate(flate2::read::MultiGzDecoder::new(&body[..]), max_body)?,
         Some("deflate") => body = inflate(flate2::read::ZlibDecoder::new(&body[..]), max_body)?,
-        Some(other) => return Err(format!("content encoding `{other}` is not supported")),
+        Some(other) => return Err(ResponseError::Encoding(other.to_string())),
     }
     Ok(Response {
         status,
@@ -244,35 +260,32 @@ pub fn response(block: &[u8], max_body: u64) -> Result<Response, String> {
     })
 }
 
-fn inflate(reader: impl Read, max: u64) -> Result<Vec<u8>, String> {
+fn inflate(reader: impl Read, max: u64) -> Result<Vec<u8>, ResponseError> {
     let mut out = Vec::new();
     reader
         .take(max + 1)
         .read_to_end(&mut out)
-        .map_err(|e| format!("cannot decompress the body: {e}"))?;
+        .map_err(|e| ResponseError::Decompress(e.to_string()))?;
     if out.len() as u64 > max {
-        return Err(format!("the body is larger than {max} bytes once decompressed"));
+        return Err(ResponseError::TooLarge(max));
     }
     Ok(out)
 }
 
 /// Undoes HTTP/1.1 chunked transfer coding.
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
+fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, ResponseError> {
     let mut out = Vec::with_capacity(data.len());
     loop {
-        let eol = data
-            .iter()
-            .position(|b| *b == b'\n')
-            .ok_or("a chunk size line without an end")?;
+        let eol = data.iter().position(|b| *b == b'\n').ok_or(ResponseError::ChunkLine)?;
         let size_line = String::from_utf8_lossy(&data[..eol]);
         let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| format!("`{}` is not a chunk size", size_line.trim()))?;
+            .map_err(|_| ResponseError::ChunkSize(size_line.trim().to_string()))?;
         data = &data[eol + 1..];
         if size == 0 {
             return Ok(out);
         }
         if data.len() < size {
-            return Err("the last chunk is cut short".into());
+            return Err(ResponseError::ChunkCut);
         }
         out.extend_from_slice(&data[..size]);
         data = &data[size..];

@@ -213,9 +213,9 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
         .iter()
         .map(|r| {
             let base = DocCheck::new(&r.provider, &r.document, &r.url, r.role, CheckStatus::Failed);
-            let read = |id: Option<&String>| -> std::result::Result<Option<Stored>, String> {
+            let read = |id: Option<&String>| -> Result<Option<Stored>> {
                 match id {
-                    Some(id) => store.version(&r.provider, &r.document, id).map_err(|e| e.to_string()),
+                    Some(id) => store.version(&r.provider, &r.document, id),
                     None => Ok(None),
                 }
             };
@@ -245,7 +245,7 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                                 "the fetched version is missing from the store",
                             );
                         }
-                        Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, r.role, e),
+                        Err(e) => return DocCheck::failed(&r.provider, &r.document, &r.url, r.role, e.to_string()),
                     };
                     let checked = DocCheck {
                         new: Some(VersionInfo::from(&new)),
@@ -279,7 +279,7 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                                 ..checked
                             },
                             Err(e) => DocCheck {
-                                reason: Some(e),
+                                reason: Some(e.to_string()),
                                 ..checked
                             },
                         },

@@ -337,7 +337,7 @@ pub fn warc_batch(
         let response = match crate::document::warc::response(block, max_bytes) {
             Ok(r) => r,
             Err(e) => {
-                fail(output, &mut stats, e)?;
+                fail(output, &mut stats, e.to_string())?;
                 continue;
             }
         };

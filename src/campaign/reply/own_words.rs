@@ -1,0 +1,271 @@
+//! The provider's own words: a reply without the customer's message quoted below it, the greeting,
+//! the signature and the legal footer, each dropped part counted so a campaign can check it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::document::markup;
+
+/// What was dropped from a reply as not the provider's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DropKind {
+    /// "Dear Ms Doe,": it names the customer and says nothing.
+    Greeting,
+    /// The customer's message below the reply, or `>` lines.
+    QuotedMessage,
+    /// From the sign-off ("Kind regards") or the `-- ` line on.
+    Signature,
+    /// Confidentiality notices, registered-office lines.
+    LegalFooter,
+}
+
+impl DropKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DropKind::Greeting => "greeting",
+            DropKind::QuotedMessage => "quoted earlier message",
+            DropKind::Signature => "signature",
+            DropKind::LegalFooter => "legal footer",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Dropped {
+    pub kind: DropKind,
+    /// Lines dropped.
+    pub lines: usize,
+}
+
+/// The provider's own words, and what was dropped to get them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnWords {
+    pub text: String,
+    pub dropped: Vec<Dropped>,
+}
+
+static ON_WROTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^on\b.{0,300}\bwrote:?\s*$").expect("static regex"));
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:?)$")
+        .expect("static regex")
+});
+static HEADER_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\*?(from|sent|date|to|cc|subject)\*?:\s").expect("static regex"));
+static GREETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(dear|hello|hi|hey|good (morning|afternoon|evening))\b[^.!?]{0,80}[,!:]?$").expect("static regex")
+});
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(((kind|best|warm|warmest|many|with (best|kind))\s+)?(regards|wishes|thanks)( again)?|(yours\s+)?(sincerely|faithfully|truly)|thank you( again)?|cheers|best)[,.!]?$",
+    )
+    .expect("static regex")
+});
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(registered in (england|scotland|wales|northern ireland)|registered office|registered (company )?number|company (registration )?(number|no\b)|this (e-?mail|message|communication)( and any (attachments?|files)( transmitted with it)?)? (is|are|may be|contains?) (strictly )?(confidential|privileged)|if you (are not|have received this).{0,60}(intended recipient|in error)|please consider the environment|vat (registration )?(number|no\b))",
+    )
+    .expect("static regex")
+});
+
+/// Whether line `i` starts an earlier message that the reply carries below it.
+fn starts_earlier_message(lines: &[&str], i: usize) -> bool {
+    let l = lines[i].trim();
+    if ON_WROTE.is_match(l) || SEPARATOR.is_match(l) {
+        return true;
+    }
+    // "On Tue, 1 Dec 2026 at 10:02, A. Customer" / "<a@example.org> wrote:" on two lines.
+    if l.len() > 3
+        && l[..3].eq_ignore_ascii_case("on ")
+        && lines.get(i + 1).is_some_and(|n| {
+            let n = n.trim_end();
+            n.len() <= 300 && (n.ends_with("wrote:") || n.ends_with("wrote"))
+        })
+    {
+        return true;
+    }
+    let next_header = |from: usize| {
+        lines[from..]
+            .iter()
+            .take(6)
+            .filter(|l| HEADER_LINE.is_match(l.trim()))
+            .count()
+            >= 2
+    };
+    // An Outlook block ("From: … Sent: … To: … Subject: …"), with or without a rule above it.
+    if l.chars().count() >= 8 && l.chars().all(|c| c == '_' || c == '-') {
+        return next_header(i + 1);
+    }
+    if HEADER_LINE.is_match(l) && l.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("from:")) {
+        return next_header(i);
+    }
+    // The customer's letter quoted whole, without `>` marks.
+    l.contains(crate::campaign::letter::REQUEST_OPENING)
+}
+
+/// Keeps the provider's own words of a reply body: drops quoted earlier messages (below the reply or
+/// as `>` lines), the greeting, the signature and legal footers.
+pub fn own_words(body: &str) -> OwnWords {
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = body.lines().collect();
+    let mut dropped = Vec::new();
+    let mut drop = |kind: DropKind, lines: usize| {
+        if lines == 0 {
+            return;
+        }
+        match dropped.iter_mut().find(|d: &&mut Dropped| d.kind == kind) {
+            Some(d) => d.lines += lines,
+            None => dropped.push(Dropped { kind, lines }),
+        }
+    };
+
+    let mut end = (0..lines.len())
+        .find(|&i| starts_earlier_message(&lines, i))
+        .unwrap_or(lines.len());
+    if end < lines.len()
+        && lines[..end]
+            .iter()
+            .any(|l| l.contains(crate::campaign::letter::REQUEST_OPENING))
+    {
+        end = lines.len();
+    }
+    // A letter quoted whole begins above its request: at "Subject:" or "Dear …".
+    if lines
+        .get(end)
+        .is_some_and(|l| l.contains(crate::campaign::letter::REQUEST_OPENING))
+    {
+        while end > 0 {
+            let above = lines[end - 1].trim();
+            if above.is_empty() || GREETING.is_match(above) || above.starts_with("Subject:") {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    drop(
+        DropKind::QuotedMessage,
+        lines[end..].iter().filter(|l| !l.trim().is_empty()).count(),
+    );
+
+    let mut kept: Vec<&str> = Vec::new();
+    let mut seen_content = false;
+    let mut greeting_done = false;
+    for (i, line) in lines[..end].iter().enumerate() {
+        let t = line.trim();
+        if t.starts_with('>') {
+            drop(DropKind::QuotedMessage, 1);
+            continue;
+        }
+        if t.is_empty() {
+            kept.push("");
+            continue;
+        }
+        if !greeting_done {
+            greeting_done = true;
+            if GREETING.is_match(t) {
+                drop(DropKind::Greeting, 1);
+                continue;
+            }
+        }
+        if t == "--" || line.trim_start() == "-- " || (seen_content && SIGN_OFF.is_match(t)) {
+            drop(
+                DropKind::Signature,
+                lines[i..end].iter().filter(|l| !l.trim().is_empty()).count(),
+            );
+            break;
+        }
+        seen_content = true;
+        kept.push(line);
+    }
+
+    // Legal footers are whole paragraphs.
+    let mut paragraphs: Vec<String> = Vec::new();
+    for para in kept.split(|l| l.trim().is_empty()).filter(|p| !p.is_empty()) {
+        let joined = para.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        if joined.len() <= 800 && FOOTER.is_match(&joined) {
+            drop(DropKind::LegalFooter, para.len());
+            continue;
+        }
+        paragraphs.push(para.iter().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n"));
+    }
+    OwnWords {
+        text: markup::normalise(&paragraphs.join("\n\n")).trim().to_string(),
+        dropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_the_providers_words() {
+        let body = "Dear Ms Doe,\n\nThank you for your e-mail.\n\nWe never sell your personal data.\n\n\
+                    Kind regards,\nSam\nPrivacy Team\n\nThis email and any attachments are confidential.\n\n\
+                    On 1 Dec 2026, at 10:02, Jane Doe <jane@example.org> wrote:\n> Do you sell my data?\n";
+        let own = own_words(body);
+        assert_eq!(
+            own.text,
+            "Thank you for your e-mail.\n\nWe never sell your personal data."
+        );
+        let kinds: Vec<(DropKind, usize)> = own.dropped.iter().map(|d| (d.kind, d.lines)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (DropKind::QuotedMessage, 2),
+                (DropKind::Greeting, 1),
+                (DropKind::Signature, 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn drops_interleaved_quotes_outlook_blocks_and_footers() {
+        let body = "> Do you sell my data?\nNo, we do not sell customer data.\n\n\
+                    Telefonica UK Limited. Registered in England no. 1743099. Registered office: 260 Bath Road.\n\n\
+                    ________________________________\nFrom: Jane Doe <jane@example.org>\nSent: 1 December 2026\nTo: DPO\nSubject: My data\n\nHello";
+        let own = own_words(body);
+        assert_eq!(own.text, "No, we do not sell customer data.");
+        assert!(own.dropped.iter().any(|d| d.kind == DropKind::LegalFooter));
+        assert_eq!(
+            own.dropped[0],
+            Dropped {
+                kind: DropKind::QuotedMessage,
+                lines: 7
+            }
+        );
+    }
+
+    #[test]
+    fn finds_the_letter_quoted_whole_without_marks() {
+        let body = format!(
+            "We do not sell data.\n\nSubject: Subject access request\n\nDear O2,\n\n{}, the purposes …\n\nYours sincerely,\nJane",
+            crate::campaign::letter::REQUEST_OPENING
+        );
+        let own = own_words(&body);
+        assert_eq!(own.text, "We do not sell data.");
+        assert_eq!(
+            own.dropped,
+            [Dropped {
+                kind: DropKind::QuotedMessage,
+                lines: 5
+            }]
+        );
+    }
+
+    #[test]
+    fn a_thank_you_before_any_content_is_not_a_sign_off() {
+        let own = own_words("Thanks,\nWe share aggregated data with partners.\nRegards");
+        assert_eq!(own.text, "Thanks,\nWe share aggregated data with partners.");
+    }
+
+    #[test]
+    fn a_one_word_sign_off_ends_the_reply() {
+        let own = own_words("We never sell data.\nBest,\nSam");
+        assert_eq!(own.text, "We never sell data.");
+    }
+}
