@@ -131,7 +131,6 @@ pub fn check_url(url: &str) -> Result<(), UrlError> {
     }
 }
 
-
 /// The problem of a field that must be a date.
 fn not_a_date(date: &str) -> String {
     format!("`{date}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
@@ -156,7 +155,11 @@ pub(super) fn parse_provider(
     r.provider_id();
     let contact = r.header(&def);
     if def.documents.get_ref().is_empty() {
-        r.problem(def.documents.span(), "documents", "declare at least one [[documents]] entry".into());
+        r.problem(
+            def.documents.span(),
+            "documents",
+            "declare at least one [[documents]] entry".into(),
+        );
     }
     let mut documents: Vec<Document> = def.documents.into_inner().into_iter().map(|d| r.document(d)).collect();
     let mut statements = Vec::new();
@@ -243,7 +246,10 @@ impl Reader<'_> {
         }
         def.contact.as_ref().map(|c| {
             if !is_email(c.get_ref()) {
-                let message = format!("`{}` is not an e-mail address; write it as name@example.com", c.get_ref());
+                let message = format!(
+                    "`{}` is not an e-mail address; write it as name@example.com",
+                    c.get_ref()
+                );
                 self.problem(c.span(), "contact", message);
             }
             Contact {
@@ -367,9 +373,7 @@ impl Reader<'_> {
     /// document. Its recorded `text`, if any, stands in until it is fetched.
     fn statement_page(&mut self, page_id: Spanned<String>, st: StatementDef) -> Option<Document> {
         self.claim_id(&page_id, "statements.id", |id, first| {
-            format!(
-                "duplicate id `{id}` (first at line {first}); documents and statement pages share one set of ids"
-            )
+            format!("duplicate id `{id}` (first at line {first}); documents and statement pages share one set of ids")
         });
         let Some(url) = st.url else {
             let message = "a statement page with an `id` is fetched: give its `url`".into();
@@ -458,7 +462,11 @@ impl Reader<'_> {
         let span = text.span();
         let source = match st.source {
             Some(s) if s.get_ref().trim().is_empty() => {
-                self.problem(s.span(), "statements.source", "say where the statement was published".into());
+                self.problem(
+                    s.span(),
+                    "statements.source",
+                    "say where the statement was published".into(),
+                );
                 String::new()
             }
             Some(s) => s.into_inner(),

@@ -9,8 +9,8 @@ use crate::base::error::{Error, Result, decode_utf8};
 mod declaration;
 mod list;
 
-pub use declaration::{UrlError, check_url, is_email};
 pub(crate) use declaration::is_slug;
+pub use declaration::{UrlError, check_url, is_email};
 pub use list::ProviderList;
 
 use declaration::parse_provider;
