@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
 
-use crate::analysis::ontology::{Dimension, Practice};
+use crate::analysis::ontology::{Dimension, Grammar, Practice};
 use crate::analysis::rules::{ExceptionKind, RuleSet};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::analysis::tagger::Finding;
@@ -126,17 +126,10 @@ fn groups<'a>(
 /// Words at most in a heading.
 const HEADING_WORDS: usize = 10;
 
-/// A heading ("Sharing and Disclosing Your Personal Information") names a subject and a question asks;
-/// neither states a practice. A heading is a short clause without closing punctuation.
-/// Words a title leaves in lower case.
-const TITLE_SMALL: [&str; 14] = [
-    "and", "or", "of", "with", "to", "the", "a", "an", "for", "in", "on", "by", "we", "how",
-];
-
 /// Whether the clause up to `end` is a title run into the sentence after it ("*Sharing Your
 /// Information with Third Parties* Food Allergy Research never shares …"): every word capitalised
-/// but the small ones, at least three words and two capitalised.
-fn in_title(clause: &str, end: usize) -> bool {
+/// but the small ones a title leaves in lower case, at least three words and two capitalised.
+fn in_title(g: &Grammar, clause: &str, end: usize) -> bool {
     let Some(head) = clause.get(..end) else { return false };
     let words: Vec<&str> = head
         .split(|c: char| !c.is_alphanumeric())
@@ -148,44 +141,28 @@ fn in_title(clause: &str, end: usize) -> bool {
         && !head.contains(['.', '!', '?', ';', ':'])
         && words
             .iter()
-            .all(|w| capital(w) || TITLE_SMALL.iter().any(|s| w.eq_ignore_ascii_case(s)))
+            .all(|w| capital(w) || Grammar::has(&g.title_small_words, w))
 }
 
 /// Whether a clause opens with a condition: "If …", "Unless …", "When …".
-fn is_conditional(clause: &str) -> bool {
+fn is_conditional(g: &Grammar, clause: &str) -> bool {
     let first = clause
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
-    ["if", "unless", "when", "whenever", "where"]
-        .iter()
-        .any(|w| first.eq_ignore_ascii_case(w))
+    Grammar::has(&g.condition_openers, first)
 }
 
-/// Phrases of a clause about the document or the law, not a practice: "The privacy policy *describes*
+/// Whether a clause is about the document or the law, not a practice: "The privacy policy *describes*
 /// … when we might disclose", "you should have *choices about* the sharing of your information",
 /// "California *Civil Code* Section 1798.83 permits customers … to request … its disclosure".
-const ABOUT_THE_DOCUMENT: [&str; 13] = [
-    "this document",
-    "policy describes",
-    "policy explains",
-    "policy sets out",
-    "notice describes",
-    "notice explains",
-    "this section",
-    "choices about",
-    "section of this",
-    "civil code",
-    "privacy rights",
-    "with whom",
-    "instances in which",
-];
-
-fn is_about_the_document(clause: &str) -> bool {
+fn is_about_the_document(g: &Grammar, clause: &str) -> bool {
     let lower = clause.to_lowercase();
-    ABOUT_THE_DOCUMENT.iter().any(|p| lower.contains(p))
+    g.about_the_document.iter().any(|p| lower.contains(p.as_str()))
 }
 
+/// A heading ("Sharing and Disclosing Your Personal Information") names a subject and a question asks;
+/// neither states a practice. A heading is a short clause without closing punctuation.
 fn is_heading(clause: &str) -> bool {
     let clause = clause.trim();
     // A question asks; it does not state ("Who do you share my information with?").
@@ -214,8 +191,8 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                     && company
                     && !f.practice.actions.is_empty()
                     && !is_heading(&f.clause)
-                    && !is_about_the_document(&f.clause)
-                    && !in_title(&f.clause, evidence_end)
+                    && !is_about_the_document(&o.grammar, &f.clause)
+                    && !in_title(&o.grammar, &f.clause, evidence_end)
             })
             .collect();
         // A denial that holds only in a case ("If you do not enable the service, … we will not
@@ -223,7 +200,7 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
         let denied: Vec<usize> = of_tag
             .iter()
             .copied()
-            .filter(|&i| all[i].polarity == Polarity::Negative && !is_conditional(&all[i].clause))
+            .filter(|&i| all[i].polarity == Polarity::Negative && !is_conditional(&o.grammar, &all[i].clause))
             .collect();
         let permitted: Vec<usize> = of_tag
             .iter()
