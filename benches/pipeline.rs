@@ -15,10 +15,9 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use divan::counter::BytesCount;
-use orgcheck::analysis::rules::RuleSet;
-use orgcheck::document::markup::{Format, to_text};
-use orgcheck::document::noise::Normaliser;
+use orgcheck::document::markup::to_text;
 use orgcheck::stages::diff::diff;
+use orgcheck::{InputFormat, Normaliser, RuleSet};
 
 fn main() {
     eprintln!("orgcheck bench: inputs from {}", INPUTS.origin);
@@ -60,9 +59,9 @@ fn read(path: &Path) -> String {
 /// A document as normalised text, converted the way `orgcheck extract` converts it.
 fn text_of(path: &Path) -> String {
     let format = match path.extension().and_then(|e| e.to_str()) {
-        Some("md") => Format::Markdown,
-        Some("html") => Format::Html,
-        _ => Format::Text,
+        Some("md") => InputFormat::Markdown,
+        Some("html") => InputFormat::Html,
+        _ => InputFormat::Text,
     };
     to_text(&read(path), format).unwrap_or_else(|e| panic!("bench input {}: {e}", path.display()))
 }
@@ -240,7 +239,7 @@ fn html_to_text(bencher: Bencher, name: &str) {
     let page = &find(&INPUTS.pages, name).old;
     bencher
         .counter(BytesCount::of_str(page))
-        .bench(|| to_text(divan::black_box(page), Format::Html).expect("the page converts"));
+        .bench(|| to_text(divan::black_box(page), InputFormat::Html).expect("the page converts"));
 }
 
 /// Two versions of a policy aligned clause by clause, with the noise normalisers on.

@@ -58,9 +58,15 @@ pub mod stages;
 pub mod campaign;
 pub mod output;
 
-pub use analysis::rules::RuleSet;
+// What most callers need, at the crate's root: the binary, the benchmarks and the fuzz targets use these.
+pub use analysis::rules::{Combine, RuleSet, RulesFile};
 pub use analysis::tag::{Polarity, Tag};
+pub use analysis::{Finding, Practice};
 pub use base::error::{Error, Result};
+pub use document::ingest::{Input, Isolation, Origin};
+pub use document::markup::InputFormat;
+pub use document::noise::Normaliser;
+pub use output::{Output, OutputFormat};
 
 #[cfg(test)]
 mod layering {

@@ -8,9 +8,8 @@
 
 use std::sync::LazyLock;
 
-use orgcheck::analysis::rules::RuleSet;
-use orgcheck::document::ingest::{self, Isolation, Origin};
-use orgcheck::document::markup::Format;
+use orgcheck::document::ingest;
+use orgcheck::{InputFormat, Isolation, Origin, RuleSet};
 use proptest::prelude::*;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
@@ -90,7 +89,7 @@ proptest! {
 
     #[test]
     fn any_bytes_become_text_or_a_clear_error(bytes in prop::collection::vec(any::<u8>(), 0..3000), format in 0usize..4) {
-        let format = [None, Some(Format::Html), Some(Format::Text), Some(Format::Markdown)][format];
+        let format = [None, Some(InputFormat::Html), Some(InputFormat::Text), Some(InputFormat::Markdown)][format];
         if let Ok(doc) = ingest::document("fuzz", &bytes, Origin::Stdin, format, &Isolation::default()) {
             for f in RULES.findings(&doc.text) {
                 prop_assert!(f.end <= doc.text.len());
@@ -108,7 +107,7 @@ proptest! {
         0..200,
     )) {
         let html = parts.concat();
-        if let Ok(doc) = ingest::document("fuzz.html", html.as_bytes(), Origin::Stdin, Some(Format::Html), &Isolation::default()) {
+        if let Ok(doc) = ingest::document("fuzz.html", html.as_bytes(), Origin::Stdin, Some(InputFormat::Html), &Isolation::default()) {
             for f in RULES.findings(&doc.text) {
                 prop_assert!(f.end <= doc.text.len());
             }

@@ -5,9 +5,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use orgcheck::document::ingest::{self, Isolation, Origin};
-use orgcheck::analysis::rules::RuleSet;
-use orgcheck::document::markup::Format;
+use orgcheck::document::ingest;
+use orgcheck::{InputFormat, Isolation, Origin, RuleSet};
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 
@@ -17,10 +16,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let format = [
         None,
-        Some(Format::Html),
-        Some(Format::Text),
-        Some(Format::Markdown),
-        Some(Format::Pdf),
+        Some(InputFormat::Html),
+        Some(InputFormat::Text),
+        Some(InputFormat::Markdown),
+        Some(InputFormat::Pdf),
     ][usize::from(pick) % 5];
     let origin = Origin::Page {
         url: "https://fuzz.example/p",

@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use orgcheck::inputs::providers::{self, ProviderSource};
-use orgcheck::analysis::rules::{Combine, RuleSet, RulesFile};
+use orgcheck::{Combine, RuleSet, RulesFile};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

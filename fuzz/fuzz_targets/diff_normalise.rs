@@ -6,8 +6,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use orgcheck::stages::diff;
-use orgcheck::document::noise::Normaliser;
-use orgcheck::analysis::rules::RuleSet;
+use orgcheck::{Normaliser, RuleSet};
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 

@@ -5,8 +5,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
+use orgcheck::RuleSet;
 use orgcheck::stages::extract;
-use orgcheck::analysis::rules::RuleSet;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().expect("default rules"));
 

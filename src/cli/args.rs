@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use orgcheck::analysis::rules::{Combine, RuleSet, RulesFile};
 use orgcheck::campaign::letter::SenderDetails;
 use orgcheck::document::ingest::Isolation;
 use orgcheck::document::markup;
@@ -19,12 +18,13 @@ use orgcheck::inputs::fetch::{FetchOptions, Progress, RenderMode};
 use orgcheck::inputs::http::HttpOptions;
 use orgcheck::inputs::providers::{self, Provider, ProviderSource};
 use orgcheck::inputs::store::{self, Store};
-use orgcheck::output::Format;
+use orgcheck::output::OutputFormat;
+use orgcheck::{Combine, RuleSet, RulesFile};
 
-/// `--format` for a report that is written in `formats` (the report's [`orgcheck::output::Render::FORMATS`]).
-pub fn formats(formats: &'static [Format]) -> impl TypedValueParser<Value = Format> {
+/// `--format` for a report that is written in `formats` (the report's [`orgcheck::output::Output::FORMATS`]).
+pub fn formats(formats: &'static [OutputFormat]) -> impl TypedValueParser<Value = OutputFormat> {
     PossibleValuesParser::new(formats.iter().map(|f| PossibleValue::new(f.as_str()))).map(|name| {
-        Format::ALL
+        OutputFormat::ALL
             .into_iter()
             .find(|f| f.as_str() == name)
             .expect("clap only passes the possible values")
@@ -328,7 +328,7 @@ impl NoiseArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
+pub enum InputFormatArg {
     /// Decide by file extension, then by content.
     Auto,
     Text,
@@ -342,14 +342,14 @@ pub enum InputFormat {
 
 /// A parser for `--input-format` that offers only `allowed`: a command that reads whole documents does
 /// not list `jsonl` or `warc` only to refuse them.
-pub fn input_formats(allowed: &'static [&'static str]) -> impl TypedValueParser<Value = InputFormat> {
+pub fn input_formats(allowed: &'static [&'static str]) -> impl TypedValueParser<Value = InputFormatArg> {
     PossibleValuesParser::new(
-        InputFormat::value_variants()
+        InputFormatArg::value_variants()
             .iter()
             .filter_map(ValueEnum::to_possible_value)
             .filter(|v| allowed.contains(&v.get_name())),
     )
-    .map(|s| InputFormat::from_str(&s, true).expect("a listed value"))
+    .map(|s| InputFormatArg::from_str(&s, true).expect("a listed value"))
 }
 
 /// How to read a document: its format, and the part of an HTML page that is the policy.
@@ -357,8 +357,8 @@ pub fn input_formats(allowed: &'static [&'static str]) -> impl TypedValueParser<
 pub struct InputArgs {
     /// How to read the input: `auto` goes by the file's extension, the server's Content-Type and the
     /// bytes themselves (PDF is always recognised by its bytes).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "FORMAT")]
-    pub input_format: InputFormat,
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormatArg,
     /// HTML: CSS selectors that isolate the policy on the page (repeatable); without any, the page's
     /// main content is found by a heuristic.
     #[arg(long, value_name = "CSS")]
@@ -371,12 +371,12 @@ pub struct InputArgs {
 impl InputArgs {
     /// The document format `--input-format` forces, if any (`jsonl` is a stream of records, not a
     /// document format; the command that accepts it handles it first).
-    pub fn format(&self) -> Option<markup::Format> {
+    pub fn format(&self) -> Option<markup::InputFormat> {
         match self.input_format {
-            InputFormat::Auto | InputFormat::Jsonl | InputFormat::Warc => None,
-            InputFormat::Text => Some(markup::Format::Text),
-            InputFormat::Markdown => Some(markup::Format::Markdown),
-            InputFormat::Html => Some(markup::Format::Html),
+            InputFormatArg::Auto | InputFormatArg::Jsonl | InputFormatArg::Warc => None,
+            InputFormatArg::Text => Some(markup::InputFormat::Text),
+            InputFormatArg::Markdown => Some(markup::InputFormat::Markdown),
+            InputFormatArg::Html => Some(markup::InputFormat::Html),
         }
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use orgcheck::inputs::fetch;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::check::{self, Baseline, CheckReport, CheckStatus, Mode};
 
 use super::args::{FetchingArgs, NoiseArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
@@ -35,7 +35,7 @@ pub struct CheckArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(CheckReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     /// List every change in the table, not only the first changes without findings.
     #[arg(long)]
     pub all: bool,
@@ -54,7 +54,7 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let store = args.store.open();
     let baseline_path = args.baseline.clone().unwrap_or_else(|| Baseline::default_path(&store));
     let (mode, documents) = if args.live {
-        let progress = super::fetch::progress(ctx, args.format == Format::Json);
+        let progress = super::fetch::progress(ctx, args.format == OutputFormat::Json);
         let options = args.fetching.options(progress, Some(norm.clone()))?;
         let results = fetch::fetch_all(&selected, &store, &options)?;
         if let Some(note) = fetch::browser_note(&results) {
@@ -86,7 +86,7 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     }
     let baseline = (mode == Mode::Baseline).then_some(baseline_path.as_path());
     let report = CheckReport::new(mode, &store, baseline, &norm, documents);
-    ctx.render(&report, args.format, args.all)?;
+    ctx.write_report(&report, args.format, args.all)?;
     if args.update_baseline {
         let wait = Duration::from_secs(args.fetching.lock_timeout);
         Baseline::update(&rules, &norm, &store, &selected, &baseline_path, wait)?;

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 use orgcheck::inputs::fetch::{self, Status};
 use orgcheck::inputs::providers::Provider;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::compare::{self, CompareReport, Verdict};
 
 use super::args::{FetchingArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
@@ -33,7 +33,7 @@ pub struct CompareArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(CompareReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     /// Exit with status 1 when any provider has one of these verdicts (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "VERDICT")]
     pub fail_on: Vec<FailOn>,
@@ -95,7 +95,7 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
         }
     }
     let report = CompareReport::new(reports);
-    ctx.render(&report, args.format, false)?;
+    ctx.write_report(&report, args.format, false)?;
     if failed > 0 {
         return Ok(Outcome::PartialFailure);
     }

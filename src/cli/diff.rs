@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use orgcheck::base::hash::sha256_hex;
 use orgcheck::base::report::VersionInfo;
 use orgcheck::document::ingest::{Document, Input};
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::diff::{self, DiffReport};
 
 use super::args::{InputArgs, NoiseArgs, RulesArgs, StoreArgs, formats, input_formats};
@@ -53,7 +53,7 @@ pub struct DiffArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(DiffReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     /// Exit with status 1 when the versions differ (`any`) or differ in findings (`meaning`).
     #[arg(long, value_enum, default_value_t = ChangeFailOn::None, value_name = "WHEN")]
     pub fail_on: ChangeFailOn,
@@ -89,7 +89,7 @@ pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     };
     let body = diff::diff(&rules, &norm, &old_text, &new_text);
     let outcome = args.fail_on.outcome(body.changed(), body.meaning_changed);
-    ctx.render(&DiffReport::new(title, old, new, &norm, body), args.format, args.all)?;
+    ctx.write_report(&DiffReport::new(title, old, new, &norm, body), args.format, args.all)?;
     Ok(outcome)
 }
 

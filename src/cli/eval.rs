@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use orgcheck::document::ingest::Input;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::eval::{self, AccuracyThreshold, EvalReport, TagThreshold};
 
 use super::args::{RulesArgs, formats};
@@ -19,7 +19,7 @@ pub struct EvalArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(EvalReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     /// List up to N false positives and N false negatives per tag, with the rule and words that fired,
     /// and up to N missed checks [default: no errors, 10 misses].
     #[arg(long, value_name = "N")]
@@ -51,7 +51,7 @@ pub fn run(args: EvalArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         args.errors.unwrap_or(0),
         args.errors.unwrap_or(10),
     );
-    ctx.render(&report, args.format, false)?;
+    ctx.write_report(&report, args.format, false)?;
     let below = report.below(&args.min_f1, &args.min_avg_f1, &args.min_accuracy);
     for b in &below {
         warn(format!("below threshold: {b}"));

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::Args;
 use orgcheck::document::ingest::Input;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::extract::{self, ExtractReport};
 
-use super::args::{HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, formats};
+use super::args::{HttpArgs, InputArgs, InputFormatArg, RenderArgs, RulesArgs, formats};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Args)]
@@ -23,7 +23,7 @@ pub struct ExtractArgs {
     /// `jsonl` for other tools; `markdown` and `html` for reports [default: table; jsonl for records
     /// and web archives].
     #[arg(long, short, value_parser = formats(ExtractReport::FORMATS))]
-    pub format: Option<Format>,
+    pub format: Option<OutputFormat>,
     /// Show untagged clauses in the table too.
     #[arg(long)]
     pub all: bool,
@@ -42,17 +42,19 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     let input = args.input.as_deref().map_or(Input::Stdin, Input::parse);
     // With `auto`, a file's name says when it is a stream of records or a web archive.
     let named = |ends: &[&str]| match &input {
-        Input::File(p) if args.read.input_format == InputFormat::Auto => {
+        Input::File(p) if args.read.input_format == InputFormatArg::Auto => {
             let name = p.to_string_lossy().to_ascii_lowercase();
             ends.iter().any(|e| name.ends_with(e))
         }
         _ => false,
     };
-    let records = args.read.input_format == InputFormat::Jsonl || named(&[".jsonl", ".ndjson"]);
-    let warc = args.read.input_format == InputFormat::Warc || named(&[".warc", ".warc.gz"]);
-    let format = args
-        .format
-        .unwrap_or(if records || warc { Format::Jsonl } else { Format::Table });
+    let records = args.read.input_format == InputFormatArg::Jsonl || named(&[".jsonl", ".ndjson"]);
+    let warc = args.read.input_format == InputFormatArg::Warc || named(&[".warc", ".warc.gz"]);
+    let format = args.format.unwrap_or(if records || warc {
+        OutputFormat::Jsonl
+    } else {
+        OutputFormat::Table
+    });
     let rules = args.rules.load()?;
     let doc = match &input {
         Input::Url(_) if records || warc => {
@@ -63,13 +65,13 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
         _ if records => return batch(&args, format, &input, &rules, ctx),
         _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
     };
-    ctx.render(&extract::extract(&rules, &doc), format, args.all)?;
+    ctx.write_report(&extract::extract(&rules, &doc), format, args.all)?;
     Ok(Outcome::Ok)
 }
 
 /// Record streams write one JSON line per record, and nothing else.
-fn require_jsonl(format: Format, input: &str) -> anyhow::Result<()> {
-    if format != Format::Jsonl {
+fn require_jsonl(format: OutputFormat, input: &str) -> anyhow::Result<()> {
+    if format != OutputFormat::Jsonl {
         bail!("--input-format {input} writes one JSON line per record: add --format jsonl");
     }
     Ok(())
@@ -78,9 +80,9 @@ fn require_jsonl(format: Format, input: &str) -> anyhow::Result<()> {
 /// `--input-format warc`: one result line per response record, in file order.
 fn warc_batch(
     args: &ExtractArgs,
-    format: Format,
+    format: OutputFormat,
     input: &Input,
-    rules: &orgcheck::analysis::rules::RuleSet,
+    rules: &orgcheck::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
     use std::io::BufRead;
@@ -124,9 +126,9 @@ fn warc_batch(
 /// `--input-format jsonl`: one result line per record, in input order, on `--threads` threads.
 fn batch(
     args: &ExtractArgs,
-    format: Format,
+    format: OutputFormat,
     input: &Input,
-    rules: &orgcheck::analysis::rules::RuleSet,
+    rules: &orgcheck::RuleSet,
     ctx: &mut Context<'_>,
 ) -> anyhow::Result<Outcome> {
     require_jsonl(format, "jsonl")?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use orgcheck::inputs::fetch::{self, FetchReport, NoProgress, Progress};
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 
 use orgcheck::document::ingest::Isolation;
 
@@ -21,7 +21,7 @@ pub struct FetchArgs {
     pub store: StoreArgs,
     /// `table`: a summary on stderr; `json`: the summary as JSON on stdout.
     #[arg(long, short, default_value = "table", value_parser = formats(FetchReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     #[command(flatten)]
     pub fetching: FetchingArgs,
 }
@@ -29,7 +29,7 @@ pub struct FetchArgs {
 pub fn run(args: FetchArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let selected = args.providers.load()?;
     let store = args.store.open();
-    let json = args.format == Format::Json;
+    let json = args.format == OutputFormat::Json;
     let options = args.fetching.options(progress(ctx, json), None)?;
     let results = fetch::fetch_all(&selected, &store, &options)?;
     if let Some(note) = fetch::browser_note(&results) {
@@ -37,7 +37,7 @@ pub fn run(args: FetchArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     }
     let report = FetchReport::new(&store, &results);
     if json {
-        ctx.render(&report, Format::Json, false)?;
+        ctx.write_report(&report, OutputFormat::Json, false)?;
     } else {
         // The table is a log of what happened, so it goes where logs go.
         for line in report.lines(ctx.quiet) {

@@ -1,7 +1,7 @@
 //! `orgcheck history`: a stored document's versions, and when each practice appeared or disappeared.
 
 use clap::Args;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::history::{self, HistoryReport};
 
 use super::args::{NoiseArgs, RulesArgs, StoreArgs, formats};
@@ -17,7 +17,7 @@ pub struct HistoryArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(HistoryReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     #[command(flatten)]
     pub noise: NoiseArgs,
     #[command(flatten)]
@@ -27,6 +27,6 @@ pub struct HistoryArgs {
 pub fn run(args: HistoryArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
     let report = history::history(&args.store.open(), &args.target, &rules, &args.noise.normaliser())?;
-    ctx.render(&report, args.format, false)?;
+    ctx.write_report(&report, args.format, false)?;
     Ok(Outcome::Ok)
 }

@@ -6,12 +6,12 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use orgcheck::document::ingest::Input;
 use orgcheck::inputs::providers;
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::compare::{self, Verdict};
 use orgcheck::stages::lint::{self, LintReport};
 
 use super::args::{
-    DeclarationArgs, HttpArgs, InputArgs, InputFormat, RenderArgs, RulesArgs, StoreArgs, formats, input_formats,
+    DeclarationArgs, HttpArgs, InputArgs, InputFormatArg, RenderArgs, RulesArgs, StoreArgs, formats, input_formats,
 };
 use super::{Context, Outcome, warn};
 
@@ -43,7 +43,7 @@ pub struct LintArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(LintReport::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
     /// Also list pairs where the denial is only narrower than, or beside, the permission ("we do not
     /// sell" and "we share"): usually not a problem, but what the policy leaves open.
     #[arg(long)]
@@ -67,11 +67,11 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
     let arg = args.input.as_deref().unwrap_or("-");
     let input = Input::parse(Path::new(arg));
-    if args.read.input_format == InputFormat::Jsonl {
+    if args.read.input_format == InputFormatArg::Jsonl {
         if matches!(input, Input::Url(_)) {
             bail!("--input-format jsonl reads records from a file or standard input, not a URL");
         }
-        if args.format != Format::Jsonl {
+        if args.format != OutputFormat::Jsonl {
             bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
         }
         let name = input.name();
@@ -120,7 +120,7 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             report.comparisons
         ));
     }
-    ctx.render(&report, args.format, false)?;
+    ctx.write_report(&report, args.format, false)?;
     Ok(Outcome::findings_if(args.fail_on.iter().any(|f| report.has(f.grade()))))
 }
 

@@ -20,7 +20,7 @@ mod shell;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use orgcheck::output::{self, Format, Render};
+use orgcheck::output::{self, Output, OutputFormat};
 
 const ABOUT: &str = "Compare what companies tell customers about their data with what their privacy policies say.";
 
@@ -126,14 +126,14 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// Writes a report to stdout in `format`, tables fitted to the terminal.
-    fn render<R: Render>(&mut self, report: &R, format: Format, all: bool) -> io::Result<()> {
+    fn write_report<R: Output>(&mut self, report: &R, format: OutputFormat, all: bool) -> io::Result<()> {
         let options = output::Options {
             color: self.color,
             width: table_width(),
             all,
             wrap: io::stdout().is_terminal(),
         };
-        output::render(report, format, &options, self.out)
+        output::write(report, format, &options, self.out)
     }
 
     /// Writes data to stdout as it is.

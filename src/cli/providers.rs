@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use orgcheck::inputs::providers::{self, ProviderList, ProviderSource};
-use orgcheck::output::{Format, Render};
+use orgcheck::output::{Output, OutputFormat};
 
 use super::args::{DeclarationArgs, formats};
 use super::{Context, Outcome};
@@ -19,13 +19,13 @@ pub struct ProvidersArgs {
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(ProviderList::FORMATS))]
-    pub format: Format,
+    pub format: OutputFormat,
 }
 
 pub fn run(args: ProvidersArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let Some(check_dir) = &args.check else {
         let list = providers::load(&args.declarations.source())?;
-        ctx.render(&ProviderList { providers: &list }, args.format, false)?;
+        ctx.write_report(&ProviderList { providers: &list }, args.format, false)?;
         return Ok(Outcome::Ok);
     };
     let source = match check_dir {

@@ -16,7 +16,7 @@ use regex::bytes::Regex;
 use scraper::Selector;
 
 use crate::base::error::{Error, IngestError, Result, TextError};
-use crate::document::markup::{self, Format};
+use crate::document::markup::{self, InputFormat};
 
 /// Text shorter than this, from a fetched page, is not a policy: a selector or the page changed, or
 /// the page is built by JavaScript. A file or standard input is what the user chose to give, so any
@@ -116,7 +116,7 @@ impl Isolation {
 pub struct Document {
     /// The file name, `-` for standard input, or the URL.
     pub source: String,
-    pub format: Format,
+    pub format: InputFormat,
     /// The charset the bytes were decoded from (not for PDF).
     pub charset: Option<&'static str>,
     /// Normalised text; finding spans index into it.
@@ -129,7 +129,7 @@ pub fn document(
     source: &str,
     bytes: &[u8],
     origin: Origin<'_>,
-    format: Option<Format>,
+    format: Option<InputFormat>,
     isolation: &Isolation,
 ) -> Result<Document, IngestError> {
     if origin.is_page() && bytes.iter().all(u8::is_ascii_whitespace) {
@@ -139,25 +139,24 @@ pub fn document(
         Some(f) => f,
         None => detect(bytes, &origin)?,
     };
-    if matches!(format, Format::Text | Format::Markdown | Format::Html) && is_binary(bytes) {
+    if matches!(format, InputFormat::Text | InputFormat::Markdown | InputFormat::Html) && is_binary(bytes) {
         return Err(IngestError::Binary {
             from_server: origin.is_page(),
         });
     }
-    let (text, charset) = if format == Format::Pdf {
+    let (text, charset) = if format == InputFormat::Pdf {
         (pdf_text(bytes)?, None)
     } else {
-        let (decoded, encoding) = decode(bytes, origin.content_type(), format == Format::Html);
+        let (decoded, encoding) = decode(bytes, origin.content_type(), format == InputFormat::Html);
         let text = match format {
-            Format::Html => {
-                markup::html_to_text_selected(&decoded, &isolation.select, &isolation.remove).map_err(|e| match e {
+            InputFormat::Html => markup::html_to_text_selected(&decoded, &isolation.select, &isolation.remove)
+                .map_err(|e| match e {
                     TextError::NoMatch => IngestError::NoMatch {
                         selectors: isolation.describe(),
                     },
                     other => IngestError::Text(other),
-                })?
-            }
-            Format::Markdown => markup::markdown_to_text_checked(&decoded).map_err(IngestError::Text)?,
+                })?,
+            InputFormat::Markdown => markup::markdown_to_text_checked(&decoded).map_err(IngestError::Text)?,
             _ => decoded,
         };
         (text, Some(encoding.name()))
@@ -175,7 +174,7 @@ pub fn document(
                 chars,
                 min: MIN_PAGE_CHARS,
                 selectors: isolation.select_source.clone(),
-                html: format == Format::Html,
+                html: format == InputFormat::Html,
             });
         }
     }
@@ -198,24 +197,24 @@ fn mime(content_type: Option<&str>) -> Option<String> {
 
 /// Decides what the bytes are: the Content-Type when a server sent a useful one, else the extension,
 /// else the bytes themselves.
-pub fn detect(bytes: &[u8], origin: &Origin<'_>) -> Result<Format, IngestError> {
+pub fn detect(bytes: &[u8], origin: &Origin<'_>) -> Result<InputFormat, IngestError> {
     match mime(origin.content_type()).as_deref() {
-        Some("text/html" | "application/xhtml+xml") => return Ok(Format::Html),
-        Some("text/plain") => return Ok(Format::Text),
-        Some("text/markdown" | "text/x-markdown") => return Ok(Format::Markdown),
-        Some("application/pdf" | "application/x-pdf") => return Ok(Format::Pdf),
+        Some("text/html" | "application/xhtml+xml") => return Ok(InputFormat::Html),
+        Some("text/plain") => return Ok(InputFormat::Text),
+        Some("text/markdown" | "text/x-markdown") => return Ok(InputFormat::Markdown),
+        Some("application/pdf" | "application/x-pdf") => return Ok(InputFormat::Pdf),
         None | Some("application/octet-stream" | "binary/octet-stream") => {}
         Some(other) => return Err(IngestError::UnsupportedType(other.to_string())),
     }
     // A PDF is a PDF whatever it is called.
     if bytes.starts_with(b"%PDF-") {
-        return Ok(Format::Pdf);
+        return Ok(InputFormat::Pdf);
     }
     let by_extension = match origin.extension().as_deref() {
-        Some("pdf") => Some(Format::Pdf),
-        Some("html" | "htm" | "xhtml") => Some(Format::Html),
-        Some("md" | "markdown" | "mdown") => Some(Format::Markdown),
-        Some("txt" | "text") => Some(Format::Text),
+        Some("pdf") => Some(InputFormat::Pdf),
+        Some("html" | "htm" | "xhtml") => Some(InputFormat::Html),
+        Some("md" | "markdown" | "mdown") => Some(InputFormat::Markdown),
+        Some("txt" | "text") => Some(InputFormat::Text),
         _ => None,
     };
     if let Some(format) = by_extension {
@@ -225,7 +224,7 @@ pub fn detect(bytes: &[u8], origin: &Origin<'_>) -> Result<Format, IngestError> 
 }
 
 /// The format from the first bytes: HTML, Markdown or plain text.
-fn sniff(bytes: &[u8]) -> Format {
+fn sniff(bytes: &[u8]) -> InputFormat {
     let head = &bytes[..bytes.len().min(2048)];
     let lower = head.to_ascii_lowercase();
     let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
@@ -239,14 +238,18 @@ fn sniff(bytes: &[u8]) -> Format {
         || has(b"<body")
         || (start.starts_with(b"<") && [&b"<div"[..], b"<p>", b"<p ", b"<h1"].iter().any(|t| has(t)));
     if html {
-        return Format::Html;
+        return InputFormat::Html;
     }
     let text = String::from_utf8_lossy(head);
     let markdownish = text.lines().any(|l| {
         let l = l.trim_start();
         l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || (l.contains("](") && l.contains('['))
     });
-    if markdownish { Format::Markdown } else { Format::Text }
+    if markdownish {
+        InputFormat::Markdown
+    } else {
+        InputFormat::Text
+    }
 }
 
 /// Zero bytes in the first kilobytes mean binary data, unless a UTF-16 BOM says it is text (UTF-16 is
@@ -290,7 +293,7 @@ static NOSCRIPT_JS: LazyLock<Regex> = LazyLock::new(|| {
 /// little text, and either a `<noscript>` that asks for JavaScript or far more script than text. Says
 /// what it saw ("a page that asks for JavaScript"), for the fetch's status line.
 pub fn script_built(html: &[u8], doc: &Document) -> Option<&'static str> {
-    if doc.format != Format::Html {
+    if doc.format != InputFormat::Html {
         return None;
     }
     let chars = doc.text.chars().count();
@@ -506,7 +509,7 @@ impl Input {
     }
 
     /// Reads a whole file or standard input and turns it into a document.
-    pub fn read_document(&self, format: Option<Format>, isolation: &Isolation) -> Result<Document> {
+    pub fn read_document(&self, format: Option<InputFormat>, isolation: &Isolation) -> Result<Document> {
         let mut reader = self.open()?;
         let origin = match self {
             Input::File(path) => Origin::File(path),
@@ -666,26 +669,32 @@ mod tests {
         };
         assert_eq!(
             detect(b"x", &url("u", Some("text/html; charset=utf-8"))),
-            Ok(Format::Html)
+            Ok(InputFormat::Html)
         );
-        assert_eq!(detect(b"%PDF-1.4", &url("u", None)), Ok(Format::Pdf));
+        assert_eq!(detect(b"%PDF-1.4", &url("u", None)), Ok(InputFormat::Pdf));
         assert_eq!(
             detect(b"<!DOCTYPE html>", &url("u", Some("application/octet-stream"))),
-            Ok(Format::Html)
+            Ok(InputFormat::Html)
         );
-        assert_eq!(detect(b"T", &url("https://x/p.md?v=1", None)), Ok(Format::Markdown));
+        assert_eq!(
+            detect(b"T", &url("https://x/p.md?v=1", None)),
+            Ok(InputFormat::Markdown)
+        );
         assert_eq!(
             detect(b"\x89PNG", &url("u", Some("image/png"))),
             Err(IngestError::UnsupportedType("image/png".into()))
         );
         let f = |name: &'static str| Origin::File(Path::new(name));
-        assert_eq!(detect(b"plain", &f("a.HTML")), Ok(Format::Html));
-        assert_eq!(detect(b"<html>", &f("a.md")), Ok(Format::Markdown));
-        assert_eq!(detect(b"%PDF-1.7", &f("a.txt")), Ok(Format::Pdf));
-        assert_eq!(detect(b"<!DOCTYPE html><p>x</p>", &Origin::Stdin), Ok(Format::Html));
-        assert_eq!(detect(b"# Title\n\ntext", &Origin::Stdin), Ok(Format::Markdown));
-        assert_eq!(detect(b"We share data.", &Origin::Stdin), Ok(Format::Text));
-        assert_eq!(detect(b"\xff\xfeW\x00e\x00", &Origin::Stdin), Ok(Format::Text));
+        assert_eq!(detect(b"plain", &f("a.HTML")), Ok(InputFormat::Html));
+        assert_eq!(detect(b"<html>", &f("a.md")), Ok(InputFormat::Markdown));
+        assert_eq!(detect(b"%PDF-1.7", &f("a.txt")), Ok(InputFormat::Pdf));
+        assert_eq!(
+            detect(b"<!DOCTYPE html><p>x</p>", &Origin::Stdin),
+            Ok(InputFormat::Html)
+        );
+        assert_eq!(detect(b"# Title\n\ntext", &Origin::Stdin), Ok(InputFormat::Markdown));
+        assert_eq!(detect(b"We share data.", &Origin::Stdin), Ok(InputFormat::Text));
+        assert_eq!(detect(b"\xff\xfeW\x00e\x00", &Origin::Stdin), Ok(InputFormat::Text));
     }
 
     #[test]
@@ -715,7 +724,7 @@ mod tests {
             "e.html",
             b"<html><script>x()</script></html>",
             Origin::Stdin,
-            Some(Format::Html),
+            Some(InputFormat::Html),
             &Isolation::default(),
         )
         .unwrap_err();
@@ -745,7 +754,7 @@ mod tests {
     fn plain_text_passes_through() {
         let body = policy(5);
         let out = page(body.as_bytes(), "text/plain").unwrap();
-        assert_eq!(out.format, Format::Text);
+        assert_eq!(out.format, InputFormat::Text);
         assert_eq!(out.text, markup::normalise(&body));
     }
 

@@ -17,7 +17,7 @@ use crate::base::error::TextError;
 /// The kind of document a text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Format {
+pub enum InputFormat {
     Text,
     Markdown,
     Html,
@@ -25,23 +25,23 @@ pub enum Format {
     Pdf,
 }
 
-impl Format {
+impl InputFormat {
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::Text => "text",
-            Format::Markdown => "markdown",
-            Format::Html => "html",
-            Format::Pdf => "pdf",
+            InputFormat::Text => "text",
+            InputFormat::Markdown => "markdown",
+            InputFormat::Html => "html",
+            InputFormat::Pdf => "pdf",
         }
     }
 
     /// The format as a message names it: "plain text", "Markdown".
     pub fn name(self) -> &'static str {
         match self {
-            Format::Text => "plain text",
-            Format::Markdown => "Markdown",
-            Format::Html => "HTML",
-            Format::Pdf => "PDF",
+            InputFormat::Text => "plain text",
+            InputFormat::Markdown => "Markdown",
+            InputFormat::Html => "HTML",
+            InputFormat::Pdf => "PDF",
         }
     }
 }
@@ -65,13 +65,13 @@ fn check_depth(html: &str) -> Result<(), TextError> {
 
 /// Converts `content` of the given format to normalised text. Fails for HTML nested deeper than
 /// [`MAX_HTML_DEPTH`], and for PDF, which is binary.
-pub fn to_text(content: &str, format: Format) -> Result<String, TextError> {
+pub fn to_text(content: &str, format: InputFormat) -> Result<String, TextError> {
     Ok(match format {
-        Format::Text => normalise(content),
-        Format::Markdown => normalise(&markdown_to_text_checked(content)?),
+        InputFormat::Text => normalise(content),
+        InputFormat::Markdown => normalise(&markdown_to_text_checked(content)?),
         // The page's main content, as the fetcher takes it when no selector is declared.
-        Format::Html => normalise(&html_to_text_selected(content, &[], &[])?),
-        Format::Pdf => return Err(TextError::Pdf),
+        InputFormat::Html => normalise(&html_to_text_selected(content, &[], &[])?),
+        InputFormat::Pdf => return Err(TextError::Pdf),
     })
 }
 
@@ -300,7 +300,7 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
 /// HTML to structured text. Iterative, so that deeply nested hostile markup cannot overflow the stack.
 pub fn html_to_text(html: &str) -> String {
     let doc = Html::parse_document(html);
-    render(std::iter::once(doc.tree.root()), &HashSet::new())
+    flatten(std::iter::once(doc.tree.root()), &HashSet::new())
 }
 
 /// HTML to structured text, keeping only what the `select` selectors match (or, with none, the main
@@ -324,7 +324,7 @@ pub fn html_to_text_selected(html: &str, select: &[Selector], remove: &[Selector
             .filter(|n| matched.contains(&n.id()) && !n.ancestors().any(|a| matched.contains(&a.id())))
             .collect()
     };
-    Ok(render(roots.into_iter(), &removed))
+    Ok(flatten(roots.into_iter(), &removed))
 }
 
 /// The element most likely to hold a page's main text: `<main>`, else `[role=main]`, else the
@@ -391,8 +391,8 @@ pub fn densest_block(start: NodeRef<'_, Node>) -> NodeRef<'_, Node> {
     }
 }
 
-/// Renders the subtrees under `roots` as text, skipping chrome and the nodes in `skip`.
-fn render<'a>(roots: impl Iterator<Item = NodeRef<'a, Node>>, skip: &HashSet<NodeId>) -> String {
+/// The subtrees under `roots` as text, one block a line, skipping chrome and the nodes in `skip`.
+fn flatten<'a>(roots: impl Iterator<Item = NodeRef<'a, Node>>, skip: &HashSet<NodeId>) -> String {
     let mut b = Builder::default();
     for root in roots {
         b.request(Break::Paragraph);
@@ -503,7 +503,7 @@ mod tests {
             <main><h1>Privacy policy</h1><p>We may <b>share</b> data
             with partners.</p><ul><li>to carry out research</li><li>to sell nothing</li></ul>
             <script>var x = "We sell data";</script></main><footer>© 2014</footer></body></html>"#;
-        let text = to_text(html, Format::Html).unwrap();
+        let text = to_text(html, InputFormat::Html).unwrap();
         assert_eq!(
             text,
             "Privacy policy\n\nWe may share data with partners.\n\n• to carry out research\n• to sell nothing\n"
@@ -548,13 +548,13 @@ mod tests {
     #[test]
     fn deeply_nested_html_does_not_overflow() {
         let html = "<div>".repeat(5_000) + "deep text" + &"</div>".repeat(5_000);
-        assert!(to_text(&html, Format::Html).unwrap().contains("deep text"));
+        assert!(to_text(&html, InputFormat::Html).unwrap().contains("deep text"));
     }
 
     #[test]
     fn hostile_nesting_is_refused_quickly() {
         let html = "<div>".repeat(200_000) + "x";
-        let err = to_text(&html, Format::Html).unwrap_err();
+        let err = to_text(&html, InputFormat::Html).unwrap_err();
         assert!(err.to_string().contains("200000 deep"), "{err}");
         // Unclosed paragraphs and list items are ordinary HTML, not nesting.
         assert!(html_depth(&"<p>para<li>item<br>".repeat(10_000)) < 2);
@@ -564,7 +564,7 @@ mod tests {
     fn markdown_drops_markup_and_links() {
         let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n\n**Contact us **\n";
         assert_eq!(
-            to_text(md, Format::Markdown).unwrap(),
+            to_text(md, InputFormat::Markdown).unwrap(),
             "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n\nContact us\n"
         );
     }

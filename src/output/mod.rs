@@ -1,11 +1,11 @@
-//! Renderers: every report in every format it supports, behind one switch ([`render`]). Terminal
-//! tables (comfy-table) are in [`table`], Markdown in [`markdown`], JSON is the report's own serde
-//! form. Adding a format means adding a method to [`Render`] and an arm to [`render`]; adding a report
-//! means implementing [`Render`] for it.
+//! Output: every report in every format it supports, behind one switch ([`write`]). Terminal tables
+//! (comfy-table) are in [`table`], Markdown in [`markdown`], self-contained HTML pages (maud) in
+//! [`html`], and JSON and JSON lines are the report's own serde form. Adding a format means adding a
+//! method to [`Output`] and an arm to [`write`]; adding a report means implementing [`Output`] for it.
 
-pub mod table;
-pub mod markdown;
-pub mod html;
+pub(crate) mod table;
+pub(crate) mod markdown;
+pub(crate) mod html;
 
 use std::io::{self, Write};
 
@@ -26,7 +26,7 @@ use crate::stages::lint::LintReport;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum OutputFormat {
     /// A table for the terminal, fitted to its width.
     Table,
     /// The report as one JSON document, with `schema_version`.
@@ -39,22 +39,22 @@ pub enum Format {
     Html,
 }
 
-impl Format {
-    pub const ALL: [Format; 5] = [
-        Format::Table,
-        Format::Json,
-        Format::Jsonl,
-        Format::Markdown,
-        Format::Html,
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 5] = [
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::Table => "table",
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Markdown => "markdown",
-            Format::Html => "html",
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Html => "html",
         }
     }
 }
@@ -85,9 +85,9 @@ impl Default for Options {
 }
 
 /// A report that can be written out.
-pub trait Render: Serialize {
+pub trait Output: Serialize {
     /// The formats this report is written in, its default first.
-    const FORMATS: &'static [Format];
+    const FORMATS: &'static [OutputFormat];
 
     fn table(&self, options: &Options) -> String;
 
@@ -107,8 +107,8 @@ pub trait Render: Serialize {
     }
 }
 
-/// Writes `report` in `format`. A format the report does not list in [`Render::FORMATS`] is an error.
-pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+/// Writes `report` in `format`. A format the report does not list in [`Output::FORMATS`] is an error.
+pub fn write<R: Output>(report: &R, format: OutputFormat, options: &Options, out: &mut dyn Write) -> io::Result<()> {
     let unsupported = || {
         let known: Vec<&str> = R::FORMATS.iter().map(|f| f.as_str()).collect();
         io::Error::new(
@@ -124,14 +124,14 @@ pub fn render<R: Render>(report: &R, format: Format, options: &Options, out: &mu
         return Err(unsupported());
     }
     match format {
-        Format::Table if options.wrap => {
+        OutputFormat::Table if options.wrap => {
             out.write_all(wrap_text_lines(&report.table(options), options.width.into()).as_bytes())
         }
-        Format::Table => out.write_all(report.table(options).as_bytes()),
-        Format::Json => write_json(out, report),
-        Format::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
-        Format::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
-        Format::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
+        OutputFormat::Table => out.write_all(report.table(options).as_bytes()),
+        OutputFormat::Json => write_json(out, report),
+        OutputFormat::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
+        OutputFormat::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
+        OutputFormat::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
     }
 }
 
@@ -189,8 +189,13 @@ pub(crate) fn wrap_text_lines(text: &str, width: usize) -> String {
     out
 }
 
-impl Render for CompareReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+impl Output for CompareReport {
+    const FORMATS: &'static [OutputFormat] = &[
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+    ];
 
     fn table(&self, options: &Options) -> String {
         table::compare(self, options.width, table::Style::from(options))
@@ -205,8 +210,13 @@ impl Render for CompareReport {
     }
 }
 
-impl Render for HistoryReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+impl Output for HistoryReport {
+    const FORMATS: &'static [OutputFormat] = &[
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+    ];
 
     fn table(&self, options: &Options) -> String {
         table::history(self, options.width, table::Style::from(options))
@@ -221,13 +231,13 @@ impl Render for HistoryReport {
     }
 }
 
-impl Render for LintReport {
-    const FORMATS: &'static [Format] = &[
-        Format::Table,
-        Format::Json,
-        Format::Jsonl,
-        Format::Markdown,
-        Format::Html,
+impl Output for LintReport {
+    const FORMATS: &'static [OutputFormat] = &[
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
     ];
 
     fn html(&self) -> Option<String> {
@@ -250,8 +260,8 @@ impl Render for LintReport {
     }
 }
 
-impl Render for ExtractReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Jsonl];
+impl Output for ExtractReport {
+    const FORMATS: &'static [OutputFormat] = &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Jsonl];
 
     fn table(&self, options: &Options) -> String {
         let rows: Vec<_> = self
@@ -270,8 +280,13 @@ impl Render for ExtractReport {
     }
 }
 
-impl Render for DiffReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+impl Output for DiffReport {
+    const FORMATS: &'static [OutputFormat] = &[
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+    ];
 
     fn html(&self) -> Option<String> {
         Some(html::diff(&self.title, &self.old, &self.new, &self.diff))
@@ -295,8 +310,13 @@ impl Render for DiffReport {
     }
 }
 
-impl Render for CheckReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json, Format::Markdown, Format::Html];
+impl Output for CheckReport {
+    const FORMATS: &'static [OutputFormat] = &[
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+    ];
 
     fn html(&self) -> Option<String> {
         Some(html::check(self))
@@ -311,32 +331,32 @@ impl Render for CheckReport {
     }
 }
 
-impl Render for EvalReport {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+impl Output for EvalReport {
+    const FORMATS: &'static [OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
 
     fn table(&self, options: &Options) -> String {
         table::eval(self, options.width, table::Style::from(options))
     }
 }
 
-impl Render for ProviderList<'_> {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+impl Output for ProviderList<'_> {
+    const FORMATS: &'static [OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
 
     fn table(&self, options: &Options) -> String {
         table::providers(self.providers, options.width, table::Style::from(options))
     }
 }
 
-impl Render for RuleList<'_> {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+impl Output for RuleList<'_> {
+    const FORMATS: &'static [OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
 
     fn table(&self, options: &Options) -> String {
         table::rules(self.rules, options.width, table::Style::from(options))
     }
 }
 
-impl Render for FetchReport<'_> {
-    const FORMATS: &'static [Format] = &[Format::Table, Format::Json];
+impl Output for FetchReport<'_> {
+    const FORMATS: &'static [OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
 
     /// A line per document, then the counts: what `orgcheck fetch` prints on stderr as it finishes.
     fn table(&self, _options: &Options) -> String {
@@ -574,10 +594,10 @@ mod tests {
 
     /// Renders `report` in every format: those in `FORMATS` must write something, the others must be
     /// refused, so that `FORMATS` (which the command line offers) and the methods never disagree.
-    fn formats_agree<R: Render>(name: &str, report: &R) {
-        for format in Format::ALL {
+    fn formats_agree<R: Output>(name: &str, report: &R) {
+        for format in OutputFormat::ALL {
             let mut out = Vec::new();
-            let written = render(report, format, &Options::default(), &mut out);
+            let written = write(report, format, &Options::default(), &mut out);
             if R::FORMATS.contains(&format) {
                 assert!(written.is_ok(), "{name} {}: {written:?}", format.as_str());
                 assert!(!out.is_empty(), "{name} {}: nothing written", format.as_str());
@@ -589,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn every_report_renders_in_exactly_its_formats() {
+    fn every_report_is_written_in_exactly_its_formats() {
         use crate::analysis::rules::RuleSet;
         use crate::document::noise::Normaliser;
         use crate::inputs::providers::{ProviderSource, load};
@@ -603,7 +623,7 @@ mod tests {
 
         let doc = crate::document::ingest::Document {
             source: "p.txt".into(),
-            format: crate::document::markup::Format::Text,
+            format: crate::document::markup::InputFormat::Text,
             charset: None,
             text: "We may share your location with partners.\n".into(),
         };

@@ -11,7 +11,7 @@ use crate::analysis::tagger::Finding;
 use crate::base::hash::sha256_hex;
 use crate::base::report::SCHEMA_VERSION;
 use crate::document::ingest::Document;
-use crate::document::markup::Format;
+use crate::document::markup::InputFormat;
 
 /// One clause and its findings, as `extract --format json|jsonl` prints it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -29,7 +29,7 @@ pub struct ClauseRecord {
 pub struct ExtractReport {
     pub schema_version: u32,
     pub source: String,
-    pub format: Format,
+    pub format: InputFormat,
     /// SHA-256 (hex) of the normalised text the spans index into.
     pub sha256: String,
     pub clauses: Vec<ClauseRecord>,

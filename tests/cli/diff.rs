@@ -123,7 +123,8 @@ fn stored_versions_by_default_the_latest_two() {
         ("2026-02-01T00:00:00Z", "policy-v2.md"),
     ] {
         let text = fs::read_to_string(fixture(&format!("diff/{file}"))).unwrap();
-        let text = orgcheck::document::markup::to_text(&text, orgcheck::document::markup::Format::Markdown).unwrap();
+        let text =
+            orgcheck::document::markup::to_text(&text, orgcheck::document::markup::InputFormat::Markdown).unwrap();
         crate::util::store_version(store.path(), "acme", "privacy-policy", at, &text);
     }
     let s = store.path().to_str().unwrap();

@@ -3,8 +3,8 @@
 //! a negative one ("we never share"), `~` a permission that is the exception to a denial ("except *as
 //! required by law*"); `[legal]` lists a denial's exception kinds.
 
-use orgcheck::analysis::rules::{ExceptionKind, RuleSet};
-use orgcheck::analysis::tag::{Polarity, Tag};
+use orgcheck::analysis::rules::ExceptionKind;
+use orgcheck::{Polarity, RuleSet, Tag};
 
 const CASES: &[(&str, &[&str])] = &[
     // Plain affirmations.
