@@ -524,7 +524,8 @@ fn top_choice(root: &Hir) -> Option<Vec<Hir>> {
     }
     let small = |h: &Hir| matches!(h.kind(), HirKind::Alternation(b) if b.len() <= MAX_ALTERNATIVES);
     // A choice of single words (`(?:e|ed|es)`) adds nothing a set of words does not already say.
-    let of_phrases = |h: &Hir| matches!(h.kind(), HirKind::Alternation(b) if b.iter().any(|b| matches!(peel(b).kind(), HirKind::Concat(_))));
+    let phrase = |b: &Hir| matches!(peel(b).kind(), HirKind::Concat(_));
+    let of_phrases = |h: &Hir| matches!(h.kind(), HirKind::Alternation(b) if b.iter().any(phrase));
     match root.kind() {
         HirKind::Alternation(branches) if small(root) => Some(branches.clone()),
         HirKind::Concat(parts) => {
@@ -705,7 +706,8 @@ pub(crate) fn compile_patterns(
                     problems.push(Problem {
                         location: location(),
                         message: format!(
-                            "`{}` matches only the empty string, so it can never mark any words; a pattern must match at least one character",
+                            "`{}` matches only the empty string, so it can never mark any words; a pattern must match \
+                             at least one character",
                             p.get_ref()
                         ),
                     });

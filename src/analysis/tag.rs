@@ -81,7 +81,8 @@ impl Tag {
                 label: "opt-out",
                 short: "opt-out",
                 letter_topic: "how I can opt out of these uses of my data",
-                letter_question: "how can I opt out of any use of my data for analytics, insight products or marketing?",
+                letter_question: "how can I opt out of any use of my data for analytics, insight products or \
+                                  marketing?",
                 colour: Colour::Cyan,
                 // Opt-out denials and permissions are about different choices far more often than not
                 // ("you are not opting out of newsletters" beside "you may opt out of marketing

@@ -110,8 +110,11 @@ pub struct TaggedClause<'a> {
 /// A short clause that only points to another part of the document ("See Disclosure of Your
 /// Information;"): it names a section, it does not state a practice.
 static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?i:please\s+)?(?i:see|refer\s+to|read)\s+(?i:also\s+)?(?i:(?:the|our)\s+)?(?i:section\s+[0-9.]+\s*)?["“‘']?(?:[A-Z0-9][^.;:!?]{0,80})?["”’']?\s*[.;:,]?$"#)
-        .expect("static regex")
+    Regex::new(concat!(
+        r"^(?i:please\s+)?(?i:see|refer\s+to|read)\s+(?i:also\s+)?(?i:(?:the|our)\s+)?(?i:section\s+[0-9.]+\s*)?",
+        r#"["“‘']?(?:[A-Z0-9][^.;:!?]{0,80})?["”’']?\s*[.;:,]?$"#,
+    ))
+    .expect("static regex")
 });
 
 /// Whether a clause is a cross-reference and nothing more.
@@ -244,8 +247,8 @@ impl RuleSet {
         }
         let scopes = Scopes::new(clause, &self.lexicon);
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
-        // your data" to the "partners" of "but we share it with partners" or ", and we share it with them". A rule's exclusions and antecedents
-        // are matched once per clause, not once per match.
+        // your data" to the "partners" of "but we share it with partners" or ", and we share it with
+        // them". A rule's exclusions and antecedents are matched once per clause, not once per match.
         let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = vec![None; self.rules.len()];
         let mut antecedent: Vec<Option<usize>> = vec![None; self.rules.len()];
         let mut raw: Vec<Raw> = Vec::new();
@@ -443,8 +446,9 @@ fn only_joins(gap: &str) -> bool {
         .all(|w| w.is_empty() || w.eq_ignore_ascii_case("or") || w.eq_ignore_ascii_case("and"))
 }
 
-/// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of a rule with fixed polarity wins over an
-/// overlapping hit of the same tag whose polarity was computed ("no disclosure … to opt out from").
+/// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of
+/// a rule with fixed polarity wins over an overlapping hit of the same tag whose polarity was computed
+/// ("no disclosure … to opt out from").
 fn select_hits(mut candidates: Vec<Candidate>) -> Vec<(Hit, Range<usize>)> {
     // Fixed spans per tag, sorted by start, with the furthest end so far: one binary search per candidate.
     let mut fixed: Vec<(Tag, usize, usize)> = candidates

@@ -73,7 +73,8 @@ pub enum Error {
     Open { path: PathBuf, error: std::io::Error },
 
     #[error(
-        "{name}: more than {limit_mb} MB, far more than a policy; orgcheck reads documents of up to {limit_mb} MB (for a corpus, give one JSONL record per document)"
+        "{name}: more than {limit_mb} MB, far more than a policy; orgcheck reads documents of up to {limit_mb} MB \
+         (for a corpus, give one JSONL record per document)"
     )]
     TooLarge { name: String, limit_mb: usize },
 
@@ -91,7 +92,8 @@ pub enum Error {
     Invalid(Vec<Problem>),
 
     #[error(
-        "{path}: not valid UTF-8 (first bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+        "{path}: not valid UTF-8 (first bad byte at offset {offset}); convert it first, e.g. `iconv -f WINDOWS-1252 \
+         -t UTF-8`"
     )]
     NotUtf8 { path: String, offset: usize },
 
@@ -120,7 +122,8 @@ pub enum Error {
     ProvidersDir { dir: PathBuf, error: std::io::Error },
 
     #[error(
-        "{path}: a link to {}, outside the providers directory {}; provider files and snapshots must be files inside it (copy the file in instead)",
+        "{path}: a link to {}, outside the providers directory {}; provider files and snapshots must be files inside \
+         it (copy the file in instead)",
         .resolved.display(), .dir.display()
     )]
     OutsideProviders {
@@ -142,7 +145,8 @@ pub enum Error {
     },
 
     #[error(
-        "{root}: the store is in use by another orgcheck run (waited {waited_secs}s for {lock}); try again when it has finished"
+        "{root}: the store is in use by another orgcheck run (waited {waited_secs}s for {lock}); try again when it \
+         has finished"
     )]
     StoreBusy {
         root: PathBuf,
@@ -155,17 +159,21 @@ pub enum Error {
     StoreCorrupt { path: PathBuf, problem: &'static str },
 
     #[error(
-        "`{id}` is not a stored document: give PROVIDER or PROVIDER/DOCUMENT, ids made of a-z, 0-9 and - (as in the provider files)"
+        "`{id}` is not a stored document: give PROVIDER or PROVIDER/DOCUMENT, ids made of a-z, 0-9 and - (as in the \
+         provider files)"
     )]
     BadStoreId { id: String },
 
     #[error(
-        "{path}: is a link; the store never follows links, so nothing was read or written there; replace it with the directory or file itself"
+        "{path}: is a link; the store never follows links, so nothing was read or written there; replace it with the \
+         directory or file itself"
     )]
     StoreLink { path: PathBuf },
 
     #[error(
-        "{dir}: the newest stored version, {newest}, is in the future (now: {now}): a clock set wrong, or a store copied from another machine; nothing was written. Check this machine's clock, then rename or remove that version"
+        "{dir}: the newest stored version, {newest}, is in the future (now: {now}): a clock set wrong, or a store \
+         copied from another machine; nothing was written. Check this machine's clock, then rename or remove \
+         that version"
     )]
     FutureVersion { dir: PathBuf, newest: String, now: String },
 
@@ -175,7 +183,8 @@ pub enum Error {
     #[error("{}", if *.looks_like_file {
         format!("`{provider}` is a file, not a stored provider: to compare files, give two: `orgcheck diff OLD NEW`")
     } else {
-        format!("{}: nothing stored for provider `{provider}`; run `orgcheck fetch` first, or give --store", .root.display())
+        format!("{}: nothing stored for provider `{provider}`; run `orgcheck fetch` first, or give \
+                 --store", .root.display())
     })]
     NothingStored {
         root: PathBuf,
@@ -184,7 +193,8 @@ pub enum Error {
         looks_like_file: bool,
     },
 
-    #[error("provider `{provider}` has several stored documents ({}); name one: `{provider}/{}`", .documents.join(", "), .documents[0])]
+    #[error("provider `{provider}` has several stored documents ({}); name one: \
+             `{provider}/{}`", .documents.join(", "), .documents[0])]
     SeveralDocuments { provider: String, documents: Vec<String> },
 
     #[error("{root}: no versions stored for {provider}/{document}; run `orgcheck fetch` first")]
@@ -198,7 +208,8 @@ pub enum Error {
     NoSuchVersion { dir: PathBuf, problem: String },
 
     #[error(
-        "{provider}/{document}: version {version} is the first one stored, so there is nothing before it to compare with; give --from"
+        "{provider}/{document}: version {version} is the first one stored, so there is nothing before it to compare \
+         with; give --from"
     )]
     NoEarlierVersion {
         provider: String,
@@ -226,7 +237,9 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyTextProblem {
     #[error(
-        "document `{document}` has no snapshot, so there is no policy text to compare; declare `snapshot = \"{provider}/{document}.txt\"`, or run `orgcheck fetch {provider}` with the same --providers and then compare with `--store` (the store fetch wrote to: ./.orgcheck unless you gave one)"
+        "document `{document}` has no snapshot, so there is no policy text to compare; declare `snapshot = \
+         \"{provider}/{document}.txt\"`, or run `orgcheck fetch {provider}` with the same --providers and then \
+           compare with `--store` (the store fetch wrote to: ./.orgcheck unless you gave one)"
     )]
     NoSnapshot { provider: String, document: String },
     #[error("the snapshot of document `{document}` has no text")]
@@ -266,7 +279,8 @@ pub enum IngestError {
     #[error("the PDF could not be read ({0})")]
     Pdf(String),
     #[error(
-        "the PDF's compressed streams inflate to more than {limit_mb} MB (a decompression bomb, or far more than a policy); it is refused"
+        "the PDF's compressed streams inflate to more than {limit_mb} MB (a decompression bomb, or far more than a \
+         policy); it is refused"
     )]
     PdfInflatesTooMuch { limit_mb: u64 },
     #[error("the PDF holds more than {limit_mb} MB of text, far more than a policy; it is refused")]
@@ -362,7 +376,8 @@ impl fmt::Display for HttpError {
             HttpError::TooLarge { limit, declared: None } => {
                 write!(
                     f,
-                    "body grew past the {limit}-byte cap (after decompression); raise --max-bytes if the page is really that large"
+                    "body grew past the {limit}-byte cap (after decompression); raise --max-bytes if the page is \
+                     really that large"
                 )
             }
             HttpError::Body { reason, attempts } => write!(

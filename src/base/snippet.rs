@@ -49,7 +49,8 @@ mod tests {
 
     #[test]
     fn long_text_keeps_the_evidence_in_view() {
-        let text = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor. We may pass Aggregated Data to third parties such as advertisers and content providers and business partners.";
+        let text = "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor. We may pass \
+                    Aggregated Data to third parties such as advertisers and content providers and business partners.";
         let start = text.find("pass").unwrap();
         let cut = cut_around(text, start..start + 30, 80);
         assert!(cut.contains("pass Aggregated Data to third"), "{cut}");

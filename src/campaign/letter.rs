@@ -156,11 +156,13 @@ pub fn draft(p: &ProviderReport, sender: Sender) -> Letter {
                 if verdict == Verdict::Contradiction {
                     "Which is right, and which applies to my data?"
                 } else {
-                    "Your statement answers a narrower question than your policy: does what the policy permits happen to my data, and if so, to whom has it been given and in what form?"
+                    "Your statement answers a narrower question than your policy: does what the policy permits happen \
+                     to my data, and if so, to whom has it been given and in what form?"
                 }
             ),
             (None, Some(policy)) => format!(
-                "About {}: {policy_ref} says “{policy}” Does this apply to my data, and if so, to whom has it been given, in what form, and since when?",
+                "About {}: {policy_ref} says “{policy}” Does this apply to my data, and if so, to whom has it been \
+                 given, in what form, and since when?",
                 tag.about().letter_topic
             ),
             (None, None) => format!("About {}: {}", tag.about().letter_topic, tag.about().letter_question),
@@ -286,7 +288,10 @@ mod tests {
         let sharing = sharing_question(&l);
         assert!(sharing.contains("you have told customers “"), "{sharing}");
         assert!(
-            sharing.contains("your privacy policy (https://www.o2.co.uk/termsandconditions/privacy-policy, as published in 2014) says"),
+            sharing.contains(
+                "your privacy policy (https://www.o2.co.uk/termsandconditions/privacy-policy, as \
+                              published in 2014) says"
+            ),
             "{sharing}"
         );
         assert!(

@@ -201,7 +201,12 @@ pub struct HttpArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub max_retry_after: u64,
     /// The largest body accepted, in bytes, after decompression (at least 1, at most 4294967296).
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 32))]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 10 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1..=1 << 32)
+    )]
     pub max_bytes: u64,
 }
 

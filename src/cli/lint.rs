@@ -79,7 +79,8 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{name}: reading records"))?;
         if stats.errors > 0 {
             warn(format!(
-                "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the output",
+                "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the \
+                 output",
                 stats.errors,
                 if stats.errors == 1 { "" } else { "s" },
                 stats.first_error.unwrap_or(0)

@@ -552,7 +552,8 @@ mod tests {
         let bundle = format!("<script>{}</script>", "var a=1;".repeat(2000));
         let shell = format!("<html><body><h1>Privacy</h1><p>{prose}</p><div id=root></div>{bundle}</body></html>");
         let asks = format!(
-            "<html><body><p>{prose}</p><noscript><div class=x><b>Please enable JavaScript</b> to view this page.</div></noscript></body></html>"
+            "<html><body><p>{prose}</p><noscript><div class=x><b>Please enable JavaScript</b> to view this \
+             page.</div></noscript></body></html>"
         );
         let plain = format!("<html><body><p>{prose}</p><script src=/a.js></script></body></html>");
         let long = format!("<html><body><p>{}</p>{bundle}</body></html>", prose.repeat(6));
@@ -645,7 +646,9 @@ mod tests {
     #[test]
     fn a_cp1252_file_reads_like_the_fetched_page() {
         let body = [
-            b"<html><body><main><h1>Privacy</h1><p>We don\x92t sell your data. Caf\xe9 customers\x97all of them\x97may opt out at any time.</p>".as_slice(),
+            b"<html><body><main><h1>Privacy</h1><p>We don\x92t sell your data. Caf\xe9 customers\x97all of \
+              them\x97may opt out at any time.</p>"
+                .as_slice(),
             policy(3).as_bytes(),
             b"</main></body></html>",
         ]

@@ -533,7 +533,8 @@ mod tests {
             normalise(&html_to_text_selected(PAGE, &[], &[]).unwrap()),
             "Main text.\n"
         );
-        let no_main = "<html><body><nav>Menu</nav><article>Short.</article><article>The longer article text.</article><footer>F</footer></body></html>";
+        let no_main = "<html><body><nav>Menu</nav><article>Short.</article><article>The longer article \
+                       text.</article><footer>F</footer></body></html>";
         assert_eq!(
             normalise(&html_to_text_selected(no_main, &[], &[]).unwrap()),
             "The longer article text.\n"
@@ -562,7 +563,8 @@ mod tests {
 
     #[test]
     fn markdown_drops_markup_and_links() {
-        let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item two\n\n![logo](logo.png)\n\n**Contact us **\n";
+        let md = "# Privacy\n\nWe **may** share [data](https://x.example/?utm=1) with partners.\n\n- item one\n- item \
+                  two\n\n![logo](logo.png)\n\n**Contact us **\n";
         assert_eq!(
             to_text(md, InputFormat::Markdown).unwrap(),
             "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n\nContact us\n"

@@ -101,8 +101,11 @@ impl Default for Normaliser {
 }
 
 static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<\s*/?\s*(?:p|li|ul|ol|br|div|h[1-6]|tr|td|th|table|dl|dt|dd|section|article|blockquote|hr)\b[^<>]{0,300}>")
-        .expect("static regex")
+    Regex::new(concat!(
+        r"(?i)<\s*/?\s*(?:p|li|ul|ol|br|div|h[1-6]|tr|td|th|table|dl|dt|dd|section|article|blockquote|",
+        r"hr)\b[^<>]{0,300}>",
+    ))
+    .expect("static regex")
 });
 static ANY_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]{0,300}>|<!--.{0,2000}?-->").expect("static regex")
@@ -112,8 +115,11 @@ static ENTITY: LazyLock<Regex> =
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]]+"#).expect("static regex"));
 static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:section|clause|article|part|paragraph)\s+)?(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|\(?[a-z]\)|\([ivx]{1,5}\))\s+")
-        .expect("static regex")
+    Regex::new(concat!(
+        r"(?i)^(?:(?:section|clause|article|part|paragraph)\s+)?(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|\(?[a-z]\)|",
+        r"\([ivx]{1,5}\))\s+",
+    ))
+    .expect("static regex")
 });
 static SECTION_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -122,15 +128,22 @@ static SECTION_REF: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static UPDATED_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:last\s+(?:updated|modified|revised|reviewed|amended|changed)|updated\s*(?:on|:)|effective\s+(?:date|from|as\s+of|on)|date\s+of\s+(?:last\s+)?(?:update|revision)|publication\s+date|published\s*(?:on|:)|version\s+date|valid\s+from|in\s+force\s+from|(?:archived|captured|retrieved|crawled)\s+(?:on|at))\b",
-    )
+    Regex::new(concat!(
+        r"(?i)\b(?:last\s+(?:updated|modified|revised|reviewed|amended|changed)|updated\s*(?:on|:)|",
+        r"effective\s+(?:date|from|as\s+of|on)|date\s+of\s+(?:last\s+)?(?:update|revision)|publication\s+date|",
+        r"published\s*(?:on|:)|version\s+date|valid\s+from|in\s+force\s+from|(?:archived|captured|retrieved|",
+        r"crawled)\s+(?:on|at))\b",
+    ))
     .expect("static regex")
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     const MONTH: &str = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
     Regex::new(&format!(
-        r"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})\b"
+        concat!(
+            r"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|",
+            r"th)?,?\s+\d{{4}}|{MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})\b",
+        ),
+        MONTH = MONTH,
     ))
     .expect("static regex")
 });

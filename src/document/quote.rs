@@ -137,7 +137,8 @@ fn sentence_end(text: &str, from: usize) -> usize {
 mod tests {
     use super::*;
 
-    const PAGE: &str = "Your privacy matters.\nWe want you to feel in control. We never sell your personal data to anyone. \
+    const PAGE: &str = "Your privacy matters.\nWe want you to feel in control. We never sell your personal data to \
+                        anyone. \
                         Read our policy for details.\nCookies help us improve the site.";
 
     fn quotes(q: &[&str]) -> Vec<String> {

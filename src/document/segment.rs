@@ -256,7 +256,8 @@ mod tests {
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
             texts(
-                "We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group. J. Smith agreed. See No. 5 below."
+                "We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group. J. Smith agreed. \
+                 See No. 5 below."
             ),
             [
                 "We share with Tesco companies (e.g. Tesco Personal Finance) and Acme Ltd. Group.",
@@ -292,7 +293,8 @@ mod tests {
 
     #[test]
     fn hard_wrapped_lines_are_joined() {
-        let text = "We may pass this data to the third parties mentioned above and we may\nuse this information to provide offers.";
+        let text = "We may pass this data to the third parties mentioned above and we may\nuse this information to \
+                    provide offers.";
         assert_eq!(clauses(text).len(), 1);
     }
 

@@ -33,7 +33,8 @@ impl Record {
 pub enum WarcError {
     #[error("record {number}: {problem}")]
     Malformed { number: usize, problem: String },
-    #[error("record {number}{} is truncated: the file ends {missing} bytes before its Content-Length says", .uri.as_ref().map(|u| format!(" ({u})")).unwrap_or_default())]
+    #[error("record {number}{} is truncated: the file ends {missing} bytes before its Content-Length \
+             says", .uri.as_ref().map(|u| format!(" ({u})")).unwrap_or_default())]
     Truncated {
         number: usize,
         uri: Option<String>,
@@ -302,7 +303,8 @@ mod tests {
 
     fn record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
         let mut out = format!(
-            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-03-01T12:00:00Z\r\nContent-Length: {}\r\n\r\n",
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: \
+             2024-03-01T12:00:00Z\r\nContent-Length: {}\r\n\r\n",
             block.len()
         )
         .into_bytes();

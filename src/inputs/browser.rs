@@ -2,8 +2,9 @@
 //! protocol (chromiumoxide). A run starts one browser, only when a document needs it, and gives every
 //! page a fresh browser context: no cookies, storage or cache carried from one page to the next, no
 //! downloads, no permission prompts, and a profile in a temporary directory that is removed with the
-//! browser. Dialogs (`alert`, `confirm`) are dismissed. Requests a page makes are let through only for http(s) (and the `data:`/`blob:` URLs a page
-//! builds itself), as redirects are in [`crate::inputs::http`].
+//! browser. Dialogs (`alert`, `confirm`) are dismissed. Requests a page makes are let through only for
+//! http(s) (and the `data:`/`blob:` URLs a page builds itself), as redirects are in
+//! [`crate::inputs::http`].
 //!
 //! A page counts as settled when its document has loaded, no request has been in flight for
 //! [`NETWORK_QUIET`], and its text has not changed for [`TEXT_QUIET`]; or, when the declaration names a
@@ -73,13 +74,15 @@ impl Default for BrowserOptions {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
     #[error(
-        "Chromium was not found ({looked}); install it (Debian: `apt install chromium`) or set ORGCHECK_CHROMIUM to the browser's path"
+        "Chromium was not found ({looked}); install it (Debian: `apt install chromium`) or set ORGCHECK_CHROMIUM to \
+         the browser's path"
     )]
     NotFound { looked: String },
     #[error("Chromium ({path}) could not be started: {reason}")]
     Launch { path: String, reason: String },
     #[error(
-        "the page did not settle within {secs} s in the browser ({why}); declare `wait_for` with a selector of the element that holds the text, or raise --render-timeout"
+        "the page did not settle within {secs} s in the browser ({why}); declare `wait_for` with a selector of the \
+         element that holds the text, or raise --render-timeout"
     )]
     Timeout { secs: u64, why: String },
     #[error("the browser could not load the page: {0}")]
@@ -525,7 +528,8 @@ fn probe_script(wait_for: Option<&str>) -> String {
     let selector = wait_for.map_or_else(|| "null".to_string(), |s| serde_json::Value::from(s).to_string());
     format!(
         "(() => {{ const sel = {selector}; let m = null; \
-         if (sel !== null) {{ try {{ const e = document.querySelector(sel); m = !!(e && e.textContent.trim().length > 0); }} catch (x) {{ m = false; }} }} \
+         if (sel !== null) {{ try {{ const e = document.querySelector(sel); \
+         m = !!(e && e.textContent.trim().length > 0); }} catch (x) {{ m = false; }} }} \
          return [location.href, document.readyState, document.body ? document.body.innerText.length : 0, m]; }})()"
     )
 }

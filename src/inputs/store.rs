@@ -511,7 +511,8 @@ fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
     if sha256_hex(&text) != meta.text_sha256 {
         return Err(Error::StoreCorrupt {
             path: txt.to_path_buf(),
-            problem: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to repair it",
+            problem: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to \
+                      repair it",
         });
     }
     Ok(Some(Stored { meta, text }))

@@ -19,52 +19,10 @@ use crate::stages::lint::LintReport;
 
 /// The page's style: readable type, a two-column comparison that stacks on a phone, highlights that
 /// are underlined and bold as well as coloured, and badges that say their verdict in words.
-const CSS: &str = r#"
-:root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --mark: #fff3b0; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
-h2 { font-size: 1.3rem; margin: 2.5rem 0 .25rem; padding-top: 1rem; border-top: 1px solid var(--line); }
-h3 { font-size: 1rem; margin: 1rem 0 .5rem; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
-p, li, h1, h2, h3, td { overflow-wrap: anywhere; }
-a { color: #0550ae; }
-.muted { color: var(--muted); font-size: .9rem; }
-.wide { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; }
-.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
-@media (max-width: 40rem) {
-  .sides { grid-template-columns: 1fr; }
-  th, td { padding: .25rem .3rem; }
-  .summary .badge { font-size: .68rem; white-space: normal; }
-}
-.side { border: 1px solid var(--line); border-radius: .4rem; padding: .25rem .75rem; min-width: 0; }
-.clause { margin: .6rem 0; }
-mark { background: var(--mark); color: inherit; font-weight: 600; text-decoration: underline; text-underline-offset: .15em; }
-.tag { display: inline-block; font-size: .75rem; font-weight: 600; border: 1px solid var(--muted); border-radius: .25rem; padding: 0 .3rem; margin-right: .3rem; }
-.tag.no { border-style: dashed; }
-.badge { display: inline-block; font-size: .8rem; font-weight: 700; border-radius: .25rem; padding: .05rem .4rem; border: 1px solid; white-space: nowrap; }
-.v-contradiction { background: #ffebe9; border-color: #cf222e; color: #82071e; }
-.v-narrow-denial { background: #fbefff; border-color: #8250df; color: #512a97; }
-.v-omission { background: #fff8c5; border-color: #9a6700; color: #6a4a00; }
-.v-consistent { background: #dafbe1; border-color: #1a7f37; color: #0f5323; }
-.v-statement-only, .v-not-mentioned, .v-no-statement { background: #f6f8fa; border-color: #8c959f; color: #424a53; }
-.verdict { margin: .5rem 0 1rem; }
-.verdict p { margin: .25rem 0; }
-del { background: #ffebe9; text-decoration: line-through; }
-ins { background: #dafbe1; text-decoration: underline; }
-.change { margin: .5rem 0; padding: .25rem .5rem; border-left: 3px solid var(--line); }
-.change.meaningful { border-left-color: #8250df; }
-.s-changed { background: #ffebe9; border-color: #cf222e; color: #82071e; }
-.s-unstable, .s-failed { background: #fff8c5; border-color: #9a6700; color: #6a4a00; }
-.s-new { background: #ddf4ff; border-color: #0969da; color: #0a3069; }
-.s-unchanged { background: #f6f8fa; border-color: #8c959f; color: #424a53; }
-details > summary { cursor: pointer; }
-.scope { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; background: #f6f8fa; padding: .25rem .5rem; border-radius: .25rem; }
-footer { max-width: 72rem; margin: 0 auto; padding: 1rem; color: var(--muted); font-size: .85rem; }
-"#;
+const CSS: &str = concat!("\n", include_str!("html.css"));
+
+/// Nothing loads from anywhere: the page's own style, and images only as data URLs.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 /// Characters that reorder the text around them (bidirectional overrides and isolates, and the marks
 /// that steer them). Shown as their code point so a stranger's text cannot reverse what follows it.
@@ -144,13 +102,15 @@ fn page(title: &str, body: Markup) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 // Even if a stranger's text got through, nothing could run or load.
-                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+                meta http-equiv="Content-Security-Policy" content=(CONTENT_SECURITY_POLICY);
                 title { (inert(title)) }
                 style { (PreEscaped(CSS)) }
             }
             body {
                 main { (body) }
-                footer { "Made by orgcheck " (ORGCHECK_VERSION) ". Quotes are the providers' own words, with their sources." }
+                footer {
+                    "Made by orgcheck " (ORGCHECK_VERSION) ". Quotes are the providers' own words, with their sources."
+                }
             }
         }
     }
@@ -394,7 +354,9 @@ pub fn check(report: &CheckReport) -> String {
         p { (super::table::check_summary(report).trim_end()) " · checked " (report.checked_at) }
         div.wide {
             table {
-                thead { tr { th { "Provider" } th { "Document" } th { "Status" } th { "From" } th { "To" } th { "Note" } } }
+                thead { tr {
+                    th { "Provider" } th { "Document" } th { "Status" } th { "From" } th { "To" } th { "Note" }
+                } }
                 tbody {
                     @for d in &report.documents {
                         tr {
@@ -468,8 +430,12 @@ fn timeline(report: &HistoryReport) -> Markup {
                 @for (i, turn) in p.turns.iter().filter(|(i, _)| *i > 0) {
                     @let cx = LABEL + CELL * i + 2;
                     @let mark = html! {
-                        circle cx=(cx) cy=(y + 10) r="6" fill=(if *turn == Turn::Appeared { "#1a7f37" } else { "#cf222e" }) {
-                            title { (finding_label(p.tag, p.polarity, &[])) " " (if *turn == Turn::Appeared { "appeared" } else { "disappeared" }) }
+                        circle cx=(cx) cy=(y + 10) r="6"
+                            fill=(if *turn == Turn::Appeared { "#1a7f37" } else { "#cf222e" }) {
+                            title {
+                                (finding_label(p.tag, p.polarity, &[])) " "
+                                (if *turn == Turn::Appeared { "appeared" } else { "disappeared" })
+                            }
                         }
                     };
                     @match step_of(*i) {
@@ -486,12 +452,17 @@ fn timeline(report: &HistoryReport) -> Markup {
 pub fn history(report: &HistoryReport) -> String {
     let body = html! {
         h1 { "History of " (inert(&report.title)) }
-        p { (report.versions.len()) " stored versions, " (report.steps.len()) " of the steps between them changed the findings. "
-            "Columns are the versions, v1 the oldest. A bar: the version says it. A green dot: it appeared; a red one: it disappeared (each linked to its change)." }
+        p { (report.versions.len()) " stored versions, " (report.steps.len())
+            " of the steps between them changed the findings. "
+            "Columns are the versions, v1 the oldest. A bar: the version says it. A green dot: it appeared; "
+            "a red one: it disappeared (each linked to its change)." }
         div.wide { (timeline(report)) }
         div.wide {
             table {
-                thead { tr { th { "Practice" } @for (i, l) in report.labels.iter().enumerate() { th { "v" (i + 1) br; span.muted { (inert(l)) } } } } }
+                thead { tr {
+                    th { "Practice" }
+                    @for (i, l) in report.labels.iter().enumerate() { th { "v" (i + 1) br; span.muted { (inert(l)) } } }
+                } }
                 tbody {
                     @for p in &report.practices {
                         tr {
@@ -508,7 +479,10 @@ pub fn history(report: &HistoryReport) -> String {
         }
         @for (k, step) in report.steps.iter().enumerate() {
             section id={ "step-" (k) } {
-                h2 { "v" (step.from + 1) " → v" (step.to + 1) ": " (inert(&report.labels[step.from])) " → " (inert(&report.labels[step.to])) }
+                h2 {
+                    "v" (step.from + 1) " → v" (step.to + 1) ": "
+                    (inert(&report.labels[step.from])) " → " (inert(&report.labels[step.to]))
+                }
                 (diff_body(&step.diff))
             }
         }

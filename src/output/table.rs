@@ -832,7 +832,8 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
             ]);
         }
         out.push_str(&format!(
-            "{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and for absent, as Polisis reports it.\n"
+            "{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and \
+             for absent, as Polisis reports it.\n"
         ));
     }
     if let Some(accuracy) = report.accuracy {
@@ -862,7 +863,8 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
             .map(|a| format!(" Accuracy on the records in English: {}.", f(a)))
             .unwrap_or_default();
         out.push_str(&format!(
-            "{table}\nA check passes when a finding of the tag has the polarity the record expects, or, for `absent`, when the tag is not reported.{english}\n"
+            "{table}\nA check passes when a finding of the tag has the polarity the record expects, or, for `absent`, \
+             when the tag is not reported.{english}\n"
         ));
         if !report.misses.is_empty() {
             let mut misses = new_table(width, style, &["Record", "Check", "Found", "Text"], true);

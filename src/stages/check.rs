@@ -364,7 +364,8 @@ pub fn check_baseline(
                     let body = fingerprint_diff(rules, norm, entry, &latest.text);
                     let mut c = checked.with_diff(body, DiffBasis::Fingerprints);
                     c.reason = Some(format!(
-                        "version {} is no longer in the store: compared by the baseline's fingerprints of tagged clauses, so changes to untagged clauses are not listed",
+                        "version {} is no longer in the store: compared by the baseline's fingerprints of tagged \
+                         clauses, so changes to untagged clauses are not listed",
                         entry.version
                     ));
                     if c.status == CheckStatus::Unchanged {
@@ -617,7 +618,8 @@ mod tests {
     }
 
     const A: &str = "We collect your name.\n\nWe use it to bill you.\n\nYou can write to us.\n";
-    const B: &str = "We collect your name.\n\nWe use it to bill you.\n\nWe may share it with advertisers.\n\nYou can write to us.\n";
+    const B: &str = "We collect your name.\n\nWe use it to bill you.\n\nWe may share it with advertisers.\n\nYou can \
+                     write to us.\n";
 
     #[test]
     fn baseline_mode_new_unchanged_changed_and_fingerprints() {

@@ -782,7 +782,8 @@ mod tests {
         diff(&rules(), &Normaliser::all(), old, new)
     }
 
-    const BASE: &str = "We collect your name and address.\n\nWe use cookies to run the website.\n\nYou can contact us by post.\n\nWe keep records for six years.\n";
+    const BASE: &str = "We collect your name and address.\n\nWe use cookies to run the website.\n\nYou can contact us \
+                        by post.\n\nWe keep records for six years.\n";
 
     #[test]
     fn identical_texts_have_no_changes() {
@@ -871,14 +872,16 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "third-party-sharing: +1 negative (\"share your data with anyone\" except group-companies); -1 negative (\"share your data with anyone\" except service-providers)"
+                "third-party-sharing: +1 negative (\"share your data with anyone\" except group-companies); -1 \
+                 negative (\"share your data with anyone\" except service-providers)"
             ]
         );
     }
 
     #[test]
     fn a_moved_clause_is_moved_not_removed_and_added() {
-        let new = "We keep records for six years.\n\nWe collect your name and address.\n\nWe use cookies to run the website.\n\nYou can contact us by post.\n";
+        let new = "We keep records for six years.\n\nWe collect your name and address.\n\nWe use cookies to run the \
+                   website.\n\nYou can contact us by post.\n";
         let d = run(BASE, new);
         assert_eq!(d.changes.len(), 1, "{:?}", d.changes);
         assert_eq!(d.changes[0].kind, ChangeKind::Moved);
@@ -888,7 +891,8 @@ mod tests {
 
     #[test]
     fn noise_is_not_change() {
-        let new = "We  collect your name and address\n\n\nWe use cookies to run the website!\n\nYou can contact us by post.\n\nWe keep records for six years.\n";
+        let new = "We  collect your name and address\n\n\nWe use cookies to run the website!\n\nYou can contact us by \
+                   post.\n\nWe keep records for six years.\n";
         let d = run(BASE, new);
         assert!(!d.changed(), "{:?}", d.changes);
         assert_eq!(d.counts.noise, 2);
@@ -910,8 +914,10 @@ mod tests {
 
     #[test]
     fn an_inserted_negation_is_never_taken_for_a_reflow() {
-        let old = "Intro text here.\n\nYour personal information may be shared with partners for marketing.\n\nEnd of the policy text.\n";
-        let new = "Intro text here.\n\nYour personal information may not be shared with partners for marketing.\n\nEnd of the policy text.\n";
+        let old = "Intro text here.\n\nYour personal information may be shared with partners for marketing.\n\nEnd of \
+                   the policy text.\n";
+        let new = "Intro text here.\n\nYour personal information may not be shared with partners for \
+                   marketing.\n\nEnd of the policy text.\n";
         let d = run(old, new);
         assert_eq!(
             (d.changes.len(), d.changes[0].kind),
@@ -921,7 +927,8 @@ mod tests {
         );
         assert!(d.meaning_changed);
         // The same edit while the surrounding clauses are re-split.
-        let new = "Intro text here. Your personal information may not be shared with partners for marketing. End of the policy text.\n";
+        let new = "Intro text here. Your personal information may not be shared with partners for marketing. End of \
+                   the policy text.\n";
         let d = run(old, new);
         assert!(d.meaning_changed, "{:?}", d.changes);
         let lines: Vec<String> = d.summary.iter().map(TagDelta::line).collect();
@@ -952,8 +959,10 @@ mod tests {
 
     #[test]
     fn a_reworded_clause_far_away_is_changed_and_moved() {
-        let old = "Alpha one two three.\n\nBeta clause here now.\n\nGamma clause here too.\n\nWe will retain the records of your calls for twelve months in our secure systems.\n";
-        let new = "We will retain the records of your calls for twelve months in our secure data centres.\n\nAlpha one two three.\n\nBeta clause here now.\n\nGamma clause here too.\n";
+        let old = "Alpha one two three.\n\nBeta clause here now.\n\nGamma clause here too.\n\nWe will retain the \
+                   records of your calls for twelve months in our secure systems.\n";
+        let new = "We will retain the records of your calls for twelve months in our secure data centres.\n\nAlpha \
+                   one two three.\n\nBeta clause here now.\n\nGamma clause here too.\n";
         let d = run(old, new);
         assert_eq!(d.changes.len(), 1, "{:?}", d.changes);
         assert!(d.changes[0].moved && d.changes[0].kind == ChangeKind::Changed);

@@ -131,7 +131,8 @@ pub fn read_gold(name: &str, input: impl BufRead) -> Result<Vec<GoldRecord>> {
     if out.is_empty() {
         return Err(Error::invalid(
             Location::file(name),
-            "no records: expected one {\"id\", \"text\", \"labels\"} or {\"id\", \"text\", \"kind\", \"tag\"} object per line",
+            "no records: expected one {\"id\", \"text\", \"labels\"} or {\"id\", \"text\", \"kind\", \"tag\"} object \
+             per line",
         ));
     }
     Ok(out)
@@ -699,13 +700,22 @@ fn pick_false_positives(tag: Tag, fps: &[(&GoldRecord, &Finding)], n: usize) -> 
 mod tests {
     use super::*;
 
-    const GOLD: &str = r#"{"id": "a", "text": "We may share your data with advertisers.", "labels": ["third-party-sharing"]}
-{"id": "b", "text": "We never sell your data.", "labels": ["third-party-sharing"], "negative": ["third-party-sharing"]}
-{"id": 3, "text": "Our offices are in London.", "labels": []}
-
-{"id": "d", "text": "Contact us by post.", "labels": ["opt-out"], "negative": []}
-{"id": "e", "text": "We use GPS to find your phone.", "labels": []}
-"#;
+    const GOLD: &str = concat!(
+        r#"{"id": "a", "text": "We may share your data with advertisers.", "#,
+        r#""labels": ["third-party-sharing"]}"#,
+        "\n",
+        r#"{"id": "b", "text": "We never sell your data.", "labels": ["third-party-sharing"], "#,
+        r#""negative": ["third-party-sharing"]}"#,
+        "\n",
+        r#"{"id": 3, "text": "Our offices are in London.", "labels": []}"#,
+        "\n",
+        r#""#,
+        "\n",
+        r#"{"id": "d", "text": "Contact us by post.", "labels": ["opt-out"], "negative": []}"#,
+        "\n",
+        r#"{"id": "e", "text": "We use GPS to find your phone.", "labels": []}"#,
+        "\n",
+    );
 
     #[test]
     fn scores_follow_the_definitions() {
@@ -745,13 +755,26 @@ mod tests {
         assert!(report.checks.is_empty() && report.accuracy.is_none());
     }
 
-    const CHECKS: &str = r#"{"id": "n1", "text": "We do not sell your data.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
-{"id": "n2", "text": "We sell your data to brokers.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
-{"id": "n3", "text": "Diese Daten werden nicht an Dritte weitergegeben, niemals und auf keinen Fall.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}
-{"id": "p1", "text": "We may share your data with partners.", "kind": "expect", "tag": "third-party-sharing", "polarity": "positive"}
-{"id": "a1", "text": "The courts of London decide disputes.", "kind": "absent", "tag": "location", "polarity": null}
-{"id": "a2", "text": "We use your GPS location.", "kind": "absent", "tag": "location"}
-"#;
+    const CHECKS: &str = concat!(
+        r#"{"id": "n1", "text": "We do not sell your data.", "kind": "expect", "#,
+        r#""tag": "third-party-sharing", "polarity": "negative"}"#,
+        "\n",
+        r#"{"id": "n2", "text": "We sell your data to brokers.", "kind": "expect", "#,
+        r#""tag": "third-party-sharing", "polarity": "negative"}"#,
+        "\n",
+        r#"{"id": "n3", "#,
+        r#""text": "Diese Daten werden nicht an Dritte weitergegeben, niemals und auf keinen Fall.", "#,
+        r#""kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}"#,
+        "\n",
+        r#"{"id": "p1", "text": "We may share your data with partners.", "kind": "expect", "#,
+        r#""tag": "third-party-sharing", "polarity": "positive"}"#,
+        "\n",
+        r#"{"id": "a1", "text": "The courts of London decide disputes.", "kind": "absent", "#,
+        r#""tag": "location", "polarity": null}"#,
+        "\n",
+        r#"{"id": "a2", "text": "We use your GPS location.", "kind": "absent", "tag": "location"}"#,
+        "\n",
+    );
 
     #[test]
     fn checks_are_scored_by_group_with_the_misses_that_teach_most() {

@@ -568,7 +568,9 @@ mod tests {
     #[test]
     fn batch_keeps_order_and_reports_bad_lines() {
         let rules = RuleSet::default_rules().unwrap();
-        let input = "{\"id\": 1, \"text\": \"We never sell your data.\"}\nnot json\n\n{\"id\": \"b\", \"text\": \"Nothing here.\"}\n{\"id\": 3}\n{\"id\": 4, \"text\": \"\\u00e9 \\ud83d\\ude00 GPS\"}";
+        let input = "{\"id\": 1, \"text\": \"We never sell your data.\"}\nnot \
+                     json\n\n{\"id\": \"b\", \"text\": \"Nothing here.\"}\n{\"id\": 3}\n{\"id\": 4, \"text\": \
+                                \"\\u00e9 \\ud83d\\ude00 GPS\"}";
         let mut out = Vec::new();
         let stats = batch(&rules, input.as_bytes(), &mut out).unwrap();
         assert_eq!(

@@ -387,7 +387,8 @@ mod tests {
         let excepted = "We do not share your personal information except with service providers. \
                         We share your personal information with service providers who help us run the service.";
         assert_eq!(grades(excepted, true), []);
-        let one_clause = "We do not share your data with advertisers unless you agree, and then we share your data with advertisers.";
+        let one_clause = "We do not share your data with advertisers unless you agree, and then we share your data \
+                          with advertisers.";
         assert!(
             grades(one_clause, true)
                 .iter()

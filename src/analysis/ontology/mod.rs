@@ -292,7 +292,7 @@ impl Ontology {
         std::iter::successors(self.concepts[concept].parent, |&p| self.concepts[p].parent).count()
     }
 
-    /// Every term in `text`, as (concept, byte range), in text order (by start, the longer first). Of terms of one dimension that
+    /// Every term in `text`, in text order (by start, the longer first). Of terms of one dimension that
     /// overlap, the leftmost is kept, and of those starting at one word the longest, then an exact one
     /// over one with wildcards, then the more specific concept. Linear in the words of `text`: each word
     /// is looked up once, and only terms that start with it are tried.
@@ -615,8 +615,10 @@ mod tests {
             msg.contains("c.toml:3: field `dimension`: unknown dimension `mood`"),
             "{msg}"
         );
-        let cycle = "[[concept]]\nid = \"a\"\ndimension = \"data\"\nparent = \"b\"\ndescription = \"d\"\nterms = ['a']\n\
-                     [[concept]]\nid = \"b\"\ndimension = \"data\"\nparent = \"a\"\ndescription = \"d\"\nterms = ['b']\n";
+        let cycle = "[[concept]]\nid = \"a\"\ndimension = \"data\"\nparent = \"b\"\ndescription = \"d\"\nterms = \
+                     ['a']\n\
+                     [[concept]]\nid = \"b\"\ndimension = \"data\"\nparent = \"a\"\ndescription = \"d\"\nterms = \
+                                         ['b']\n";
         assert!(load(cycle).contains("is its own ancestor"));
     }
 

@@ -631,7 +631,8 @@ mod tests {
 
     #[test]
     fn a_practice_names_its_parts_with_their_words() {
-        let text = "We may provide such aggregate information to third parties, for example, content partners and advertisers.";
+        let text = "We may provide such aggregate information to third parties, for example, content partners and \
+                    advertisers.";
         let p = practice(text);
         let action = &p.actions[0];
         assert_eq!((action.concept.as_str(), action.text.as_str()), ("disclose", "provide"));

@@ -92,7 +92,8 @@ pub fn prepare(
     let own = own_words(&message.body);
     if !own.text.chars().any(char::is_alphanumeric) {
         return Err(problem(
-            "no words of the provider's own are left once quoted text, greeting, signature and footers are dropped; nothing recorded"
+            "no words of the provider's own are left once quoted text, greeting, signature and footers are dropped; \
+             nothing recorded"
                 .into(),
         ));
     }

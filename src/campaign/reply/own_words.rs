@@ -59,15 +59,21 @@ static GREETING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(dear|hello|hi|hey|good (morning|afternoon|evening))\b[^.!?]{0,80}[,!:]?$").expect("static regex")
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(((kind|best|warm|warmest|many|with (best|kind))\s+)?(regards|wishes|thanks)( again)?|(yours\s+)?(sincerely|faithfully|truly)|thank you( again)?|cheers|best)[,.!]?$",
-    )
+    Regex::new(concat!(
+        r"(?i)^(((kind|best|warm|warmest|many|with (best|kind))\s+)?(regards|wishes|thanks)( again)?|",
+        r"(yours\s+)?(sincerely|faithfully|truly)|thank you( again)?|cheers|best)[,.!]?$",
+    ))
     .expect("static regex")
 });
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(registered in (england|scotland|wales|northern ireland)|registered office|registered (company )?number|company (registration )?(number|no\b)|this (e-?mail|message|communication)( and any (attachments?|files)( transmitted with it)?)? (is|are|may be|contains?) (strictly )?(confidential|privileged)|if you (are not|have received this).{0,60}(intended recipient|in error)|please consider the environment|vat (registration )?(number|no\b))",
-    )
+    Regex::new(concat!(
+        r"(?i)(registered in (england|scotland|wales|northern ireland)|registered office|",
+        r"registered (company )?number|company (registration )?(number|no\b)|this (e-?mail|message|",
+        r"communication)( and any (attachments?|files)( transmitted with it)?)? (is|are|may be|",
+        r"contains?) (strictly )?(confidential|privileged)|if you (are not|",
+        r"have received this).{0,60}(intended recipient|in error)|please consider the environment|",
+        r"vat (registration )?(number|no\b))",
+    ))
     .expect("static regex")
 });
 
@@ -227,7 +233,8 @@ mod tests {
     fn drops_interleaved_quotes_outlook_blocks_and_footers() {
         let body = "> Do you sell my data?\nNo, we do not sell customer data.\n\n\
                     Telefonica UK Limited. Registered in England no. 1743099. Registered office: 260 Bath Road.\n\n\
-                    ________________________________\nFrom: Jane Doe <jane@example.org>\nSent: 1 December 2026\nTo: DPO\nSubject: My data\n\nHello";
+                    ________________________________\nFrom: Jane Doe <jane@example.org>\nSent: 1 December 2026\n\
+                    To: DPO\nSubject: My data\n\nHello";
         let own = own_words(body);
         assert_eq!(own.text, "No, we do not sell customer data.");
         assert!(own.dropped.iter().any(|d| d.kind == DropKind::LegalFooter));
@@ -243,7 +250,8 @@ mod tests {
     #[test]
     fn finds_the_letter_quoted_whole_without_marks() {
         let body = format!(
-            "We do not sell data.\n\nSubject: Subject access request\n\nDear O2,\n\n{}, the purposes …\n\nYours sincerely,\nJane",
+            "We do not sell data.\n\nSubject: Subject access request\n\nDear O2,\n\n{}, the purposes …\n\nYours \
+             sincerely,\nJane",
             crate::campaign::letter::REQUEST_OPENING
         );
         let own = own_words(&body);

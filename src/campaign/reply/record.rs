@@ -51,7 +51,8 @@ pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &
         Some(Item::ArrayOfTables(list)) => list.push(table),
         Some(_) => {
             return Err(declaration(
-                "`statements` is not written as [[statements]] tables, so orgcheck cannot add one safely; rewrite it as [[statements]]"
+                "`statements` is not written as [[statements]] tables, so orgcheck cannot add one safely; rewrite it \
+                 as [[statements]]"
                     .into(),
             ));
         }

@@ -67,9 +67,10 @@ static EMAIL: LazyLock<Regex> =
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\+|\b)\d(?:[ ().-]{0,2}\d){9,14}\b").expect("static regex"));
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(account|acct|reference|ref|case|ticket|order|customer|membership|complaint|request)(\s+(number|no\.?|id|#))?\s*[:#.]?\s*([a-z0-9][a-z0-9/-]{2,}[a-z0-9])",
-    )
+    Regex::new(concat!(
+        r"(?i)\b(account|acct|reference|ref|case|ticket|order|customer|membership|complaint|request)(\s+(number|",
+        r"no\.?|id|#))?\s*[:#.]?\s*([a-z0-9][a-z0-9/-]{2,}[a-z0-9])",
+    ))
     .expect("static regex")
 });
 static TOKEN: LazyLock<Regex> =
@@ -277,7 +278,8 @@ mod tests {
         let (out, _) = redact(text, &c, &[]);
         assert_eq!(
             out,
-            "[customer's name], our Customer Services team noted [account or reference number]; call us on 01632 960999."
+            "[customer's name], our Customer Services team noted [account or reference number]; call us on 01632 \
+             960999."
         );
     }
 

@@ -262,7 +262,8 @@ async fn confirm_change(
         Ok(Got::Page { text: again, .. }) => Some((
             Status::Unstable,
             format!(
-                "two fetches in a row gave different texts (the page varies between requests; they differ at “{}”); nothing recorded",
+                "two fetches in a row gave different texts (the page varies between requests; they differ at “{}”); \
+                 nothing recorded",
                 differing_region(text, &again.text)
             ),
         )),

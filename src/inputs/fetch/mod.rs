@@ -610,7 +610,8 @@ mod tests {
         assert_eq!(
             note,
             "2 documents needed a browser (acme/a: the plain fetch gave only 3 characters; acme/c: declared \
-             `render = true`), so the plain fetch was used: Chromium was not found; `--render never` turns this note off"
+             `render = true`), so the plain fetch was used: Chromium was not found; `--render never` turns this \
+             note off"
         );
     }
 

@@ -314,7 +314,8 @@ mod tests {
         dir
     }
 
-    const GOOD: &str = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
+    const GOOD: &str = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+                        \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
                         [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014-05\"\n";
 
     #[test]
@@ -360,7 +361,8 @@ mod tests {
     fn rendering_fields_are_checked() {
         let src = "name = \"Acme\"\n[[documents]]\nid = \"a\"\nurl = \"https://acme.example/a\"\nwait_for = \"main[\"\n\
                    [[documents]]\nid = \"b\"\nurl = \"https://acme.example/b\"\nrender = false\nwait_for = \"main\"\n\
-                   [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014\"\nrender = true\n";
+                   [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014\"\nrender = \
+                                            true\n";
         let msg = problems(&[("acme.toml", src)]);
         assert!(
             msg.contains("acme.toml:5: field `documents.wait_for`: `main[` is not a valid CSS selector"),
@@ -374,7 +376,8 @@ mod tests {
             msg.contains("acme.toml:15: field `statements.render`: only a fetched statement page"),
             "{msg}"
         );
-        let good = "name = \"Acme\"\n[[documents]]\nid = \"a\"\nurl = \"https://acme.example/a\"\nrender = true\nwait_for = \"#policy\"\n\
+        let good = "name = \"Acme\"\n[[documents]]\nid = \"a\"\nurl = \"https://acme.example/a\"\nrender = \
+                    true\nwait_for = \"#policy\"\n\
                     [[statements]]\nid = \"hub\"\nurl = \"https://acme.example/hub\"\nrender = true\n";
         let dir = dir_with(&[("acme.toml", good)]);
         let acme = load(&ProviderSource::Dir(dir.path().into())).unwrap().remove(0);
@@ -397,7 +400,8 @@ mod tests {
 
     #[test]
     fn bad_url_duplicate_id_and_bad_date() {
-        let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"ftp://acme.example/p\"\n[[documents]]\nid = \"p\"\nurl = \"not a url\"\n\
+        let src = "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"ftp://acme.example/p\"\n[[documents]]\nid = \
+                   \"p\"\nurl = \"not a url\"\n\
                    [[statements]]\ntext = \"x\"\nsource = \"y\"\ndate = \"May 2014\"\n";
         let msg = problems(&[("acme.toml", src)]);
         assert!(
@@ -470,7 +474,8 @@ mod tests {
         );
     }
 
-    const PAGE: &str = "[[statements]]\nid = \"privacy-hub\"\ntitle = \"Privacy hub\"\nurl = \"https://acme.example/hub\"\n\
+    const PAGE: &str = "[[statements]]\nid = \"privacy-hub\"\ntitle = \"Privacy hub\"\nurl = \
+                        \"https://acme.example/hub\"\n\
                         select = [\"main\"]\nquote = [\"We never  sell\\nyour data.\"]\n";
 
     #[test]
@@ -509,7 +514,8 @@ mod tests {
         }
         let msg = problems(&[(
             "acme.toml",
-            "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n[[statements]]\nsource = \"a letter\"\n",
+            "name = \"Acme\"\n[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n[[statements]]\nsource = \"a \
+             letter\"\n",
         )]);
         assert!(
             msg.contains("DIR/acme.toml:6: field `statements.text`: required but missing"),

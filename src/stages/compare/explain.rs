@@ -292,7 +292,9 @@ pub(super) fn reason(
                 })
                 .unwrap_or_default();
             format!(
-                "The statement denies less than the policy permits: it denies {denies} ({}), the policy permits {permitted} {}. They differ in {differs}: the statement may be true as far as it goes, and it is silent on what the policy permits.",
+                "The statement denies less than the policy permits: it denies {denies} ({}), the policy permits \
+                 {permitted} {}. They differ in {differs}: the statement may be true as far as it goes, and it is \
+                 silent on what the policy permits.",
                 first(&statement),
                 permits(&policy)
             )

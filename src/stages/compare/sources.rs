@@ -78,12 +78,14 @@ impl fmt::Display for Fallback {
             } => match store {
                 Some(store) => write!(
                     f,
-                    "{provider}/{document}: statement page not in the store {} and no recorded text; left out (run `orgcheck fetch {provider}`)",
+                    "{provider}/{document}: statement page not in the store {} and no recorded text; left out (run \
+                     `orgcheck fetch {provider}`)",
                     store.display()
                 ),
                 None => write!(
                     f,
-                    "{provider}/{document}: statement page has no recorded text; left out (fetch it and compare with --store or --live)"
+                    "{provider}/{document}: statement page has no recorded text; left out (fetch it and compare with \
+                     --store or --live)"
                 ),
             },
             Fallback::QuoteMissing {
