@@ -1,4 +1,5 @@
-//! Embeds `providers/` (declarations and snapshots) into the binary so an installed orgcheck works without its source tree.
+//! Embeds `providers/` (declarations and snapshots) into the binary so an installed orgcheck works
+//! without its source tree.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

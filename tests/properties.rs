@@ -59,7 +59,8 @@ proptest! {
             prop_assert_eq!(&text[f.start..f.end], f.clause.as_str());
             prop_assert!(f.clause.contains(&f.evidence));
             let p = &f.practice;
-            for term in p.actions.iter().chain(&p.identifiability).chain(&p.data).chain(&p.recipients).chain(&p.purposes) {
+            let terms = p.actions.iter().chain(&p.identifiability).chain(&p.data);
+            for term in terms.chain(&p.recipients).chain(&p.purposes) {
                 prop_assert!(term.start <= term.end && term.end <= text.len());
                 prop_assert_eq!(&text[term.start..term.end], term.text.as_str());
             }
@@ -88,7 +89,10 @@ proptest! {
     }
 
     #[test]
-    fn any_bytes_become_text_or_a_clear_error(bytes in prop::collection::vec(any::<u8>(), 0..3000), format in 0usize..4) {
+    fn any_bytes_become_text_or_a_clear_error(
+        bytes in prop::collection::vec(any::<u8>(), 0..3000),
+        format in 0usize..4,
+    ) {
         let format = [None, Some(InputFormat::Html), Some(InputFormat::Text), Some(InputFormat::Markdown)][format];
         if let Ok(doc) = ingest::document("fuzz", &bytes, Origin::Stdin, format, &Isolation::default()) {
             for f in RULES.findings(&doc.text) {
@@ -107,7 +111,8 @@ proptest! {
         0..200,
     )) {
         let html = parts.concat();
-        if let Ok(doc) = ingest::document("fuzz.html", html.as_bytes(), Origin::Stdin, Some(InputFormat::Html), &Isolation::default()) {
+        let html_format = Some(InputFormat::Html);
+        if let Ok(doc) = ingest::document("fuzz.html", html.as_bytes(), Origin::Stdin, html_format, &Isolation::default()) {
             for f in RULES.findings(&doc.text) {
                 prop_assert!(f.end <= doc.text.len());
             }

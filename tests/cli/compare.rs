@@ -272,8 +272,10 @@ fn closed_pipe_exits_quietly() {
 
 #[test]
 fn other_providers_directory_and_missing_snapshot() {
-    let good = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
-                [[statements]]\ntext = \"We never share your data with third parties.\"\nsource = \"letter\"\ndate = \"2020\"\n";
+    let good = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+                \"https://acme.example/privacy\"\nsnapshot = \"acme/p.txt\"\n\
+                [[statements]]\ntext = \"We never share your data with third parties.\"\nsource = \"letter\"\ndate = \
+                                         \"2020\"\n";
     let nosnap = "name = \"Bare\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://bare.example/privacy\"\n";
     let dir = dir_with(&[
         ("acme.toml", good.as_bytes()),
@@ -350,7 +352,8 @@ fn stored_texts_are_compared_and_missing_ones_fall_back_with_a_note() {
 fn exceptions_are_weighed_and_shown() {
     let declaration = |name: &str, statement: &str| {
         format!(
-            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
+            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
              [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
         )
     };
@@ -413,7 +416,8 @@ fn markdown_reports_escape_hostile_text() {
     let declaration = "name = 'Acme **Bold** </details>'\n[[documents]]\nid = \"privacy-policy\"\n\
         url = \"https://acme.example/privacy|policy?a=(1)\"\nsnapshot = \"acme/p.txt\"\n[[statements]]\n\
         text = 'We never share your data with third parties. </details><details><summary>ok</summary> **HIDDEN** \
-        [click](http://evil.example) <img src=x onerror=alert(1)> a|b &lt;b&gt; `code`'\nsource = \"letter\"\ndate = \"2020\"\n";
+        [click](http://evil.example) <img src=x onerror=alert(1)> a|b &lt;b&gt; `code`'\n\
+        source = \"letter\"\ndate = \"2020\"\n";
     let policy =
         "We may share your data with advertisers. </details> **FAKE** [more](http://evil.example/2) |x| # head";
     let dir = dir_with(&[("acme.toml", declaration.as_bytes()), ("acme/p.txt", policy.as_bytes())]);

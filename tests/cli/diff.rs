@@ -218,7 +218,8 @@ fn the_store_is_never_left_through_ids_or_links() {
     let server = crate::server::Server::start(|_, _| {
         crate::server::Reply::ok(
             "text/plain",
-            "We may share your personal information with carefully selected advertising partners, who use it to show you offers they choose.",
+            "We may share your personal information with carefully selected advertising partners, who use it to show \
+             you offers they choose.",
         )
     });
     let declaration = format!(

@@ -189,7 +189,8 @@ fn bad_documents_get_clear_errors() {
 fn a_windows_1252_file_reads_like_the_fetched_page() {
     // "We don’t sell your data — café customers can opt out." with Windows-1252 quotes and dashes, and
     // no charset declared anywhere: the bytes alone must say what they are.
-    let page = b"<html><body><main><p>We don\x92t sell your data \x97 caf\xe9 customers can opt out at any time.</p></main></body></html>";
+    let page = b"<html><body><main><p>We don\x92t sell your data \x97 caf\xe9 customers can opt out at any \
+                 time.</p></main></body></html>";
     let dir = dir_with(&[
         ("policy.html", page),
         ("policy.txt", b"Caf\xe9 customers\x92 data is never sold."),
@@ -359,7 +360,8 @@ fn too_little_text_gets_a_hint_that_fits_the_page() {
 fn a_jsonl_file_is_read_as_records_by_its_name() {
     let dir = dir_with(&[(
         "corpus.jsonl",
-        "\u{FEFF}{\"id\": 123456789012345678901234567890, \"text\": \"We may sell your data to advertisers.\"}\n{\"id\": \"b\", \"text\": \"Nothing.\"}\n"
+        "\u{FEFF}{\"id\": 123456789012345678901234567890, \"text\": \"We may sell your data to advertisers.\"}\n\
+         {\"id\": \"b\", \"text\": \"Nothing.\"}\n"
             .as_bytes(),
     )]);
     let out = run(orgcheck().arg("extract").arg(dir.path().join("corpus.jsonl")));
@@ -438,7 +440,8 @@ fn binary_data_is_refused_whatever_it_claims_to_be() {
         ("noise.html", &noise),
         (
             "stray.html",
-            b"<p>We may share your data with advertisers \x01on an aggregated basis, and you can opt out at any time in settings.</p>",
+            b"<p>We may share your data with advertisers \x01on an aggregated basis, and you can opt out at any time \
+              in settings.</p>",
         ),
     ]);
     assert_error(

@@ -38,7 +38,8 @@ fn provider_page(name: &str, policy: &str, in_div: bool) -> String {
         body.push_str("</ul>\n");
     }
     let policy_block = format!(
-        "<h1>{name} privacy policy</h1>\n{body}<p>Contact our privacy team if you have any questions about this notice or how to read it.</p>"
+        "<h1>{name} privacy policy</h1>\n{body}<p>Contact our privacy team if you have any questions about this \
+         notice or how to read it.</p>"
     );
     let wrapped = if in_div {
         format!(
@@ -48,12 +49,17 @@ fn provider_page(name: &str, policy: &str, in_div: bool) -> String {
         format!("<main>{policy_block}</main>")
     };
     format!(
-        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title><script>var tracking = "we sell everything";</script></head>
+        concat!(
+            r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title>"#,
+            r#"<script>var tracking = "we sell everything";</script></head>
 <body><header class="site-header"><a href="/">{name}</a></header>
 <nav><ul><li><a href="/shop">Shop</a></li><li><a href="/help">Help and support</a></li></ul></nav>
 <div id="cookie-consent" class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
 {wrapped}
 <footer><p>© {name} 2026. Registered in England.</p></footer></body></html>"#
+        ),
+        name = name,
+        wrapped = wrapped,
     )
 }
 
@@ -342,7 +348,9 @@ fn pdf_with_text(text: &str) -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> \
+         >>"
+        .to_string(),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
     ];
@@ -426,7 +434,8 @@ fn fault_server(faulty: Arc<AtomicUsize>) -> Server {
             "huge" => Reply::ok("text/html", vec![b'a'; 20 * 1024 * 1024]),
             "bomb" => Reply::ok("text/html", bomb.clone()).with_header("Content-Encoding", "gzip"),
             "cp1252" => {
-                let mut body = b"<html><body><main><p>We don\x92t sell your data \x96 but we share it with partners, caf\xe9s and advertisers. "
+                let mut body = b"<html><body><main><p>We don\x92t sell your data \x96 but we share it with partners, \
+                                 caf\xe9s and advertisers. "
                     .to_vec();
                 body.extend_from_slice(POLICY.as_bytes());
                 body.extend_from_slice(b"</p></main></body></html>");

@@ -99,7 +99,8 @@ const PAIRS: &[(&str, &str, &str, &[&str])] = &[
     // Statements that deny one thing and admit another: a denial the policy overlaps whole is still
     // contradicted; a narrower one is left to the admission.
     (
-        "We never share your personal information with third parties. We may share aggregated statistics with partners.",
+        "We never share your personal information with third parties. We may share aggregated statistics with \
+         partners.",
         "We may share your personal information with advertisers.",
         "contradiction",
         &[],
@@ -126,7 +127,8 @@ fn declarations() -> tempfile::TempDir {
             format!("p{i}.toml"),
             format!(
                 "name = \"Pair {i}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://p{i}.example/privacy\"\n\
-                 snapshot = \"p{i}/p.txt\"\n[[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2026\"\n"
+                 snapshot = \"p{i}/p.txt\"\n[[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \
+                              \"2026\"\n"
             )
             .into_bytes(),
         ));
@@ -282,14 +284,17 @@ fn the_bundled_comparison_is_graded_as_the_article_reads_it() {
 fn scope_lines_are_in_the_table_and_the_markdown() {
     let out = run(orgcheck().arg("compare"));
     assert!(out.stdout.contains(
-        "Virgin Mobile sharing: narrow-denial\n  denies: sell · customer data │ policy permits: provide · such aggregate information"
+        "Virgin Mobile sharing: narrow-denial\n  denies: sell · customer data │ policy permits: provide · such \
+         aggregate information"
     ));
     assert!(out.stdout.contains("1 narrow denial (Virgin Mobile)"), "{}", out.stdout);
     let out = run(orgcheck().args(["compare", "--format", "markdown"]));
     assert!(out.stdout.contains("### Contradictions, narrow denials and omissions"));
     assert!(
-        out.stdout
-            .contains("- **Virgin Mobile**, third-party-sharing — narrow-denial: The statement denies less than the policy permits"),
+        out.stdout.contains(
+            "- **Virgin Mobile**, third-party-sharing — narrow-denial: The statement denies less than the \
+                       policy permits"
+        ),
         "{}",
         out.stdout
     );
@@ -361,7 +366,8 @@ fn lint_finds_a_policy_that_disagrees_with_itself() {
     assert_eq!(pairs[0]["grade"], "contradiction");
     assert_eq!(
         pairs[0]["scope"]["line"],
-        "denies: share · your personal information → third parties │ permits: share · your personal information → advertisers"
+        "denies: share · your personal information → third parties │ permits: share · your personal information → \
+         advertisers"
     );
     // "We do not sell" is narrower than sharing: listed only with --narrow.
     let out = run(orgcheck().arg("lint").arg(&file).args(["--narrow", "--format", "json"]));
@@ -430,8 +436,10 @@ fn lint_refuses_what_it_cannot_read() {
 /// A rules file extends the ontology: a new kind of recipient under a default one changes the grade.
 #[test]
 fn a_rules_file_extends_the_ontology() {
-    let declaration = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/privacy\"\n\
-                       snapshot = \"acme/p.txt\"\n[[statements]]\ntext = \"We never share your personal information with advertisers.\"\n\
+    let declaration = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+                       \"https://acme.example/privacy\"\n\
+                       snapshot = \"acme/p.txt\"\n[[statements]]\ntext = \"We never share your personal information \
+                                    with advertisers.\"\n\
                        source = \"letter\"\ndate = \"2026\"\n";
     let dir = dir_with(&[
         ("acme.toml", declaration.as_bytes()),
@@ -446,7 +454,8 @@ fn a_rules_file_extends_the_ontology() {
         ),
         (
             "bad.toml",
-            b"version = 2\n[[concept]]\nid = \"x\"\ndimension = \"recipient\"\nparent = \"nobody\"\ndescription = \"d\"\nterms = [\"x\"]\n",
+            b"version = 2\n[[concept]]\nid = \"x\"\ndimension = \"recipient\"\nparent = \"nobody\"\ndescription = \
+              \"d\"\nterms = [\"x\"]\n",
         ),
     ]);
     let verdict = |extra: &[&str]| {

@@ -42,7 +42,8 @@ fn the_page_is_self_contained_and_carries_the_comparison() {
 /// appear raw if escaping were removed.
 #[test]
 fn hostile_text_is_inert() {
-    let declaration = "name = \"Evil <b>Corp</b>\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://evil.example/privacy\"\n\
+    let declaration = "name = \"Evil <b>Corp</b>\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+                       \"https://evil.example/privacy\"\n\
         snapshot = \"evil/p.txt\"\n[[statements]]\n\
         text = \"We never share your data. <script>alert(1)</script> </textarea><img src=x onerror=alert(2)>\"\n\
         source = \"letter <i>x</i>\"\ndate = \"2026\"\nurl = \"https://evil.example/l?a=<b>&c=\\\"x\"\n";

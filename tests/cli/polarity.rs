@@ -134,7 +134,8 @@ const CASES: &[(&str, &[&str])] = &[
         &["-sharing[other]"],
     ),
     (
-        "Unless you have expressly authorised us to do so, we will not disclose your personal information to any third party.",
+        "Unless you have expressly authorised us to do so, we will not disclose your personal information to any \
+         third party.",
         &["-sharing[consent]"],
     ),
     (

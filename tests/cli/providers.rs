@@ -249,7 +249,8 @@ fn links_out_of_the_providers_directory_are_refused() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "SECRET: we share everything with everyone, the whole of it.").unwrap();
-    let declaration = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \"https://acme.example/p\"\nsnapshot = \"acme/p.txt\"\n";
+    let declaration = "name = \"Acme\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+                       \"https://acme.example/p\"\nsnapshot = \"acme/p.txt\"\n";
     let dir = dir_with(&[("acme.toml", declaration.as_bytes())]);
     std::fs::create_dir(dir.path().join("acme")).unwrap();
     symlink(&secret, dir.path().join("acme/p.txt")).unwrap();
@@ -295,7 +296,8 @@ fn links_out_of_the_providers_directory_are_refused() {
 fn rules_that_cannot_keep_their_word_are_refused() {
     let rule = |patterns: &str, examples: &str, counter: &str| {
         format!(
-            "[[rule]]\nid = \"mine\"\ntag = \"location\"\ndescription = \"x\"\npatterns = [{patterns}]\nexamples = [{examples}]\ncounter_examples = [{counter}]\n"
+            "[[rule]]\nid = \"mine\"\ntag = \"location\"\ndescription = \"x\"\npatterns = [{patterns}]\nexamples = \
+             [{examples}]\ncounter_examples = [{counter}]\n"
         )
     };
     let empty_pattern = rule("''", "", "");

@@ -54,7 +54,8 @@ fn site(secret: &Path) -> Server {
                 scripted(
                     "<main id=\"app\">Loading…</main>",
                     &format!(
-                        "setTimeout(() => {{ document.getElementById('app').innerHTML = '<p>' + {policy} + '</p>'; }}, 500);"
+                        "setTimeout(() => {{ document.getElementById('app').innerHTML = '<p>' + {policy} + '</p>'; \
+                         }}, 500);"
                     ),
                 ),
             ),
@@ -100,7 +101,8 @@ fn site(secret: &Path) -> Server {
                 scripted(
                     &format!("<main id=\"app\"><p>{POLICY}</p></main><iframe src=\"{secret}\"></iframe>"),
                     &format!(
-                        "fetch('{secret}').then(r => r.text()).then(t => {{ document.getElementById('app').textContent = t; }}).catch(() => {{}}); \
+                        "fetch('{secret}').then(r => r.text()).then(t => {{ \
+                         document.getElementById('app').textContent = t; }}).catch(() => {{}}); \
                          setTimeout(() => {{ location.href = '{secret}'; }}, 50);"
                     ),
                 ),

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::server::{Reply, Server};
 use crate::util::{orgcheck, run, snapshot};
 
-const POLICY: &str = "This policy explains how Acme uses your information. We may sell your personal data to advertisers. \
+const POLICY: &str = "This policy explains how Acme uses your information. We may sell your personal data to \
+                      advertisers. \
                       You can opt out of marketing at any time.";
 
 const HUB_2026: &str = "<p>Your data, your choice.</p>\
@@ -49,10 +50,13 @@ fn providers(server: &Server) -> tempfile::TempDir {
     fs::write(
         dir.path().join("acme.toml"),
         format!(
-            "name = \"Acme\"\n\n[[documents]]\nid = \"privacy-policy\"\nurl = \"{}\"\nselect = [\"main\"]\nsnapshot = \"acme/privacy.txt\"\n\n\
-             [[statements]]\nid = \"privacy-hub\"\ntitle = \"Your data, your choice\"\nurl = \"{}\"\nselect = [\"main\"]\n\
+            "name = \"Acme\"\n\n[[documents]]\nid = \"privacy-policy\"\nurl = \"{}\"\nselect = [\"main\"]\nsnapshot = \
+             \"acme/privacy.txt\"\n\n\
+             [[statements]]\nid = \"privacy-hub\"\ntitle = \"Your data, your choice\"\nurl = \"{}\"\nselect = \
+                                    [\"main\"]\n\
              quote = [\"We never sell your personal data\"]\n\
-             text = \"Customers' data is never shared with advertisers.\"\ndate = \"2014-06\"\nsource = \"Acme's privacy hub, as quoted in a 2014 campaign\"\n",
+             text = \"Customers' data is never shared with advertisers.\"\ndate = \"2014-06\"\nsource = \"Acme's \
+                      privacy hub, as quoted in a 2014 campaign\"\n",
             server.url("/privacy"),
             server.url("/hub")
         ),
@@ -145,7 +149,9 @@ fn a_statement_page_is_fetched_stored_compared_and_checked() {
     // Changed: the hub drops the sentence. `check --live` flags it as a statement page that changed
     // in meaning, and `compare` warns that the quote is gone and reads the whole page.
     *hub.lock().unwrap() = Some(
-        "<p>Your data, your choice.</p><p>We want you to feel in control. We may share your personal data with carefully chosen partners. Read our policy to find out more.</p>".into(),
+        "<p>Your data, your choice.</p><p>We want you to feel in control. We may share your personal data with \
+         carefully chosen partners. Read our policy to find out more.</p>"
+            .into(),
     );
     let out = orgcheck_in(&["check", "--live", "--format", "json"], providers.path(), store.path());
     assert_eq!(out.code, 1, "{}", out.stderr);

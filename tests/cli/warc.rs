@@ -31,7 +31,10 @@ fn response_records_are_tagged_with_their_uri_and_date() {
         ]
     );
     assert!(
-        out.stderr.contains("3 response records tagged, 0 failed; left out: 1 warcinfo record, 1 request record, 1 image/png, 1 HTTP status 404"),
+        out.stderr.contains(
+            "3 response records tagged, 0 failed; left out: 1 warcinfo record, 1 request record, 1 \
+                             image/png, 1 HTTP status 404"
+        ),
         "{}",
         out.stderr
     );
