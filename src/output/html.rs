@@ -8,7 +8,7 @@ use std::ops::Range;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::table::shown_clauses;
-use super::{Row, change_kind, change_position, finding_label, group_runs, ordered_changes, run_position};
+use super::view::{Row, change_kind, change_position, finding_label, group_runs, ordered_changes, run_position};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::report::{ORGCHECK_VERSION, VersionInfo};
 use crate::stages::check::{CheckReport, CheckStatus, DocCheck};
@@ -316,7 +316,7 @@ fn diff_body(body: &DiffBody) -> Markup {
                         Row::Run(run) => {
                             div.change {
                                 p.muted { strong { (run[0].kind.as_str()) " ×" (run.len()) } " · " (run_position(run)) }
-                                p { (inert(&super::run_text(run, 400))) }
+                                p { (inert(&super::view::run_text(run, 400))) }
                             }
                         }
                     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::table::shown_clauses;
-use super::{Row, WordMarks, change_kind, change_position, finding_label, inline_words};
+use super::view::{Row, WordMarks, change_kind, change_position, finding_label, inline_words};
 use crate::analysis::tag::Tag;
 use crate::base::report::VersionInfo;
 use crate::base::snippet::cut_around;
@@ -70,7 +70,7 @@ pub fn compare(report: &CompareReport) -> String {
                 return "_No reply yet: no statement recorded._".to_string();
             }
             let pages = (side == Side::Statement)
-                .then(|| super::statement_pages_line(p))
+                .then(|| super::view::statement_pages_line(p))
                 .flatten()
                 .map(|line| format!("<br>_{}_", cell(&line)))
                 .unwrap_or_default();
@@ -295,7 +295,7 @@ fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
         "Clauses: {} changed, {} added, {} removed, {} moved; {} unchanged, {} differ only by noise.\n",
         c.changed, c.added, c.removed, c.moved, c.unchanged, c.noise
     );
-    let (meaningful, quiet) = super::ordered_changes(body);
+    let (meaningful, quiet) = super::view::ordered_changes(body);
     if !meaningful.is_empty() {
         let _ = writeln!(out, "{heading} Clauses that changed the findings\n");
         for ch in &meaningful {
@@ -310,12 +310,12 @@ fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
             quiet.len(),
             if quiet.len() == 1 { "" } else { "s" }
         );
-        let rows = super::group_runs(&quiet);
+        let rows = super::view::group_runs(&quiet);
         for row in rows.iter().take(QUIET_CHANGES_LISTED) {
             match row {
                 Row::One(ch) => out.push_str(&change_item(ch)),
                 Row::Run(run) => {
-                    let text = inline(&super::run_text(run, CLAUSE_MAX));
+                    let text = inline(&super::view::run_text(run, CLAUSE_MAX));
                     let kind = run[0].kind;
                     let text = if kind == ChangeKind::Removed {
                         format!("~~{text}~~")
@@ -327,7 +327,7 @@ fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
                         "- **{} ×{}** ({}): {text}",
                         kind.as_str(),
                         run.len(),
-                        super::run_position(run)
+                        super::view::run_position(run)
                     );
                 }
             }

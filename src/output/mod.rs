@@ -3,6 +3,7 @@
 //! [`html`], and JSON and JSON lines are the report's own serde form. Adding a format means adding a
 //! method to [`Output`] and an arm to [`write`]; adding a report means implementing [`Output`] for it.
 
+pub(crate) mod view;
 pub(crate) mod table;
 pub(crate) mod markdown;
 pub(crate) mod html;
@@ -11,14 +12,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::analysis::rules::{ExceptionKind, RuleList};
-use crate::analysis::tag::{Polarity, Tag};
-use crate::base::snippet::cut_around;
+use crate::analysis::rules::RuleList;
 use crate::inputs::fetch::FetchReport;
 use crate::inputs::providers::ProviderList;
 use crate::stages::check::CheckReport;
 use crate::stages::compare::CompareReport;
-use crate::stages::diff::{Change, ChangeKind, DiffBody, DiffReport, WordEdit, WordOp};
+use crate::stages::diff::DiffReport;
 use crate::stages::eval::EvalReport;
 use crate::stages::extract::ExtractReport;
 use crate::stages::history::HistoryReport;
@@ -364,195 +363,6 @@ impl Output for FetchReport<'_> {
     }
 }
 
-/// The short label a table shows for a finding: "sharing", or "no sharing" for a denial.
-/// "sharing", "no sharing", "no sharing except legal, consent".
-/// Where a provider's statement pages were read, for under the statement side: "From privacy-hub,
-/// fetched 2026-12-02." `None` when it has no statement pages.
-pub fn statement_pages_line(p: &crate::stages::compare::ProviderReport) -> Option<String> {
-    let pages: Vec<String> = p
-        .statements
-        .iter()
-        .filter_map(|s| s.statement_source.as_ref())
-        .map(|src| match (src.kind, &src.retrieved_at, &src.snapshot_date) {
-            (crate::stages::compare::SourceKind::Bundled, _, Some(date)) => {
-                format!("{} (recorded text of {date}, not fetched)", src.document)
-            }
-            (_, Some(at), _) => format!("{}, fetched {}", src.document, at.get(..10).unwrap_or(at)),
-            _ => src.document.clone(),
-        })
-        .collect();
-    (!pages.is_empty()).then(|| format!("From {}.", pages.join("; ")))
-}
-
-pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
-    let short = tag.about().short;
-    match polarity {
-        Polarity::Positive => short.to_string(),
-        Polarity::Negative if exceptions.is_empty() => format!("no {short}"),
-        Polarity::Negative => {
-            let kinds: Vec<&str> = exceptions.iter().map(|k| k.as_str()).collect();
-            format!("no {short} except {}", kinds.join(", "))
-        }
-    }
-}
-
-/// Changes in the order reports show them: those that gain or lose findings first, each group in
-/// document order.
-pub fn ordered_changes(body: &DiffBody) -> (Vec<&Change>, Vec<&Change>) {
-    body.changes.iter().partition(|c| c.meaningful())
-}
-
-/// A row of a change report: one change, or a run of adjacent clauses added or removed together
-/// (page navigation that disappeared, a new section), shown as one.
-pub enum Row<'a> {
-    One(&'a Change),
-    Run(Vec<&'a Change>),
-}
-
-/// Groups adjacent added (or removed) clauses into runs of at least three.
-pub fn group_runs<'a>(changes: &[&'a Change]) -> Vec<Row<'a>> {
-    let index = |c: &Change| c.new.as_ref().or(c.old.as_ref()).map_or(0, |s| s.index);
-    let mut runs: Vec<Vec<&'a Change>> = Vec::new();
-    for &c in changes {
-        let joins = runs.last().and_then(|r| r.last()).is_some_and(|&prev| {
-            matches!(c.kind, ChangeKind::Added | ChangeKind::Removed)
-                && prev.kind == c.kind
-                && index(c) == index(prev) + 1
-        });
-        match runs.last_mut() {
-            Some(run) if joins => run.push(c),
-            _ => runs.push(vec![c]),
-        }
-    }
-    runs.into_iter()
-        .flat_map(|run| {
-            if run.len() >= 3 {
-                vec![Row::Run(run)]
-            } else {
-                run.into_iter().map(Row::One).collect()
-            }
-        })
-        .collect()
-}
-
-/// The text of a run: its clauses joined, cut to about `max` characters.
-pub fn run_text(run: &[&Change], max: usize) -> String {
-    let joined = run
-        .iter()
-        .filter_map(|c| c.new.as_ref().or(c.old.as_ref()))
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ¶ ");
-    cut_around(&joined, 0..0, max)
-}
-
-/// "clauses 1–141" for a run.
-pub fn run_position(run: &[&Change]) -> String {
-    let index = |c: &Change| c.new.as_ref().or(c.old.as_ref()).map_or(0, |s| s.index) + 1;
-    match (run.first(), run.last()) {
-        (Some(a), Some(b)) => format!("clauses {}–{}", index(a), index(b)),
-        _ => String::new(),
-    }
-}
-
-/// Where a change is: "clause 12", "clause 12 → 14" (1-based).
-pub fn change_position(c: &Change) -> String {
-    match (&c.old, &c.new) {
-        (Some(o), Some(n)) if o.index != n.index => format!("clause {} → {}", o.index + 1, n.index + 1),
-        (_, Some(n)) => format!("clause {}", n.index + 1),
-        (Some(o), None) => format!("clause {}", o.index + 1),
-        (None, None) => String::new(),
-    }
-}
-
-/// A change's kind as a word: "changed and moved" for a reworded clause that also moved.
-pub fn change_kind(c: &Change) -> &'static str {
-    if c.kind == ChangeKind::Changed && c.moved {
-        "changed, moved"
-    } else {
-        c.kind.as_str()
-    }
-}
-
-/// How deleted and inserted words are marked.
-pub trait WordMarks {
-    fn delete(&self, text: &str) -> String;
-    fn insert(&self, text: &str) -> String;
-    fn equal(&self, text: &str) -> String {
-        text.to_string()
-    }
-    /// What goes between a deletion and an insertion that touch ("~~six~~ **seven**").
-    fn between(&self) -> &'static str {
-        ""
-    }
-}
-
-/// Words of context kept on each side of an edit; longer unchanged runs are cut with "…".
-const CONTEXT_WORDS: usize = 8;
-
-/// Renders a word diff inline, cutting long unchanged stretches so the edits stand out.
-pub fn inline_words(words: &[WordEdit], marks: &dyn WordMarks) -> String {
-    let mut out = String::new();
-    for (i, w) in words.iter().enumerate() {
-        match w.op {
-            WordOp::Equal => {
-                let tokens: Vec<&str> = w.text.split_inclusive(char::is_whitespace).collect();
-                let (first, last) = (i == 0, i + 1 == words.len());
-                let keep_head = if first { 0 } else { CONTEXT_WORDS };
-                let keep_tail = if last { 0 } else { CONTEXT_WORDS };
-                if tokens.len() <= keep_head + keep_tail + 2 {
-                    out.push_str(&marks.equal(&w.text));
-                } else {
-                    let head: String = tokens[..keep_head].concat();
-                    let tail: String = tokens[tokens.len() - keep_tail..].concat();
-                    out.push_str(&marks.equal(&head));
-                    out.push_str(if first {
-                        "… "
-                    } else if last {
-                        " …"
-                    } else {
-                        " … "
-                    });
-                    out.push_str(&marks.equal(&tail));
-                }
-            }
-            // Marks go around the words, not the spaces next to them (Markdown needs that).
-            WordOp::Delete | WordOp::Insert => {
-                let trimmed = w.text.trim();
-                if trimmed.is_empty() {
-                    out.push_str(&w.text);
-                    continue;
-                }
-                let lead = &w.text[..w.text.len() - w.text.trim_start().len()];
-                let trail = &w.text[w.text.trim_end().len()..];
-                if w.op == WordOp::Insert && lead.is_empty() && i > 0 && words[i - 1].op == WordOp::Delete {
-                    out.push_str(marks.between());
-                }
-                out.push_str(lead);
-                out.push_str(&if w.op == WordOp::Delete {
-                    marks.delete(trimmed)
-                } else {
-                    marks.insert(trimmed)
-                });
-                out.push_str(trail);
-            }
-        }
-    }
-    out
-}
-
-/// `[-deleted-]{+inserted+}`, as `git diff --word-diff` writes it, for output without colour.
-pub struct PlainMarks;
-
-impl WordMarks for PlainMarks {
-    fn delete(&self, text: &str) -> String {
-        format!("[-{text}-]")
-    }
-    fn insert(&self, text: &str) -> String {
-        format!("{{+{text}+}}")
-    }
-}
-
 /// Writes `value` as pretty JSON with a final newline.
 pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
@@ -656,36 +466,5 @@ mod tests {
 
         formats_agree("providers", &ProviderList { providers: &providers });
         formats_agree("rules", &RuleList { rules: &rules });
-    }
-
-    #[test]
-    fn word_diffs_keep_edits_in_view() {
-        let words = crate::stages::diff::word_diff(
-            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen the the end",
-            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen the end",
-        );
-        let shown = inline_words(&words, &PlainMarks);
-        assert!(shown.starts_with("… "), "{shown}");
-        assert!(
-            shown.contains("[-the-]") || shown.contains("[-the -]") || shown.contains("[-the-] "),
-            "{shown}"
-        );
-        assert!(shown.ends_with("end"), "{shown}");
-        assert!(!shown.contains("one two"), "{shown}");
-        let short = inline_words(&crate::stages::diff::word_diff("we keep it", "we sell it"), &PlainMarks);
-        assert_eq!(short, "we [-keep-]{+sell+} it");
-    }
-
-    #[test]
-    fn labels() {
-        for tag in Tag::ALL {
-            let short = tag.about().short;
-            assert_eq!(finding_label(tag, Polarity::Positive, &[]), short);
-            assert_eq!(finding_label(tag, Polarity::Negative, &[]), format!("no {short}"));
-            assert_eq!(
-                finding_label(tag, Polarity::Negative, &[ExceptionKind::Legal, ExceptionKind::Consent]),
-                format!("no {short} except legal, consent")
-            );
-        }
     }
 }

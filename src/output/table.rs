@@ -3,7 +3,8 @@
 use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
-use super::{Options, PlainMarks, Row, WordMarks, change_kind, change_position, finding_label, inline_words};
+use super::Options;
+use super::view::{PlainMarks, Row, WordMarks, change_kind, change_position, finding_label, inline_words};
 use crate::analysis::rules::ExceptionKind;
 use crate::analysis::tag::{Colour, Polarity, Tag};
 use crate::analysis::tagger::Finding;
@@ -165,7 +166,7 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
         return style.dim("No reply yet: no statement recorded.");
     }
     let pages = if side == Side::Statement {
-        super::statement_pages_line(report)
+        super::view::statement_pages_line(report)
     } else {
         None
     };
@@ -628,12 +629,12 @@ fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
     if body.changes.is_empty() {
         return out;
     }
-    let (meaningful, quiet) = super::ordered_changes(body);
+    let (meaningful, quiet) = super::view::ordered_changes(body);
     let mut table = new_table(width, style, &["Change", "Clause", "Findings"], true);
     for ch in &meaningful {
         table.add_row(change_row(ch, style));
     }
-    let quiet = super::group_runs(&quiet);
+    let quiet = super::view::group_runs(&quiet);
     let shown = if all {
         quiet.len()
     } else {
@@ -643,14 +644,14 @@ fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
         table.add_row(match row {
             Row::One(ch) => change_row(ch, style),
             Row::Run(run) => {
-                let text = super::run_text(run, CLAUSE_MAX);
+                let text = super::view::run_text(run, CLAUSE_MAX);
                 let kind = run[0].kind;
                 vec![
                     Cell::new(format!(
                         "{} ×{}\n{}",
                         kind.as_str(),
                         run.len(),
-                        style.dim(&super::run_position(run))
+                        style.dim(&super::view::run_position(run))
                     )),
                     Cell::new(if kind == ChangeKind::Removed {
                         style.delete(&text)

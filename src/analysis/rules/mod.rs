@@ -47,7 +47,8 @@ pub(crate) struct Pattern {
     pub gate: Option<crate::analysis::pattern::Gate>,
 }
 
-/// A validated, compiled rule set: the rules and every pattern compiled once.
+/// A validated, compiled rule set: the rules and every pattern compiled once. Tagging a text with it
+/// is [`RuleSet::findings`], which the tagger (`analysis/tagger.rs`) implements.
 ///
 /// Patterns are matched one by one, each with its own literal prefilter and lazy DFA. One `RegexSet`
 /// over all of them was tried first: its automaton is so large (long bounded gaps such as
