@@ -23,13 +23,16 @@ pub enum Tag {
     Location,
 }
 
-/// A colour a tag is shown in on a terminal (always bold).
+/// A colour a tag is shown in on a terminal (always bold): the terminal's own colours, so that a new
+/// tag picks one without touching the output code. Red is left for contradictions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Colour {
     Green,
+    Yellow,
     Blue,
     Magenta,
     Cyan,
+    White,
 }
 
 /// What orgcheck knows about one tag, beside its rules.

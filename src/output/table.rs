@@ -44,9 +44,11 @@ impl Style {
     pub fn tag(self, tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {
         let code = match tag.about().colour {
             Colour::Green => "1;32",
+            Colour::Yellow => "1;33",
             Colour::Blue => "1;34",
             Colour::Magenta => "1;35",
             Colour::Cyan => "1;36",
+            Colour::White => "1;37",
         };
         self.paint(code, &format!("[{}]", finding_label(tag, polarity, exceptions)))
     }
