@@ -230,13 +230,23 @@ mod layering {
         }
     }
 
-    #[test]
-    fn each_layer_folder_opens_with_a_module_comment() {
-        for dir in fs::read_dir(src())
+    /// Every folder under `src/`, at any depth.
+    fn folders(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for path in fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.is_dir())
         {
+            out.extend(folders(&path));
+            out.push(path);
+        }
+        out
+    }
+
+    #[test]
+    fn every_folder_opens_with_a_module_comment() {
+        for dir in folders(&src()) {
             let mod_rs = dir.join("mod.rs");
             let source = fs::read_to_string(&mod_rs).unwrap_or_else(|e| panic!("{}: {e}", mod_rs.display()));
             assert!(
@@ -245,5 +255,26 @@ mod layering {
                 mod_rs.display()
             );
         }
+    }
+
+    /// A file that long is doing more than one job: split it along them (docs/architecture.md).
+    const MAX_LINES: usize = 1_000;
+
+    #[test]
+    fn no_file_is_over_a_thousand_lines_and_few_sit_in_src() {
+        let long: Vec<String> = files(&src())
+            .into_iter()
+            .filter_map(|f| {
+                let lines = fs::read_to_string(&f).unwrap().lines().count();
+                (lines > MAX_LINES).then(|| format!("{}: {lines} lines", f.display()))
+            })
+            .collect();
+        assert!(long.is_empty(), "over {MAX_LINES} lines:\n{}", long.join("\n"));
+        let top: Vec<PathBuf> = fs::read_dir(src())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        assert!(top.len() <= 4, "files directly in src/ belong in a layer: {top:?}");
     }
 }

@@ -1,7 +1,7 @@
-//! Output: every report in every format it supports, behind one switch ([`write`]). Terminal tables
-//! (comfy-table) are in [`table`], Markdown in [`markdown`], self-contained HTML pages (maud) in
-//! [`html`], and JSON and JSON lines are the report's own serde form. Adding a format means adding a
-//! method to [`Output`] and an arm to [`write`]; adding a report means implementing [`Output`] for it.
+//! Output: every report in every format it supports, behind one switch ([`write()`]). Terminal tables
+//! (comfy-table) are in `table.rs`, Markdown in `markdown.rs`, self-contained HTML pages (maud) in
+//! `html.rs`, and JSON and JSON lines are the report's own serde form. Adding a format means adding a
+//! method to [`Output`] and an arm to [`write()`]; adding a report means implementing [`Output`] for it.
 
 pub(crate) mod view;
 pub(crate) mod table;

@@ -1,6 +1,6 @@
 //! Rules: the tagging rules as data (`rules/default.toml`, the `--lang` packs, `--rules FILE`), loaded,
-//! validated and compiled once into a [`RuleSet`]. [`file`] is the TOML format and its validation,
-//! [`lexicon`] the negation cues and exception classes, [`list`] the listing of `orgcheck rules`.
+//! validated and compiled once into a [`RuleSet`]. `file.rs` is the TOML format and its validation,
+//! `lexicon.rs` the negation cues and exception classes, `list.rs` the listing of `orgcheck rules`.
 //! Tagging itself (`RuleSet::findings`) is the tagger's, the module that stands on this one.
 
 mod file;

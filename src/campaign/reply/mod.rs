@@ -1,6 +1,6 @@
-//! A provider's reply, recorded as a statement: read the message ([`mail`]: `.eml`, plain text or
-//! HTML), keep only the provider's own words ([`own_words`]), remove what identifies the customer
-//! ([`redact`]), and add it to the provider's declaration in place ([`record`]).
+//! A provider's reply, recorded as a statement: read the message (`mail.rs`: `.eml`, plain text or
+//! HTML), keep only the provider's own words (`own_words.rs`), remove what identifies the customer
+//! (`redact.rs`), and add it to the provider's declaration in place (`record.rs`).
 //!
 //! Each step reports what it took out ([`Dropped`], [`Redaction`]), so that a campaign can check a
 //! statement before it publishes it.

@@ -1,7 +1,7 @@
 //! The comparator: lines up what a provider told customers against what its policy says, per tag.
 //!
-//! [`sources`] finds the texts, [`grading`] reads each side's stance and grades a denial against a
-//! permission, [`explain`] words the verdicts, and [`report`] holds what is reported.
+//! `sources.rs` finds the texts, `grading.rs` reads each side's stance and grades a denial against a
+//! permission, `explain.rs` words the verdicts, and `report.rs` holds what is reported.
 
 mod report;
 mod sources;
