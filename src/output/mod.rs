@@ -402,7 +402,7 @@ mod tests {
         );
     }
 
-    /// Renders `report` in every format: those in `FORMATS` must write something, the others must be
+    /// Writes `report` in every format: those in `FORMATS` must write something, the others must be
     /// refused, so that `FORMATS` (which the command line offers) and the methods never disagree.
     fn formats_agree<R: Output>(name: &str, report: &R) {
         for format in OutputFormat::ALL {

@@ -132,7 +132,7 @@ pub trait WordMarks {
 /// Words of context kept on each side of an edit; longer unchanged runs are cut with "…".
 const CONTEXT_WORDS: usize = 8;
 
-/// Renders a word diff inline, cutting long unchanged stretches so the edits stand out.
+/// A word diff written inline, cutting long unchanged stretches so the edits stand out.
 pub fn inline_words(words: &[WordEdit], marks: &dyn WordMarks) -> String {
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
