@@ -23,7 +23,7 @@ pub use grammar::Grammar;
 pub(crate) use grammar::GrammarDef;
 pub(crate) use practice::last_word;
 pub use practice::{Actor, Phrase, Practice, Site, Term};
-use terms::{TermPattern, Word, match_at, term_words, words};
+use terms::{TermPattern, Word, match_at, term_regex, term_words, words};
 
 /// The part of a practice a concept names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
@@ -371,6 +371,29 @@ impl Ontology {
             !inside
         });
         kept
+    }
+
+    /// The terms of `dimension` (of `concept` and the concepts under it, when given) as one regular
+    /// expression: a non-capturing group of whole-word alternatives, the longest first, so that a rule's
+    /// pattern can name a concept (`{recipient}`) instead of listing its words.
+    pub fn terms_pattern(&self, dimension: Dimension, concept: Option<usize>) -> String {
+        let mut terms: Vec<&TermPattern> = self
+            .terms
+            .iter()
+            .filter(|t| {
+                self.concepts[t.concept].dimension == dimension && concept.is_none_or(|c| self.subsumes(c, t.concept))
+            })
+            .collect();
+        // Leftmost-first alternation prefers the first branch: "pass on" before "pass".
+        terms.sort_by_key(|t| std::cmp::Reverse((t.words.len(), t.words.iter().map(Word::len).sum::<usize>())));
+        let branches: Vec<String> = terms.iter().map(|t| term_regex(&t.words)).collect();
+        let mut unique = Vec::with_capacity(branches.len());
+        for b in branches {
+            if !unique.contains(&b) {
+                unique.push(b);
+            }
+        }
+        format!(r"(?:\b(?:{})\b)", unique.join("|"))
     }
 
     /// Whether `word` is a general word for data ("data", "information"), a term of a data concept

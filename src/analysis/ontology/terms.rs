@@ -20,6 +20,15 @@ pub(super) enum Word {
 pub(super) const MAX_GAP: usize = 4;
 
 impl Word {
+    /// The letters a word needs, for ordering terms longest first; a wildcard needs one.
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Word::Exact(w) => w.len(),
+            Word::Any | Word::Name => 1,
+            Word::Gap => 0,
+        }
+    }
+
     fn matches(&self, word: &str) -> bool {
         match self {
             Word::Exact(w) => lower_eq(word, w),
@@ -135,4 +144,28 @@ pub(super) fn term_words(term: &str) -> Result<Vec<Word>, TermError> {
         return Err(TermError::TooLong(term.to_string()));
     }
     Ok(out)
+}
+
+/// What separates two words of a term in a text: spacing, hyphens, slashes and apostrophes, as
+/// [`words`] splits them ("third-party", "third party"; "customer’s").
+const SEPARATOR: &str = r"[\s\-‐‑–—/'’]+";
+
+/// A term as a regular expression that matches what [`match_at`] does, for patterns that name a concept
+/// (`{recipient}`): the words in order, any separator between them, `*` a word, `@` a capitalised word,
+/// `..` up to [`MAX_GAP`] words. Case is left to the pattern (rules are matched ignoring case), but `@`
+/// keeps its capital.
+pub(super) fn term_regex(words: &[Word]) -> String {
+    let mut out = String::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 && *word != Word::Gap {
+            out.push_str(SEPARATOR);
+        }
+        match word {
+            Word::Exact(w) => out.push_str(&regex::escape(w)),
+            Word::Any => out.push_str(r"\w+"),
+            Word::Name => out.push_str(r"(?-i:\p{Lu})\w*"),
+            Word::Gap => out.push_str(&format!(r"(?:{SEPARATOR}\w+){{0,{MAX_GAP}}}")),
+        }
+    }
+    out
 }

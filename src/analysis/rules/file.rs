@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::analysis::ontology::{ConceptDef, ConceptSource, Grammar, GrammarDef};
+use regex::Regex;
+
+use crate::analysis::ontology::{ConceptDef, ConceptSource, Grammar, GrammarDef, Ontology};
 use crate::analysis::pattern::compile_patterns;
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result, line_of, toml_problem};
 
 use super::lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule};
+use super::vocabulary::expand;
 use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Rule};
 
 #[derive(Deserialize)]
@@ -44,7 +47,10 @@ impl FileDef {
     }
 }
 
-/// What the files read so far define, and what is wrong with them.
+/// What the files read so far define, and what is wrong with them. Files are read in two passes: the
+/// first parses each file and takes its concepts and grammar words, so that the ontology can be
+/// compiled; the second validates the rules, cues and exception classes, whose patterns may name the
+/// ontology's concepts.
 #[derive(Default)]
 pub(super) struct Collected<'a> {
     pub rules: Vec<Rule>,
@@ -53,15 +59,17 @@ pub(super) struct Collected<'a> {
     pub concepts: Vec<ConceptSource<'a>>,
     pub grammar: Grammar,
     pub problems: Vec<Problem>,
+    /// The files parsed in the first pass, with what the second pass reads of them.
+    parsed: Vec<(&'a str, &'a str, FileDef)>,
     /// Rule ids, and cue and exception-class ids, each with the file that first defined it.
     rule_ids: HashMap<String, String>,
     cue_ids: HashMap<String, String>,
 }
 
 impl<'a> Collected<'a> {
-    /// Reads one file: `name` names it in messages and origins.
+    /// The first pass over one file: `name` names it in messages and origins.
     pub(super) fn file(&mut self, name: &'a str, source: &'a str) {
-        let file: FileDef = match toml::from_str(source) {
+        let mut file: FileDef = match toml::from_str(source) {
             Ok(f) => f,
             Err(e) => {
                 self.problems.push(toml_problem(name, source, &e));
@@ -76,52 +84,89 @@ impl<'a> Collected<'a> {
                     .into(),
             });
         }
-        for def in file.negation {
-            if let Some(cue) = compile_cue(def, name, source, &mut self.cue_ids, &mut self.problems) {
-                self.cues.push(cue);
-            }
-        }
-        for def in file.exception {
-            if let Some(rule) = compile_exception(def, name, source, &mut self.cue_ids, &mut self.problems) {
-                self.exceptions.push(rule);
-            }
-        }
-        self.concepts.extend(file.concept.into_iter().map(|def| ConceptSource {
-            def,
-            file: name,
-            source,
-        }));
-        if let Some(grammar) = file.grammar {
+        self.concepts
+            .extend(std::mem::take(&mut file.concept).into_iter().map(|def| ConceptSource {
+                def,
+                file: name,
+                source,
+            }));
+        if let Some(grammar) = file.grammar.take() {
             self.grammar.add(grammar, name, source, &mut self.problems);
         }
-        for def in file.rule {
-            if let Some(rule) = compile_rule(def, name, source, &mut self.rule_ids, &mut self.problems) {
-                self.rules.push(rule);
+        self.parsed.push((name, source, file));
+    }
+
+    /// The second pass over every file parsed: cues, exception classes and rules, their patterns with
+    /// `ontology`'s concept names expanded.
+    pub(super) fn define(&mut self, ontology: &Ontology) {
+        for (name, source, file) in std::mem::take(&mut self.parsed) {
+            let mut check = Check {
+                name,
+                source,
+                ontology,
+                problems: &mut self.problems,
+            };
+            for def in file.negation {
+                if let Some(cue) = compile_cue(def, &mut check, &mut self.cue_ids) {
+                    self.cues.push(cue);
+                }
+            }
+            for def in file.exception {
+                if let Some(rule) = compile_exception(def, &mut check, &mut self.cue_ids) {
+                    self.exceptions.push(rule);
+                }
+            }
+            for def in file.rule {
+                if let Some(rule) = compile_rule(def, &mut check, &mut self.rule_ids) {
+                    self.rules.push(rule);
+                }
             }
         }
     }
 }
 
+/// One file being validated in the second pass, and where its problems go.
+pub(super) struct Check<'c> {
+    name: &'c str,
+    source: &'c str,
+    ontology: &'c Ontology,
+    problems: &'c mut Vec<Problem>,
+}
+
+impl Check<'_> {
+    fn at(&self, span: std::ops::Range<usize>, field: &str) -> Location {
+        Location::at(self.name, line_of(self.source, span.start)).with_field(field)
+    }
+
+    fn problem(&mut self, span: std::ops::Range<usize>, field: &str, message: String) {
+        let location = self.at(span, field);
+        self.problems.push(Problem { location, message });
+    }
+
+    /// The patterns of `field` with their concept names expanded, each compiled once to report every bad
+    /// one. Returns the expanded sources and the regexes of those that compiled.
+    fn patterns(&mut self, list: &[Spanned<String>], field: &str) -> (Vec<String>, Vec<Regex>) {
+        let mut expanded = Vec::with_capacity(list.len());
+        for p in list {
+            match expand(p.get_ref(), self.ontology) {
+                Ok(e) => expanded.push(Spanned::new(p.span(), e.into_owned())),
+                Err(e) => self.problem(p.span(), field, e.to_string()),
+            }
+        }
+        let compiled = compile_patterns(&expanded, field, self.name, self.source, self.problems);
+        (expanded.into_iter().map(Spanned::into_inner).collect(), compiled)
+    }
+}
+
 /// Validates a `[[rule]]`; its patterns are compiled to report every bad one, and compiled for use
 /// when the rule set is.
-fn compile_rule(
-    def: RuleDef,
-    name: &str,
-    source: &str,
-    seen: &mut HashMap<String, String>,
-    problems: &mut Vec<Problem>,
-) -> Option<Rule> {
-    let at =
-        |span: std::ops::Range<usize>, field: &str| Location::at(name, line_of(source, span.start)).with_field(field);
+fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, String>) -> Option<Rule> {
     let id = def.id.get_ref().clone();
-    check_id(&def.id, "rule", name, source, seen, problems);
+    check_id(&def.id, "rule", check.name, check.source, seen, check.problems);
     let tag = match def.tag.get_ref().parse::<Tag>() {
         Ok(t) => Some(t),
         Err(msg) => {
-            problems.push(Problem {
-                location: at(def.tag.span(), "tag"),
-                message: msg.to_string(),
-            });
+            check.problem(def.tag.span(), "tag", msg.to_string());
             None
         }
     };
@@ -131,33 +176,36 @@ fn compile_rule(
         Some("negative") => Some(Polarity::Negative),
         Some(other) => {
             let span = def.polarity.as_ref().map(Spanned::span).unwrap_or_default();
-            problems.push(Problem {
-                location: at(span, "polarity"),
-                message: format!("polarity `{other}` must be \"positive\" or \"negative\""),
-            });
+            check.problem(
+                span,
+                "polarity",
+                format!("polarity `{other}` must be \"positive\" or \"negative\""),
+            );
             None
         }
     };
     if def.patterns.get_ref().is_empty() {
-        problems.push(Problem {
-            location: at(def.patterns.span(), "patterns"),
-            message: "a rule needs at least one pattern".into(),
-        });
+        check.problem(
+            def.patterns.span(),
+            "patterns",
+            "a rule needs at least one pattern".into(),
+        );
     }
-    compile_patterns(def.patterns.get_ref(), "patterns", name, source, problems);
-    let exclude = compile_patterns(&def.exclude, "exclude", name, source, problems);
-    let antecedent = compile_patterns(&def.antecedent, "antecedent", name, source, problems);
+    let (expanded, _) = check.patterns(def.patterns.get_ref(), "patterns");
+    let (_, exclude) = check.patterns(&def.exclude, "exclude");
+    let (_, antecedent) = check.patterns(&def.antecedent, "antecedent");
     Some(Rule {
         id,
         tag: tag?,
         description: def.description,
         polarity,
         patterns: def.patterns.into_inner().into_iter().map(Spanned::into_inner).collect(),
+        expanded,
         exclude,
         antecedent,
         examples: def.examples,
         counter_examples: def.counter_examples,
-        origin: name.to_string(),
+        origin: check.name.to_string(),
     })
 }
 
@@ -208,20 +256,26 @@ pub(super) struct RuleDef {
     counter_examples: Vec<String>,
 }
 
-/// The cues and exception classes of the embedded default rules.
-pub(super) fn default_negation() -> Result<(Vec<Cue>, Vec<ExceptionRule>)> {
+/// The cues and exception classes of the embedded default rules, for a rule set whose files give none.
+pub(super) fn default_negation(ontology: &Ontology) -> Result<(Vec<Cue>, Vec<ExceptionRule>)> {
     let file: FileDef = toml::from_str(DEFAULT_RULES)
         .map_err(|e| Error::Invalid(vec![toml_problem(DEFAULT_RULES_NAME, DEFAULT_RULES, &e)]))?;
     let (mut seen, mut problems) = (HashMap::new(), Vec::new());
+    let mut check = Check {
+        name: DEFAULT_RULES_NAME,
+        source: DEFAULT_RULES,
+        ontology,
+        problems: &mut problems,
+    };
     let cues = file
         .negation
         .into_iter()
-        .filter_map(|d| compile_cue(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .filter_map(|d| compile_cue(d, &mut check, &mut seen))
         .collect();
     let exceptions = file
         .exception
         .into_iter()
-        .filter_map(|d| compile_exception(d, DEFAULT_RULES_NAME, DEFAULT_RULES, &mut seen, &mut problems))
+        .filter_map(|d| compile_exception(d, &mut check, &mut seen))
         .collect();
     if problems.is_empty() {
         Ok((cues, exceptions))
@@ -260,16 +314,12 @@ pub(super) fn check_id(
     seen.insert(text.clone(), name.to_string());
 }
 
-fn compile_cue(
-    def: CueDef,
-    name: &str,
-    source: &str,
-    seen: &mut HashMap<String, String>,
-    problems: &mut Vec<Problem>,
-) -> Option<Cue> {
+fn compile_cue(def: CueDef, check: &mut Check<'_>, seen: &mut HashMap<String, String>) -> Option<Cue> {
+    let (name, source) = (check.name, check.source);
     let at = |span: std::ops::Range<usize>, field: &str| {
         Location::at(name.to_string(), line_of(source, span.start)).with_field(field)
     };
+    let problems = &mut *check.problems;
     check_id(&def.id, "negation", name, source, seen, problems);
     let kind = CueKind::ALL.into_iter().find(|k| k.as_str() == def.kind.get_ref());
     if kind.is_none() {
@@ -308,6 +358,7 @@ fn compile_cue(
                 .into(),
         });
     }
+    // Cue patterns are about the words of negation, not a practice's parts: no concept names here.
     let patterns = compile_patterns(&def.patterns, "patterns", name, source, problems);
     Some(Cue {
         id: def.id.into_inner(),
@@ -323,11 +374,11 @@ fn compile_cue(
 
 fn compile_exception(
     def: ExceptionDef,
-    name: &str,
-    source: &str,
+    check: &mut Check<'_>,
     seen: &mut HashMap<String, String>,
-    problems: &mut Vec<Problem>,
 ) -> Option<ExceptionRule> {
+    let (name, source) = (check.name, check.source);
+    let problems = &mut *check.problems;
     check_id(&def.id, "exception", name, source, seen, problems);
     let kind = ExceptionKind::ALL
         .into_iter()
@@ -348,7 +399,7 @@ fn compile_exception(
             message: "an exception class needs at least one pattern".into(),
         });
     }
-    let patterns = compile_patterns(def.patterns.get_ref(), "patterns", name, source, problems);
+    let (_, patterns) = check.patterns(def.patterns.get_ref(), "patterns");
     Some(ExceptionRule {
         id: def.id.into_inner(),
         kind: kind?,

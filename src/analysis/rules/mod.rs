@@ -6,6 +6,7 @@
 mod file;
 mod lexicon;
 mod list;
+mod vocabulary;
 
 use regex::Regex;
 
@@ -16,6 +17,7 @@ use crate::base::error::{Error, Location, Problem, Result};
 
 pub use lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule, Lexicon};
 pub use list::RuleList;
+pub use vocabulary::VocabularyError;
 
 use file::{Collected, FileDef, default_negation};
 
@@ -27,7 +29,10 @@ pub struct Rule {
     pub description: String,
     /// Fixed polarity, when the rule declares one; otherwise negation decides.
     pub polarity: Option<Polarity>,
+    /// The patterns as written, concept names (`{recipient}`) and all.
     pub patterns: Vec<String>,
+    /// The patterns as compiled: each concept name replaced by its terms.
+    pub expanded: Vec<String>,
     pub exclude: Vec<Regex>,
     /// When set, a match counts only if one of these matches earlier in the clause: the noun a pronoun
     /// stands for ("your data … we will never trade *it*").
@@ -199,21 +204,8 @@ impl RuleSet {
         for file in files {
             read.file(&file.name, &file.source);
         }
-        if !read.problems.is_empty() {
-            return Err(Error::Invalid(read.problems));
-        }
-        let (mut cues, mut exceptions) = (read.cues, read.exceptions);
-        if cues.is_empty() || exceptions.is_empty() {
-            let (default_cues, default_exceptions) = default_negation()?;
-            if cues.is_empty() {
-                cues = default_cues;
-            }
-            if exceptions.is_empty() {
-                exceptions = default_exceptions;
-            }
-        }
-        let lexicon = Lexicon::new(cues, exceptions)?;
-        let (mut concepts, mut grammar) = (read.concepts, read.grammar);
+        // The ontology first: rule patterns may name its concepts.
+        let (mut concepts, mut grammar) = (std::mem::take(&mut read.concepts), std::mem::take(&mut read.grammar));
         if concepts.is_empty() || grammar.lists().iter().any(|(_, list)| list.is_empty()) {
             let mut defaults = Collected::default();
             defaults.file(ONTOLOGY_NAME, ONTOLOGY);
@@ -225,14 +217,36 @@ impl RuleSet {
             }
             grammar = grammar.or(&defaults.grammar);
         }
-        let ontology = Ontology::compile(concepts, grammar)?;
+        let ontology = match Ontology::compile(concepts, grammar) {
+            Ok(o) => o,
+            Err(Error::Invalid(problems)) => {
+                read.problems.extend(problems);
+                return Err(Error::Invalid(read.problems));
+            }
+            Err(e) => return Err(e),
+        };
+        read.define(&ontology);
+        if !read.problems.is_empty() {
+            return Err(Error::Invalid(read.problems));
+        }
+        let (mut cues, mut exceptions) = (read.cues, read.exceptions);
+        if cues.is_empty() || exceptions.is_empty() {
+            let (default_cues, default_exceptions) = default_negation(&ontology)?;
+            if cues.is_empty() {
+                cues = default_cues;
+            }
+            if exceptions.is_empty() {
+                exceptions = default_exceptions;
+            }
+        }
+        let lexicon = Lexicon::new(cues, exceptions)?;
         RuleSet::compile(read.rules, lexicon, ontology)
     }
 
     fn compile(rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            for p in &rule.patterns {
+            for p in &rule.expanded {
                 let re = compile_regex(p).map_err(|m| {
                     Error::invalid(
                         Location::file(rule.origin.clone()).with_field("patterns"),
@@ -246,7 +260,7 @@ impl RuleSet {
         }
         let sources: Vec<&str> = rules
             .iter()
-            .flat_map(|r| r.patterns.iter().map(String::as_str))
+            .flat_map(|r| r.expanded.iter().map(String::as_str))
             .collect();
         let prefilter = crate::analysis::pattern::Prefilter::new(&sources);
         let context: Vec<&str> = rules
@@ -388,6 +402,39 @@ mod tests {
         let msg = RuleSet::with_files(&extra, Combine::Add).unwrap_err().to_string();
         assert!(
             msg.contains("duplicate rule id `location-data` (first defined in rules/default.toml)"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn patterns_name_ontology_concepts_and_a_new_term_reaches_them() {
+        let rule = "[[rule]]\nid = \"mine\"\ntag = \"third-party-sharing\"\ndescription = \"d\"\n\
+                    patterns = ['\\b(?P<t>forward(?:s|ed)?)\\b[^.]{0,40}?\\bto\\s+(?:the\\s+)?{recipient}']\n";
+        let rules = RuleSet::with_files(&[RulesFile::new("mine.toml", rule)], Combine::Add).unwrap();
+        let mine = rules.rules.iter().find(|r| r.id == "mine").unwrap();
+        assert!(mine.patterns[0].contains("{recipient}"), "listed as written");
+        assert!(!mine.expanded[0].contains("{recipient}") && mine.expanded[0].contains("advertisers"));
+        let tagged = |rules: &RuleSet, text: &str| rules.findings(text).iter().any(|f| f.rule == "mine");
+        assert!(tagged(&rules, "We forward your answers to the advertisers."));
+        assert!(!tagged(&rules, "We forward your answers to the publisher."));
+        // A concept added by another file extends the rule that names its dimension.
+        let publishers = "[[concept]]\nid = \"publishers\"\ndimension = \"recipient\"\nparent = \"third-parties\"\n\
+                          description = \"d\"\nterms = ['publisher', 'publishers']\n\
+                          examples = ['to the publisher']\ncounter_examples = ['to us']\n";
+        let extra = [
+            RulesFile::new("mine.toml", rule),
+            RulesFile::new("more.toml", publishers),
+        ];
+        let rules = RuleSet::with_files(&extra, Combine::Add).unwrap();
+        assert!(tagged(&rules, "We forward your answers to the publisher."));
+    }
+
+    #[test]
+    fn a_concept_name_the_ontology_does_not_have_names_its_line() {
+        let src = "[[rule]]\nid = \"x\"\ntag = \"location\"\ndescription = \"d\"\npatterns = ['{recipient:nobody}']\n";
+        let msg = load(src).unwrap_err().to_string();
+        assert!(
+            msg.contains("test.toml:5: field `patterns`: `{recipient:nobody}`: the ontology has no recipient concept"),
             "{msg}"
         );
     }

@@ -1,0 +1,162 @@
+//! One vocabulary: a rule's pattern names ontology concepts instead of spelling out its own word lists.
+//! `{recipient}` stands for every recipient term, `{action:disclose}` for the terms of `disclose` and of
+//! the concepts under it (`sell`), `{data}` for every kind of data. At load each name becomes the regex
+//! alternation of those terms ([`Ontology::terms_pattern`]), so a term added to `rules/ontology.toml`
+//! (or by a `--rules` file) reaches every rule that names its concept.
+
+use std::borrow::Cow;
+
+use crate::analysis::ontology::{Dimension, Ontology};
+
+/// A concept name in a pattern that the ontology cannot give terms for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VocabularyError {
+    #[error("`{{{0}}}` names no part of a practice; use one of {known}", known = dimensions())]
+    UnknownDimension(String),
+    #[error("`{{{dimension}:{concept}}}`: the ontology has no {dimension} concept `{concept}`{hint}")]
+    UnknownConcept {
+        dimension: String,
+        concept: String,
+        /// Where the concept is, when it is of another dimension.
+        hint: String,
+    },
+    #[error("`{{{0}` is not closed with `}}`")]
+    Unclosed(String),
+}
+
+fn dimensions() -> String {
+    Dimension::ALL.map(|d| format!("{{{}}}", d.as_str())).join(", ")
+}
+
+/// `pattern` with every concept name (`{dimension}` or `{dimension:concept}`) replaced by its terms.
+/// Regex repetitions (`{2}`, `{0,60}`) start with a digit and are left alone, as is an escaped `\{`.
+pub fn expand<'p>(pattern: &'p str, ontology: &Ontology) -> Result<Cow<'p, str>, VocabularyError> {
+    if !pattern.contains('{') {
+        return Ok(Cow::Borrowed(pattern));
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find(['\\', '{']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(escaped) = tail.strip_prefix('\\') {
+            // An escape and the character it escapes stay as they are.
+            let len = escaped.chars().next().map_or(0, char::len_utf8);
+            out.push_str(&tail[..1 + len]);
+            rest = &escaped[len..];
+            continue;
+        }
+        let name_start = &tail[1..];
+        if !name_start.starts_with(|c: char| c.is_ascii_lowercase()) {
+            out.push('{');
+            rest = name_start;
+            continue;
+        }
+        let Some(end) = name_start.find('}') else {
+            let name: String = name_start.chars().take(30).collect();
+            return Err(VocabularyError::Unclosed(name));
+        };
+        out.push_str(&concept_terms(&name_start[..end], ontology)?);
+        rest = &name_start[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// The terms a concept name stands for, as a non-capturing group.
+fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
+    let (dimension_name, concept_name) = match name.split_once(':') {
+        Some((d, c)) => (d, Some(c)),
+        None => (name, None),
+    };
+    let dimension = Dimension::ALL
+        .into_iter()
+        .find(|d| d.as_str() == dimension_name)
+        .ok_or_else(|| VocabularyError::UnknownDimension(name.to_string()))?;
+    let concept = match concept_name {
+        None => None,
+        Some(id) => match o.concept(id) {
+            Some(c) if o.concepts[c].dimension == dimension => Some(c),
+            other => {
+                let hint = other.map_or(String::new(), |c| {
+                    let d = o.concepts[c].dimension.as_str();
+                    format!(" (`{id}` is a {d} concept: `{{{d}:{id}}}`)")
+                });
+                return Err(VocabularyError::UnknownConcept {
+                    dimension: dimension_name.to_string(),
+                    concept: id.to_string(),
+                    hint,
+                });
+            }
+        },
+    };
+    Ok(o.terms_pattern(dimension, concept))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::RuleSet;
+
+    fn ontology() -> Ontology {
+        RuleSet::default_rules().unwrap().ontology
+    }
+
+    #[test]
+    fn names_become_the_terms_of_the_concept_and_those_under_it() {
+        let o = ontology();
+        let re = |p: &str| {
+            regex::RegexBuilder::new(&expand(p, &o).unwrap())
+                .case_insensitive(true)
+                .build()
+                .unwrap()
+        };
+        let disclose = re(r"^{action:disclose}$");
+        for words in ["share", "pass on", "sold", "made available"] {
+            assert!(disclose.is_match(words), "{words}");
+        }
+        assert!(!disclose.is_match("collect"));
+        let sell = re(r"^{action:sell}$");
+        assert!(
+            sell.is_match("sold") && !sell.is_match("share"),
+            "a concept's terms, not its parent's"
+        );
+        let recipient = re(r"\bto {recipient}");
+        assert!(recipient.is_match("passed to third-party advertisers"));
+        assert!(
+            recipient.is_match("given to the Tesco Group"),
+            "@ is a capitalised word"
+        );
+        assert!(
+            recipient.is_match("to businesses that process this information on our behalf"),
+            ".. is a gap"
+        );
+        assert!(!recipient.is_match("to you"));
+        let data = re(r"^{data}$");
+        assert!(data.is_match("location data") && data.is_match("e-mail address") && data.is_match("E mail addresses"));
+    }
+
+    #[test]
+    fn repetitions_escapes_and_plain_patterns_are_left_alone() {
+        let o = ontology();
+        for p in [r"\bshare\b", r"a{2}", r"[^.]{0,60}?", r"\{recipient\}", r"\\"] {
+            assert_eq!(expand(p, &o).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn unknown_names_say_what_is_known() {
+        let o = ontology();
+        let err = |p: &str| expand(p, &o).unwrap_err().to_string();
+        assert!(
+            err("{recipients}").contains("names no part of a practice; use one of {action}"),
+            "{}",
+            err("{recipients}")
+        );
+        assert!(err("{recipient:nobody}").contains("has no recipient concept `nobody`"));
+        assert!(
+            err("{action:advertisers}").contains("(`advertisers` is a recipient concept: `{recipient:advertisers}`)")
+        );
+        assert!(err("share {action").contains("`{action` is not closed"));
+    }
+}
