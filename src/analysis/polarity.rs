@@ -191,6 +191,12 @@ impl<'c> Scopes<'c> {
         let mut forward: Option<(usize, usize)> = None;
         // After a list element and its coordinator: an auxiliary next means the list has ended.
         let mut in_list = false;
+        // The negation of a chain that a plain word ended ("we do not *store* this on our servers"): an
+        // "or" later in the part denies what follows it too ("… or share it with third parties").
+        let mut reopen: Option<(usize, usize)> = None;
+        // A negation that a colon follows ("we will never: sell…; rent…"): it denies the items of the list
+        // the colon opens, across the `;` between them, to the end of the clause.
+        let mut listed: Option<(usize, usize)> = None;
         // The exception being read: its cue match and where it started.
         let mut open: Option<(usize, usize)> = None;
         let mut last_end = 0;
@@ -198,8 +204,9 @@ impl<'c> Scopes<'c> {
         let mut segment_start = 0;
         let mut last_cut: Option<usize> = None;
         for i in 0..n {
-            negation[i] = chain.or(forward);
+            negation[i] = chain.or(forward).or(listed);
             let role = tokens[i].role;
+            let text = &clause[tokens[i].range.clone()];
             let next_is_coordinator = tokens.get(i + 1).is_some_and(|t| t.role == Role::Coordinator);
             let start = tokens[i].range.start;
             let here = parts.len();
@@ -225,11 +232,21 @@ impl<'c> Scopes<'c> {
                 segment_start = start;
             }
             match role {
-                Role::Coordinator => {}
+                Role::Coordinator => {
+                    if chain.is_none() && (text.eq_ignore_ascii_case("or") || text.eq_ignore_ascii_case("nor")) {
+                        chain = reopen;
+                    }
+                }
+                Role::Plain if text == ":" && chain.is_some() => {
+                    listed = chain;
+                }
                 Role::Plain => {
                     if next_is_coordinator {
                         in_list = true;
                     } else {
+                        if chain.is_some() {
+                            reopen = chain;
+                        }
                         chain = None;
                         in_list = false;
                     }
@@ -237,11 +254,13 @@ impl<'c> Scopes<'c> {
                 Role::Cue { kind, cue, matched } => match kind {
                     CueKind::Pre => {
                         chain = Some((cue, matched));
+                        reopen = None;
                         in_list = false;
                         close(&mut open, last_end);
                     }
                     CueKind::Forward => {
                         forward = Some((cue, matched));
+                        reopen = None;
                         close(&mut open, last_end);
                     }
                     CueKind::Filler | CueKind::Pseudo | CueKind::Object | CueKind::Post => {}
@@ -254,12 +273,16 @@ impl<'c> Scopes<'c> {
                     CueKind::Terminator | CueKind::Clause => {
                         chain = None;
                         forward = None;
+                        reopen = None;
+                        listed = None;
                         in_list = false;
                         close(&mut open, last_end);
                     }
                     CueKind::Exception => {
                         chain = None;
                         forward = None;
+                        reopen = None;
+                        listed = None;
                         in_list = false;
                         if open.is_none_or(|(m, _)| m != matched) {
                             close(&mut open, last_end);
@@ -269,6 +292,11 @@ impl<'c> Scopes<'c> {
                     CueKind::Break => {
                         chain = None;
                         forward = None;
+                        reopen = None;
+                        // The items of a list a denial opened are cut by `;`, not taken out of it.
+                        if text != ";" {
+                            listed = None;
+                        }
                         in_list = false;
                         close(&mut open, last_end);
                         parts.push(part_start..start);
@@ -427,6 +455,29 @@ mod tests {
             None
         );
         assert_eq!(negated("We never share your location.", "location"), None);
+    }
+
+    #[test]
+    fn or_carries_a_denial_past_the_first_verbs_object_and_a_colon_opens_a_denied_list() {
+        let clause = "We don't store this on our servers or share it with third parties.";
+        assert_eq!(negated(clause, "share").as_deref(), Some("don't"));
+        // "and" does not: "we do not sell your data and share it" is read as it stands elsewhere.
+        assert_eq!(
+            negated("We don't store this on our servers and share it.", "share"),
+            None
+        );
+        // A new negation or a new clause ends it.
+        assert_eq!(
+            negated("We do not sell your data, and we may store it or share it.", "share"),
+            None
+        );
+        let list = "We will never: sell your data to advertisers; rent your e-mail address to brokers.";
+        assert_eq!(negated(list, "rent").as_deref(), Some("never"));
+        assert_eq!(
+            negated("We will never sell your data; we rent your address to brokers.", "rent"),
+            None,
+            "without the colon, `;` ends the denial"
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::analysis::ontology::{Found, Practice, Site};
+use crate::analysis::ontology::{Found, Grammar, Practice, Site};
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
-use crate::analysis::rules::{ExceptionKind, RuleSet};
+use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
@@ -230,12 +230,28 @@ impl RuleSet {
     /// Tags one clause: at most one hit per tag and polarity, the earliest, in clause order.
     pub fn tag_clause(&self, clause: &str) -> Vec<Hit> {
         // The words every match needs rule most patterns out in one pass; the rest run their automata.
+        // A rule that names concepts `before` or `after` its matches runs only where the clause has terms
+        // of them: its verbs ("use", "set") are common, the clauses with a recipient before one are not.
+        let mut terms: Option<Vec<Found>> = None;
         let matched: Vec<usize> = self
             .prefilter
             .candidates(clause)
             .into_iter()
             .filter(|&i| {
-                let pattern = &self.patterns[i].0;
+                let (pattern, rule_index) = &self.patterns[i];
+                let rule = &self.rules[*rule_index];
+                if !rule.before.is_empty() || !rule.after.is_empty() {
+                    let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
+                    let has = |slots: &[ConceptSlot]| {
+                        slots.is_empty()
+                            || terms
+                                .iter()
+                                .any(|t| slots.iter().any(|s| s.holds(&self.ontology, t.concept)))
+                    };
+                    if !has(&rule.before) || !has(&rule.after) {
+                        return false;
+                    }
+                }
                 match &pattern.gate {
                     Some(gate) => gate.is_match(clause),
                     None => pattern.re.is_match(clause),
@@ -285,11 +301,18 @@ impl RuleSet {
                         .unwrap_or(usize::MAX)
                 }
             });
+            let slots = (!rule.before.is_empty() || !rule.after.is_empty())
+                .then(|| &*terms.get_or_insert_with(|| self.ontology.terms(clause)));
+            let in_place =
+                |span: &Range<usize>| slots.is_none_or(|terms| concepts_around(self, rule, terms, clause, span));
             for part in scopes.segments() {
                 let haystack = &clause[part.clone()];
                 let shift = |r: Range<usize>| part.start + r.start..part.start + r.end;
                 let mut keep = |span: Range<usize>, trigger: Option<Range<usize>>| {
-                    if span.is_empty() || span.start < after || exclusions.iter().any(|list| overlaps_any(list, &span))
+                    if span.is_empty()
+                        || span.start < after
+                        || !in_place(&span)
+                        || exclusions.iter().any(|list| overlaps_any(list, &span))
                     {
                         return;
                     }
@@ -429,6 +452,43 @@ impl RuleSet {
         }
         hits.into_iter().map(|(hit, _)| hit).collect()
     }
+}
+
+/// Most words between a rule's `before` concept and its match.
+const MAX_BETWEEN: usize = 4;
+
+/// Whether the concepts a rule names `before` and `after` its match are there: a term of a `before`
+/// concept ends right before the match (only auxiliaries and adverbs between: "third parties *may also*
+/// collect"), and a term of an `after` concept runs
+/// across the match's end or starts within `after_within` bytes after it, in the same sentence.
+fn concepts_around(rules: &RuleSet, rule: &Rule, terms: &[Found], clause: &str, span: &Range<usize>) -> bool {
+    let o = &rules.ontology;
+    // Between the subject and the match: auxiliaries and adverbs ("*may also* collect", "*do not* have").
+    let only_auxiliaries = |between: &str| {
+        between.split_whitespace().count() <= MAX_BETWEEN
+            && between.split_whitespace().all(|w| {
+                Grammar::has(&o.grammar.auxiliaries, w) || (w.len() > 4 && w.to_ascii_lowercase().ends_with("ly"))
+            })
+    };
+    let before = rule.before.is_empty()
+        || terms.iter().any(|t| {
+            t.at.end <= span.start
+                && only_auxiliaries(&clause[t.at.end..span.start])
+                && rule.before.iter().any(|s| s.holds(o, t.concept))
+        });
+    let after = rule.after.is_empty()
+        || terms.iter().any(|t| {
+            let across = t.at.start < span.end && span.end < t.at.end;
+            let soon = t.at.start >= span.end && {
+                let between = &clause[span.end..t.at.start];
+                match rule.after_within {
+                    0 => between.chars().all(char::is_whitespace),
+                    within => between.len() <= within && !between.contains(['.', ';', ':', '!', '?']),
+                }
+            };
+            (across || soon) && rule.after.iter().any(|s| s.holds(o, t.concept))
+        });
+    before && after
 }
 
 struct Candidate {

@@ -441,6 +441,36 @@ const CASES: &[(&str, &[&str])] = &[
         "We do not sell your location data, and you can opt out of analytics.",
         &["-sharing", "+location", "+opt-out"],
     ),
+    // A denial reaches a verb coordinated by "or" after the first verb's object, and the items of a list
+    // a colon opens.
+    (
+        "We don't store this on our servers or share it with third parties.",
+        &["-sharing"],
+    ),
+    (
+        "Acme will never: sell your personal information to third parties; rent your email address to marketers.",
+        &["-sharing"],
+    ),
+    // Prohibitions, as a phrase or a negated permission.
+    (
+        "Our partners are prohibited from transferring your data to anyone else.",
+        &["-sharing"],
+    ),
+    (
+        "Vendors are contractually barred from selling the information to third parties.",
+        &["-sharing"],
+    ),
+    (
+        "Service providers are not permitted to share your information with third parties.",
+        &["-sharing"],
+    ),
+    // A recipient with access, or denied it; the reader's own access is no sharing.
+    (
+        "Our service providers may have access to your personal information.",
+        &["+sharing"],
+    ),
+    ("The other parties do not have access to your identity.", &["-sharing"]),
+    ("You have access to your account at any time.", &[]),
     // No practice at all.
     ("We sell mobile phones and accessories.", &[]),
     ("Please read this policy carefully.", &[]),

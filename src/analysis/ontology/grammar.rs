@@ -71,6 +71,11 @@ grammar! {
     customer_duty: Phrase,
     /// The customer as a subject: "*you* do not disclose them".
     customer: Word,
+    /// The company speaking of itself: "*we* are not permitted to share it".
+    first_person: Word,
+    /// Words that restrict what a party may do: a practice under one is that party's ("the provider is
+    /// not *authorised* to sell it", "partners are *prohibited* from transferring it").
+    restrictions: Word,
     /// The customer's own: "*your* profile" is data about the reader, so identifiable.
     customer_possessive: Word,
     /// Subjects that are another party, not the company: "*they* may not share", "*operators* … may
@@ -87,6 +92,9 @@ grammar! {
     /// Plain nouns for a recipient that only a following description makes specific: "with
     /// *companies* that advertise on our websites".
     generic_recipients: Word,
+    /// Words that may stand between "to" or "with" and a recipient, besides the determiners: "to *our
+    /// reputable* partners", "with *participating* dealers", "to *both* the site and".
+    recipient_modifiers: Word,
     /// Words that deny what follows them: "*not* personally identify you", "*cannot* be linked back".
     denying: Word,
     /// Words that point back to data or recipients already named: "*this* data", "*such*
@@ -139,6 +147,25 @@ fn add(
 }
 
 impl Grammar {
+    /// Whether `word` is a function word of the grammar (a pointer, determiner, auxiliary, pronoun or
+    /// preposition), not a name even when capitalised at the start of a sentence.
+    pub(crate) fn is_function_word(&self, word: &str) -> bool {
+        [
+            &self.pointers,
+            &self.determiners,
+            &self.auxiliaries,
+            &self.before_verb,
+            &self.customer,
+            &self.customer_possessive,
+            &self.other_subjects,
+            &self.recipient_prepositions,
+            &self.conjunctions,
+            &self.recipient_modifiers,
+        ]
+        .iter()
+        .any(|list| Grammar::has(list, word))
+    }
+
     /// Whether `word` is in `list`, ignoring case.
     pub(crate) fn has(list: &[String], word: &str) -> bool {
         list.iter().any(|w| word.eq_ignore_ascii_case(w))

@@ -298,6 +298,8 @@ impl Ontology {
     /// is looked up once, and only terms that start with it are tried.
     pub fn terms(&self, text: &str) -> Vec<Found> {
         let spans: Vec<Range<usize>> = words(text).collect();
+        // A capitalised function word is no name: "*These* companies" are not "@ companies".
+        let is_name = |word: &str| !self.grammar.is_function_word(word);
         let mut lower = String::new();
         let mut found: Vec<Candidate> = Vec::new();
         for (i, span) in spans.iter().enumerate() {
@@ -315,7 +317,7 @@ impl Ontology {
             for &(t, k) in candidates {
                 let term = &self.terms[t];
                 let Some(start) = i.checked_sub(k) else { continue };
-                if let Some(end) = match_at(&term.words, &spans, text, start) {
+                if let Some(end) = match_at(&term.words, &spans, text, start, &is_name) {
                     found.push(Candidate {
                         concept: term.concept,
                         words: start..end,
@@ -565,6 +567,8 @@ mod tests {
             found("businesses that process the many kinds of data on our behalf"),
             one("service-providers", "on our behalf")
         );
+        // A capitalised function word is no name: "These companies" are not a group's companies.
+        assert_eq!(found("These companies may set cookies"), []);
         // "third-party" before a kind of recipient is a word of its own; the practice keeps the kind.
         assert_eq!(found("with third-party advertisers").len(), 2);
     }

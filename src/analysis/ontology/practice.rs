@@ -153,6 +153,9 @@ pub struct Site<'a> {
     pub denial: bool,
 }
 
+/// Words before the practice word looked at for a [`Grammar::restrictions`] word and its subject.
+const RESTRICTION_WORDS: usize = 8;
+
 /// How far before the practice word a [`Grammar::customer_duty`] phrase is looked for, in bytes.
 const DUTY_WINDOW: usize = 160;
 
@@ -209,6 +212,15 @@ impl Grammar {
         let near = before[from..].to_lowercase();
         if self.customer_duty.iter().any(|p| near.contains(p.as_str())) {
             return Some(Actor::Customer);
+        }
+        // A practice someone is not permitted, or prohibited from, is that party's: "the service provider
+        // is not authorised to sell it", "partners are prohibited from transferring it". Unless the
+        // company says it of itself ("we are not permitted to share it").
+        let recent: Vec<&str> = words_back(before).take(RESTRICTION_WORDS).collect();
+        if let Some(at) = recent.iter().position(|w| Grammar::has(&self.restrictions, w))
+            && !recent[at..].iter().any(|w| Grammar::has(&self.first_person, w))
+        {
+            return Some(Actor::Other);
         }
         let subject = words_back(before)
             .take(6)

@@ -29,11 +29,11 @@ impl Word {
         }
     }
 
-    fn matches(&self, word: &str) -> bool {
+    fn matches(&self, word: &str, is_name: &dyn Fn(&str) -> bool) -> bool {
         match self {
             Word::Exact(w) => lower_eq(word, w),
             Word::Any => true,
-            Word::Name => word.chars().next().is_some_and(char::is_uppercase),
+            Word::Name => word.chars().next().is_some_and(char::is_uppercase) && is_name(word),
             Word::Gap => true,
         }
     }
@@ -82,20 +82,26 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// Where `words` matched from word `start` of `spans` ends (the index after its last word), trying the
 /// longest stretch for a gap first. A term has at most one gap, so this tries at most [`MAX_GAP`] + 1
 /// alignments.
-pub(super) fn match_at(words: &[Word], spans: &[Range<usize>], text: &str, start: usize) -> Option<usize> {
+pub(super) fn match_at(
+    words: &[Word],
+    spans: &[Range<usize>],
+    text: &str,
+    start: usize,
+    is_name: &dyn Fn(&str) -> bool,
+) -> Option<usize> {
     let Some(gap) = words.iter().position(|w| *w == Word::Gap) else {
         let end = start + words.len();
         let all = end <= spans.len()
             && words
                 .iter()
                 .zip(&spans[start..end])
-                .all(|(w, s)| w.matches(&text[s.clone()]));
+                .all(|(w, s)| w.matches(&text[s.clone()], is_name));
         return all.then_some(end);
     };
-    let head = match_at(&words[..gap], spans, text, start)?;
+    let head = match_at(&words[..gap], spans, text, start, is_name)?;
     (0..=MAX_GAP)
         .rev()
-        .find_map(|skip| match_at(&words[gap + 1..], spans, text, head + skip))
+        .find_map(|skip| match_at(&words[gap + 1..], spans, text, head + skip, is_name))
 }
 
 /// Why a term as written cannot be matched.
@@ -148,7 +154,7 @@ pub(super) fn term_words(term: &str) -> Result<Vec<Word>, TermError> {
 
 /// What separates two words of a term in a text: spacing, hyphens, slashes and apostrophes, as
 /// [`words`] splits them ("third-party", "third party"; "customer’s").
-const SEPARATOR: &str = r"[\s\-‐‑–—/'’]+";
+const SEPARATOR: &str = r"[ \t\n\-‐‑–—/'’]+";
 
 /// A term as a regular expression that matches what [`match_at`] does, for patterns that name a concept
 /// (`{recipient}`): the words in order, any separator between them, `*` a word, `@` a capitalised word,
@@ -162,9 +168,10 @@ pub(super) fn term_regex(words: &[Word]) -> String {
         }
         match word {
             Word::Exact(w) => out.push_str(&regex::escape(w)),
-            Word::Any => out.push_str(r"\w+"),
-            Word::Name => out.push_str(r"(?-i:\p{Lu})\w*"),
-            Word::Gap => out.push_str(&format!(r"(?:{SEPARATOR}\w+){{0,{MAX_GAP}}}")),
+            // ASCII classes: a Unicode `\w` multiplies the automaton of every pattern that names a concept.
+            Word::Any => out.push_str(r"[a-z0-9]+"),
+            Word::Name => out.push_str(r"(?-i:[A-Z])[a-zA-Z0-9]*"),
+            Word::Gap => out.push_str(&format!(r"(?:{SEPARATOR}[a-z0-9]+){{0,{MAX_GAP}}}")),
         }
     }
     out

@@ -15,7 +15,7 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result, line_of, toml_problem};
 
 use super::lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule};
-use super::vocabulary::expand;
+use super::vocabulary::{ConceptSlot, expand};
 use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Rule};
 
 #[derive(Deserialize)]
@@ -143,6 +143,18 @@ impl Check<'_> {
         self.problems.push(Problem { location, message });
     }
 
+    /// The concepts of a `before` or `after` list (`recipient:third-parties`).
+    fn slots(&mut self, list: &[Spanned<String>], field: &str) -> Vec<ConceptSlot> {
+        let mut out = Vec::with_capacity(list.len());
+        for name in list {
+            match ConceptSlot::resolve(name.get_ref(), self.ontology) {
+                Ok(slot) => out.push(slot),
+                Err(e) => self.problem(name.span(), field, e.to_string()),
+            }
+        }
+        out
+    }
+
     /// The patterns of `field` with their concept names expanded, each compiled once to report every bad
     /// one. Returns the expanded sources and the regexes of those that compiled.
     fn patterns(&mut self, list: &[Spanned<String>], field: &str) -> (Vec<String>, Vec<Regex>) {
@@ -194,6 +206,8 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
     let (expanded, _) = check.patterns(def.patterns.get_ref(), "patterns");
     let (_, exclude) = check.patterns(&def.exclude, "exclude");
     let (_, antecedent) = check.patterns(&def.antecedent, "antecedent");
+    let before = check.slots(&def.before, "before");
+    let after = check.slots(&def.after, "after");
     Some(Rule {
         id,
         tag: tag?,
@@ -203,6 +217,9 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
         expanded,
         exclude,
         antecedent,
+        before,
+        after,
+        after_within: def.after_within.unwrap_or(0),
         examples: def.examples,
         counter_examples: def.counter_examples,
         origin: check.name.to_string(),
@@ -250,6 +267,11 @@ pub(super) struct RuleDef {
     polarity: Option<Spanned<String>>,
     #[serde(default)]
     antecedent: Vec<Spanned<String>>,
+    #[serde(default)]
+    before: Vec<Spanned<String>>,
+    #[serde(default)]
+    after: Vec<Spanned<String>>,
+    after_within: Option<usize>,
     #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]

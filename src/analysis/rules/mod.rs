@@ -17,7 +17,7 @@ use crate::base::error::{Error, Location, Problem, Result};
 
 pub use lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule, Lexicon};
 pub use list::RuleList;
-pub use vocabulary::VocabularyError;
+pub use vocabulary::{ConceptSlot, VocabularyError};
 
 use file::{Collected, FileDef, default_negation};
 
@@ -37,6 +37,14 @@ pub struct Rule {
     /// When set, a match counts only if one of these matches earlier in the clause: the noun a pronoun
     /// stands for ("your data … we will never trade *it*").
     pub antecedent: Vec<Regex>,
+    /// When set, a match counts only if a term of one of these concepts ends right before it, with only
+    /// spacing between: the subject of the practice ("*third parties* may collect").
+    pub before: Vec<ConceptSlot>,
+    /// When set, a match counts only if a term of one of these concepts starts right after it (within
+    /// [`Rule::after_within`] bytes, in the same sentence) or runs across its end: the recipient ("share
+    /// your data with | *advertisers*").
+    pub after: Vec<ConceptSlot>,
+    pub after_within: usize,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
     /// The file the rule came from.
@@ -409,24 +417,55 @@ mod tests {
     #[test]
     fn patterns_name_ontology_concepts_and_a_new_term_reaches_them() {
         let rule = "[[rule]]\nid = \"mine\"\ntag = \"third-party-sharing\"\ndescription = \"d\"\n\
-                    patterns = ['\\b(?P<t>forward(?:s|ed)?)\\b[^.]{0,40}?\\bto\\s+(?:the\\s+)?{recipient}']\n";
+                    patterns = ['\\b(?P<t>beam(?:s|ed)?)\\b[^.]{0,40}?\\bto\\s+(?:the\\s+)?{recipient}']\n";
         let rules = RuleSet::with_files(&[RulesFile::new("mine.toml", rule)], Combine::Add).unwrap();
         let mine = rules.rules.iter().find(|r| r.id == "mine").unwrap();
         assert!(mine.patterns[0].contains("{recipient}"), "listed as written");
         assert!(!mine.expanded[0].contains("{recipient}") && mine.expanded[0].contains("advertisers"));
         let tagged = |rules: &RuleSet, text: &str| rules.findings(text).iter().any(|f| f.rule == "mine");
-        assert!(tagged(&rules, "We forward your answers to the advertisers."));
-        assert!(!tagged(&rules, "We forward your answers to the publisher."));
+        assert!(tagged(&rules, "We beam your answers to the advertisers."));
+        assert!(!tagged(&rules, "We beam your answers to the broadcaster."));
         // A concept added by another file extends the rule that names its dimension.
-        let publishers = "[[concept]]\nid = \"publishers\"\ndimension = \"recipient\"\nparent = \"third-parties\"\n\
-                          description = \"d\"\nterms = ['publisher', 'publishers']\n\
-                          examples = ['to the publisher']\ncounter_examples = ['to us']\n";
+        let broadcasters = "[[concept]]\nid = \"broadcasters\"\ndimension = \"recipient\"\nparent = \"third-parties\"\n\
+                          description = \"d\"\nterms = ['broadcaster', 'broadcasters']\n\
+                          examples = ['to the broadcaster']\ncounter_examples = ['to us']\n";
         let extra = [
             RulesFile::new("mine.toml", rule),
-            RulesFile::new("more.toml", publishers),
+            RulesFile::new("more.toml", broadcasters),
         ];
         let rules = RuleSet::with_files(&extra, Combine::Add).unwrap();
-        assert!(tagged(&rules, "We forward your answers to the publisher."));
+        assert!(tagged(&rules, "We beam your answers to the broadcaster."));
+    }
+
+    #[test]
+    fn concepts_before_and_after_a_match_decide_whether_it_counts() {
+        let rule = "[[rule]]\nid = \"mine\"\ntag = \"third-party-sharing\"\ndescription = \"d\"\n\
+                    before = [\"recipient:advertisers\"]\nafter = [\"data\"]\nafter_within = 20\n\
+                    patterns = ['\\b(?P<t>harvest(?:s|ed)?)\\b']\n";
+        let rules = RuleSet::with_files(&[RulesFile::new("mine.toml", rule)], Combine::Add).unwrap();
+        let tagged = |text: &str| rules.findings(text).iter().any(|f| f.rule == "mine");
+        // An advertiser right before (auxiliaries and adverbs between) and data soon after.
+        assert!(tagged("Advertisers may also harvest your location."));
+        assert!(tagged("Our ad networks harvest some of your data."));
+        assert!(!tagged("We harvest your location."), "no recipient before");
+        assert!(
+            !tagged("Advertisers say that they harvest your location."),
+            "not right before"
+        );
+        assert!(
+            !tagged("Advertisers harvest apples and pears grown in the valley, not data."),
+            "data too far"
+        );
+        let err = RuleSet::with_files(
+            &[RulesFile::new(
+                "mine.toml",
+                rule.replace("recipient:advertisers", "recipient:nobody"),
+            )],
+            Combine::Add,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("mine.toml:5: field `before`"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! `{recipient}` stands for every recipient term, `{action:disclose}` for the terms of `disclose` and of
 //! the concepts under it (`sell`), `{data}` for every kind of data. At load each name becomes the regex
 //! alternation of those terms ([`Ontology::terms_pattern`]), so a term added to `rules/ontology.toml`
-//! (or by a `--rules` file) reaches every rule that names its concept.
+//! (or by a `--rules` file) reaches every rule that names its concept. `{grammar:determiners}` names a
+//! list of the `[grammar]` table the same way.
 
 use std::borrow::Cow;
 
@@ -22,10 +23,13 @@ pub enum VocabularyError {
     },
     #[error("`{{{0}` is not closed with `}}`")]
     Unclosed(String),
+    #[error("`{{grammar:{0}}}`: the grammar has no list `{0}`; its lists: {1}")]
+    UnknownList(String, String),
 }
 
 fn dimensions() -> String {
-    Dimension::ALL.map(|d| format!("{{{}}}", d.as_str())).join(", ")
+    let parts = Dimension::ALL.map(|d| format!("{{{}}}", d.as_str())).join(", ");
+    format!("{parts} (each with `:concept` or not), or {{grammar:LIST}}")
 }
 
 /// `pattern` with every concept name (`{dimension}` or `{dimension:concept}`) replaced by its terms.
@@ -63,34 +67,93 @@ pub fn expand<'p>(pattern: &'p str, ontology: &Ontology) -> Result<Cow<'p, str>,
     Ok(Cow::Owned(out))
 }
 
+/// A concept named in a rule's `before` or `after`: every term of a part of a practice, or of one concept
+/// and the concepts under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConceptSlot {
+    pub dimension: Dimension,
+    /// Index into the ontology's concepts.
+    pub concept: Option<usize>,
+}
+
+impl ConceptSlot {
+    /// The slot a name stands for: `recipient`, `recipient:third-parties`.
+    pub fn resolve(name: &str, o: &Ontology) -> Result<ConceptSlot, VocabularyError> {
+        let (dimension_name, concept_name) = match name.split_once(':') {
+            Some((d, c)) => (d, Some(c)),
+            None => (name, None),
+        };
+        let dimension = Dimension::ALL
+            .into_iter()
+            .find(|d| d.as_str() == dimension_name)
+            .ok_or_else(|| VocabularyError::UnknownDimension(name.to_string()))?;
+        let concept = match concept_name {
+            None => None,
+            Some(id) => Some(concept_of(o, dimension, dimension_name, id)?),
+        };
+        Ok(ConceptSlot { dimension, concept })
+    }
+
+    /// Whether the concept at `index` is this slot's.
+    pub fn holds(&self, o: &Ontology, index: usize) -> bool {
+        o.concepts[index].dimension == self.dimension && self.concept.is_none_or(|c| o.subsumes(c, index))
+    }
+}
+
+/// The concept `id` of `dimension`, or why it is not one.
+fn concept_of(o: &Ontology, dimension: Dimension, dimension_name: &str, id: &str) -> Result<usize, VocabularyError> {
+    match o.concept(id) {
+        Some(c) if o.concepts[c].dimension == dimension => Ok(c),
+        other => {
+            let hint = other.map_or(String::new(), |c| {
+                let d = o.concepts[c].dimension.as_str();
+                format!(" (`{id}` is a {d} concept: `{{{d}:{id}}}`)")
+            });
+            Err(VocabularyError::UnknownConcept {
+                dimension: dimension_name.to_string(),
+                concept: id.to_string(),
+                hint,
+            })
+        }
+    }
+}
+
 /// The terms a concept name stands for, as a non-capturing group.
 fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
     let (dimension_name, concept_name) = match name.split_once(':') {
         Some((d, c)) => (d, Some(c)),
         None => (name, None),
     };
+    if dimension_name == "grammar" {
+        let list = concept_name.unwrap_or("");
+        let lists = o.grammar.lists();
+        let Some((_, words)) = lists.iter().find(|(n, _)| *n == list) else {
+            let known: Vec<&str> = lists.iter().map(|(n, _)| *n).collect();
+            return Err(VocabularyError::UnknownList(list.to_string(), known.join(", ")));
+        };
+        return Ok(words_pattern(words));
+    }
     let dimension = Dimension::ALL
         .into_iter()
         .find(|d| d.as_str() == dimension_name)
         .ok_or_else(|| VocabularyError::UnknownDimension(name.to_string()))?;
     let concept = match concept_name {
         None => None,
-        Some(id) => match o.concept(id) {
-            Some(c) if o.concepts[c].dimension == dimension => Some(c),
-            other => {
-                let hint = other.map_or(String::new(), |c| {
-                    let d = o.concepts[c].dimension.as_str();
-                    format!(" (`{id}` is a {d} concept: `{{{d}:{id}}}`)")
-                });
-                return Err(VocabularyError::UnknownConcept {
-                    dimension: dimension_name.to_string(),
-                    concept: id.to_string(),
-                    hint,
-                });
-            }
-        },
+        Some(id) => Some(concept_of(o, dimension, dimension_name, id)?),
     };
     Ok(o.terms_pattern(dimension, concept))
+}
+
+/// A grammar list as a group of whole-word alternatives, the longest first; spaces in a phrase match any
+/// spacing.
+fn words_pattern(words: &[String]) -> String {
+    let mut sorted: Vec<&String> = words.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let branches: Vec<String> = sorted
+        .iter()
+        .map(|w| w.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+"))
+        .collect();
+    format!(r"(?:\b(?:{})\b)", branches.join("|"))
 }
 
 #[cfg(test)]
@@ -158,5 +221,14 @@ mod tests {
             err("{action:advertisers}").contains("(`advertisers` is a recipient concept: `{recipient:advertisers}`)")
         );
         assert!(err("share {action").contains("`{action` is not closed"));
+        assert!(err("{grammar:verbs}").contains("the grammar has no list `verbs`; its lists: before_verb"));
+    }
+
+    #[test]
+    fn grammar_lists_are_named_too() {
+        let o = ontology();
+        let p = expand(r"^{grammar:pointers}\s+data$", &o).unwrap();
+        let re = regex::RegexBuilder::new(&p).case_insensitive(true).build().unwrap();
+        assert!(re.is_match("Such data") && re.is_match("these data") && !re.is_match("your data"));
     }
 }
