@@ -122,6 +122,35 @@ fn is_cross_reference(clause: &str) -> bool {
     clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
 }
 
+/// Most words of a line that is read as interface text.
+const INTERFACE_WORDS: usize = 8;
+
+/// Whether a clause is interface text, not a statement: a link, a button or a menu item ("Do Not Sell
+/// My Personal Information", "Privacy Choices"), or a lone word ("GPS"). It is short, has no closing
+/// punctuation, and is one word or every word is capitalised but the small ones a title leaves.
+fn is_interface_text(clause: &str, g: &Grammar) -> bool {
+    let line = clause.trim();
+    if line.is_empty() || line.ends_with(['.', '!', '?', ';', ':', ',', ')']) || line.contains(['\n']) {
+        return false;
+    }
+    let words: Vec<&str> = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    match words.len() {
+        0 => false,
+        1 => true,
+        n if n > INTERFACE_WORDS => false,
+        _ => {
+            words
+                .iter()
+                .all(|w| capital(w) || Grammar::has(&g.title_small_words, w))
+                && words.iter().filter(|w| capital(w)).count() >= 2
+        }
+    }
+}
+
 /// A match before polarity is decided.
 struct Raw {
     rule: usize,
@@ -258,7 +287,7 @@ impl RuleSet {
                 }
             })
             .collect();
-        if matched.is_empty() || is_cross_reference(clause) {
+        if matched.is_empty() || is_cross_reference(clause) || is_interface_text(clause, &self.ontology.grammar) {
             return Vec::new();
         }
         let scopes = Scopes::new(clause, &self.lexicon);
@@ -554,6 +583,27 @@ mod tests {
     static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
 
     #[test]
+    fn interface_text_is_no_statement() {
+        let g = &rules().ontology.grammar;
+        for line in [
+            "Do Not Sell My Personal Information",
+            "Privacy Choices",
+            "GPS",
+            "How We Share Your Data",
+        ] {
+            assert!(is_interface_text(line, g), "{line}");
+        }
+        for line in [
+            "We do not sell your personal information.",
+            "Do not sell my personal information",
+            "Location data",
+            "We Never Sell Your Data To Anyone Else Ever Again Under Any Circumstances",
+        ] {
+            assert!(!is_interface_text(line, g), "{line}");
+        }
+    }
+
+    #[test]
     fn the_prefilter_keeps_every_default_pattern_that_matches_a_rules_example() {
         let rules = &*RULES;
         let mut texts: Vec<String> = (rules.rules.iter())
@@ -649,7 +699,7 @@ mod tests {
             assert!(rules.tag_clause(clause).is_empty(), "{clause}");
         }
         for clause in [
-            "Disclosure of Your Information",
+            "Disclosure of your information to advertisers is rare.",
             "See how we share your data with advertisers.",
             "We share your data with partners; see Disclosure of Your Information.",
         ] {

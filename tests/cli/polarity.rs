@@ -471,6 +471,10 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("The other parties do not have access to your identity.", &["-sharing"]),
     ("You have access to your account at any time.", &[]),
+    // Interface text, not a statement: a link, a menu item, a lone word.
+    ("Do Not Sell My Personal Information", &[]),
+    ("Privacy Choices", &[]),
+    ("GPS", &[]),
     // No practice at all.
     ("We sell mobile phones and accessories.", &[]),
     ("Please read this policy carefully.", &[]),
