@@ -296,7 +296,20 @@ pub(super) fn verdict(
         // The policy only denies it and the statement is silent: nothing was hidden from customers.
         (true, false) => Verdict::Consistent,
         (false, true) => Verdict::StatementOnly,
-        _ => Verdict::Consistent,
+        (false, false) => {
+            // Both sides speak: the evidence leads with what agrees. A statement that admits what the
+            // policy permits is quoted by its admission ("market research that is shared with third
+            // parties"), not by a narrower denial beside it; two denials by the denials.
+            let asserted = |s: &Stance| s.permissions.iter().find(|p| p.exception.is_none()).map(|p| p.finding);
+            let (statement, policy) = match (asserted(said), says.permissions.first()) {
+                (Some(st), Some(po)) => (leading(st, all(said)), leading(po.finding, all(says))),
+                _ => match (said.denials.first(), says.denials.first()) {
+                    (Some(&st), Some(&po)) => (leading(st, all(said)), leading(po, all(says))),
+                    _ => (all(said), all(says)),
+                },
+            };
+            return decided(Verdict::Consistent, statement, policy, false, None);
+        }
     };
     decided(v, all(said), all(says), false, None)
 }
@@ -378,6 +391,41 @@ mod tests {
                 verdict(&rules.ontology, &[], false, &Stance::default(), &says).verdict,
                 Verdict::NoStatement
             );
+        }
+    }
+
+    #[test]
+    fn agreement_is_quoted_by_the_findings_that_agree() {
+        // "We do not sell your data" beside "market research is shared with third parties", against a
+        // policy that shares with third parties: consistent, and quoted by the admission.
+        let rules = &*RULES;
+        for tag in Tag::ALL {
+            let mut denial = finding(tag, St, N, "we do not sell your data", &[]);
+            denial.finding.practice.actions.push(Term {
+                concept: "sell".into(),
+                text: "sell".into(),
+                start: 10,
+                end: 14,
+                antecedent: false,
+            });
+            let mut permits = finding(tag, Po, P, "we may share statistics with third parties", &[]);
+            permits.finding.practice.actions.push(Term {
+                concept: "disclose".into(),
+                text: "share".into(),
+                start: 7,
+                end: 12,
+                antecedent: false,
+            });
+            let findings = [
+                denial,
+                finding(tag, St, P, "research is shared with third parties", &[]),
+                permits,
+            ];
+            let said = Stance::of(&findings, Side::Statement, tag, rules);
+            let says = Stance::of(&findings, Side::Policy, tag, rules);
+            let d = verdict(&rules.ontology, &findings, true, &said, &says);
+            assert_eq!(d.verdict, Verdict::Consistent, "{tag}");
+            assert_eq!((d.statement[0], d.policy[0]), (1, 2), "{tag}");
         }
     }
 
