@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::analysis::ontology::{Found, Grammar, Practice, Site};
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
-use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet};
+use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet, Words};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
@@ -287,9 +287,33 @@ impl RuleSet {
                 }
             })
             .collect();
-        if matched.is_empty() || is_cross_reference(clause) || is_interface_text(clause, &self.ontology.grammar) {
+        // Sequences run over the clause's terms; one whose first concept has no term here cannot match.
+        let gated = self.sequence_gate.as_ref().is_some_and(|gate| !gate.is_match(clause));
+        let sequenced: Vec<(usize, usize)> = match self.sequenced.is_empty() || gated {
+            true => Vec::new(),
+            false => {
+                let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
+                (self.sequenced.iter().copied())
+                    .filter(|&(r, k)| self.rules[r].sequences[k].may_match(terms, &self.ontology))
+                    .collect()
+            }
+        };
+        if (matched.is_empty() && sequenced.is_empty())
+            || is_cross_reference(clause)
+            || is_interface_text(clause, &self.ontology.grammar)
+        {
             return Vec::new();
         }
+        let terms: Option<Vec<Found>> = match terms {
+            None if sequenced.is_empty() && !matched.iter().any(|&i| self.rules[self.patterns[i].1].has_slots()) => {
+                None
+            }
+            None => Some(self.ontology.terms(clause)),
+            some => some,
+        };
+        let words = terms.as_deref().map(|t| Words::new(clause, t, &self.ontology));
+        let sources =
+            (matched.iter().map(|&i| Source::Pattern(i))).chain(sequenced.iter().map(|&(r, k)| Source::Sequence(r, k)));
         let scopes = Scopes::new(clause, &self.lexicon);
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
@@ -299,8 +323,11 @@ impl RuleSet {
         let mut raw: Vec<Raw> = Vec::new();
         let mut context: Option<Vec<bool>> = None;
         let mut found = Vec::new();
-        for &index in &matched {
-            let (pattern, rule_index) = &self.patterns[index];
+        for source in sources {
+            let rule_index = &match source {
+                Source::Pattern(i) => self.patterns[i].1,
+                Source::Sequence(r, _) => r,
+            };
             let rule = &self.rules[*rule_index];
             // A context pattern whose words are not in the clause, or whose gate rules it out, is not run.
             let possible: &[bool] = if rule.exclude.is_empty() && rule.antecedent.is_empty() {
@@ -330,8 +357,9 @@ impl RuleSet {
                         .unwrap_or(usize::MAX)
                 }
             });
-            let slots = (!rule.before.is_empty() || !rule.after.is_empty())
-                .then(|| &*terms.get_or_insert_with(|| self.ontology.terms(clause)));
+            let slots = rule
+                .has_slots()
+                .then(|| terms.as_deref().expect("found for rules with slots"));
             let in_place =
                 |span: &Range<usize>| slots.is_none_or(|terms| concepts_around(self, rule, terms, clause, span));
             for part in scopes.segments() {
@@ -352,6 +380,17 @@ impl RuleSet {
                         span,
                         trigger,
                     });
+                };
+                let pattern = match source {
+                    Source::Pattern(i) => &self.patterns[i].0,
+                    Source::Sequence(r, k) => {
+                        let words = words.as_ref().expect("found for sequences");
+                        let within = words.within(part);
+                        for (span, trigger) in self.rules[r].sequences[k].matches(words, within) {
+                            keep(span, trigger);
+                        }
+                        continue;
+                    }
                 };
                 found.clear();
                 if pattern.gate.as_ref().is_some_and(|g| g.matches(haystack, &mut found)) {
@@ -518,6 +557,15 @@ fn concepts_around(rules: &RuleSet, rule: &Rule, terms: &[Found], clause: &str, 
             (across || soon) && rule.after.iter().any(|s| s.holds(o, t.concept))
         });
     before && after
+}
+
+/// Where a rule's matches in a clause come from: one of its regexes, or one of its sequences.
+#[derive(Clone, Copy)]
+enum Source {
+    /// Index into [`RuleSet::patterns`].
+    Pattern(usize),
+    /// Rule index and the index of the sequence in the rule.
+    Sequence(usize, usize),
 }
 
 struct Candidate {
@@ -717,11 +765,12 @@ mod tests {
                 fail("needs examples and counter_examples:", &rule.id, "");
             }
             for ex in &rule.examples {
-                let direct = rs
-                    .patterns
-                    .iter()
+                let terms = rs.ontology.terms(ex);
+                let words = Words::new(ex, &terms, &rs.ontology);
+                let direct = (rs.patterns.iter())
                     .filter(|(_, r)| *r == i)
-                    .any(|(p, _)| p.re.is_match(ex));
+                    .any(|(p, _)| p.re.is_match(ex))
+                    || (rule.sequences.iter()).any(|q| !q.matches(&words, 0..words.spans.len()).is_empty());
                 let fired = rs
                     .tag_clause(ex)
                     .iter()

@@ -506,7 +506,7 @@ pub fn rules(rules: &crate::analysis::rules::RuleSet, width: u16, style: Style) 
         table.add_row(vec![
             Cell::new(&r.id),
             Cell::new(tag),
-            Cell::new(r.patterns.len()),
+            Cell::new(r.patterns.len() + r.sequences.len()),
             Cell::new(&r.description),
         ]);
     }

@@ -196,6 +196,27 @@ fn extra_rules_add_or_replace() {
 }
 
 #[test]
+fn a_users_sequence_rule_tags_with_the_ontologys_terms() {
+    let src = "version = 2\n[[rule]]\nid = \"handed-to\"\ntag = \"third-party-sharing\"\n\
+               description = \"Data handed to a recipient\"\n\
+               sequences = [\"{data} …4 <handed> to {grammar:determiners}* {recipient}\"]\n\
+               examples = [\"Your details are handed to the publisher.\"]\n\
+               counter_examples = [\"Your details are handed to you.\"]\n";
+    let dir = dir_with(&[("mine.toml", src.as_bytes())]);
+    let out = run(orgcheck()
+        .args(["extract", "--format", "json", "--replace-rules", "--rules"])
+        .arg(dir.path().join("mine.toml"))
+        .arg("-")
+        .write_stdin("Your details are never handed to any advertiser."));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let finding = &doc["clauses"][0]["findings"][0];
+    assert_eq!(finding["rule"], "handed-to");
+    assert_eq!(finding["polarity"], "negative", "the denial reaches the marked step");
+    assert_eq!(finding["evidence"], "details are never handed to any advertiser");
+}
+
+#[test]
 fn invalid_rules_are_clear_errors() {
     let cases = [
         (
@@ -215,6 +236,20 @@ fn invalid_rules_are_clear_errors() {
             "mine.toml:1: field `tag`: required but missing",
         ),
         ("[[rule]\n".to_string(), "mine.toml:1:"),
+        (
+            "[[rule]]\nid = \"seq\"\ntag = \"location\"\ndescription = \"d\"\nsequences = [\"to,with {recipient}\"]\n"
+                .to_string(),
+            "mine.toml:5: field `sequences`: `to,with`: a word step is letters and digits",
+        ),
+        (
+            "[[rule]]\nid = \"seq\"\ntag = \"location\"\ndescription = \"d\"\nsequences = [\"{recipient:sell}\"]\n"
+                .to_string(),
+            "`{recipient:sell}`: the ontology has no recipient concept `sell` (`sell` is a action concept",
+        ),
+        (
+            "[[rule]]\nid = \"none\"\ntag = \"location\"\ndescription = \"d\"\n".to_string(),
+            "mine.toml:2: field `patterns`: a rule needs at least one pattern or sequence",
+        ),
     ];
     for (src, needle) in cases {
         let dir = dir_with(&[("mine.toml", src.as_bytes())]);

@@ -81,6 +81,9 @@ grammar! {
     /// Subjects that are another party, not the company: "*they* may not share", "*operators* … may
     /// use".
     other_subjects: Word,
+    /// Forms of "be" (and "get") that make a participle after them passive: data "*is* shared", "*may be*
+    /// provided", "*gets* passed on".
+    passive: Word,
     /// Prepositions that lead a recipient: "*to* the wrong people", "*with* companies that advertise".
     recipient_prepositions: Word,
     /// Words that start a noun phrase after such a preposition ("to *the* wrong people"); "to provide"

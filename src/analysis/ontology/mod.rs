@@ -23,7 +23,8 @@ pub use grammar::Grammar;
 pub(crate) use grammar::GrammarDef;
 pub(crate) use practice::last_word;
 pub use practice::{Actor, Phrase, Practice, Site, Term};
-use terms::{TermPattern, Word, match_at, term_regex, term_words, words};
+pub(crate) use terms::words;
+use terms::{TermPattern, Word, match_at, term_regex, term_words};
 
 /// The part of a practice a concept names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
@@ -290,6 +291,21 @@ impl Ontology {
 
     fn depth(&self, concept: usize) -> usize {
         std::iter::successors(self.concepts[concept].parent, |&p| self.concepts[p].parent).count()
+    }
+
+    /// The first words of the terms of the concepts `holds` accepts, lower-cased; `None` when a term
+    /// starts with a wildcard, so that no word list can stand for the concept.
+    pub(crate) fn first_words(&self, holds: impl Fn(usize) -> bool) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for term in self.terms.iter().filter(|t| holds(t.concept)) {
+            match term.words.first() {
+                Some(Word::Exact(w)) => out.push(w.clone()),
+                _ => return None,
+            }
+        }
+        out.sort();
+        out.dedup();
+        Some(out)
     }
 
     /// Every term in `text`, in text order (by start, the longer first). Of terms of one dimension that

@@ -15,6 +15,7 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result, line_of, toml_problem};
 
 use super::lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule};
+use super::sequence::Sequence;
 use super::vocabulary::{ConceptSlot, expand};
 use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Rule};
 
@@ -155,6 +156,18 @@ impl Check<'_> {
         out
     }
 
+    /// The compiled `sequences` of a rule; each bad one is reported.
+    fn sequences(&mut self, list: &[Spanned<String>]) -> Vec<Sequence> {
+        let mut out = Vec::with_capacity(list.len());
+        for source in list {
+            match Sequence::compile(source.get_ref(), self.ontology) {
+                Ok(seq) => out.push(seq),
+                Err(e) => self.problem(source.span(), "sequences", e.to_string()),
+            }
+        }
+        out
+    }
+
     /// The patterns of `field` with their concept names expanded, each compiled once to report every bad
     /// one. Returns the expanded sources and the regexes of those that compiled.
     fn patterns(&mut self, list: &[Spanned<String>], field: &str) -> (Vec<String>, Vec<Regex>) {
@@ -196,14 +209,15 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
             None
         }
     };
-    if def.patterns.get_ref().is_empty() {
+    if def.patterns.is_empty() && def.sequences.is_empty() {
         check.problem(
-            def.patterns.span(),
+            def.id.span(),
             "patterns",
-            "a rule needs at least one pattern".into(),
+            "a rule needs at least one pattern or sequence".into(),
         );
     }
-    let (expanded, _) = check.patterns(def.patterns.get_ref(), "patterns");
+    let (expanded, _) = check.patterns(&def.patterns, "patterns");
+    let sequences = check.sequences(&def.sequences);
     let (_, exclude) = check.patterns(&def.exclude, "exclude");
     let (_, antecedent) = check.patterns(&def.antecedent, "antecedent");
     let before = check.slots(&def.before, "before");
@@ -213,8 +227,10 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
         tag: tag?,
         description: def.description,
         polarity,
-        patterns: def.patterns.into_inner().into_iter().map(Spanned::into_inner).collect(),
+        patterns: def.patterns.into_iter().map(Spanned::into_inner).collect(),
         expanded,
+        sequence_sources: def.sequences.into_iter().map(Spanned::into_inner).collect(),
+        sequences,
         exclude,
         antecedent,
         before,
@@ -261,7 +277,10 @@ pub(super) struct RuleDef {
     id: Spanned<String>,
     tag: Spanned<String>,
     description: String,
-    patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    sequences: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     polarity: Option<Spanned<String>>,

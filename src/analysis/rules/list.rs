@@ -63,6 +63,9 @@ struct RuleEntry<'a> {
     polarity: Option<Polarity>,
     /// Rust regex syntax, matched case-insensitively.
     patterns: &'a [String],
+    /// Concepts and words in order (docs/rules.md, "Sequences").
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sequences: &'a [String],
     exclude: Vec<&'a str>,
     origin: &'a str,
 }
@@ -79,6 +82,7 @@ impl Serialize for RuleList<'_> {
                 description: &r.description,
                 polarity: r.polarity,
                 patterns: &r.patterns,
+                sequences: &r.sequence_sources,
                 exclude: r.exclude.iter().map(Regex::as_str).collect(),
                 origin: &r.origin,
             })

@@ -7,6 +7,7 @@ mod file;
 mod lexicon;
 mod list;
 mod vocabulary;
+mod sequence;
 
 use regex::Regex;
 
@@ -17,6 +18,8 @@ use crate::base::error::{Error, Location, Problem, Result};
 
 pub use lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule, Lexicon};
 pub use list::RuleList;
+pub(crate) use sequence::Words;
+pub use sequence::{Sequence, SequenceError};
 pub use vocabulary::{ConceptSlot, VocabularyError};
 
 use file::{Collected, FileDef, default_negation};
@@ -33,6 +36,10 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// The patterns as compiled: each concept name replaced by its terms.
     pub expanded: Vec<String>,
+    /// The sequences as written (`<{action:disclose}> … to|with … {recipient}`).
+    pub sequence_sources: Vec<String>,
+    /// The sequences as compiled, matched over the clause's words and terms.
+    pub sequences: Vec<Sequence>,
     pub exclude: Vec<Regex>,
     /// When set, a match counts only if one of these matches earlier in the clause: the noun a pronoun
     /// stands for ("your data … we will never trade *it*").
@@ -49,6 +56,31 @@ pub struct Rule {
     pub counter_examples: Vec<String>,
     /// The file the rule came from.
     pub origin: String,
+}
+
+/// See [`RuleSet::sequence_gate`].
+fn sequence_gate(rules: &[Rule], sequenced: &[(usize, usize)], o: &Ontology) -> Option<aho_corasick::AhoCorasick> {
+    let mut words: Vec<String> = Vec::new();
+    for &(r, k) in sequenced {
+        let fewest = (rules[r].sequences[k].required().iter())
+            .filter_map(|slot| o.first_words(|c| slot.holds(o, c)))
+            .min_by_key(Vec::len)?;
+        words.extend(fewest);
+    }
+    if words.is_empty() {
+        return None;
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .ok()
+}
+
+impl Rule {
+    /// Whether the rule names concepts `before` or `after` its matches.
+    pub fn has_slots(&self) -> bool {
+        !self.before.is_empty() || !self.after.is_empty()
+    }
 }
 
 /// One compiled pattern and the index of its `t` (practice word) group, if it has one.
@@ -75,6 +107,12 @@ pub struct RuleSet {
     pub ontology: Ontology,
     /// Every pattern and the index of its rule.
     pub(crate) patterns: Vec<(Pattern, usize)>,
+    /// Every sequence, as the index of its rule and its index in the rule.
+    pub(crate) sequenced: Vec<(usize, usize)>,
+    /// Words one of which every clause a sequence can match contains (as part of a word, ignoring
+    /// case): for each sequence, the first words of its needed concept with the fewest terms. A clause
+    /// without any is not searched for terms on the sequences' account. `None`: always searched.
+    pub(crate) sequence_gate: Option<aho_corasick::AhoCorasick>,
     /// Which of `patterns` can match a clause at all, in one pass.
     pub(crate) prefilter: crate::analysis::pattern::Prefilter,
     /// Which of the rules' `exclude` and `antecedent` patterns can match a clause at all: rule by rule,
@@ -285,11 +323,17 @@ impl RuleSet {
                 Some(start)
             })
             .collect();
+        let sequenced: Vec<(usize, usize)> = (rules.iter().enumerate())
+            .flat_map(|(i, r)| (0..r.sequences.len()).map(move |k| (i, k)))
+            .collect();
+        let sequence_gate = sequence_gate(&rules, &sequenced, &ontology);
         Ok(RuleSet {
             rules,
             lexicon,
             ontology,
             patterns,
+            sequenced,
+            sequence_gate,
             prefilter,
             context_prefilter,
             context_start,

@@ -1,0 +1,542 @@
+//! Sequences: a rule written as concepts and words in order, matched over a clause's words rather than
+//! its characters. `<{action:disclose}> … to|with … {recipient}` reads "a disclosure verb (the practice
+//! word), up to eight words, *to* or *with*, up to eight words, a recipient". A concept slot covers
+//! every term of the concept and of the concepts under it, whatever its length in words, so a term
+//! added to the ontology reaches every sequence that names its concept, in every language pack.
+//!
+//! The matcher takes the terms the ontology finds in the clause (one hashed pass over its words) and
+//! tries each sequence at each word. What it learns about a step at a word holds for every start, so it
+//! is remembered: a clause of `n` words costs at most `steps × n × widest gap` checks.
+
+use std::ops::Range;
+
+use crate::analysis::ontology::{Found, Grammar, Ontology};
+
+use super::vocabulary::{ConceptSlot, VocabularyError};
+
+/// The widest gap a sequence may ask for, in words.
+pub const MAX_GAP: usize = 40;
+/// The gap `…` allows when it gives no width.
+pub const DEFAULT_GAP: usize = 8;
+/// The most words a repeated step (`*`) takes.
+pub const MAX_REPEAT: usize = 4;
+
+/// Why a sequence cannot be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SequenceError {
+    #[error("the sequence is empty; write concepts (`{{recipient}}`) and words (`to|with`) in order")]
+    Empty,
+    #[error("a sequence cannot start or end with a gap (`…`); a match starts and ends at a word")]
+    EdgeGap,
+    #[error("`{0}`: a gap is `…` or `...`, with at most {MAX_GAP} words (`…12`)")]
+    BadGap(String),
+    #[error("only one step can be the practice word (`<…>`)")]
+    TwoTriggers,
+    #[error("`{0}`: a word step is letters and digits, alternatives joined by `|` (`to|with`)")]
+    BadWord(String),
+    #[error("every step is optional (`?` or `*`); at least one must match")]
+    AllOptional,
+    #[error("`{0}`: only a word step repeats (`*`); a concept's terms are already of any length")]
+    RepeatedConcept(String),
+    #[error(transparent)]
+    Vocabulary(#[from] VocabularyError),
+}
+
+/// What one step matches at a word.
+#[derive(Debug, Clone)]
+enum Item {
+    /// A term of the concept, or of one under it.
+    Concept(ConceptSlot),
+    /// One of these words, lower-cased.
+    Words(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    item: Item,
+    optional: bool,
+    /// Up to [`MAX_REPEAT`] words of the step in a row, or none.
+    repeat: bool,
+    /// At most this many words between the step before and this one.
+    gap: usize,
+}
+
+/// A compiled sequence.
+#[derive(Debug, Clone)]
+pub struct Sequence {
+    steps: Vec<Step>,
+    /// The step whose words are the practice word, if one is marked `<…>`.
+    trigger: Option<usize>,
+    /// The concepts of the steps that must match: a clause without a term of each is not tried.
+    required: Vec<ConceptSlot>,
+}
+
+impl Sequence {
+    /// Compiles `source`: steps separated by spaces; `{dimension}`, `{dimension:concept}` and
+    /// `{grammar:LIST}`, or words joined by `|`; `…` / `...` (up to 8 words) or `…N` between steps;
+    /// `?` after a step makes it optional, and `<step>` marks the practice word.
+    pub fn compile(source: &str, ontology: &Ontology) -> Result<Sequence, SequenceError> {
+        let mut steps: Vec<Step> = Vec::new();
+        let mut trigger = None;
+        let mut gap: Option<usize> = None;
+        for token in source.split_whitespace() {
+            if let Some(width) = token.strip_prefix('…').or_else(|| token.strip_prefix("...")) {
+                let width = match width {
+                    "" => DEFAULT_GAP,
+                    w => w
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&n| (1..=MAX_GAP).contains(&n))
+                        .ok_or_else(|| SequenceError::BadGap(token.to_string()))?,
+                };
+                if steps.is_empty() || gap.is_some() {
+                    return Err(if steps.is_empty() {
+                        SequenceError::EdgeGap
+                    } else {
+                        SequenceError::BadGap(token.to_string())
+                    });
+                }
+                gap = Some(width);
+                continue;
+            }
+            let (body, optional, repeat) = match (token.strip_suffix('?'), token.strip_suffix('*')) {
+                (Some(b), _) => (b, true, false),
+                (_, Some(b)) => (b, true, true),
+                _ => (token, false, false),
+            };
+            let (body, marked) = match body.strip_prefix('<').and_then(|b| b.strip_suffix('>')) {
+                Some(b) => (b, true),
+                None => (body, false),
+            };
+            if marked {
+                if trigger.is_some() {
+                    return Err(SequenceError::TwoTriggers);
+                }
+                trigger = Some(steps.len());
+            }
+            let item = match body.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
+                Some(name) if !name.contains(['{', '}']) => item_of(name, ontology)?,
+                _ => Item::Words(words_of(body, ontology)?),
+            };
+            if repeat && matches!(item, Item::Concept(_)) {
+                return Err(SequenceError::RepeatedConcept(token.to_string()));
+            }
+            steps.push(Step {
+                item,
+                optional,
+                repeat,
+                gap: gap.take().unwrap_or(0),
+            });
+        }
+        if gap.is_some() {
+            return Err(SequenceError::EdgeGap);
+        }
+        if steps.is_empty() {
+            return Err(SequenceError::Empty);
+        }
+        if steps.iter().all(|s| s.optional) {
+            return Err(SequenceError::AllOptional);
+        }
+        let required = (steps.iter())
+            .filter_map(|s| match (&s.item, s.optional) {
+                (Item::Concept(slot), false) => Some(*slot),
+                _ => None,
+            })
+            .collect();
+        Ok(Sequence {
+            steps,
+            trigger,
+            required,
+        })
+    }
+
+    /// The concepts the sequence cannot match without.
+    pub(crate) fn required(&self) -> &[ConceptSlot] {
+        &self.required
+    }
+
+    /// Whether the clause whose terms these are has a term of every concept the sequence needs.
+    pub(crate) fn may_match(&self, terms: &[Found], ontology: &Ontology) -> bool {
+        (self.required.iter()).all(|slot| terms.iter().any(|t| slot.holds(ontology, t.concept)))
+    }
+
+    /// The matches inside `within` (word indexes of `words`), leftmost first and not overlapping, each
+    /// as its byte span and the practice word's.
+    pub(crate) fn matches(&self, words: &Words<'_>, within: Range<usize>) -> Vec<(Range<usize>, Option<Range<usize>>)> {
+        let mut out = Vec::new();
+        if !self.may_match(words.terms, words.ontology) {
+            return out;
+        }
+        let mut memo = Memo::new(self.steps.len(), within.end);
+        let mut start = within.start;
+        while start < within.end {
+            match self.step(0, start, start, words, &within, &mut memo) {
+                Some(State::Matched { end, trigger }) if end > start => {
+                    let span = words.spans[start].start..words.spans[end - 1].end;
+                    let trigger = trigger.map(|(a, b)| words.spans[a].start..words.spans[b - 1].end);
+                    out.push((span, trigger));
+                    start = end;
+                }
+                _ => start += 1,
+            }
+        }
+        out
+    }
+
+    /// Steps `index..` from word `at`; `first` is the word the match starts at, where no gap applies.
+    fn step(
+        &self,
+        index: usize,
+        at: usize,
+        first: usize,
+        words: &Words<'_>,
+        within: &Range<usize>,
+        memo: &mut Memo,
+    ) -> Option<State> {
+        if index == self.steps.len() {
+            return Some(State::Matched { end: at, trigger: None });
+        }
+        // Only a step at the match's first word depends on where the match started (no gap before it).
+        let remembered = at > first;
+        if remembered && let Some(state) = memo.get(index, at) {
+            return state.matched();
+        }
+        let step = &self.steps[index];
+        let gap = if at == first { 0 } else { step.gap };
+        let mut result = State::Failed;
+        'gaps: for skip in 0..=gap {
+            let here = at + skip;
+            if here >= within.end {
+                break;
+            }
+            // A gap or a step never runs across sentence punctuation; the first word of a match has no
+            // boundary before it to check.
+            if here != first && words.barrier[here] {
+                break;
+            }
+            // Nor across another subject: "provide *you* with information", "the information *we* collect".
+            if skip > 0 && words.subject[here - 1] {
+                break;
+            }
+            let mut ends = Ends { at: [0; 8], len: 0 };
+            self.item_ends(step, here, words, within, &mut ends);
+            for &end in &ends.at[..ends.len] {
+                if let Some(State::Matched { end: last, trigger }) =
+                    self.step(index + 1, end, first, words, within, memo)
+                {
+                    let trigger = if self.trigger == Some(index) {
+                        Some((here, end))
+                    } else {
+                        trigger
+                    };
+                    result = State::Matched { end: last, trigger };
+                    break 'gaps;
+                }
+            }
+        }
+        if matches!(result, State::Failed)
+            && step.optional
+            && let Some(state) = self.step(index + 1, at, first, words, within, memo)
+        {
+            result = state;
+        }
+        if remembered {
+            memo.set(index, at, result.clone());
+        }
+        result.matched()
+    }
+
+    /// Where the step can end when it starts at word `at`, the longest first, into `ends`.
+    fn item_ends(&self, step: &Step, at: usize, words: &Words<'_>, within: &Range<usize>, ends: &mut Ends) {
+        ends.len = 0;
+        match &step.item {
+            Item::Words(list) => {
+                let is = |i: usize| {
+                    let word = &words.text[words.spans[i].clone()];
+                    list.iter().any(|w| word.eq_ignore_ascii_case(w))
+                };
+                let most = if step.repeat { MAX_REPEAT } else { 1 };
+                let mut end = at;
+                while end < within.end && end - at < most && is(end) && (end == at || !words.barrier[end]) {
+                    end += 1;
+                    ends.push(end);
+                }
+                ends.at[..ends.len].reverse();
+            }
+            Item::Concept(slot) => {
+                for &(concept, end) in words.starting(at) {
+                    if end <= within.end && slot.holds(words.ontology, concept) {
+                        ends.push(end);
+                    }
+                }
+                ends.at[..ends.len].sort_unstable_by(|a, b| b.cmp(a));
+            }
+        }
+    }
+}
+
+/// The words a step can end before, without allocating: a step ends in at most a few places (a repeat
+/// takes at most [`MAX_REPEAT`] words; terms starting at one word are few).
+struct Ends {
+    at: [usize; 8],
+    len: usize,
+}
+
+impl Ends {
+    fn push(&mut self, end: usize) {
+        if self.len < self.at.len() {
+            self.at[self.len] = end;
+            self.len += 1;
+        }
+    }
+}
+
+/// The item a `{…}` step names.
+fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
+    if let Some(names) = name.strip_prefix("grammar:") {
+        let lists = ontology.grammar.lists();
+        let mut all = Vec::new();
+        for list in names.split(',') {
+            let Some((_, words)) = lists.iter().find(|(n, _)| *n == list) else {
+                let known: Vec<&str> = lists.iter().map(|(n, _)| *n).collect();
+                return Err(VocabularyError::UnknownList(list.to_string(), known.join(", ")).into());
+            };
+            all.extend(words.iter().map(|w| w.to_lowercase()));
+        }
+        return Ok(Item::Words(all));
+    }
+    Ok(Item::Concept(ConceptSlot::resolve(name, ontology)?))
+}
+
+/// The words of a `to|with` step; an alternative may be a grammar list (`it|them|{grammar:pointers}`).
+fn words_of(body: &str, ontology: &Ontology) -> Result<Vec<String>, SequenceError> {
+    let mut words = Vec::new();
+    for alternative in body.split('|') {
+        match alternative.strip_prefix("{grammar:").and_then(|a| a.strip_suffix('}')) {
+            Some(names) => match item_of(&format!("grammar:{names}"), ontology)? {
+                Item::Words(list) => words.extend(list),
+                Item::Concept(_) => unreachable!("a grammar name gives words"),
+            },
+            None if !alternative.is_empty() && alternative.chars().all(char::is_alphanumeric) => {
+                words.push(alternative.to_lowercase());
+            }
+            None => return Err(SequenceError::BadWord(body.to_string())),
+        }
+    }
+    Ok(words)
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Failed,
+    /// The match ends before word `end`; the practice word's words, when a step marks it.
+    Matched {
+        end: usize,
+        trigger: Option<(usize, usize)>,
+    },
+}
+
+impl State {
+    fn matched(self) -> Option<State> {
+        match self {
+            State::Failed => None,
+            matched => Some(matched),
+        }
+    }
+}
+
+/// What each step gave at each word, for this clause, packed in a `u64`: 0 not tried, 1 failed, else
+/// the end word + 2 and the practice word's first word + 1 and last word (16 bits each).
+struct Memo {
+    words: usize,
+    states: Vec<u64>,
+}
+
+impl Memo {
+    fn new(steps: usize, words: usize) -> Memo {
+        Memo {
+            words: words + 1,
+            states: vec![0; steps * (words + 1)],
+        }
+    }
+
+    fn get(&self, step: usize, at: usize) -> Option<State> {
+        match self.states[step * self.words + at] {
+            0 => None,
+            1 => Some(State::Failed),
+            v => {
+                let end = (v & 0xffff) as usize - 2;
+                let a = ((v >> 16) & 0xffff) as usize;
+                let trigger = (a > 0).then(|| (a - 1, ((v >> 32) & 0xffff) as usize));
+                Some(State::Matched { end, trigger })
+            }
+        }
+    }
+
+    fn set(&mut self, step: usize, at: usize, state: State) {
+        // Clauses are at most 4,096 bytes, so word indexes fit in 16 bits.
+        self.states[step * self.words + at] = match state {
+            State::Failed => 1,
+            State::Matched { end, trigger } => {
+                let (a, b) = trigger.map_or((0, 0), |(a, b)| (a as u64 + 1, b as u64));
+                (end as u64 + 2) | (a << 16) | (b << 32)
+            }
+        };
+    }
+}
+
+/// A clause as sequences see it: its words, the terms starting at each, and where punctuation ends a
+/// sentence between two words.
+pub(crate) struct Words<'a> {
+    text: &'a str,
+    ontology: &'a Ontology,
+    terms: &'a [Found],
+    pub(crate) spans: Vec<Range<usize>>,
+    /// The terms by the word they start at: concept and the word after the term's last, in word order;
+    /// `first[i]` is where word `i`'s start.
+    terms_by_word: Vec<(usize, usize)>,
+    first: Vec<u32>,
+    /// For each word, whether `.;:!?` stands between it and the word before.
+    barrier: Vec<bool>,
+    /// For each word, whether it is the reader or the company as a subject ("we", "you"): a gap does not
+    /// run across one.
+    subject: Vec<bool>,
+}
+
+impl<'a> Words<'a> {
+    pub(crate) fn new(text: &'a str, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
+        let spans: Vec<Range<usize>> = crate::analysis::ontology::words(text).collect();
+        // Terms come sorted by start; each is placed by binary search on the words.
+        let mut placed: Vec<(usize, usize, usize)> = Vec::with_capacity(terms.len());
+        for t in terms {
+            let first = spans.partition_point(|s| s.start < t.at.start);
+            let last = spans.partition_point(|s| s.end <= t.at.end);
+            if first < spans.len() && spans[first].start == t.at.start && last > first {
+                placed.push((first, t.concept, last));
+            }
+        }
+        placed.sort_unstable_by_key(|p| p.0);
+        let mut first = vec![0u32; spans.len() + 1];
+        let mut k = 0;
+        for (i, slot) in first.iter_mut().enumerate() {
+            while k < placed.len() && placed[k].0 < i {
+                k += 1;
+            }
+            *slot = k as u32;
+        }
+        let terms_by_word = placed.into_iter().map(|(_, c, end)| (c, end)).collect();
+        let barrier = (0..spans.len())
+            .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains(['.', ';', ':', '!', '?']))
+            .collect();
+        let g = &ontology.grammar;
+        let subject = (spans.iter())
+            .map(|s| {
+                let w = &text[s.clone()];
+                Grammar::has(&g.first_person, w) || Grammar::has(&g.customer, w)
+            })
+            .collect();
+        Words {
+            text,
+            ontology,
+            terms,
+            spans,
+            terms_by_word,
+            first,
+            barrier,
+            subject,
+        }
+    }
+
+    /// The terms that start at word `i`.
+    fn starting(&self, i: usize) -> &[(usize, usize)] {
+        &self.terms_by_word[self.first[i] as usize..self.first[i + 1] as usize]
+    }
+
+    /// The words that lie inside the byte range `part`.
+    pub(crate) fn within(&self, part: &Range<usize>) -> Range<usize> {
+        let first = self.spans.partition_point(|s| s.start < part.start);
+        let last = self.spans.partition_point(|s| s.end <= part.end);
+        first..last.max(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::RuleSet;
+
+    fn found(source: &str, text: &str) -> Vec<(String, Option<String>)> {
+        let rules = RuleSet::default_rules().unwrap();
+        let o = &rules.ontology;
+        let seq = Sequence::compile(source, o).unwrap();
+        let terms = o.terms(text);
+        let words = Words::new(text, &terms, o);
+        seq.matches(&words, 0..words.spans.len())
+            .into_iter()
+            .map(|(s, t)| (text[s].to_string(), t.map(|t| text[t].to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn a_concept_covers_its_terms_of_any_length_and_those_under_it() {
+        let seq = "<{action:disclose}> … to|with … {recipient}";
+        assert_eq!(
+            found(
+                seq,
+                "We may pass your data to our carefully selected business partners."
+            ),
+            vec![(
+                "pass your data to our carefully selected business partners".into(),
+                Some("pass".into())
+            )]
+        );
+        // `sell` is under `disclose`.
+        assert_eq!(found(seq, "We never sell data to advertisers").len(), 1);
+        assert!(found(seq, "We share our office with a coffee shop.").is_empty());
+    }
+
+    #[test]
+    fn gaps_count_words_and_stop_at_sentence_punctuation() {
+        let seq = "<{action:disclose}> …2 to {recipient}";
+        assert_eq!(found(seq, "we disclose it to advertisers").len(), 1);
+        assert!(found(seq, "we disclose your personal data to advertisers").is_empty());
+        let wide = "<{action:disclose}> … to {recipient}";
+        assert!(found(wide, "we disclose it; to advertisers we say nothing").is_empty());
+    }
+
+    #[test]
+    fn optional_steps_and_grammar_lists() {
+        let seq = "{grammar:determiners}? {recipient} … <{action:collect}>";
+        assert_eq!(
+            found(seq, "these advertisers may also collect data")[0].0,
+            "these advertisers may also collect"
+        );
+        assert_eq!(
+            found(seq, "advertisers may collect data")[0].0,
+            "advertisers may collect"
+        );
+    }
+
+    #[test]
+    fn bad_sequences_say_what_is_wrong() {
+        let rules = RuleSet::default_rules().unwrap();
+        let err = |s: &str| Sequence::compile(s, &rules.ontology).unwrap_err().to_string();
+        assert!(err("").contains("empty"));
+        assert!(err("… {recipient}").contains("start or end with a gap"));
+        assert!(err("{recipient} …99 to").contains("at most 40 words"));
+        assert!(err("<to> <with>").contains("only one step"));
+        assert!(err("to,with").contains("letters and digits"));
+        assert!(err("{recipient:sell}").contains("action concept"));
+        assert!(err("to?").contains("optional"));
+    }
+
+    #[test]
+    fn a_long_clause_of_near_misses_stays_linear() {
+        // Every word could start a match and every gap is as wide as allowed: the memo keeps it bounded.
+        let text = "share data to ".repeat(5_000);
+        let seq = "<{action:disclose}> …40 {data} …40 to …40 {recipient:advertisers}";
+        let started = std::time::Instant::now();
+        assert!(found(seq, &text).is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
