@@ -287,7 +287,7 @@ impl RuleSet {
                 }
             })
             .collect();
-        // Sequences run over the clause's terms; one whose first concept has no term here cannot match.
+        // Sequences run over the clause's terms; one that lacks a term of a concept it needs cannot match.
         let gated = self.sequence_gate.as_ref().is_some_and(|gate| !gate.is_match(clause));
         let sequenced: Vec<(usize, usize)> = match self.sequenced.is_empty() || gated {
             true => Vec::new(),
@@ -304,14 +304,12 @@ impl RuleSet {
         {
             return Vec::new();
         }
-        let terms: Option<Vec<Found>> = match terms {
-            None if sequenced.is_empty() && !matched.iter().any(|&i| self.rules[self.patterns[i].1].has_slots()) => {
-                None
-            }
-            None => Some(self.ontology.terms(clause)),
-            some => some,
+        let needs_terms = !sequenced.is_empty() || matched.iter().any(|&i| self.rules[self.patterns[i].1].has_slots());
+        let mut clause_terms: Option<Vec<Found>> = match terms {
+            None if needs_terms => Some(self.ontology.terms(clause)),
+            terms => terms,
         };
-        let words = terms.as_deref().map(|t| Words::new(clause, t, &self.ontology));
+        let words = clause_terms.as_deref().map(|t| Words::new(clause, t, &self.ontology));
         let sources =
             (matched.iter().map(|&i| Source::Pattern(i))).chain(sequenced.iter().map(|&(r, k)| Source::Sequence(r, k)));
         let scopes = Scopes::new(clause, &self.lexicon);
@@ -359,7 +357,7 @@ impl RuleSet {
             });
             let slots = rule
                 .has_slots()
-                .then(|| terms.as_deref().expect("found for rules with slots"));
+                .then(|| clause_terms.as_deref().expect("found for rules with slots"));
             let in_place =
                 |span: &Range<usize>| slots.is_none_or(|terms| concepts_around(self, rule, terms, clause, span));
             for part in scopes.segments() {
@@ -498,7 +496,12 @@ impl RuleSet {
             let at = match terms.iter().position(|(p, _)| *p == part) {
                 Some(i) => i,
                 None => {
-                    terms.push((part.clone(), self.ontology.terms(&clause[part.clone()])));
+                    // A part that is the whole clause has the clause's terms, when they were found.
+                    let found = match clause_terms.take_if(|_| part == (0..clause.len())) {
+                        Some(found) => found,
+                        None => self.ontology.terms(&clause[part.clone()]),
+                    };
+                    terms.push((part.clone(), found));
                     terms.len() - 1
                 }
             };
