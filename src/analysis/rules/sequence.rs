@@ -74,7 +74,8 @@ pub struct Sequence {
 impl Sequence {
     /// Compiles `source`: steps separated by spaces; `{dimension}`, `{dimension:concept}` and
     /// `{grammar:LIST}`, or words joined by `|`; `…` / `...` (up to 8 words) or `…N` between steps;
-    /// `?` after a step makes it optional, and `<step>` marks the practice word.
+    /// `?` after a step makes it optional, `*` after a word step takes up to four such words or none, and
+    /// `<step>` marks the practice word.
     pub fn compile(source: &str, ontology: &Ontology) -> Result<Sequence, SequenceError> {
         let mut steps: Vec<Step> = Vec::new();
         let mut trigger = None;
