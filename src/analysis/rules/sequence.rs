@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::analysis::ontology::{Found, Grammar, Ontology};
 
-use super::vocabulary::{ConceptSlot, VocabularyError};
+use super::vocabulary::{ConceptSlot, VocabularyError, grammar_list};
 
 /// The widest gap a sequence may ask for, in words.
 pub const MAX_GAP: usize = 40;
@@ -295,14 +295,9 @@ impl Ends {
 /// The item a `{…}` step names.
 fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
     if let Some(names) = name.strip_prefix("grammar:") {
-        let lists = ontology.grammar.lists();
         let mut all = Vec::new();
         for list in names.split(',') {
-            let Some((_, words)) = lists.iter().find(|(n, _)| *n == list) else {
-                let known: Vec<&str> = lists.iter().map(|(n, _)| *n).collect();
-                return Err(VocabularyError::UnknownList(list.to_string(), known.join(", ")).into());
-            };
-            all.extend(words.iter().map(|w| w.to_lowercase()));
+            all.extend(grammar_list(list, ontology)?.iter().map(|w| w.to_lowercase()));
         }
         return Ok(Item::Words(all));
     }

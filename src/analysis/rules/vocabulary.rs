@@ -118,6 +118,18 @@ fn concept_of(o: &Ontology, dimension: Dimension, dimension_name: &str, id: &str
     }
 }
 
+/// The words of the grammar list `list`, or why there is none.
+pub(super) fn grammar_list(list: &str, o: &Ontology) -> Result<Vec<String>, VocabularyError> {
+    let lists = o.grammar.lists();
+    match lists.iter().find(|(n, _)| *n == list) {
+        Some((_, words)) => Ok(words.to_vec()),
+        None => {
+            let known: Vec<&str> = lists.iter().map(|(n, _)| *n).collect();
+            Err(VocabularyError::UnknownList(list.to_string(), known.join(", ")))
+        }
+    }
+}
+
 /// The terms a concept name stands for, as a non-capturing group.
 fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
     let (dimension_name, concept_name) = match name.split_once(':') {
@@ -125,13 +137,7 @@ fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
         None => (name, None),
     };
     if dimension_name == "grammar" {
-        let list = concept_name.unwrap_or("");
-        let lists = o.grammar.lists();
-        let Some((_, words)) = lists.iter().find(|(n, _)| *n == list) else {
-            let known: Vec<&str> = lists.iter().map(|(n, _)| *n).collect();
-            return Err(VocabularyError::UnknownList(list.to_string(), known.join(", ")));
-        };
-        return Ok(words_pattern(words));
+        return Ok(words_pattern(&grammar_list(concept_name.unwrap_or(""), o)?));
     }
     let dimension = Dimension::ALL
         .into_iter()
