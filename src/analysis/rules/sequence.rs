@@ -47,8 +47,8 @@ pub enum SequenceError {
 enum Item {
     /// A term of the concept, or of one under it.
     Concept(ConceptSlot),
-    /// One of these words, lower-cased.
-    Words(Vec<String>),
+    /// One of these words.
+    Words(WordSet),
 }
 
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ impl Sequence {
             }
             let item = match body.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
                 Some(name) if !name.contains(['{', '}']) => item_of(name, ontology)?,
-                _ => Item::Words(words_of(body, ontology)?),
+                _ => Item::Words(WordSet::new(words_of(body, ontology)?)),
             };
             if repeat && matches!(item, Item::Concept(_)) {
                 return Err(SequenceError::RepeatedConcept(token.to_string()));
@@ -251,11 +251,8 @@ impl Sequence {
     fn item_ends(&self, step: &Step, at: usize, words: &Words<'_>, within: &Range<usize>, ends: &mut Ends) {
         ends.len = 0;
         match &step.item {
-            Item::Words(list) => {
-                let is = |i: usize| {
-                    let word = &words.text[words.spans[i].clone()];
-                    list.iter().any(|w| word.eq_ignore_ascii_case(w))
-                };
+            Item::Words(set) => {
+                let is = |i: usize| set.contains(words.keys[i], &words.text[words.spans[i].clone()]);
                 let most = if step.repeat { MAX_REPEAT } else { 1 };
                 let mut end = at;
                 while end < within.end && end - at < most && is(end) && (end == at || !words.barrier[end]) {
@@ -292,6 +289,49 @@ impl Ends {
     }
 }
 
+/// The words of a word step. Steps are tried at every word of every clause, so membership is a hash
+/// check: each word of a clause is hashed once ([`word_key`]), and a word step looks the key up in a
+/// 256-bit filter and then its sorted keys, comparing the words themselves only on a hit.
+#[derive(Debug, Clone)]
+struct WordSet {
+    /// Lower-cased, in the order of `keys`.
+    words: Vec<String>,
+    keys: Vec<u64>,
+    filter: [u64; 4],
+}
+
+impl WordSet {
+    fn new(mut words: Vec<String>) -> WordSet {
+        words.sort_unstable_by_key(|w| word_key(w));
+        words.dedup();
+        let keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
+        let mut filter = [0u64; 4];
+        for &k in &keys {
+            filter[(k >> 62) as usize] |= 1 << ((k >> 56) & 63);
+        }
+        WordSet { words, keys, filter }
+    }
+
+    /// Whether `word`, whose [`word_key`] is `key`, is one of the set's, ignoring ASCII case.
+    fn contains(&self, key: u64, word: &str) -> bool {
+        if self.filter[(key >> 62) as usize] & (1 << ((key >> 56) & 63)) == 0 {
+            return false;
+        }
+        let first = self.keys.partition_point(|&k| k < key);
+        (first..self.keys.len())
+            .take_while(|&i| self.keys[i] == key)
+            .any(|i| word.eq_ignore_ascii_case(&self.words[i]))
+    }
+}
+
+/// A hash of `word` with ASCII letters lower-cased (FNV-1a, 64 bits): words equal but for ASCII case
+/// have the same key, as [`str::eq_ignore_ascii_case`] has them equal.
+fn word_key(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The item a `{…}` step names.
 fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
     if let Some(names) = name.strip_prefix("grammar:") {
@@ -299,7 +339,7 @@ fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
         for list in names.split(',') {
             all.extend(grammar_list(list, ontology)?.iter().map(|w| w.to_lowercase()));
         }
-        return Ok(Item::Words(all));
+        return Ok(Item::Words(WordSet::new(all)));
     }
     Ok(Item::Concept(ConceptSlot::resolve(name, ontology)?))
 }
@@ -310,7 +350,7 @@ fn words_of(body: &str, ontology: &Ontology) -> Result<Vec<String>, SequenceErro
     for alternative in body.split('|') {
         match alternative.strip_prefix("{grammar:").and_then(|a| a.strip_suffix('}')) {
             Some(names) => match item_of(&format!("grammar:{names}"), ontology)? {
-                Item::Words(list) => words.extend(list),
+                Item::Words(set) => words.extend(set.words),
                 Item::Concept(_) => unreachable!("a grammar name gives words"),
             },
             None if !alternative.is_empty() && alternative.chars().all(char::is_alphanumeric) => {
@@ -388,6 +428,8 @@ pub(crate) struct Words<'a> {
     ontology: &'a Ontology,
     terms: &'a [Found],
     pub(crate) spans: Vec<Range<usize>>,
+    /// Each word's [`word_key`].
+    keys: Vec<u64>,
     /// The terms by the word they start at: concept and the word after the term's last, in word order;
     /// `first[i]` is where word `i`'s start.
     terms_by_word: Vec<(usize, usize)>,
@@ -424,6 +466,7 @@ impl<'a> Words<'a> {
         let barrier = (0..spans.len())
             .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains(['.', ';', ':', '!', '?']))
             .collect();
+        let keys = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
         let g = &ontology.grammar;
         let subject = (spans.iter())
             .map(|s| {
@@ -436,6 +479,7 @@ impl<'a> Words<'a> {
             ontology,
             terms,
             spans,
+            keys,
             terms_by_word,
             first,
             barrier,
@@ -524,6 +568,20 @@ mod tests {
         assert!(err("to,with").contains("letters and digits"));
         assert!(err("{recipient:sell}").contains("action concept"));
         assert!(err("to?").contains("optional"));
+    }
+
+    #[test]
+    fn a_word_step_ignores_ascii_case_only() {
+        let set = WordSet::new(["to", "with", "ä", "with"].map(String::from).to_vec());
+        let has = |w: &str| set.contains(word_key(w), w);
+        assert!(has("to") && has("TO") && has("With") && has("ä"));
+        assert!(!has("t") && !has("tow") && !has("within") && !has("Ä") && !has(""));
+        assert_eq!(set.words.len(), 3, "duplicates are kept once");
+        // Every word of a long list is found, whatever its key's filter bits.
+        let many: Vec<String> = (0..500).map(|i| format!("w{i}")).collect();
+        let set = WordSet::new(many.clone());
+        assert!(many.iter().all(|w| set.contains(word_key(w), w)));
+        assert!(!set.contains(word_key("w500"), "w500"));
     }
 
     #[test]
