@@ -289,12 +289,14 @@ impl RuleSet {
             .collect();
         // Sequences run over the clause's terms; one that lacks a term of a concept it needs cannot match.
         let gated = self.sequence_gate.as_ref().is_some_and(|gate| !gate.is_match(clause));
-        let sequenced: Vec<(usize, usize)> = match self.sequenced.is_empty() || gated {
+        // Each as its position in `self.sequenced`.
+        let mut sequenced: Vec<usize> = match self.sequenced.is_empty() || gated {
             true => Vec::new(),
             false => {
                 let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
-                (self.sequenced.iter().copied())
-                    .filter(|&(r, k)| self.rules[r].sequences[k].may_match(terms, &self.ontology))
+                (self.sequenced.iter().enumerate())
+                    .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(terms, &self.ontology))
+                    .map(|(i, _)| i)
                     .collect()
             }
         };
@@ -310,8 +312,20 @@ impl RuleSet {
             terms => terms,
         };
         let words = clause_terms.as_deref().map(|t| Words::new(clause, t, &self.ontology));
-        let sources =
-            (matched.iter().map(|&i| Source::Pattern(i))).chain(sequenced.iter().map(|&(r, k)| Source::Sequence(r, k)));
+        // A sequence whose words ("access", "to|with") the clause lacks cannot match either; without the
+        // words of any, a clause that no pattern matched is done.
+        if let Some(words) = &words {
+            let present = self.required_steps.present(words);
+            sequenced.retain(|&i| self.required_steps.has(i, present));
+            if matched.is_empty() && sequenced.is_empty() {
+                return Vec::new();
+            }
+        }
+        let sources = (matched.iter().map(|&i| Source::Pattern(i))).chain(
+            sequenced
+                .iter()
+                .map(|&i| Source::Sequence(self.sequenced[i].0, self.sequenced[i].1)),
+        );
         let scopes = Scopes::new(clause, &self.lexicon);
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with

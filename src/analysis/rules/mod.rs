@@ -18,7 +18,7 @@ use crate::base::error::{Error, Location, Problem, Result};
 
 pub use lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule, Lexicon};
 pub use list::RuleList;
-pub(crate) use sequence::Words;
+pub(crate) use sequence::{RequiredSteps, Words};
 pub use sequence::{Sequence, SequenceError};
 pub use vocabulary::{ConceptSlot, VocabularyError};
 
@@ -62,9 +62,11 @@ pub struct Rule {
 fn sequence_gate(rules: &[Rule], sequenced: &[(usize, usize)], o: &Ontology) -> Option<aho_corasick::AhoCorasick> {
     let mut words: Vec<String> = Vec::new();
     for &(r, k) in sequenced {
-        let fewest = (rules[r].sequences[k].required().iter())
-            .filter_map(|slot| o.first_words(|c| slot.holds(o, c)))
-            .min_by_key(Vec::len)?;
+        let sequence = &rules[r].sequences[k];
+        let concepts = (sequence.required().iter()).filter_map(|slot| o.first_words(|c| slot.holds(o, c)));
+        let steps = sequence.required_words().map(<[String]>::to_vec);
+        // Every sequence has a step that must match, so one of the two gives words.
+        let fewest = concepts.chain(steps).min_by_key(Vec::len)?;
         words.extend(fewest);
     }
     if words.is_empty() {
@@ -110,9 +112,12 @@ pub struct RuleSet {
     /// Every sequence, as the index of its rule and its index in the rule.
     pub(crate) sequenced: Vec<(usize, usize)>,
     /// Words one of which every clause a sequence can match contains (as part of a word, ignoring
-    /// case): for each sequence, the first words of its needed concept with the fewest terms. A clause
-    /// without any is not searched for terms on the sequences' account. `None`: always searched.
+    /// case): for each sequence, the first words of its needed concept with the fewest terms, or the
+    /// words of a needed word step (`access`, `to|with`) when those are fewer. A clause without any is not
+    /// searched for terms on the sequences' account. `None`: always searched.
     pub(crate) sequence_gate: Option<aho_corasick::AhoCorasick>,
+    /// The word steps each of `sequenced` needs, by word.
+    pub(crate) required_steps: RequiredSteps,
     /// Which of `patterns` can match a clause at all, in one pass.
     pub(crate) prefilter: crate::analysis::pattern::Prefilter,
     /// Which of the rules' `exclude` and `antecedent` patterns can match a clause at all: rule by rule,
@@ -327,6 +332,7 @@ impl RuleSet {
             .flat_map(|(i, r)| (0..r.sequences.len()).map(move |k| (i, k)))
             .collect();
         let sequence_gate = sequence_gate(&rules, &sequenced, &ontology);
+        let required_steps = RequiredSteps::new(sequenced.iter().map(|&(r, k)| &rules[r].sequences[k]));
         Ok(RuleSet {
             rules,
             lexicon,
@@ -334,6 +340,7 @@ impl RuleSet {
             patterns,
             sequenced,
             sequence_gate,
+            required_steps,
             prefilter,
             context_prefilter,
             context_start,
@@ -357,6 +364,10 @@ mod tests {
     #[test]
     fn default_rules_load_and_cover_every_tag() {
         let rules = RuleSet::default_rules().unwrap();
+        assert!(
+            rules.sequence_gate.is_some(),
+            "clauses without a sequence's words are skipped"
+        );
         for tag in Tag::ALL {
             assert!(rules.rules.iter().any(|r| r.tag == tag), "no rule for {tag}");
         }
@@ -479,6 +490,20 @@ mod tests {
         ];
         let rules = RuleSet::with_files(&extra, Combine::Add).unwrap();
         assert!(tagged(&rules, "We beam your answers to the broadcaster."));
+    }
+
+    #[test]
+    fn a_sequence_of_words_alone_keeps_the_clause_gate() {
+        // A sequence that needs no concept still needs its word step: the gate is built from that, and
+        // a clause without the word is not searched at all.
+        let rule = "[[rule]]\nid = \"mine\"\ntag = \"third-party-sharing\"\ndescription = \"d\"\n\
+                    sequences = ['{grammar:determiners}* <beamed> to|with']\n";
+        let rules = load(rule).unwrap();
+        let gate = rules.sequence_gate.as_ref().expect("a gate");
+        assert!(gate.is_match("It was BEAMED to them.") && !gate.is_match("It was sent to them."));
+        let tagged = |text: &str| rules.findings(text).iter().any(|f| f.rule == "mine");
+        assert!(tagged("Your details are beamed to the partners."));
+        assert!(!tagged("Your details are sent to the partners."));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! tries each sequence at each word. What it learns about a step at a word holds for every start, so it
 //! is remembered: a clause of `n` words costs at most `steps × n × widest gap` checks.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::analysis::ontology::{Found, Grammar, Ontology};
@@ -154,6 +155,18 @@ impl Sequence {
     /// The concepts the sequence cannot match without.
     pub(crate) fn required(&self) -> &[ConceptSlot] {
         &self.required
+    }
+
+    /// The word lists of the steps that must match (`to|with`, `{grammar:passive}`).
+    pub(crate) fn required_words(&self) -> impl Iterator<Item = &[String]> {
+        self.required_sets().map(|set| set.words.as_slice())
+    }
+
+    fn required_sets(&self) -> impl Iterator<Item = &WordSet> {
+        (self.steps.iter()).filter_map(|s| match (&s.item, s.optional) {
+            (Item::Words(set), false) => Some(set),
+            _ => None,
+        })
     }
 
     /// Whether the clause whose terms these are has a term of every concept the sequence needs.
@@ -330,6 +343,52 @@ fn word_key(word: &str) -> u64 {
     word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The word steps that the sequences of a rule set must match, indexed by word, so that one pass over a
+/// clause's words tells which steps it has words of: a sequence missing one (`… have <access> to` in a
+/// clause without "access") is dropped before any search. Only a filter: a step past the 128th distinct
+/// one is not indexed and counts as present, and a hash collision lets a sequence through to the search,
+/// which decides.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequiredSteps {
+    /// A word's key and the steps (bits) it is a word of.
+    by_key: HashMap<u64, u128>,
+    /// Per sequence, the bits of the steps it needs.
+    needs: Vec<u128>,
+}
+
+impl RequiredSteps {
+    /// Indexes `sequences`; [`RequiredSteps::has`] takes a sequence by its position here.
+    pub(crate) fn new<'s>(sequences: impl IntoIterator<Item = &'s Sequence>) -> RequiredSteps {
+        let mut ids: HashMap<&[u64], u32> = HashMap::new();
+        let mut index = RequiredSteps::default();
+        for sequence in sequences {
+            let mut needs = 0u128;
+            for set in sequence.required_sets() {
+                let next = ids.len() as u32;
+                let id = *ids.entry(&set.keys).or_insert(next);
+                if id < u128::BITS {
+                    needs |= 1 << id;
+                    for &key in &set.keys {
+                        *index.by_key.entry(key).or_default() |= 1 << id;
+                    }
+                }
+            }
+            index.needs.push(needs);
+        }
+        index
+    }
+
+    /// The steps that the words of `words` are words of.
+    pub(crate) fn present(&self, words: &Words<'_>) -> u128 {
+        (words.keys.iter()).fold(0, |bits, key| bits | self.by_key.get(key).copied().unwrap_or(0))
+    }
+
+    /// Whether sequence `i` may match a clause whose words give `present`.
+    pub(crate) fn has(&self, i: usize, present: u128) -> bool {
+        present & self.needs[i] == self.needs[i]
+    }
 }
 
 /// The item a `{…}` step names.
@@ -582,6 +641,26 @@ mod tests {
         let set = WordSet::new(many.clone());
         assert!(many.iter().all(|w| set.contains(word_key(w), w)));
         assert!(!set.contains(word_key("w500"), "w500"));
+    }
+
+    #[test]
+    fn required_steps_drop_sequences_whose_words_are_missing() {
+        let rules = RuleSet::default_rules().unwrap();
+        let o = &rules.ontology;
+        let seqs = [
+            "{recipient} …2 have|has <access> to",
+            "<{action:disclose}> {grammar:recipient_prepositions}? {recipient}",
+            "{recipient} …2 have|has <access> to|with",
+        ]
+        .map(|s| Sequence::compile(s, o).unwrap());
+        let index = RequiredSteps::new(&seqs);
+        let present = |text: &str| index.present(&Words::new(text, &o.terms(text), o));
+        let p = present("Advertisers HAVE access to nothing.");
+        assert!(index.has(0, p) && index.has(1, p) && index.has(2, p));
+        let p = present("Advertisers have no say.");
+        assert!(!index.has(0, p) && index.has(1, p) && !index.has(2, p));
+        let p = present("Advertisers with access.");
+        assert!(!index.has(0, p) && !index.has(2, p), "\"have|has\" is missing");
     }
 
     #[test]
