@@ -8,7 +8,9 @@
 # recorded again for issue 28's first findings changes (denials through "or" and colon lists,
 # prohibitions, a recipient with access, the recipients and grammar words of the ontology; interface text
 # and headings get no finding), and once more for its sequences (sharing to a recipient the ontology knows,
-# a recipient collecting data; indirect questions and the reader sharing set aside).
+# a recipient collecting data; indirect questions and the reader sharing set aside), and for its third
+# round (third parties with tracking technologies, "only with" naming the recipient, identifiable data in
+# a data slot, a denial reopened after a verb's preposition, passives read without a subject).
 # A change that is meant to change findings (a new rule, a fixed negation) records new digests with
 # --update, and says so in its commit message; a change for speed never may.
 #

@@ -203,6 +203,11 @@ impl<'c> Scopes<'c> {
         let mut segments = Vec::new();
         let mut segment_start = 0;
         let mut last_cut: Option<usize> = None;
+        // Whether a negation cue has been read in the current part. An exception cue cuts a segment only
+        // after one: "we do not share data *except with* partners" keeps the exception out of the denied
+        // match, while in "we share data *only with* our card processor" the words after the cue are the
+        // recipient of the permission itself.
+        let mut denied_in_part = false;
         for i in 0..n {
             negation[i] = chain.or(forward).or(listed);
             let role = tokens[i].role;
@@ -218,11 +223,8 @@ impl<'c> Scopes<'c> {
                 }
             };
             // A new clause or an exception cue starts a segment at its first word.
-            if let Role::Cue {
-                kind: CueKind::Clause | CueKind::Exception,
-                matched,
-                ..
-            } = role
+            if let Role::Cue { kind, matched, .. } = role
+                && (kind == CueKind::Clause || (kind == CueKind::Exception && denied_in_part))
                 && last_cut != Some(matched)
             {
                 last_cut = Some(matched);
@@ -235,6 +237,11 @@ impl<'c> Scopes<'c> {
                 Role::Coordinator => {
                     if chain.is_none() && (text.eq_ignore_ascii_case("or") || text.eq_ignore_ascii_case("nor")) {
                         chain = reopen;
+                        // The words before were the denied verb's own ("ask *for* or track"), not a list
+                        // of terms that an auxiliary would end.
+                        if chain.is_some() {
+                            in_list = false;
+                        }
                     }
                 }
                 Role::Plain if text == ":" && chain.is_some() => {
@@ -253,12 +260,14 @@ impl<'c> Scopes<'c> {
                 }
                 Role::Cue { kind, cue, matched } => match kind {
                     CueKind::Pre => {
+                        denied_in_part = true;
                         chain = Some((cue, matched));
                         reopen = None;
                         in_list = false;
                         close(&mut open, last_end);
                     }
                     CueKind::Forward => {
+                        denied_in_part = true;
                         forward = Some((cue, matched));
                         reopen = None;
                         close(&mut open, last_end);
@@ -299,6 +308,7 @@ impl<'c> Scopes<'c> {
                         }
                         in_list = false;
                         close(&mut open, last_end);
+                        denied_in_part = false;
                         parts.push(part_start..start);
                         part_start = tokens[i].range.end;
                         if start > segment_start {
@@ -538,6 +548,40 @@ mod tests {
         assert_eq!(ex[0].kind, ExceptionKind::Legal);
         assert_eq!(&clause[ex[0].span.clone()], "except as required by law");
         assert_eq!(scopes.part_of(clause.find("partners").unwrap()), 1);
+    }
+
+    #[test]
+    fn an_exception_cue_cuts_a_segment_only_after_a_denial() {
+        let segments = |clause: &'static str| -> Vec<&'static str> {
+            let scopes = Scopes::new(clause, lex());
+            scopes.segments().iter().map(|r| &clause[r.clone()]).collect()
+        };
+        // The words after "only with" name the permission's recipient.
+        assert_eq!(
+            segments("We share your data only with our card processor."),
+            ["We share your data only with our card processor."]
+        );
+        assert_eq!(
+            segments("We do not share your data except with our card processor."),
+            ["We do not share your data ", "except with our card processor."]
+        );
+        // A denial in an earlier part does not count.
+        assert_eq!(
+            segments("We do not sell it; we share it only with partners."),
+            ["We do not sell it", " we share it only with partners."]
+        );
+    }
+
+    #[test]
+    fn or_reopens_a_denial_after_a_verb_and_its_preposition() {
+        assert_eq!(
+            negated("We do not ask for or track your location.", "location").as_deref(),
+            Some("not")
+        );
+        assert_eq!(
+            negated("We do not ask you for, access or track any location data.", "location").as_deref(),
+            Some("not")
+        );
     }
 
     #[test]

@@ -213,7 +213,7 @@ fn a_users_sequence_rule_tags_with_the_ontologys_terms() {
     let finding = &doc["clauses"][0]["findings"][0];
     assert_eq!(finding["rule"], "handed-to");
     assert_eq!(finding["polarity"], "negative", "the denial reaches the marked step");
-    assert_eq!(finding["evidence"], "details are never handed to any advertiser");
+    assert_eq!(finding["evidence"], "Your details are never handed to any advertiser");
 }
 
 #[test]

@@ -79,8 +79,11 @@ grammar! {
     /// The customer's own: "*your* profile" is data about the reader, so identifiable.
     customer_possessive: Word,
     /// Subjects that are another party, not the company: "*they* may not share", "*operators* … may
-    /// use".
+    /// use", "*children* can share". The word before a passive is never one: it is what is done to.
     other_subjects: Word,
+    /// What another party does with a tracking technology on the company's pages: advertisers may
+    /// "*place*" cookies, cookies "*set*" by an ad network (sequence rules name it).
+    tracking_verbs: Word,
     /// Forms of "be" (and "get") that make a participle after them passive: data "*is* shared", "*may be*
     /// provided", "*gets* passed on".
     passive: Word,
@@ -92,6 +95,10 @@ grammar! {
     /// Nouns after a preposition that are not a recipient however they continue: "to *the extent* the
     /// law allows".
     not_recipients: Word,
+    /// Words that make a plain noun of `generic_recipients` another organisation: "*other reputable*
+    /// companies", "*that* business", "*carefully screened* companies". An article or "our" alone does not:
+    /// "the Company" is how many policies name themselves.
+    recipient_qualifiers: Word,
     /// Plain nouns for a recipient that only a following description makes specific: "with
     /// *companies* that advertise on our websites".
     generic_recipients: Word,

@@ -222,9 +222,16 @@ impl Grammar {
         {
             return Some(Actor::Other);
         }
-        let subject = words_back(before)
-            .take(6)
-            .find(|w| !Grammar::has(&self.auxiliaries, w))?;
+        let mut passive = false;
+        let subject = words_back(before).take(6).find(|w| {
+            passive |= Grammar::has(&self.passive, w);
+            !Grammar::has(&self.auxiliaries, w)
+        })?;
+        // In the passive the word before is what is done to, not who does it: "information about
+        // *children* is never shared".
+        if passive {
+            return None;
+        }
         if Grammar::has(&self.customer, subject) {
             Some(Actor::Customer)
         } else if Grammar::has(&self.other_subjects, subject) {
@@ -780,6 +787,16 @@ mod tests {
             actor("They may not share that information with anyone.", "share"),
             Some(Actor::Other)
         );
+        assert_eq!(
+            actor("Children can share information with other parties.", "share"),
+            Some(Actor::Other)
+        );
+        assert_eq!(
+            actor("Members may disclose their data to other companies.", "disclose"),
+            Some(Actor::Other)
+        );
+        // A passive's subject is the data, whatever it is about.
+        assert_eq!(actor("Information about children is never shared.", "shared"), None);
         assert_eq!(actor("We will never share your data.", "share"), None);
         assert_eq!(actor("Your data will not be shared.", "shared"), None);
     }

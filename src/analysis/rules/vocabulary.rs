@@ -94,9 +94,17 @@ impl ConceptSlot {
         Ok(ConceptSlot { dimension, concept })
     }
 
-    /// Whether the concept at `index` is this slot's.
+    /// Whether the concept at `index` is this slot's. A plain `{data}` slot also takes data named by how
+    /// identifiable it is: "give that business *your name*", "sell *customer data*".
     pub fn holds(&self, o: &Ontology, index: usize) -> bool {
-        o.concepts[index].dimension == self.dimension && self.concept.is_none_or(|c| o.subsumes(c, index))
+        let dimension = o.concepts[index].dimension;
+        match self.concept {
+            Some(c) => dimension == self.dimension && o.subsumes(c, index),
+            None => {
+                dimension == self.dimension
+                    || (self.dimension == Dimension::Data && dimension == Dimension::Identifiability)
+            }
+        }
     }
 }
 
@@ -147,6 +155,11 @@ fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
         None => None,
         Some(id) => Some(concept_of(o, dimension, dimension_name, id)?),
     };
+    // As in a sequence's slot (`ConceptSlot::holds`), plain `{data}` takes identifiability's terms too.
+    if dimension == Dimension::Data && concept.is_none() {
+        let identifiability = o.terms_pattern(Dimension::Identifiability, None);
+        return Ok(format!("(?:{}|{identifiability})", o.terms_pattern(dimension, None)));
+    }
     Ok(o.terms_pattern(dimension, concept))
 }
 
@@ -228,6 +241,20 @@ mod tests {
         );
         assert!(err("share {action").contains("`{action` is not closed"));
         assert!(err("{grammar:verbs}").contains("the grammar has no list `verbs`; its lists: before_verb"));
+    }
+
+    #[test]
+    fn a_plain_data_slot_takes_identifiable_data_too() {
+        let o = ontology();
+        let concept = |id: &str| o.concept(id).unwrap();
+        let data = ConceptSlot::resolve("data", &o).unwrap();
+        assert!(data.holds(&o, concept("location")));
+        assert!(data.holds(&o, concept("identifiable")), "\"your name\" is data");
+        let location = ConceptSlot::resolve("data:location", &o).unwrap();
+        assert!(!location.holds(&o, concept("identifiable")));
+        assert!(!data.holds(&o, concept("third-parties")));
+        let re = regex::Regex::new(&expand("{data}", &o).unwrap()).unwrap();
+        assert!(re.is_match("customer data") && re.is_match("your name"));
     }
 
     #[test]
