@@ -181,10 +181,25 @@ impl Sequence {
         if !self.may_match(words.terms, words.ontology) {
             return out;
         }
-        let mut memo = Memo::new(self.steps.len(), within.end);
+        MEMO.with_borrow_mut(|states| {
+            let mut memo = Memo::new(states, self.steps.len(), within.clone());
+            self.search(words, &within, &mut memo, &mut out);
+        });
+        out
+    }
+
+    /// [`Sequence::matches`] past its checks, with a cleared memo.
+    fn search(
+        &self,
+        words: &Words<'_>,
+        within: &Range<usize>,
+        memo: &mut Memo<'_>,
+        out: &mut Vec<(Range<usize>, Option<Range<usize>>)>,
+    ) {
+        let within = within.clone();
         let mut start = within.start;
         while start < within.end {
-            match self.step(0, start, start, words, &within, &mut memo) {
+            match self.step(0, start, start, words, &within, memo) {
                 Some(State::Matched { end, trigger }) if end > start => {
                     let span = words.spans[start].start..words.spans[end - 1].end;
                     let trigger = trigger.map(|(a, b)| words.spans[a].start..words.spans[b - 1].end);
@@ -194,7 +209,6 @@ impl Sequence {
                 _ => start += 1,
             }
         }
-        out
     }
 
     /// Steps `index..` from word `at`; `first` is the word the match starts at, where no gap applies.
@@ -205,7 +219,7 @@ impl Sequence {
         first: usize,
         words: &Words<'_>,
         within: &Range<usize>,
-        memo: &mut Memo,
+        memo: &mut Memo<'_>,
     ) -> Option<State> {
         if index == self.steps.len() {
             return Some(State::Matched { end: at, trigger: None });
@@ -440,23 +454,39 @@ impl State {
     }
 }
 
-/// What each step gave at each word, for this clause, packed in a `u64`: 0 not tried, 1 failed, else
-/// the end word + 2 and the practice word's first word + 1 and last word (16 bits each).
-struct Memo {
-    words: usize,
-    states: Vec<u64>,
+thread_local! {
+    /// The memo's storage, kept between searches: a clause is searched by many sequences, and most
+    /// clauses are short, so clearing the words searched costs less than allocating anew.
+    static MEMO: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl Memo {
-    fn new(steps: usize, words: usize) -> Memo {
+/// What each step gave at each word of the words searched, for this clause, packed in a `u64`: 0 not
+/// tried, 1 failed, else the end word + 2 and the practice word's first word + 1 and last word (16 bits
+/// each).
+struct Memo<'m> {
+    first: usize,
+    words: usize,
+    states: &'m mut [u64],
+}
+
+impl<'m> Memo<'m> {
+    fn new(storage: &'m mut Vec<u64>, steps: usize, within: Range<usize>) -> Memo<'m> {
+        let words = within.len() + 1;
+        let len = steps * words;
+        if storage.len() < len {
+            storage.resize(len, 0);
+        }
+        let states = &mut storage[..len];
+        states.fill(0);
         Memo {
-            words: words + 1,
-            states: vec![0; steps * (words + 1)],
+            first: within.start,
+            words,
+            states,
         }
     }
 
     fn get(&self, step: usize, at: usize) -> Option<State> {
-        match self.states[step * self.words + at] {
+        match self.states[step * self.words + at - self.first] {
             0 => None,
             1 => Some(State::Failed),
             v => {
@@ -470,7 +500,7 @@ impl Memo {
 
     fn set(&mut self, step: usize, at: usize, state: State) {
         // Clauses are at most 4,096 bytes, so word indexes fit in 16 bits.
-        self.states[step * self.words + at] = match state {
+        self.states[step * self.words + at - self.first] = match state {
             State::Failed => 1,
             State::Matched { end, trigger } => {
                 let (a, b) = trigger.map_or((0, 0), |(a, b)| (a as u64 + 1, b as u64));
