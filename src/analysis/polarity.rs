@@ -182,6 +182,24 @@ impl<'c> Scopes<'c> {
         }
 
         let n = tokens.len();
+        // Whether an "or" or "nor" follows before the part or the clause ends: then a comma after a denied
+        // verb's words is a list of verbs ("we will not contact you, share your details, or sell them").
+        let mut or_ahead = vec![false; n];
+        let mut ahead = false;
+        for i in (0..n).rev() {
+            or_ahead[i] = ahead;
+            let word = &clause[tokens[i].range.clone()];
+            match tokens[i].role {
+                Role::Coordinator if word.eq_ignore_ascii_case("or") || word.eq_ignore_ascii_case("nor") => {
+                    ahead = true
+                }
+                Role::Cue {
+                    kind: CueKind::Break | CueKind::Clause | CueKind::Terminator | CueKind::Exception,
+                    ..
+                } => ahead = false,
+                _ => {}
+            }
+        }
         let mut negation = vec![None; n];
         let mut parts = Vec::new();
         let mut exceptions: Vec<(usize, Range<usize>)> = Vec::new();
@@ -235,7 +253,8 @@ impl<'c> Scopes<'c> {
             }
             match role {
                 Role::Coordinator => {
-                    if chain.is_none() && (text.eq_ignore_ascii_case("or") || text.eq_ignore_ascii_case("nor")) {
+                    let or = text.eq_ignore_ascii_case("or") || text.eq_ignore_ascii_case("nor");
+                    if chain.is_none() && (or || (text == "," && or_ahead[i])) {
                         chain = reopen;
                         // The words before were the denied verb's own ("ask *for* or track"), not a list
                         // of terms that an auxiliary would end.
@@ -581,6 +600,39 @@ mod tests {
         assert_eq!(
             negated("We do not ask you for, access or track any location data.", "location").as_deref(),
             Some("not")
+        );
+    }
+
+    #[test]
+    fn a_comma_list_of_verbs_ending_in_or_stays_denied() {
+        let clause = "We will not contact you, share your details with advertisers, or sell your data.";
+        assert_eq!(negated(clause, "share").as_deref(), Some("not"));
+        assert_eq!(negated(clause, "sell").as_deref(), Some("not"));
+        // Without a closing "or" the comma ends the denial; a new subject ends it in any case.
+        assert_eq!(
+            negated("We do not sell your data, share it with partners and keep it.", "share"),
+            None
+        );
+        assert_eq!(
+            negated(
+                "We do not sell your data, we share it with partners or affiliates.",
+                "share"
+            ),
+            None
+        );
+        assert_eq!(
+            negated(
+                "We do not sell your data, and we share it with partners or affiliates.",
+                "share"
+            ),
+            None
+        );
+        assert_eq!(
+            negated(
+                "We do not sell your data; share it with partners or affiliates.",
+                "share"
+            ),
+            None
         );
     }
 

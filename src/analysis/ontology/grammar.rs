@@ -84,6 +84,12 @@ grammar! {
     /// What another party does with a tracking technology on the company's pages: advertisers may
     /// "*place*" cookies, cookies "*set*" by an ad network (sequence rules name it).
     tracking_verbs: Word,
+    /// How the company lets another party act: "we *allow* advertisers to place cookies" (sequence rules
+    /// name it).
+    permitting: Word,
+    /// How data reaches other people without being sent, after a passive: "can be *viewed* by other
+    /// users", "is *available* to everyone" (sequence rules name it).
+    exposed: Word,
     /// Forms of "be" (and "get") that make a participle after them passive: data "*is* shared", "*may be*
     /// provided", "*gets* passed on".
     passive: Word,
