@@ -8,6 +8,7 @@ pub(crate) mod pattern;
 pub(crate) mod ontology;
 pub mod rules;
 pub(crate) mod polarity;
+pub(crate) mod statement;
 pub(crate) mod tagger;
 
 // What findings carry, for the reports that quote them.

@@ -3,14 +3,13 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::analysis::ontology::{Found, Grammar, Practice, Site};
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
 use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet, Words};
+use crate::analysis::statement::{self, Answer};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
@@ -107,50 +106,6 @@ pub struct TaggedClause<'a> {
     pub hits: Vec<Hit>,
 }
 
-/// A short clause that only points to another part of the document ("See Disclosure of Your
-/// Information;"): it names a section, it does not state a practice.
-static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?i:please\s+)?(?i:see|refer\s+to|read)\s+(?i:also\s+)?(?i:(?:the|our)\s+)?(?i:section\s+[0-9.]+\s*)?",
-        r#"["“‘']?(?:[A-Z0-9][^.;:!?]{0,80})?["”’']?\s*[.;:,]?$"#,
-    ))
-    .expect("static regex")
-});
-
-/// Whether a clause is a cross-reference and nothing more.
-fn is_cross_reference(clause: &str) -> bool {
-    clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
-}
-
-/// Most words of a line that is read as interface text.
-const INTERFACE_WORDS: usize = 8;
-
-/// Whether a clause is interface text, not a statement: a link, a button or a menu item ("Do Not Sell
-/// My Personal Information", "Privacy Choices"), or a lone word ("GPS"). It is short, has no closing
-/// punctuation, and is one word or every word is capitalised but the small ones a title leaves.
-fn is_interface_text(clause: &str, g: &Grammar) -> bool {
-    let line = clause.trim();
-    if line.is_empty() || line.ends_with(['.', '!', '?', ';', ':', ',', ')']) || line.contains(['\n']) {
-        return false;
-    }
-    let words: Vec<&str> = line
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
-    match words.len() {
-        0 => false,
-        1 => true,
-        n if n > INTERFACE_WORDS => false,
-        _ => {
-            words
-                .iter()
-                .all(|w| capital(w) || Grammar::has(&g.title_small_words, w))
-                && words.iter().filter(|w| capital(w)).count() >= 2
-        }
-    }
-}
-
 /// A match before polarity is decided.
 struct Raw {
     rule: usize,
@@ -167,13 +122,57 @@ fn overlaps_any(sorted: &[Range<usize>], span: &Range<usize>) -> bool {
 impl RuleSet {
     /// Segments `text` into clauses and tags each one.
     pub fn tag_text<'a>(&self, text: &'a str) -> Vec<TaggedClause<'a>> {
-        segment::clauses(text)
+        let tagged = segment::clauses(text)
             .into_iter()
             .map(|clause| TaggedClause {
                 hits: self.tag_clause(clause.text),
                 clause,
             })
-            .collect()
+            .collect();
+        self.settle_questions(text, tagged)
+    }
+
+    /// A yes/no question states no practice ([`statement::answer`]): "No." or "Never." after it denies
+    /// what it asks, and a bare answer joins the question's clause so that the evidence quotes both;
+    /// "Yes" keeps the question's findings; any other answer leaves the question none.
+    fn settle_questions<'a>(&self, text: &'a str, tagged: Vec<TaggedClause<'a>>) -> Vec<TaggedClause<'a>> {
+        let g = &self.ontology.grammar;
+        let mut out: Vec<TaggedClause<'a>> = Vec::with_capacity(tagged.len());
+        let mut clauses = tagged.into_iter().peekable();
+        while let Some(mut tc) = clauses.next() {
+            if tc.hits.is_empty() || !statement::is_yes_no_question(tc.clause.text, g) {
+                out.push(tc);
+                continue;
+            }
+            let next = clauses.peek();
+            match statement::answer(next.map(|n| n.clause.text), g) {
+                Answer::Yes => {}
+                Answer::Other => tc.hits.clear(),
+                Answer::No { word, bare } => {
+                    let next = next.expect("an answer is a clause");
+                    let cue = next.clause.text[word].to_string();
+                    for hit in &mut tc.hits {
+                        hit.polarity = Polarity::Negative;
+                        hit.cue = Some(cue.clone());
+                        hit.negated_by = None;
+                        hit.excepted = false;
+                    }
+                    let mut seen = HashSet::new();
+                    tc.hits.retain(|h| seen.insert(h.tag));
+                    let (q, a) = (&tc.clause, &next.clause);
+                    if bare && next.hits.is_empty() && text[q.end..a.start].trim().is_empty() {
+                        tc.clause = Clause {
+                            text: &text[q.start..a.end],
+                            start: q.start,
+                            end: a.end,
+                        };
+                        clauses.next();
+                    }
+                }
+            }
+            out.push(tc);
+        }
+        out
     }
 
     /// Flat findings for `text`, in text order.
@@ -301,8 +300,8 @@ impl RuleSet {
             }
         };
         if (matched.is_empty() && sequenced.is_empty())
-            || is_cross_reference(clause)
-            || is_interface_text(clause, &self.ontology.grammar)
+            || statement::is_cross_reference(clause)
+            || statement::is_interface_text(clause, &self.ontology.grammar)
         {
             return Vec::new();
         }
@@ -642,31 +641,12 @@ fn select_hits(mut candidates: Vec<Candidate>) -> Vec<(Hit, Range<usize>)> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use super::*;
 
     // Compiling the rules is slow in debug builds; compile them once for all tests.
     static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
-
-    #[test]
-    fn interface_text_is_no_statement() {
-        let g = &rules().ontology.grammar;
-        for line in [
-            "Do Not Sell My Personal Information",
-            "Privacy Choices",
-            "GPS",
-            "How We Share Your Data",
-        ] {
-            assert!(is_interface_text(line, g), "{line}");
-        }
-        for line in [
-            "We do not sell your personal information.",
-            "Do not sell my personal information",
-            "Location data",
-            "We Never Sell Your Data To Anyone Else Ever Again Under Any Circumstances",
-        ] {
-            assert!(!is_interface_text(line, g), "{line}");
-        }
-    }
 
     #[test]
     fn the_prefilter_keeps_every_default_pattern_that_matches_a_rules_example() {
@@ -979,10 +959,24 @@ mod tests {
 
     #[test]
     fn findings_carry_clause_spans() {
-        let text = "Intro.\n\n• We may pass Aggregated Data to third parties.";
-        for f in rules().findings(text) {
+        let text = "Intro.\n\n• We may pass Aggregated Data to third parties.\n\nDo we sell your data to \
+                    advertisers?\n\nNever.\n\nDo we rent your data to brokers? No. We keep it.";
+        let findings = rules().findings(text);
+        for f in &findings {
             assert_eq!(&text[f.start..f.end], f.clause);
             assert!(f.clause.contains(&f.evidence));
         }
+        // A bare answer joins its question's clause, across the blank line too.
+        let denials: Vec<&str> = (findings.iter())
+            .filter(|f| f.polarity == Polarity::Negative)
+            .map(|f| f.clause.as_str())
+            .collect();
+        assert_eq!(
+            denials,
+            [
+                "Do we sell your data to advertisers?\n\nNever.",
+                "Do we rent your data to brokers? No."
+            ]
+        );
     }
 }

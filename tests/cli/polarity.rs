@@ -471,6 +471,31 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("The other parties do not have access to your identity.", &["-sharing"]),
     ("You have access to your account at any time.", &[]),
+    // A yes/no question asks; its answer states. A wh-question takes the practice for granted.
+    ("Do we sell your personal data to third parties? Never.", &["-sharing"]),
+    ("Will my details be passed to advertisers? No.", &["-sharing"]),
+    ("Do we share your information with third parties?", &[]),
+    ("Do we use your location? Yes, to show nearby stores.", &["+location"]),
+    ("How do we share your information with partners?", &["+sharing"]),
+    // Letting a recipient act, the recipient as the agent of a passive, data others can see.
+    (
+        "We allow select advertisers to place cookies on our pages.",
+        &["+sharing"],
+    ),
+    ("Your order details are used by our service providers.", &["+sharing"]),
+    (
+        "Your profile information may be viewed by other members.",
+        &["+sharing"],
+    ),
+    // A comma list of denied verbs closed by "or"; "not the policy of X to".
+    (
+        "We will not contact you, share your details with advertisers, or sell your data.",
+        &["-sharing"],
+    ),
+    (
+        "It is not the policy of Acme Books to sell customer lists.",
+        &["-sharing"],
+    ),
     // Interface text, not a statement: a link, a menu item, a lone word.
     ("Do Not Sell My Personal Information", &[]),
     ("Privacy Choices", &[]),

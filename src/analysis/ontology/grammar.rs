@@ -113,6 +113,14 @@ grammar! {
     recipient_modifiers: Word,
     /// Words that deny what follows them: "*not* personally identify you", "*cannot* be linked back".
     denying: Word,
+    /// Words that open a yes/no question ("*Do* we sell your data?", "*Will* my details be shared?"): such
+    /// a question states no practice; its answer does. A wh-question ("How do we share it?") takes the
+    /// practice for granted and keeps its findings.
+    question_openers: Word,
+    /// A whole answer that denies the question before it: "*No.*", "*Never.*".
+    no_answers: Word,
+    /// A whole answer that confirms it: "*Yes*, with our partners."
+    yes_answers: Word,
     /// Words that point back to data or recipients already named: "*this* data", "*such*
     /// information", "*these* third parties".
     pointers: Word,
