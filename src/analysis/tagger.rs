@@ -293,8 +293,10 @@ impl RuleSet {
             true => Vec::new(),
             false => {
                 let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
+                let mut present = vec![false; self.ontology.concepts.len()];
+                terms.iter().for_each(|t| present[t.concept] = true);
                 (self.sequenced.iter().enumerate())
-                    .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(terms, &self.ontology))
+                    .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(&present))
                     .map(|(i, _)| i)
                     .collect()
             }

@@ -70,6 +70,9 @@ pub struct Sequence {
     trigger: Option<usize>,
     /// The concepts of the steps that must match: a clause without a term of each is not tried.
     required: Vec<ConceptSlot>,
+    /// For each of `required`, every concept of the ontology it holds, so that a clause's concepts are
+    /// checked without walking the ontology's tree for each term.
+    required_concepts: Vec<Vec<usize>>,
 }
 
 impl Sequence {
@@ -139,16 +142,24 @@ impl Sequence {
         if steps.iter().all(|s| s.optional) {
             return Err(SequenceError::AllOptional);
         }
-        let required = (steps.iter())
+        let required: Vec<ConceptSlot> = (steps.iter())
             .filter_map(|s| match (&s.item, s.optional) {
                 (Item::Concept(slot), false) => Some(*slot),
                 _ => None,
+            })
+            .collect();
+        let required_concepts = (required.iter())
+            .map(|slot| {
+                (0..ontology.concepts.len())
+                    .filter(|&c| slot.holds(ontology, c))
+                    .collect()
             })
             .collect();
         Ok(Sequence {
             steps,
             trigger,
             required,
+            required_concepts,
         })
     }
 
@@ -169,18 +180,16 @@ impl Sequence {
         })
     }
 
-    /// Whether the clause whose terms these are has a term of every concept the sequence needs.
-    pub(crate) fn may_match(&self, terms: &[Found], ontology: &Ontology) -> bool {
-        (self.required.iter()).all(|slot| terms.iter().any(|t| slot.holds(ontology, t.concept)))
+    /// Whether a clause has a term of every concept the sequence needs, given which concepts it has
+    /// terms of (`present`, indexed by concept).
+    pub(crate) fn may_match(&self, present: &[bool]) -> bool {
+        (self.required_concepts.iter()).all(|concepts| concepts.iter().any(|&c| present[c]))
     }
 
     /// The matches inside `within` (word indexes of `words`), leftmost first and not overlapping, each
     /// as its byte span and the practice word's.
     pub(crate) fn matches(&self, words: &Words<'_>, within: Range<usize>) -> Vec<(Range<usize>, Option<Range<usize>>)> {
         let mut out = Vec::new();
-        if !self.may_match(words.terms, words.ontology) {
-            return out;
-        }
         MEMO.with_borrow_mut(|states| {
             let mut memo = Memo::new(states, self.steps.len(), within.clone());
             self.search(words, &within, &mut memo, &mut out);
@@ -515,7 +524,6 @@ impl<'m> Memo<'m> {
 pub(crate) struct Words<'a> {
     text: &'a str,
     ontology: &'a Ontology,
-    terms: &'a [Found],
     pub(crate) spans: Vec<Range<usize>>,
     /// Each word's [`word_key`].
     keys: Vec<u64>,
@@ -566,7 +574,6 @@ impl<'a> Words<'a> {
         Words {
             text,
             ontology,
-            terms,
             spans,
             keys,
             terms_by_word,
