@@ -125,6 +125,11 @@ fn is_coordinator(word: &str) -> bool {
     matches!(word, "," | "/" | "&" | "or" | "and")
 }
 
+/// "or" and "nor": after a denied verb's own words, they carry the denial on to the next verb.
+fn reopens(word: &str) -> bool {
+    word.eq_ignore_ascii_case("or") || word.eq_ignore_ascii_case("nor")
+}
+
 impl<'c> Scopes<'c> {
     pub fn new(clause: &'c str, lex: &Lexicon) -> Scopes<'c> {
         let mut matches: Vec<Range<usize>> = Vec::new();
@@ -190,9 +195,7 @@ impl<'c> Scopes<'c> {
             or_ahead[i] = ahead;
             let word = &clause[tokens[i].range.clone()];
             match tokens[i].role {
-                Role::Coordinator if word.eq_ignore_ascii_case("or") || word.eq_ignore_ascii_case("nor") => {
-                    ahead = true
-                }
+                Role::Coordinator if reopens(word) => ahead = true,
                 Role::Cue {
                     kind: CueKind::Break | CueKind::Clause | CueKind::Terminator | CueKind::Exception,
                     ..
@@ -253,8 +256,7 @@ impl<'c> Scopes<'c> {
             }
             match role {
                 Role::Coordinator => {
-                    let or = text.eq_ignore_ascii_case("or") || text.eq_ignore_ascii_case("nor");
-                    if chain.is_none() && (or || (text == "," && or_ahead[i])) {
+                    if chain.is_none() && (reopens(text) || (text == "," && or_ahead[i])) {
                         chain = reopen;
                         // The words before were the denied verb's own ("ask *for* or track"), not a list
                         // of terms that an auxiliary would end.

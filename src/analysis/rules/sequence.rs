@@ -192,20 +192,19 @@ impl Sequence {
         let mut out = Vec::new();
         MEMO.with_borrow_mut(|states| {
             let mut memo = Memo::new(states, self.steps.len(), within.clone());
-            self.search(words, &within, &mut memo, &mut out);
+            self.search(words, within, &mut memo, &mut out);
         });
         out
     }
 
-    /// [`Sequence::matches`] past its checks, with a cleared memo.
+    /// The search of [`Sequence::matches`], with a cleared memo.
     fn search(
         &self,
         words: &Words<'_>,
-        within: &Range<usize>,
+        within: Range<usize>,
         memo: &mut Memo<'_>,
         out: &mut Vec<(Range<usize>, Option<Range<usize>>)>,
     ) {
-        let within = within.clone();
         let mut start = within.start;
         while start < within.end {
             match self.step(0, start, start, words, &within, memo) {
