@@ -12,7 +12,9 @@
 # round (third parties with tracking technologies, "only with" naming the recipient, identifiable data in
 # a data slot, a denial reopened after a verb's preposition, passives read without a subject), and for
 # its fourth (a recipient the company lets collect, a passive with a recipient as agent, data exposed to
-# others, a comma list of denied verbs, physical location, yes/no questions and their answers).
+# others, a comma list of denied verbs, physical location, yes/no questions and their answers), and for
+# its fifth (the regex sharing rules as sequences over the ontology's concepts; named organisations as
+# specific recipients; the `share` action under `disclose`).
 # A change that is meant to change findings (a new rule, a fixed negation) records new digests with
 # --update, and says so in its commit message; a change for speed never may.
 #

@@ -90,6 +90,9 @@ grammar! {
     /// How data reaches other people without being sent, after a passive: "can be *viewed* by other
     /// users", "is *available* to everyone" (sequence rules name it).
     exposed: Word,
+    /// Verbs that join data to what it becomes, as "be" does: "your posts *become* available to
+    /// everyone" (sequence rules name it).
+    copulas: Word,
     /// Forms of "be" (and "get") that make a participle after them passive: data "*is* shared", "*may be*
     /// provided", "*gets* passed on".
     passive: Word,
@@ -121,6 +124,33 @@ grammar! {
     no_answers: Word,
     /// A whole answer that confirms it: "*Yes*, with our partners."
     yes_answers: Word,
+    /// Where data is moved or kept rather than to whom it goes: "transferred *to servers* in the US",
+    /// "stored in *other countries*" (a move is not a disclosure to a recipient).
+    places: Phrase,
+    /// Words that make a disclosure or an access a failure or a crime, not a practice: "*unauthorised*
+    /// access, disclosure or modification", "*hackers* could gain access".
+    security_failures: Word,
+    /// Words that open a relative clause after a noun: "the information *that* we collect". A subject
+    /// right after data, or after one of these after data, is the relative clause's, not a new subject
+    /// of the sentence: a sequence's gap runs across the "we" of "share the information we collect with
+    /// vendors" but not across the "you" of "provide you with information". After a plain recipient noun
+    /// they open the description that makes it a recipient: "to companies *that* provide services".
+    relative_pronouns: Word,
+    /// Prepositions: a "we" or "you" right after one is its object, not a subject ("information from and
+    /// *about you*"), so a sequence's gap runs across it.
+    prepositions: Word,
+    /// Objects that stand for any data: "we pass *nothing* about you to third parties" (sequence rules
+    /// name it).
+    indefinite_objects: Word,
+    /// What an ad network serves on the company's pages: "the *ads* on this site are delivered by our
+    /// advertising partners" (sequence rules name it).
+    adverts: Word,
+    /// A party coming by data without collecting it: "no third party *gets* your data" (sequence rules
+    /// name it).
+    getting: Word,
+    /// The verb of a split "make … available": "we may *make* your information available to certain
+    /// third parties" (sequence rules name it).
+    making: Word,
     /// Words that point back to data or recipients already named: "*this* data", "*such*
     /// information", "*these* third parties".
     pointers: Word,

@@ -64,6 +64,8 @@ pub(crate) struct ConceptDef {
     id: Spanned<String>,
     dimension: Spanned<String>,
     parent: Option<Spanned<String>>,
+    #[serde(default)]
+    grades_as_parent: bool,
     description: String,
     terms: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -79,6 +81,9 @@ pub struct Concept {
     pub dimension: Dimension,
     /// Index of the more general concept it is a kind of.
     pub parent: Option<usize>,
+    /// A way of saying its parent rather than a narrower practice ("share" for "disclose"): grading
+    /// reads a denial of it as a denial of the parent.
+    pub grades_as_parent: bool,
     pub description: String,
     /// The terms as written.
     pub terms: Vec<String>,
@@ -217,6 +222,7 @@ impl Ontology {
                 id,
                 dimension,
                 parent: None,
+                grades_as_parent: def.grades_as_parent,
                 description: def.description,
                 terms: def.terms.into_inner().into_iter().map(Spanned::into_inner).collect(),
                 examples: def.examples,
@@ -275,6 +281,17 @@ impl Ontology {
     /// The concept with this id.
     pub fn concept(&self, id: &str) -> Option<usize> {
         self.concepts.iter().position(|c| c.id == id)
+    }
+
+    /// The concept grading reads `c` as: its nearest ancestor (or itself) that is not a mere way of
+    /// saying its parent.
+    pub fn graded(&self, mut c: usize) -> usize {
+        while self.concepts[c].grades_as_parent
+            && let Some(p) = self.concepts[c].parent
+        {
+            c = p;
+        }
+        c
     }
 
     /// Whether `general` is `specific` or one of its ancestors: "third-parties" subsumes "advertisers".
@@ -395,13 +412,14 @@ impl Ontology {
     /// expression: a non-capturing group of whole-word alternatives, the longest first, so that a rule's
     /// pattern can name a concept (`{recipient}`) instead of listing its words.
     pub fn terms_pattern(&self, dimension: Dimension, concept: Option<usize>) -> String {
-        let mut terms: Vec<&TermPattern> = self
-            .terms
-            .iter()
-            .filter(|t| {
-                self.concepts[t.concept].dimension == dimension && concept.is_none_or(|c| self.subsumes(c, t.concept))
-            })
-            .collect();
+        self.terms_pattern_where(|c| {
+            self.concepts[c].dimension == dimension && concept.is_none_or(|g| self.subsumes(g, c))
+        })
+    }
+
+    /// [`Ontology::terms_pattern`] for the terms of the concepts `keep` takes.
+    pub fn terms_pattern_where(&self, keep: impl Fn(usize) -> bool) -> String {
+        let mut terms: Vec<&TermPattern> = self.terms.iter().filter(|t| keep(t.concept)).collect();
         // Leftmost-first alternation prefers the first branch: "pass on" before "pass".
         terms.sort_by_key(|t| std::cmp::Reverse((t.words.len(), t.words.iter().map(Word::len).sum::<usize>())));
         let branches: Vec<String> = terms.iter().map(|t| term_regex(&t.words)).collect();
@@ -522,6 +540,10 @@ mod tests {
         assert!(o.subsumes(id("third-parties"), id("content-providers")));
         assert!(o.subsumes(id("business-partners"), id("content-providers")));
         assert!(o.subsumes(id("disclose"), id("sell")));
+        assert!(o.subsumes(id("share"), id("sell")));
+        // "share" is a way of saying "disclose"; "sell" is narrower.
+        assert_eq!(o.graded(id("share")), id("disclose"));
+        assert_eq!(o.graded(id("sell")), id("sell"));
         assert!(!o.subsumes(id("sell"), id("disclose")));
         assert!(!o.subsumes(id("advertisers"), id("group-companies")));
         assert!(o.subsumes(id("data"), id("location")));

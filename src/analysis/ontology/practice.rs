@@ -249,11 +249,15 @@ impl Grammar {
             .map(|r| range.start + r.start..range.start + r.end)
             .collect();
         let word = |i: usize| &text[spans[i].clone()];
+        // A capitalised name is a named organisation ("shared with NARA", "submitted to PayPal"): a
+        // specific recipient, not everyone.
+        let named = |w: &str| w.starts_with(|c: char| c.is_uppercase()) && !self.is_function_word(w);
         let at = (0..spans.len().saturating_sub(1)).find(|&i| {
             let determiner = Grammar::has(&self.determiners, word(i + 1));
             Grammar::has(&self.recipient_prepositions, word(i))
                 && ((determiner && i + 2 < spans.len() && !Grammar::has(&self.not_recipients, word(i + 2)))
-                    || Grammar::has(&self.generic_recipients, word(i + 1)))
+                    || Grammar::has(&self.generic_recipients, word(i + 1))
+                    || named(word(i + 1)))
         })?;
         let mut end = (at + 2).min(spans.len() - 1);
         while end + 1 < spans.len().min(at + 6) && text[spans[end].end..spans[end + 1].start].trim().is_empty() {

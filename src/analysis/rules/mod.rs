@@ -63,7 +63,7 @@ fn sequence_gate(rules: &[Rule], sequenced: &[(usize, usize)], o: &Ontology) -> 
     let mut words: Vec<String> = Vec::new();
     for &(r, k) in sequenced {
         let sequence = &rules[r].sequences[k];
-        let concepts = (sequence.required().iter()).filter_map(|slot| o.first_words(|c| slot.holds(o, c)));
+        let concepts = (sequence.required().iter()).filter_map(|slot| o.first_words(|c| slot.may_hold(o, c)));
         let steps = sequence.required_words().map(<[String]>::to_vec);
         // Every sequence has a step that must match, so one of the two gives words.
         let fewest = concepts.chain(steps).min_by_key(Vec::len)?;

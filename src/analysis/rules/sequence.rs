@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::analysis::ontology::{Found, Grammar, Ontology};
+use crate::analysis::ontology::{Dimension, Found, Grammar, Ontology};
 
 use super::vocabulary::{ConceptSlot, VocabularyError, grammar_list};
 
@@ -19,6 +19,8 @@ use super::vocabulary::{ConceptSlot, VocabularyError, grammar_list};
 pub const MAX_GAP: usize = 40;
 /// The gap `…` allows when it gives no width.
 pub const DEFAULT_GAP: usize = 8;
+/// The gap `~` allows when it gives no width.
+pub const DEFAULT_PHRASE_GAP: usize = 4;
 /// The most words a repeated step (`*`) takes.
 pub const MAX_REPEAT: usize = 4;
 
@@ -29,7 +31,7 @@ pub enum SequenceError {
     Empty,
     #[error("a sequence cannot start or end with a gap (`…`); a match starts and ends at a word")]
     EdgeGap,
-    #[error("`{0}`: a gap is `…` or `...`, with at most {MAX_GAP} words (`…12`)")]
+    #[error("`{0}`: a gap is `…` or `...` (or `~` within a phrase), with at most {MAX_GAP} words (`…12`, `~3`)")]
     BadGap(String),
     #[error("only one step can be the practice word (`<…>`)")]
     TwoTriggers,
@@ -46,8 +48,9 @@ pub enum SequenceError {
 /// What one step matches at a word.
 #[derive(Debug, Clone)]
 enum Item {
-    /// A term of the concept, or of one under it.
-    Concept(ConceptSlot),
+    /// A term of the concept, or of one under it; for an exact slot, the one-word terms of its concept,
+    /// which a term of a concept under it may end in ("location *data*").
+    Concept(ConceptSlot, Option<WordSet>),
     /// One of these words.
     Words(WordSet),
 }
@@ -60,6 +63,8 @@ struct Step {
     repeat: bool,
     /// At most this many words between the step before and this one.
     gap: usize,
+    /// The gap stays within a phrase: no comma, bracket or dash between the step before and this one.
+    phrase: bool,
 }
 
 /// A compiled sequence.
@@ -76,17 +81,21 @@ pub struct Sequence {
 }
 
 impl Sequence {
-    /// Compiles `source`: steps separated by spaces; `{dimension}`, `{dimension:concept}` and
-    /// `{grammar:LIST}`, or words joined by `|`; `…` / `...` (up to 8 words) or `…N` between steps;
+    /// Compiles `source`: steps separated by spaces; `{dimension}`, `{dimension:concept}` (`!` after
+    /// the concept: its own terms, or those under it ending in one) and `{grammar:LIST}`, or words joined
+    /// by `|`; `…` / `...` (up to 8 words) or `…N` between steps, `~` / `~N` (up to 4, or N, words
+    /// within a phrase);
     /// `?` after a step makes it optional, `*` after a word step takes up to four such words or none, and
     /// `<step>` marks the practice word.
     pub fn compile(source: &str, ontology: &Ontology) -> Result<Sequence, SequenceError> {
         let mut steps: Vec<Step> = Vec::new();
         let mut trigger = None;
-        let mut gap: Option<usize> = None;
+        let mut gap: Option<(usize, bool)> = None;
         for token in source.split_whitespace() {
-            if let Some(width) = token.strip_prefix('…').or_else(|| token.strip_prefix("...")) {
+            let phrase = token.strip_prefix('~');
+            if let Some(width) = (token.strip_prefix('…').or_else(|| token.strip_prefix("..."))).or(phrase) {
                 let width = match width {
+                    "" if phrase.is_some() => DEFAULT_PHRASE_GAP,
                     "" => DEFAULT_GAP,
                     w => w
                         .parse::<usize>()
@@ -101,7 +110,7 @@ impl Sequence {
                         SequenceError::BadGap(token.to_string())
                     });
                 }
-                gap = Some(width);
+                gap = Some((width, phrase.is_some()));
                 continue;
             }
             let (body, optional, repeat) = match (token.strip_suffix('?'), token.strip_suffix('*')) {
@@ -123,14 +132,16 @@ impl Sequence {
                 Some(name) if !name.contains(['{', '}']) => item_of(name, ontology)?,
                 _ => Item::Words(WordSet::new(words_of(body, ontology)?)),
             };
-            if repeat && matches!(item, Item::Concept(_)) {
+            if repeat && matches!(item, Item::Concept(..)) {
                 return Err(SequenceError::RepeatedConcept(token.to_string()));
             }
+            let (width, phrase) = gap.take().unwrap_or((0, false));
             steps.push(Step {
                 item,
                 optional,
                 repeat,
-                gap: gap.take().unwrap_or(0),
+                gap: width,
+                phrase,
             });
         }
         if gap.is_some() {
@@ -144,14 +155,14 @@ impl Sequence {
         }
         let required: Vec<ConceptSlot> = (steps.iter())
             .filter_map(|s| match (&s.item, s.optional) {
-                (Item::Concept(slot), false) => Some(*slot),
+                (Item::Concept(slot, _), false) => Some(*slot),
                 _ => None,
             })
             .collect();
         let required_concepts = (required.iter())
             .map(|slot| {
                 (0..ontology.concepts.len())
-                    .filter(|&c| slot.holds(ontology, c))
+                    .filter(|&c| slot.may_hold(ontology, c))
                     .collect()
             })
             .collect();
@@ -247,7 +258,7 @@ impl Sequence {
             }
             // A gap or a step never runs across sentence punctuation; the first word of a match has no
             // boundary before it to check.
-            if here != first && words.barrier[here] {
+            if here != first && (words.barrier[here] || (step.phrase && words.pause[here])) {
                 break;
             }
             // Nor across another subject: "provide *you* with information", "the information *we* collect".
@@ -287,7 +298,7 @@ impl Sequence {
         ends.len = 0;
         match &step.item {
             Item::Words(set) => {
-                let is = |i: usize| set.contains(words.keys[i], &words.text[words.spans[i].clone()]);
+                let is = |i: usize| set_has(set, words, i);
                 let most = if step.repeat { MAX_REPEAT } else { 1 };
                 let mut end = at;
                 while end < within.end && end - at < most && is(end) && (end == at || !words.barrier[end]) {
@@ -296,9 +307,13 @@ impl Sequence {
                 }
                 ends.at[..ends.len].reverse();
             }
-            Item::Concept(slot) => {
+            Item::Concept(slot, heads) => {
+                let o = words.ontology;
                 for &(concept, end) in words.starting(at) {
-                    if end <= within.end && slot.holds(words.ontology, concept) {
+                    let head = |heads: &WordSet| set_has(heads, words, end - 1);
+                    let holds =
+                        slot.holds(o, concept) || heads.as_ref().is_some_and(|h| slot.may_hold(o, concept) && head(h));
+                    if end <= within.end && holds {
                         ends.push(end);
                     }
                 }
@@ -361,6 +376,11 @@ impl WordSet {
 
 /// A hash of `word` with ASCII letters lower-cased (FNV-1a, 64 bits): words equal but for ASCII case
 /// have the same key, as [`str::eq_ignore_ascii_case`] has them equal.
+/// Whether word `i` of `words` is in `set`.
+fn set_has(set: &WordSet, words: &Words<'_>, i: usize) -> bool {
+    set.contains(words.keys[i], &words.text[words.spans[i].clone()])
+}
+
 fn word_key(word: &str) -> u64 {
     word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
@@ -422,7 +442,15 @@ fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
         }
         return Ok(Item::Words(WordSet::new(all)));
     }
-    Ok(Item::Concept(ConceptSlot::resolve(name, ontology)?))
+    let slot = ConceptSlot::resolve(name, ontology)?;
+    let heads = (slot.concept.filter(|_| slot.exact)).map(|c| {
+        let one_word = ontology.concepts[c]
+            .terms
+            .iter()
+            .filter(|t| t.chars().all(char::is_alphanumeric));
+        WordSet::new(one_word.map(|t| t.to_lowercase()).collect())
+    });
+    Ok(Item::Concept(slot, heads))
 }
 
 /// The words of a `to|with` step; an alternative may be a grammar list (`it|them|{grammar:pointers}`).
@@ -432,7 +460,7 @@ fn words_of(body: &str, ontology: &Ontology) -> Result<Vec<String>, SequenceErro
         match alternative.strip_prefix("{grammar:").and_then(|a| a.strip_suffix('}')) {
             Some(names) => match item_of(&format!("grammar:{names}"), ontology)? {
                 Item::Words(set) => words.extend(set.words),
-                Item::Concept(_) => unreachable!("a grammar name gives words"),
+                Item::Concept(..) => unreachable!("a grammar name gives words"),
             },
             None if !alternative.is_empty() && alternative.chars().all(char::is_alphanumeric) => {
                 words.push(alternative.to_lowercase());
@@ -532,6 +560,9 @@ pub(crate) struct Words<'a> {
     first: Vec<u32>,
     /// For each word, whether `.;:!?` stands between it and the word before.
     barrier: Vec<bool>,
+    /// For each word, whether a comma, bracket or dash stands between it and the word before: a phrase
+    /// gap (`~`) does not run across one.
+    pause: Vec<bool>,
     /// For each word, whether it is the reader or the company as a subject ("we", "you"): a gap does not
     /// run across one.
     subject: Vec<bool>,
@@ -550,6 +581,17 @@ impl<'a> Words<'a> {
             }
         }
         placed.sort_unstable_by_key(|p| p.0);
+        // Where a data term ends: a subject right after one (or after a relative pronoun after one)
+        // belongs to a relative clause about that data ("the information we collect").
+        let mut after_data = vec![false; spans.len() + 1];
+        for &(_, concept, last) in &placed {
+            if matches!(
+                ontology.concepts[concept].dimension,
+                Dimension::Data | Dimension::Identifiability
+            ) {
+                after_data[last] = true;
+            }
+        }
         let mut first = vec![0u32; spans.len() + 1];
         let mut k = 0;
         for (i, slot) in first.iter_mut().enumerate() {
@@ -562,12 +604,20 @@ impl<'a> Words<'a> {
         let barrier = (0..spans.len())
             .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains(['.', ';', ':', '!', '?']))
             .collect();
+        let pause = (0..spans.len())
+            .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains([',', '(', ')', '[', ']', '–', '—']))
+            .collect();
         let keys = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
         let g = &ontology.grammar;
-        let subject = (spans.iter())
-            .map(|s| {
-                let w = &text[s.clone()];
-                Grammar::has(&g.first_person, w) || Grammar::has(&g.customer, w)
+        let word = |i: usize| &text[spans[i].clone()];
+        let subject = (0..spans.len())
+            .map(|i| {
+                let w = word(i);
+                let before = |list: &[String]| i > 0 && Grammar::has(list, word(i - 1));
+                let relative = after_data[i] || (i > 0 && after_data[i - 1] && before(&g.relative_pronouns));
+                (Grammar::has(&g.first_person, w) || Grammar::has(&g.customer, w))
+                    && !relative
+                    && !before(&g.prepositions)
             })
             .collect();
         Words {
@@ -578,6 +628,7 @@ impl<'a> Words<'a> {
             terms_by_word,
             first,
             barrier,
+            pause,
             subject,
         }
     }
@@ -637,6 +688,57 @@ mod tests {
         assert!(found(seq, "we disclose your personal data to advertisers").is_empty());
         let wide = "<{action:disclose}> … to {recipient}";
         assert!(found(wide, "we disclose it; to advertisers we say nothing").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_gap_stops_at_commas_and_brackets() {
+        let seq = "<{action:share}> ~3 {data:data!}";
+        assert_eq!(found(seq, "we never share your personal information").len(), 1);
+        assert!(found(seq, "we never share ads, logs or information").is_empty());
+        assert!(found(seq, "shared (i.e. grouped) information").is_empty());
+        // A plain gap runs on.
+        assert_eq!(
+            found(
+                "<{action:share}> …3 {data:data!}",
+                "we never share ads, logs or information"
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_exact_slot_takes_its_own_terms_and_terms_ending_in_one() {
+        let seq = "<{action:sell}> ~3 {data:data!}";
+        assert_eq!(found(seq, "we do not sell your information").len(), 1);
+        // "location data" is a term of `location`, under `data`, that ends in a term of `data`.
+        assert_eq!(found(seq, "we do not sell your location data").len(), 1);
+        // "children's" is a term of `children` that does not.
+        assert!(found(seq, "we do not sell children's products").is_empty());
+        assert_eq!(
+            found("<{action:sell}> ~3 {data:data}", "we do not sell children's products").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_gap_crosses_a_relative_clause_subject_and_an_object_pronoun_only() {
+        let seq = "<{action:share}> …12 with {recipient}";
+        assert_eq!(
+            found(seq, "we may share the information we collect with vendors").len(),
+            1
+        );
+        assert_eq!(
+            found(seq, "we may share data that you provide with advertisers").len(),
+            1
+        );
+        assert_eq!(
+            found(seq, "we may share details from and about you with advertisers").len(),
+            1
+        );
+        assert!(found(seq, "we share it so that you can talk with advertisers").is_empty());
+        let to_reader = "<{action:disclose}> …6 {recipient}";
+        assert!(found(to_reader, "we provide to you, not to advertisers").is_empty());
     }
 
     #[test]

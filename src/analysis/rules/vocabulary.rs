@@ -74,14 +74,22 @@ pub struct ConceptSlot {
     pub dimension: Dimension,
     /// Index into the ontology's concepts.
     pub concept: Option<usize>,
+    /// The concept's own terms only, not those of the concepts under it (`{data:data!}`: the general
+    /// nouns "data", "information", "details", not "location" or "cookies").
+    pub exact: bool,
 }
 
 impl ConceptSlot {
-    /// The slot a name stands for: `recipient`, `recipient:third-parties`.
+    /// The slot a name stands for: `recipient`, `recipient:third-parties`, `data:data!` (its own terms
+    /// only).
     pub fn resolve(name: &str, o: &Ontology) -> Result<ConceptSlot, VocabularyError> {
         let (dimension_name, concept_name) = match name.split_once(':') {
             Some((d, c)) => (d, Some(c)),
             None => (name, None),
+        };
+        let (concept_name, exact) = match concept_name.map(|c| c.strip_suffix('!')) {
+            Some(Some(c)) => (Some(c), true),
+            _ => (concept_name, false),
         };
         let dimension = Dimension::ALL
             .into_iter()
@@ -91,7 +99,21 @@ impl ConceptSlot {
             None => None,
             Some(id) => Some(concept_of(o, dimension, dimension_name, id)?),
         };
-        Ok(ConceptSlot { dimension, concept })
+        Ok(ConceptSlot {
+            dimension,
+            concept,
+            exact,
+        })
+    }
+
+    /// Whether a term of the concept at `index` can be this slot's: for an exact slot (`{data:data!}`),
+    /// a term of a concept under it may still end in one of its own terms ("location *data*"), which a
+    /// sequence checks word by word.
+    pub fn may_hold(&self, o: &Ontology, index: usize) -> bool {
+        match self.concept {
+            Some(c) if self.exact => o.concepts[index].dimension == self.dimension && o.subsumes(c, index),
+            _ => self.holds(o, index),
+        }
     }
 
     /// Whether the concept at `index` is this slot's. A plain `{data}` slot also takes data named by how
@@ -99,6 +121,7 @@ impl ConceptSlot {
     pub fn holds(&self, o: &Ontology, index: usize) -> bool {
         let dimension = o.concepts[index].dimension;
         match self.concept {
+            Some(c) if self.exact => c == index,
             Some(c) => dimension == self.dimension && o.subsumes(c, index),
             None => {
                 dimension == self.dimension
@@ -146,6 +169,10 @@ fn concept_terms(name: &str, o: &Ontology) -> Result<String, VocabularyError> {
     };
     if dimension_name == "grammar" {
         return Ok(words_pattern(&grammar_list(concept_name.unwrap_or(""), o)?));
+    }
+    if concept_name.is_some_and(|c| c.ends_with('!')) {
+        let slot = ConceptSlot::resolve(name, o)?;
+        return Ok(o.terms_pattern_where(|c| slot.holds(o, c)));
     }
     let dimension = Dimension::ALL
         .into_iter()

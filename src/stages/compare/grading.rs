@@ -123,6 +123,7 @@ pub(crate) fn grade(o: &Ontology, denied: &Practice, permitted: &Practice) -> Gr
             .iter()
             .filter_map(|t| o.concept(&t.concept))
             .filter(|&c| !resolved || o.concepts[c].parent.is_some())
+            .map(|c| o.graded(c))
             .collect();
         let per = permitted.of(d);
         if den.is_empty() {
