@@ -14,7 +14,8 @@
 # its fourth (a recipient the company lets collect, a passive with a recipient as agent, data exposed to
 # others, a comma list of denied verbs, physical location, yes/no questions and their answers), and for
 # its fifth (the regex sharing rules as sequences over the ontology's concepts; named organisations as
-# specific recipients; the `share` action under `disclose`).
+# specific recipients; the `share` action under `disclose`), and for its sixth (the last sharing rules
+# with word lists as sequences: engaging a party, third-party tracking, list items, pronouns).
 # A change that is meant to change findings (a new rule, a fixed negation) records new digests with
 # --update, and says so in its commit message; a change for speed never may.
 #

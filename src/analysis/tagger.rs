@@ -713,7 +713,8 @@ mod tests {
                 }
             }
         }
-        assert!(gates >= 10, "the longest default patterns have gates ({gates})");
+        // Most long regexes became sequences (issue 28); the ones left still carry gates.
+        assert!(gates >= 6, "the longest default patterns have gates ({gates})");
         assert!(
             answered > gates * texts.len() / 2,
             "most searches are answered by the gate"

@@ -151,6 +151,18 @@ grammar! {
     /// The verb of a split "make … available": "we may *make* your information available to certain
     /// third parties" (sequence rules name it).
     making: Word,
+    /// Verbs of taking another party on, the party their object: "we *use* third-party processors", "we
+    /// *hire* contractors" (sequence rules name it).
+    engaging: Word,
+    /// Verbs of working together, the party after "with": "we *work* with analytics providers" (sequence
+    /// rules name it).
+    working: Word,
+    /// What a party is let do to data besides collecting or using it: "allow third parties to *see* your
+    /// profile" (sequence rules name it).
+    reaching: Word,
+    /// Heads after a word for another party that make it describe a thing, not name a recipient: "a
+    /// third-party *website*", "externally *linked* sites" (rules' excludes name it).
+    described_things: Word,
     /// Words that point back to data or recipients already named: "*this* data", "*such*
     /// information", "*these* third parties".
     pointers: Word,

@@ -73,6 +73,9 @@ pub struct Sequence {
     steps: Vec<Step>,
     /// The step whose words are the practice word, if one is marked `<…>`.
     trigger: Option<usize>,
+    /// A match must start at the first word of the part searched (`^`), as a regex's `^` would: a list
+    /// item that opens with its recipient ("With service providers who…").
+    anchored: bool,
     /// The concepts of the steps that must match: a clause without a term of each is not tried.
     required: Vec<ConceptSlot>,
     /// For each of `required`, every concept of the ontology it holds, so that a clause's concepts are
@@ -85,13 +88,15 @@ impl Sequence {
     /// the concept: its own terms, or those under it ending in one) and `{grammar:LIST}`, or words joined
     /// by `|`; `…` / `...` (up to 8 words) or `…N` between steps, `~` / `~N` (up to 4, or N, words
     /// within a phrase);
-    /// `?` after a step makes it optional, `*` after a word step takes up to four such words or none, and
-    /// `<step>` marks the practice word.
+    /// `?` after a step makes it optional, `*` after a word step takes up to four such words or none,
+    /// `<step>` marks the practice word, and a leading `^` anchors the match at the first word.
     pub fn compile(source: &str, ontology: &Ontology) -> Result<Sequence, SequenceError> {
         let mut steps: Vec<Step> = Vec::new();
         let mut trigger = None;
         let mut gap: Option<(usize, bool)> = None;
-        for token in source.split_whitespace() {
+        let mut tokens = source.split_whitespace().peekable();
+        let anchored = tokens.next_if_eq(&"^").is_some();
+        for token in tokens {
             let phrase = token.strip_prefix('~');
             if let Some(width) = (token.strip_prefix('…').or_else(|| token.strip_prefix("..."))).or(phrase) {
                 let width = match width {
@@ -169,6 +174,7 @@ impl Sequence {
         Ok(Sequence {
             steps,
             trigger,
+            anchored,
             required,
             required_concepts,
         })
@@ -226,6 +232,9 @@ impl Sequence {
                     start = end;
                 }
                 _ => start += 1,
+            }
+            if self.anchored {
+                break;
             }
         }
     }
@@ -752,6 +761,19 @@ mod tests {
             found(seq, "advertisers may collect data")[0].0,
             "advertisers may collect"
         );
+    }
+
+    #[test]
+    fn an_anchored_sequence_matches_only_at_the_first_word() {
+        let seq = "^ <with|to> {grammar:determiners}? {recipient}";
+        let at_start = found(seq, "With service providers who help us");
+        assert_eq!(
+            at_start,
+            [("With service providers".to_string(), Some("With".to_string()))]
+        );
+        assert!(found(seq, "We talk with service providers").is_empty());
+        // Only the first word counts, not the first after a failed start.
+        assert!(found(seq, "Sometimes with partners").is_empty());
     }
 
     #[test]
