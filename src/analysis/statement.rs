@@ -21,7 +21,7 @@ static CROSS_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a clause is a cross-reference and nothing more.
 pub(crate) fn is_cross_reference(clause: &str) -> bool {
-    clause.split_whitespace().count() <= 12 && CROSS_REFERENCE.is_match(clause.trim())
+    clause.split_whitespace().nth(12).is_none() && CROSS_REFERENCE.is_match(clause.trim())
 }
 
 /// Most words of a line that is read as interface text.

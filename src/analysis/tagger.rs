@@ -260,7 +260,7 @@ impl RuleSet {
         // The words every match needs rule most patterns out in one pass; the rest run their automata.
         // A rule that names concepts `before` or `after` its matches runs only where the clause has terms
         // of them: its verbs ("use", "set") are common, the clauses with a recipient before one are not.
-        let mut terms: Option<Vec<Found>> = None;
+        let mut terms: Option<(Vec<Range<usize>>, Vec<Found>)> = None;
         let matched: Vec<usize> = self
             .prefilter
             .candidates(clause)
@@ -269,7 +269,7 @@ impl RuleSet {
                 let (pattern, rule_index) = &self.patterns[i];
                 let rule = &self.rules[*rule_index];
                 if !rule.before.is_empty() || !rule.after.is_empty() {
-                    let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
+                    let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
                     let has = |slots: &[ConceptSlot]| {
                         slots.is_empty()
                             || terms
@@ -292,7 +292,7 @@ impl RuleSet {
         let mut sequenced: Vec<usize> = match self.sequenced.is_empty() || gated {
             true => Vec::new(),
             false => {
-                let terms = terms.get_or_insert_with(|| self.ontology.terms(clause));
+                let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
                 let mut present = vec![false; self.ontology.concepts.len()];
                 terms.iter().for_each(|t| present[t.concept] = true);
                 (self.sequenced.iter().enumerate())
@@ -308,11 +308,18 @@ impl RuleSet {
             return Vec::new();
         }
         let needs_terms = !sequenced.is_empty() || matched.iter().any(|&i| self.rules[self.patterns[i].1].has_slots());
-        let mut clause_terms: Option<Vec<Found>> = match terms {
-            None if needs_terms => Some(self.ontology.terms(clause)),
-            terms => terms,
+        // The clause's words are split once, for its terms and for the sequences.
+        let (spans, mut clause_terms) = match terms {
+            None if needs_terms => {
+                let (spans, found) = self.ontology.terms_and_words(clause);
+                (spans, Some(found))
+            }
+            Some((spans, found)) => (spans, Some(found)),
+            None => (Vec::new(), None),
         };
-        let words = clause_terms.as_deref().map(|t| Words::new(clause, t, &self.ontology));
+        let words = clause_terms
+            .as_deref()
+            .map(|t| Words::with_spans(clause, spans, t, &self.ontology));
         // A sequence whose words ("access", "to|with") the clause lacks cannot match either; without the
         // words of any, a clause that no pattern matched is done.
         if let Some(words) = &words {

@@ -330,6 +330,12 @@ impl Ontology {
     /// over one with wildcards, then the more specific concept. Linear in the words of `text`: each word
     /// is looked up once, and only terms that start with it are tried.
     pub fn terms(&self, text: &str) -> Vec<Found> {
+        self.terms_and_words(text).1
+    }
+
+    /// [`Ontology::terms`] and the words of `text` they were found among ([`words`]), for a caller that
+    /// reads both: the text is split into words once.
+    pub fn terms_and_words(&self, text: &str) -> (Vec<Range<usize>>, Vec<Found>) {
         let spans: Vec<Range<usize>> = words(text).collect();
         // A capitalised function word is no name: "*These* companies" are not "@ companies".
         let is_name = |word: &str| !self.grammar.is_function_word(word);
@@ -405,7 +411,7 @@ impl Ontology {
             }
             !inside
         });
-        kept
+        (spans, kept)
     }
 
     /// The terms of `dimension` (of `concept` and the concepts under it, when given) as one regular

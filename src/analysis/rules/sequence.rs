@@ -578,8 +578,18 @@ pub(crate) struct Words<'a> {
 }
 
 impl<'a> Words<'a> {
+    #[cfg(test)]
     pub(crate) fn new(text: &'a str, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
-        let spans: Vec<Range<usize>> = crate::analysis::ontology::words(text).collect();
+        Words::with_spans(text, crate::analysis::ontology::words(text).collect(), terms, ontology)
+    }
+
+    /// [`Words::new`] with the words of `text` already split ([`Ontology::terms_and_words`]).
+    pub(crate) fn with_spans(
+        text: &'a str,
+        spans: Vec<Range<usize>>,
+        terms: &'a [Found],
+        ontology: &'a Ontology,
+    ) -> Words<'a> {
         // Terms come sorted by start; each is placed by binary search on the words.
         let mut placed: Vec<(usize, usize, usize)> = Vec::with_capacity(terms.len());
         for t in terms {
