@@ -578,12 +578,14 @@ pub(crate) struct Words<'a> {
 }
 
 impl<'a> Words<'a> {
+    /// [`Words::with_spans`], splitting `text` into words itself: for tests, which find terms apart.
     #[cfg(test)]
     pub(crate) fn new(text: &'a str, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
         Words::with_spans(text, crate::analysis::ontology::words(text).collect(), terms, ontology)
     }
 
-    /// [`Words::new`] with the words of `text` already split ([`Ontology::terms_and_words`]).
+    /// The clause `text` as sequences see it, from its words (`spans`) and `terms` as
+    /// [`Ontology::terms_and_words`] gives them, so that the clause is split into words once.
     pub(crate) fn with_spans(
         text: &'a str,
         spans: Vec<Range<usize>>,
