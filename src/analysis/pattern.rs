@@ -16,11 +16,27 @@ use crate::base::error::{Location, Problem, line_of};
 pub struct BadPattern(pub(crate) String);
 
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
-    // A small lazy-DFA cache per pattern: every pattern has one per thread, and the default (megabytes
-    // each) took batch tagging past 100 MB with two threads for a few per cent of speed.
-    RegexBuilder::new(&with_boundaries(pattern))
+    compile_regex_for(pattern, Searched::Clauses)
+}
+
+/// What a pattern is run over, which decides how much lazy-DFA cache it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Searched {
+    /// Whole clauses, most of them ruled out before the pattern runs.
+    Clauses,
+    /// The few words after each practice word (negation cues), for every finding.
+    Windows,
+}
+
+pub(crate) fn compile_regex_for(pattern: &str, searched: Searched) -> Result<Regex, BadPattern> {
+    let pattern = with_boundaries(pattern);
+    let cache = match searched {
+        Searched::Windows => WINDOW_CACHE,
+        Searched::Clauses => SMALL_CACHE,
+    };
+    RegexBuilder::new(&pattern)
         .case_insensitive(true)
-        .dfa_size_limit(SMALL_CACHE)
+        .dfa_size_limit(cache)
         .build()
         .map_err(|e| regex_message(&e))
 }
@@ -28,6 +44,9 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
 /// The lazy-DFA cache of each pattern, per thread. With the gates doing most of the searching, 64 KB is
 /// as fast as 128 KB was, and two threads peak 6 MB lower (issue 16).
 const SMALL_CACHE: usize = 64 << 10;
+/// The cache of a negation cue's pattern. A cache grows only as states are built, so this is a bound,
+/// not an allocation.
+const WINDOW_CACHE: usize = 512 << 10;
 
 /// The pattern as it is compiled: its word boundaries ASCII-only unless it has non-ASCII letters.
 fn with_boundaries(pattern: &str) -> String {
@@ -66,6 +85,12 @@ pub(crate) struct Gate {
     checkable: bool,
 }
 
+/// How many times its smallest cache a pattern's lazy DFA needs to work rather than thrash. One whose
+/// fixed part (start states, the sets it tracks NFA states in) took more than half of [`SMALL_CACHE`]
+/// had no room for the states it builds and gave up on most clauses, and the regex crate ran the bounded
+/// backtracker instead; such a pattern gets a [`Gate`], whose cache is larger (issue 28).
+const ROOM: usize = 2;
+
 /// Whether the lazy DFA of `hir` can work within [`compile_regex`]'s cache.
 fn fits_small_cache(hir: &Hir) -> bool {
     use regex_automata::{hybrid, nfa::thompson};
@@ -76,7 +101,7 @@ fn fits_small_cache(hir: &Hir) -> bool {
         return true;
     };
     hybrid::dfa::DFA::builder()
-        .configure(hybrid::dfa::Config::new().cache_capacity(SMALL_CACHE))
+        .configure(hybrid::dfa::Config::new().cache_capacity(SMALL_CACHE / ROOM))
         .build_from_nfa(nfa)
         .is_ok()
 }
@@ -156,6 +181,17 @@ impl Gate {
             ));
         }
         true
+    }
+}
+
+/// Every match of `re` in `haystack`, non-overlapping, in order; found by `gate`, when `re` has one and
+/// it can answer. A gate's larger cache keeps the search on the lazy DFA, where `re`'s own cache gave up
+/// on the largest exclusions and ran the bounded backtracker on whole clauses.
+pub(crate) fn find_all(re: &Regex, gate: Option<&Gate>, haystack: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    match gate {
+        Some(gate) if gate.matches(haystack, &mut found) => found.into_iter().map(|(span, _)| span).collect(),
+        _ => re.find_iter(haystack).map(|m| m.range()).collect(),
     }
 }
 
@@ -697,11 +733,12 @@ pub(crate) fn compile_patterns(
     name: &str,
     source: &str,
     problems: &mut Vec<Problem>,
+    searched: Searched,
 ) -> Vec<Regex> {
     list.iter()
         .filter_map(|p| {
             let location = || Location::at(name.to_string(), line_of(source, p.span().start)).with_field(field);
-            match compile_regex(p.get_ref()) {
+            match compile_regex_for(p.get_ref(), searched) {
                 Ok(_) if only_empty(p.get_ref()) => {
                     problems.push(Problem {
                         location: location(),
@@ -914,6 +951,28 @@ mod tests {
         assert!(
             Gate::new(r"\bdata\b.{0,9}").is_none(),
             "a bound under ten is not a long gap"
+        );
+    }
+
+    #[test]
+    fn a_pattern_whose_automaton_leaves_its_cache_little_room_gets_a_gate_that_finds_its_matches() {
+        // Unicode word characters in a gap of up to six words: a large automaton without a long gap.
+        let pattern = r"\b(?:share|sell|give)\s+(?:\w+\s+){0,6}?(?:with|to)\s+(?:us|the\s+site|our\s+site)\b";
+        let gate = Gate::new(pattern).expect("a large automaton gets a gate even without long gaps");
+        assert!(gate.gaps.is_empty());
+        let re = compile_regex(pattern).unwrap();
+        for text in [
+            "You may share your name and email with us, and give feedback to the site.",
+            "We share data with partners.",
+            "Zoë may sell her old café sign to us today; nothing to our site.",
+        ] {
+            let want: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(find_all(&re, Some(&gate), text), want, "{text:?}");
+            assert_eq!(find_all(&re, None, text), want);
+        }
+        assert_eq!(
+            find_all(&re, Some(&gate), "share it with us. sell them to the site").len(),
+            2
         );
     }
 

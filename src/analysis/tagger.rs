@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::analysis::ontology::{Found, Grammar, Practice, Site};
+use crate::analysis::pattern::find_all;
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
 use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet, Words};
 use crate::analysis::statement::{self, Answer};
@@ -363,7 +364,7 @@ impl RuleSet {
                 let lists = exclusions.get_or_insert_with(|| {
                     (rule.exclude.iter().enumerate())
                         .map(|(k, ex)| match may(first + k) {
-                            true => ex.find_iter(clause).map(|m| m.range()).collect(),
+                            true => find_all(ex, self.context_gates[first + k].as_ref(), clause),
                             false => Vec::new(),
                         })
                         .collect()

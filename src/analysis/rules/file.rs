@@ -10,7 +10,7 @@ use toml::Spanned;
 use regex::Regex;
 
 use crate::analysis::ontology::{ConceptDef, ConceptSource, Grammar, GrammarDef, Ontology};
-use crate::analysis::pattern::compile_patterns;
+use crate::analysis::pattern::{Searched, compile_patterns};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result, line_of, toml_problem};
 
@@ -178,7 +178,14 @@ impl Check<'_> {
                 Err(e) => self.problem(p.span(), field, e.to_string()),
             }
         }
-        let compiled = compile_patterns(&expanded, field, self.name, self.source, self.problems);
+        let compiled = compile_patterns(
+            &expanded,
+            field,
+            self.name,
+            self.source,
+            self.problems,
+            Searched::Clauses,
+        );
         (expanded.into_iter().map(Spanned::into_inner).collect(), compiled)
     }
 }
@@ -400,7 +407,12 @@ fn compile_cue(def: CueDef, check: &mut Check<'_>, seen: &mut HashMap<String, St
         });
     }
     // Cue patterns are about the words of negation, not a practice's parts: no concept names here.
-    let patterns = compile_patterns(&def.patterns, "patterns", name, source, problems);
+    // `object` and `post` cues run on the words after every practice word: a small cache thrashes there.
+    let searched = match kind {
+        Some(k) if k.is_anchored() => Searched::Windows,
+        _ => Searched::Clauses,
+    };
+    let patterns = compile_patterns(&def.patterns, "patterns", name, source, problems, searched);
     Some(Cue {
         id: def.id.into_inner(),
         kind: kind?,
