@@ -28,6 +28,7 @@ pub(crate) enum Searched {
     Windows,
 }
 
+/// [`compile_regex`] with the lazy-DFA cache for what the pattern is run over.
 pub(crate) fn compile_regex_for(pattern: &str, searched: Searched) -> Result<Regex, BadPattern> {
     let pattern = with_boundaries(pattern);
     let cache = match searched {

@@ -363,7 +363,8 @@ impl RuleSet {
             let mut excluded_by = |span: &Range<usize>| {
                 let lists = exclusions.get_or_insert_with(|| {
                     (rule.exclude.iter().enumerate())
-                        .map(|(k, ex)| match may(first + k) {
+                        // The gate finds the matches itself, so it is not asked first whether there are any.
+                        .map(|(k, ex)| match possible[first + k] {
                             true => find_all(ex, self.context_gates[first + k].as_ref(), clause),
                             false => Vec::new(),
                         })
