@@ -553,6 +553,12 @@ mod tests {
         assert!(!o.subsumes(id("sell"), id("disclose")));
         assert!(!o.subsumes(id("advertisers"), id("group-companies")));
         assert!(o.subsumes(id("data"), id("location")));
+        // Anonymised and statistical data are ways of saying aggregated data: a denial of one covers
+        // a permission of the other.
+        for kind in ["anonymised", "statistical", "non-personal"] {
+            assert_eq!(o.graded(id(kind)), id("aggregated"), "{kind}");
+        }
+        assert_eq!(o.graded(id("pseudonymised")), id("pseudonymous"));
     }
 
     #[test]

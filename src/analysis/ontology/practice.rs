@@ -457,8 +457,12 @@ impl Reader<'_> {
             }
             let after = of.iter().any(|f| self.abs(&f.at).end > trigger.start);
             let mut list = std::mem::take(self.practice.of_mut(dimension));
+            // One term per concept, and a way of saying a concept ("anonymised" for "aggregated") is
+            // that concept: "anonymous, aggregated data" is one kind of data.
+            let graded = |id: &str| self.o.concept(id).map(|c| self.o.graded(c));
             for f in of.iter().filter(|f| (self.abs(&f.at).end > trigger.start) == after) {
-                if list.len() < MAX_TERMS && !list.iter().any(|t| t.concept == self.o.concepts[f.concept].id) {
+                let same = |t: &Term| graded(&t.concept) == Some(self.o.graded(f.concept));
+                if list.len() < MAX_TERMS && !list.iter().any(same) {
                     list.push(self.term(f));
                 }
             }
@@ -806,13 +810,22 @@ mod tests {
     }
 
     #[test]
+    fn a_way_of_saying_a_concept_counts_as_that_concept_once() {
+        // "anonymised" is a way of saying "aggregated": one kind of data, quoted by its first term.
+        let p = practice("We may provide anonymised and aggregated data to partners.");
+        assert_eq!(texts(&p.identifiability), ["anonymised"]);
+        let p = practice("We may provide aggregated statistics to partners.");
+        assert_eq!(texts(&p.identifiability), ["aggregated"]);
+    }
+
+    #[test]
     fn identifiability_is_what_the_data_is_not_what_it_is_denied_to_be() {
         let p = practice_at(
             "Anonymous information that cannot be linked back to an individual may be made available to partners.",
             "made available",
             false,
         );
-        assert_eq!(concepts(&p.identifiability), ["aggregated"]);
+        assert_eq!(concepts(&p.identifiability), ["anonymised"]);
         // A denial's own negation is before its verb: the data keeps its words.
         let p = practice_at("Virgin Media does not sell customer data.", "sell", true);
         assert_eq!(concepts(&p.identifiability), ["identifiable"]);
