@@ -459,11 +459,15 @@ impl Reader<'_> {
             let mut list = std::mem::take(self.practice.of_mut(dimension));
             // One term per concept, and a way of saying a concept ("anonymised" for "aggregated") is
             // that concept: "anonymous, aggregated data" is one kind of data.
-            let graded = |id: &str| self.o.concept(id).map(|c| self.o.graded(c));
+            let mut kinds: Vec<Option<usize>> = list
+                .iter()
+                .map(|t| self.o.concept(&t.concept).map(|c| self.o.graded(c)))
+                .collect();
             for f in of.iter().filter(|f| (self.abs(&f.at).end > trigger.start) == after) {
-                let same = |t: &Term| graded(&t.concept) == Some(self.o.graded(f.concept));
-                if list.len() < MAX_TERMS && !list.iter().any(same) {
+                let kind = Some(self.o.graded(f.concept));
+                if list.len() < MAX_TERMS && !kinds.contains(&kind) {
                     list.push(self.term(f));
+                    kinds.push(kind);
                 }
             }
             *self.practice.of_mut(dimension) = list;
