@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::ontology::{Found, Grammar, Practice, Site};
+use crate::analysis::ontology::{ConceptSet, Found, Grammar, Practice, Site, TextWords};
 use crate::analysis::pattern::find_all;
 use crate::analysis::polarity::{ExceptionSpan, Scopes};
 use crate::analysis::rules::{ConceptSlot, ExceptionKind, Rule, RuleSet, Words};
@@ -261,7 +261,7 @@ impl RuleSet {
         // The words every match needs rule most patterns out in one pass; the rest run their automata.
         // A rule that names concepts `before` or `after` its matches runs only where the clause has terms
         // of them: its verbs ("use", "set") are common, the clauses with a recipient before one are not.
-        let mut terms: Option<(Vec<Range<usize>>, Vec<Found>)> = None;
+        let mut terms: Option<(TextWords, Vec<Found>)> = None;
         let matched: Vec<usize> = self
             .prefilter
             .candidates(clause)
@@ -294,8 +294,7 @@ impl RuleSet {
             true => Vec::new(),
             false => {
                 let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
-                let mut present = vec![false; self.ontology.concepts.len()];
-                terms.iter().for_each(|t| present[t.concept] = true);
+                let present = ConceptSet::of(self.ontology.concepts.len(), terms.iter().map(|t| t.concept));
                 (self.sequenced.iter().enumerate())
                     .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(&present))
                     .map(|(i, _)| i)
@@ -316,7 +315,7 @@ impl RuleSet {
                 (spans, Some(found))
             }
             Some((spans, found)) => (spans, Some(found)),
-            None => (Vec::new(), None),
+            None => (TextWords::default(), None),
         };
         let words = clause_terms
             .as_deref()

@@ -9,6 +9,7 @@
 
 mod grammar;
 mod practice;
+mod set;
 mod terms;
 
 use std::collections::HashMap;
@@ -23,6 +24,9 @@ pub use grammar::Grammar;
 pub(crate) use grammar::GrammarDef;
 pub(crate) use practice::last_word;
 pub use practice::{Actor, Phrase, Practice, Site, Term};
+pub use set::ConceptSet;
+pub use terms::TextWords;
+pub(crate) use terms::word_key;
 pub(crate) use terms::words;
 use terms::{TermPattern, Word, match_at, term_regex, term_words};
 
@@ -97,11 +101,25 @@ pub struct Concept {
 pub struct Ontology {
     pub concepts: Vec<Concept>,
     terms: Vec<TermPattern>,
-    /// First exact word of each term → (term, that word's position in the term).
-    /// Fx-hashed: looked up once per word of every clause with a finding, and its keys are the rules'.
-    index: rustc_hash::FxHashMap<String, Vec<(usize, usize)>>,
+    /// The [`word_key`] of the first exact word of each term → the terms it is the first exact word of.
+    /// Fx-hashed: looked up once per word of most clauses, and its keys are the rules'.
+    index: rustc_hash::FxHashMap<u64, Vec<IndexEntry>>,
+    /// How many ancestors each concept has.
+    depths: Vec<usize>,
     /// The small words a practice is read by.
     pub grammar: Grammar,
+}
+
+/// A term, as the word index lists it under its first exact word.
+#[derive(Debug, Clone, Copy)]
+struct IndexEntry {
+    /// Index into the terms.
+    term: usize,
+    /// Where that word is in the term.
+    at: usize,
+    /// The key of the word after it, when that is an exact word: common words ("to", "other", "your")
+    /// begin many terms, and most are ruled out by their second word without matching the rest.
+    next: Option<u64>,
 }
 
 /// A term found in a text: the concept it names and where its words are.
@@ -123,10 +141,17 @@ pub(crate) struct ConceptSource<'a> {
 /// A term matched in [`Ontology::terms`], before overlapping terms are ruled out.
 struct Candidate {
     concept: usize,
+    /// The order terms are ranked in, fixed when the term is found: the concept's dimension first, then
+    /// where the term starts; of terms starting together the longer, the exact, the more specific first.
+    rank: (
+        Dimension,
+        usize,
+        std::cmp::Reverse<usize>,
+        usize,
+        std::cmp::Reverse<usize>,
+    ),
     /// The term's words, as indices into the words of the text.
     words: Range<usize>,
-    /// How many of the term's words are wildcards.
-    wildcards: usize,
 }
 
 /// Most terms kept per part of a practice.
@@ -202,9 +227,16 @@ impl Ontology {
                             _ => {
                                 owners.insert(key, index);
                                 let wildcards = words.iter().filter(|w| !matches!(w, Word::Exact(_))).count();
+                                let keys = (words.iter())
+                                    .map(|w| match w {
+                                        Word::Exact(w) => word_key(w),
+                                        _ => 0,
+                                    })
+                                    .collect();
                                 terms.push(TermPattern {
                                     concept: index,
                                     words,
+                                    keys,
                                     wildcards,
                                 });
                             }
@@ -263,17 +295,27 @@ impl Ontology {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        let mut index: rustc_hash::FxHashMap<String, Vec<(usize, usize)>> = Default::default();
+        let mut index: rustc_hash::FxHashMap<u64, Vec<IndexEntry>> = Default::default();
         for (t, term) in terms.iter().enumerate() {
-            if let Some((k, Word::Exact(w))) = term.words.iter().enumerate().find(|(_, w)| matches!(w, Word::Exact(_)))
-            {
-                index.entry(w.clone()).or_default().push((t, k));
+            if let Some(k) = term.words.iter().position(|w| matches!(w, Word::Exact(_))) {
+                let next = match term.words.get(k + 1) {
+                    Some(Word::Exact(_)) => Some(term.keys[k + 1]),
+                    _ => None,
+                };
+                index
+                    .entry(term.keys[k])
+                    .or_default()
+                    .push(IndexEntry { term: t, at: k, next });
             }
         }
+        let depths = (0..concepts.len())
+            .map(|c| std::iter::successors(concepts[c].parent, |&p| concepts[p].parent).count())
+            .collect();
         Ok(Ontology {
             concepts,
             terms,
             index,
+            depths,
             grammar,
         })
     }
@@ -306,10 +348,6 @@ impl Ontology {
         false
     }
 
-    fn depth(&self, concept: usize) -> usize {
-        std::iter::successors(self.concepts[concept].parent, |&p| self.concepts[p].parent).count()
-    }
-
     /// The first words of the terms of the concepts `holds` accepts, lower-cased; `None` when a term
     /// starts with a wildcard, so that no word list can stand for the concept.
     pub(crate) fn first_words(&self, holds: impl Fn(usize) -> bool) -> Option<Vec<String>> {
@@ -335,45 +373,37 @@ impl Ontology {
 
     /// [`Ontology::terms`] and the words of `text` they were found among ([`words`]), for a caller that
     /// reads both: the text is split into words once.
-    pub fn terms_and_words(&self, text: &str) -> (Vec<Range<usize>>, Vec<Found>) {
-        let spans: Vec<Range<usize>> = words(text).collect();
+    pub fn terms_and_words(&self, text: &str) -> (TextWords, Vec<Found>) {
+        let split = TextWords::new(text);
         // A capitalised function word is no name: "*These* companies" are not "@ companies".
         let is_name = |word: &str| !self.grammar.is_function_word(word);
-        let mut lower = String::new();
         let mut found: Vec<Candidate> = Vec::new();
-        for (i, span) in spans.iter().enumerate() {
-            let word = &text[span.clone()];
-            lower.clear();
-            if word.is_ascii() {
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-            } else {
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-            }
-            let Some(candidates) = self.index.get(lower.as_str()) else {
+        for (i, key) in split.keys.iter().enumerate() {
+            let Some(candidates) = self.index.get(key) else {
                 continue;
             };
-            for &(t, k) in candidates {
-                let term = &self.terms[t];
-                let Some(start) = i.checked_sub(k) else { continue };
-                if let Some(end) = match_at(&term.words, &spans, text, start, &is_name) {
+            for entry in candidates {
+                if entry.next.is_some_and(|next| split.keys.get(i + 1) != Some(&next)) {
+                    continue;
+                }
+                let term = &self.terms[entry.term];
+                let Some(start) = i.checked_sub(entry.at) else { continue };
+                if let Some(end) = match_at(&term.words, &term.keys, &split, text, start, &is_name) {
                     found.push(Candidate {
                         concept: term.concept,
+                        rank: (
+                            self.concepts[term.concept].dimension,
+                            start,
+                            std::cmp::Reverse(end),
+                            term.wildcards,
+                            std::cmp::Reverse(self.depths[term.concept]),
+                        ),
                         words: start..end,
-                        wildcards: term.wildcards,
                     });
                 }
             }
         }
-        found.sort_by_key(|c| {
-            (
-                self.concepts[c.concept].dimension,
-                c.words.start,
-                std::cmp::Reverse(c.words.end),
-                c.wildcards,
-                std::cmp::Reverse(self.depth(c.concept)),
-            )
-        });
+        found.sort_by_key(|c| c.rank);
         let mut kept: Vec<Found> = Vec::new();
         // The dimension of the last term kept, and the word its term ends before.
         let mut last: Option<(Dimension, usize)> = None;
@@ -385,7 +415,7 @@ impl Ontology {
             last = Some((dimension, c.words.end));
             kept.push(Found {
                 concept: c.concept,
-                at: spans[c.words.start].start..spans[c.words.end - 1].end,
+                at: split.spans[c.words.start].start..split.spans[c.words.end - 1].end,
             });
         }
         // Of terms that start together, the longer first: a word inside another term comes after it.
@@ -411,7 +441,7 @@ impl Ontology {
             }
             !inside
         });
-        (spans, kept)
+        (split, kept)
     }
 
     /// The terms of `dimension` (of `concept` and the concepts under it, when given) as one regular

@@ -29,9 +29,10 @@ impl Word {
         }
     }
 
-    fn matches(&self, word: &str, is_name: &dyn Fn(&str) -> bool) -> bool {
+    /// Whether `word`, whose [`word_key`] is `key`, is this word of a term whose key for it is `own`.
+    fn matches(&self, own: u64, word: &str, key: u64, is_name: &dyn Fn(&str) -> bool) -> bool {
         match self {
-            Word::Exact(w) => lower_eq(word, w),
+            Word::Exact(w) => own == key && lower_eq(word, w),
             Word::Any => true,
             Word::Name => word.chars().next().is_some_and(char::is_uppercase) && is_name(word),
             Word::Gap => true,
@@ -53,6 +54,8 @@ fn lower_eq(word: &str, lower: &str) -> bool {
 pub(super) struct TermPattern {
     pub(super) concept: usize,
     pub(super) words: Vec<Word>,
+    /// The [`word_key`] of each exact word (0 for a wildcard).
+    pub(super) keys: Vec<u64>,
     /// How many of the words are wildcards: an exact term wins over one with wildcards.
     pub(super) wildcards: usize,
 }
@@ -64,44 +67,97 @@ const MAX_TERM_WORDS: usize = 8;
 /// spacing separate words, so "third-party" and "third party", or "customer’s" and "customer's", are
 /// the same words.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let (start, _) = chars.find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = i;
-                break;
+        while at < text.len() {
+            match letter_at(text, at) {
+                (true, _) => break,
+                (false, len) => at += len,
             }
-            chars.next();
         }
-        Some(start..end)
+        if at == text.len() {
+            return None;
+        }
+        let start = at;
+        while at < text.len() {
+            match letter_at(text, at) {
+                (true, len) => at += len,
+                (false, _) => break,
+            }
+        }
+        Some(start..at)
     })
 }
 
-/// Where `words` matched from word `start` of `spans` ends (the index after its last word), trying the
-/// longest stretch for a gap first. A term has at most one gap, so this tries at most [`MAX_GAP`] + 1
-/// alignments.
+/// Whether the character at byte `at` of `text` (a character boundary) is a letter or digit, and its
+/// length. Policies are mostly ASCII: a byte below 128 is its own character and needs no decoding.
+fn letter_at(text: &str, at: usize) -> (bool, usize) {
+    let b = text.as_bytes()[at];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    let c = text[at..].chars().next().expect("a character starts here");
+    (c.is_alphanumeric(), c.len_utf8())
+}
+
+/// A word's key: a hash (FNV-1a, 64 bits) of its lower-cased letters. Words equal but for case have
+/// equal keys, so a text's words are compared with the vocabulary's as numbers; an equal key is
+/// confirmed on the letters, since two words may share one.
+pub(crate) fn word_key(word: &str) -> u64 {
+    if word.is_ascii() {
+        word.bytes().fold(KEY_BASIS, |h, b| key_step(h, b.to_ascii_lowercase()))
+    } else {
+        let mut buf = [0u8; 4];
+        (word.chars().flat_map(char::to_lowercase))
+            .fold(KEY_BASIS, |h, c| c.encode_utf8(&mut buf).bytes().fold(h, key_step))
+    }
+}
+
+const KEY_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn key_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// A text split into [`words`] once, for matching terms and sequences: each word's byte range and
+/// [`word_key`].
+#[derive(Debug, Clone, Default)]
+pub struct TextWords {
+    pub spans: Vec<Range<usize>>,
+    pub keys: Vec<u64>,
+}
+
+impl TextWords {
+    pub fn new(text: &str) -> TextWords {
+        let spans: Vec<Range<usize>> = words(text).collect();
+        let keys = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
+        TextWords { spans, keys }
+    }
+}
+
+/// Where `words` (with their `keys`) matched from word `start` of `text`'s words ends (the index after
+/// its last word), trying the longest stretch for a gap first. A term has at most one gap, so this tries
+/// at most [`MAX_GAP`] + 1 alignments.
 pub(super) fn match_at(
     words: &[Word],
-    spans: &[Range<usize>],
+    keys: &[u64],
+    split: &TextWords,
     text: &str,
     start: usize,
     is_name: &dyn Fn(&str) -> bool,
 ) -> Option<usize> {
     let Some(gap) = words.iter().position(|w| *w == Word::Gap) else {
         let end = start + words.len();
-        let all = end <= spans.len()
-            && words
-                .iter()
-                .zip(&spans[start..end])
-                .all(|(w, s)| w.matches(&text[s.clone()], is_name));
+        let all = end <= split.spans.len()
+            && (words.iter().zip(keys))
+                .zip(split.spans[start..end].iter().zip(&split.keys[start..end]))
+                .all(|((w, &own), (s, &key))| w.matches(own, &text[s.clone()], key, is_name));
         return all.then_some(end);
     };
-    let head = match_at(&words[..gap], spans, text, start, is_name)?;
+    let head = match_at(&words[..gap], &keys[..gap], split, text, start, is_name)?;
     (0..=MAX_GAP)
         .rev()
-        .find_map(|skip| match_at(&words[gap + 1..], spans, text, head + skip, is_name))
+        .find_map(|skip| match_at(&words[gap + 1..], &keys[gap + 1..], split, text, head + skip, is_name))
 }
 
 /// Why a term as written cannot be matched.
@@ -175,4 +231,26 @@ pub(super) fn term_regex(words: &[Word]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_split_and_keyed_as_its_words_are_one_by_one() {
+        let text = "We share ÉTÉ data—with third-party  Partners' (e.g. ad networks)… données";
+        let split = TextWords::new(text);
+        let words: Vec<&str> = split.spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(
+            words,
+            [
+                "We", "share", "ÉTÉ", "data", "with", "third", "party", "Partners", "e", "g", "ad", "networks",
+                "données"
+            ]
+        );
+        assert_eq!(split.keys[0], word_key("we"));
+        assert_eq!(split.keys[2], word_key("été"));
+        assert_ne!(split.keys[1], split.keys[3]);
+    }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::analysis::ontology::{Dimension, Found, Grammar, Ontology};
+use crate::analysis::ontology::{ConceptSet, Dimension, Found, Grammar, Ontology, TextWords, word_key};
 
 use super::vocabulary::{ConceptSlot, VocabularyError, grammar_list};
 
@@ -50,9 +50,17 @@ pub enum SequenceError {
 enum Item {
     /// A term of the concept, or of one under it; for an exact slot, the one-word terms of its concept,
     /// which a term of a concept under it may end in ("location *data*").
-    Concept(ConceptSlot, Option<WordSet>),
+    Concept(ConceptSlot, Option<WordSet>, SlotConcepts),
     /// One of these words.
     Words(WordSet),
+}
+
+/// The concepts a slot takes ([`ConceptSlot::holds`]) and may take by its head word
+/// ([`ConceptSlot::may_hold`]), worked out once: steps test them at every word.
+#[derive(Debug, Clone)]
+struct SlotConcepts {
+    holds: ConceptSet,
+    may_hold: ConceptSet,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +88,7 @@ pub struct Sequence {
     required: Vec<ConceptSlot>,
     /// For each of `required`, every concept of the ontology it holds, so that a clause's concepts are
     /// checked without walking the ontology's tree for each term.
-    required_concepts: Vec<Vec<usize>>,
+    required_concepts: Vec<ConceptSet>,
 }
 
 impl Sequence {
@@ -160,15 +168,14 @@ impl Sequence {
         }
         let required: Vec<ConceptSlot> = (steps.iter())
             .filter_map(|s| match (&s.item, s.optional) {
-                (Item::Concept(slot, _), false) => Some(*slot),
+                (Item::Concept(slot, ..), false) => Some(*slot),
                 _ => None,
             })
             .collect();
         let required_concepts = (required.iter())
             .map(|slot| {
-                (0..ontology.concepts.len())
-                    .filter(|&c| slot.may_hold(ontology, c))
-                    .collect()
+                let n = ontology.concepts.len();
+                ConceptSet::of(n, (0..n).filter(|&c| slot.may_hold(ontology, c)))
             })
             .collect();
         Ok(Sequence {
@@ -198,9 +205,9 @@ impl Sequence {
     }
 
     /// Whether a clause has a term of every concept the sequence needs, given which concepts it has
-    /// terms of (`present`, indexed by concept).
-    pub(crate) fn may_match(&self, present: &[bool]) -> bool {
-        (self.required_concepts.iter()).all(|concepts| concepts.iter().any(|&c| present[c]))
+    /// terms of (`present`).
+    pub(crate) fn may_match(&self, present: &ConceptSet) -> bool {
+        (self.required_concepts.iter()).all(|concepts| concepts.intersects(present))
     }
 
     /// The matches inside `within` (word indexes of `words`), leftmost first and not overlapping, each
@@ -316,12 +323,13 @@ impl Sequence {
                 }
                 ends.at[..ends.len].reverse();
             }
-            Item::Concept(slot, heads) => {
-                let o = words.ontology;
+            Item::Concept(_, heads, concepts) => {
                 for &(concept, end) in words.starting(at) {
                     let head = |heads: &WordSet| set_has(heads, words, end - 1);
-                    let holds =
-                        slot.holds(o, concept) || heads.as_ref().is_some_and(|h| slot.may_hold(o, concept) && head(h));
+                    let holds = concepts.holds.contains(concept)
+                        || heads
+                            .as_ref()
+                            .is_some_and(|h| concepts.may_hold.contains(concept) && head(h));
                     if end <= within.end && holds {
                         ends.push(end);
                     }
@@ -383,17 +391,9 @@ impl WordSet {
     }
 }
 
-/// A hash of `word` with ASCII letters lower-cased (FNV-1a, 64 bits): words equal but for ASCII case
-/// have the same key, as [`str::eq_ignore_ascii_case`] has them equal.
 /// Whether word `i` of `words` is in `set`.
 fn set_has(set: &WordSet, words: &Words<'_>, i: usize) -> bool {
     set.contains(words.keys[i], &words.text[words.spans[i].clone()])
-}
-
-fn word_key(word: &str) -> u64 {
-    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// The word steps that the sequences of a rule set must match, indexed by word, so that one pass over a
@@ -404,7 +404,7 @@ fn word_key(word: &str) -> u64 {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequiredSteps {
     /// A word's key and the steps (bits) it is a word of.
-    by_key: HashMap<u64, u128>,
+    by_key: rustc_hash::FxHashMap<u64, u128>,
     /// Per sequence, the bits of the steps it needs.
     needs: Vec<u128>,
 }
@@ -459,7 +459,12 @@ fn item_of(name: &str, ontology: &Ontology) -> Result<Item, SequenceError> {
             .filter(|t| t.chars().all(char::is_alphanumeric));
         WordSet::new(one_word.map(|t| t.to_lowercase()).collect())
     });
-    Ok(Item::Concept(slot, heads))
+    let n = ontology.concepts.len();
+    let concepts = SlotConcepts {
+        holds: ConceptSet::of(n, (0..n).filter(|&c| slot.holds(ontology, c))),
+        may_hold: ConceptSet::of(n, (0..n).filter(|&c| slot.may_hold(ontology, c))),
+    };
+    Ok(Item::Concept(slot, heads, concepts))
 }
 
 /// The words of a `to|with` step; an alternative may be a grammar list (`it|them|{grammar:pointers}`).
@@ -559,7 +564,6 @@ impl<'m> Memo<'m> {
 /// sentence between two words.
 pub(crate) struct Words<'a> {
     text: &'a str,
-    ontology: &'a Ontology,
     pub(crate) spans: Vec<Range<usize>>,
     /// Each word's [`word_key`].
     keys: Vec<u64>,
@@ -581,17 +585,13 @@ impl<'a> Words<'a> {
     /// [`Words::with_spans`], splitting `text` into words itself: for tests, which find terms apart.
     #[cfg(test)]
     pub(crate) fn new(text: &'a str, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
-        Words::with_spans(text, crate::analysis::ontology::words(text).collect(), terms, ontology)
+        Words::with_spans(text, TextWords::new(text), terms, ontology)
     }
 
-    /// The clause `text` as sequences see it, from its words (`spans`) and `terms` as
+    /// The clause `text` as sequences see it, from its words and `terms` as
     /// [`Ontology::terms_and_words`] gives them, so that the clause is split into words once.
-    pub(crate) fn with_spans(
-        text: &'a str,
-        spans: Vec<Range<usize>>,
-        terms: &'a [Found],
-        ontology: &'a Ontology,
-    ) -> Words<'a> {
+    pub(crate) fn with_spans(text: &'a str, split: TextWords, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
+        let TextWords { spans, keys } = split;
         // Terms come sorted by start; each is placed by binary search on the words.
         let mut placed: Vec<(usize, usize, usize)> = Vec::with_capacity(terms.len());
         for t in terms {
@@ -628,7 +628,6 @@ impl<'a> Words<'a> {
         let pause = (0..spans.len())
             .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains([',', '(', ')', '[', ']', '–', '—']))
             .collect();
-        let keys = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
         let g = &ontology.grammar;
         let word = |i: usize| &text[spans[i].clone()];
         let subject = (0..spans.len())
@@ -643,7 +642,6 @@ impl<'a> Words<'a> {
             .collect();
         Words {
             text,
-            ontology,
             spans,
             keys,
             terms_by_word,
