@@ -15,6 +15,7 @@ use crate::base::error::{Location, Problem, line_of};
 #[error("bad regex: {0}; fix the pattern (Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax)")]
 pub struct BadPattern(pub(crate) String);
 
+#[cfg(test)]
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, BadPattern> {
     compile_regex_for(pattern, Searched::Clauses)
 }
@@ -28,7 +29,7 @@ pub(crate) enum Searched {
     Windows,
 }
 
-/// [`compile_regex`] with the lazy-DFA cache for what the pattern is run over.
+/// A rule's pattern compiled, matching ignoring case, with the lazy-DFA cache for what it is run over.
 pub(crate) fn compile_regex_for(pattern: &str, searched: Searched) -> Result<Regex, BadPattern> {
     let pattern = with_boundaries(pattern);
     let cache = match searched {
@@ -92,7 +93,7 @@ pub(crate) struct Gate {
 /// backtracker instead; such a pattern gets a [`Gate`], whose cache is larger (issue 28).
 const ROOM: usize = 2;
 
-/// Whether the lazy DFA of `hir` can work within [`compile_regex`]'s cache.
+/// Whether the lazy DFA of `hir` can work within [`compile_regex_for`]'s cache for clauses.
 fn fits_small_cache(hir: &Hir) -> bool {
     use regex_automata::{hybrid, nfa::thompson};
     let Ok(nfa) = thompson::NFA::compiler()

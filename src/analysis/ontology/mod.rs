@@ -142,13 +142,15 @@ pub(crate) struct ConceptSource<'a> {
 struct Candidate {
     concept: usize,
     /// The order terms are ranked in, fixed when the term is found: the concept's dimension first, then
-    /// where the term starts; of terms starting together the longer, the exact, the more specific first.
+    /// where the term starts; of terms starting together the longer, the exact, the more specific first;
+    /// then the order found, so that an unstable sort keeps it.
     rank: (
         Dimension,
         usize,
         std::cmp::Reverse<usize>,
         usize,
         std::cmp::Reverse<usize>,
+        usize,
     ),
     /// The term's words, as indices into the words of the text.
     words: Range<usize>,
@@ -397,13 +399,14 @@ impl Ontology {
                             std::cmp::Reverse(end),
                             term.wildcards,
                             std::cmp::Reverse(self.depths[term.concept]),
+                            found.len(),
                         ),
                         words: start..end,
                     });
                 }
             }
         }
-        found.sort_by_key(|c| c.rank);
+        found.sort_unstable_by_key(|c| c.rank);
         let mut kept: Vec<Found> = Vec::new();
         // The dimension of the last term kept, and the word its term ends before.
         let mut last: Option<(Dimension, usize)> = None;
@@ -419,7 +422,14 @@ impl Ontology {
             });
         }
         // Of terms that start together, the longer first: a word inside another term comes after it.
-        kept.sort_by_key(|f| (f.at.start, std::cmp::Reverse(f.at.end)));
+        // Terms of one dimension do not overlap, so the dimension settles the rest, as the order found did.
+        kept.sort_unstable_by_key(|f| {
+            (
+                f.at.start,
+                std::cmp::Reverse(f.at.end),
+                self.concepts[f.concept].dimension,
+            )
+        });
         // A term inside a longer one of another dimension is a word of that one: "*third party* cookies"
         // is data, not a recipient; "*advertising* partners" a recipient, not a purpose. Action words are
         // kept (the practice word may be one); the practice sets them aside itself. One pass: per

@@ -223,7 +223,7 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
             "a rule needs at least one pattern or sequence".into(),
         );
     }
-    let (expanded, _) = check.patterns(&def.patterns, "patterns");
+    let (expanded, regexes) = check.patterns(&def.patterns, "patterns");
     let sequences = check.sequences(&def.sequences);
     let (_, exclude) = check.patterns(&def.exclude, "exclude");
     let (_, antecedent) = check.patterns(&def.antecedent, "antecedent");
@@ -236,6 +236,7 @@ fn compile_rule(def: RuleDef, check: &mut Check<'_>, seen: &mut HashMap<String, 
         polarity,
         patterns: def.patterns.into_iter().map(Spanned::into_inner).collect(),
         expanded,
+        regexes,
         sequence_sources: def.sequences.into_iter().map(Spanned::into_inner).collect(),
         sequences,
         exclude,

@@ -12,7 +12,6 @@ mod sequence;
 use regex::Regex;
 
 use crate::analysis::ontology::Ontology;
-use crate::analysis::pattern::compile_regex;
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result};
 
@@ -36,6 +35,8 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// The patterns as compiled: each concept name replaced by its terms.
     pub expanded: Vec<String>,
+    /// `expanded` compiled, once, when the file was checked: compiling is most of loading the rules.
+    pub(crate) regexes: Vec<Regex>,
     /// The sequences as written (`<{action:disclose}> … to|with … {recipient}`).
     pub sequence_sources: Vec<String>,
     /// The sequences as compiled, matched over the clause's words and terms.
@@ -95,7 +96,7 @@ pub(crate) struct Pattern {
 }
 
 /// A validated, compiled rule set: the rules and every pattern compiled once. Tagging a text with it
-/// is [`RuleSet::findings`], which the tagger (`analysis/tagger.rs`) implements.
+/// is [`RuleSet::findings`], which the tagger (`analysis/tagger/`) implements.
 ///
 /// Patterns are matched one by one, each with its own literal prefilter and lazy DFA. One `RegexSet`
 /// over all of them was tried first: its automaton is so large (long bounded gaps such as
@@ -297,16 +298,17 @@ impl RuleSet {
     fn compile(rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            for p in &rule.expanded {
-                let re = compile_regex(p).map_err(|m| {
-                    Error::invalid(
-                        Location::file(rule.origin.clone()).with_field("patterns"),
-                        m.to_string(),
-                    )
-                })?;
+            for (p, re) in rule.expanded.iter().zip(&rule.regexes) {
                 let trigger = re.capture_names().position(|n| n == Some("t"));
                 let gate = crate::analysis::pattern::Gate::new(p);
-                patterns.push((Pattern { re, trigger, gate }, i));
+                patterns.push((
+                    Pattern {
+                        re: re.clone(),
+                        trigger,
+                        gate,
+                    },
+                    i,
+                ));
             }
         }
         let sources: Vec<&str> = rules

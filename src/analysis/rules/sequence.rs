@@ -431,9 +431,10 @@ impl RequiredSteps {
         index
     }
 
-    /// The steps that the words of `words` are words of.
-    pub(crate) fn present(&self, words: &Words<'_>) -> u128 {
-        (words.keys.iter()).fold(0, |bits, key| bits | self.by_key.get(key).copied().unwrap_or(0))
+    /// The steps that the words whose [`word_key`]s are `keys` are words of.
+    pub(crate) fn present(&self, keys: &[u64]) -> u128 {
+        keys.iter()
+            .fold(0, |bits, key| bits | self.by_key.get(key).copied().unwrap_or(0))
     }
 
     /// Whether sequence `i` may match a clause whose words give `present`.
@@ -824,7 +825,7 @@ mod tests {
         ]
         .map(|s| Sequence::compile(s, o).unwrap());
         let index = RequiredSteps::new(&seqs);
-        let present = |text: &str| index.present(&Words::new(text, &o.terms(text), o));
+        let present = |text: &str| index.present(&TextWords::new(text).keys);
         let p = present("Advertisers HAVE access to nothing.");
         assert!(index.has(0, p) && index.has(1, p) && index.has(2, p));
         let p = present("Advertisers have no say.");

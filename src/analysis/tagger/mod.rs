@@ -15,6 +15,9 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
 
+mod select;
+use select::{Candidate, only_joins, select_hits};
+
 /// A rule match inside one clause. Spans are relative to the clause text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -317,18 +320,19 @@ impl RuleSet {
             Some((spans, found)) => (spans, Some(found)),
             None => (TextWords::default(), None),
         };
-        let words = clause_terms
-            .as_deref()
-            .map(|t| Words::with_spans(clause, spans, t, &self.ontology));
         // A sequence whose words ("access", "to|with") the clause lacks cannot match either; without the
         // words of any, a clause that no pattern matched is done.
-        if let Some(words) = &words {
-            let present = self.required_steps.present(words);
+        if clause_terms.is_some() {
+            let present = self.required_steps.present(&spans.keys);
             sequenced.retain(|&i| self.required_steps.has(i, present));
             if matched.is_empty() && sequenced.is_empty() {
                 return Vec::new();
             }
         }
+        let words = clause_terms
+            .as_deref()
+            .filter(|_| !sequenced.is_empty())
+            .map(|t| Words::with_spans(clause, spans, t, &self.ontology));
         let sources = (matched.iter().map(|&i| Source::Pattern(i))).chain(
             sequenced
                 .iter()
@@ -338,8 +342,10 @@ impl RuleSet {
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
         // them". A rule's exclusions and antecedents are matched once per clause, not once per match.
-        let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = vec![None; self.rules.len()];
-        let mut antecedent: Vec<Option<usize>> = vec![None; self.rules.len()];
+        // Per rule met, by position in `met`: its exclusions' matches and where its antecedent ends.
+        let mut met: Vec<usize> = Vec::new();
+        let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = Vec::new();
+        let mut antecedent: Vec<Option<usize>> = Vec::new();
         let mut raw: Vec<Raw> = Vec::new();
         let mut context: Option<Vec<bool>> = None;
         let mut found = Vec::new();
@@ -358,7 +364,13 @@ impl RuleSet {
             let first = self.context_start[*rule_index];
             let may = |k: usize| possible[k] && self.context_gates[k].as_ref().is_none_or(|g| g.is_match(clause));
             // Exclusions are looked for only once a match needs them: most candidate rules match nothing.
-            let exclusions = &mut excluded[*rule_index];
+            let at = met.iter().position(|r| r == rule_index).unwrap_or_else(|| {
+                met.push(*rule_index);
+                excluded.push(None);
+                antecedent.push(None);
+                met.len() - 1
+            });
+            let exclusions = &mut excluded[at];
             let mut excluded_by = |span: &Range<usize>| {
                 let lists = exclusions.get_or_insert_with(|| {
                     (rule.exclude.iter().enumerate())
@@ -371,7 +383,7 @@ impl RuleSet {
                 });
                 lists.iter().any(|list| overlaps_any(list, span))
             };
-            let after = *antecedent[*rule_index].get_or_insert_with(|| {
+            let after = *antecedent[at].get_or_insert_with(|| {
                 if rule.antecedent.is_empty() {
                     0
                 } else {
@@ -593,61 +605,6 @@ enum Source {
     Pattern(usize),
     /// Rule index and the index of the sequence in the rule.
     Sequence(usize, usize),
-}
-
-struct Candidate {
-    hit: Hit,
-    trigger: Range<usize>,
-    part: usize,
-    in_exception: bool,
-    /// The rule fixes the polarity.
-    fixed: bool,
-}
-
-/// Whether the text between two practice words only joins them: spaces, hyphens, `,` `/` `&`, "or", "and".
-fn only_joins(gap: &str) -> bool {
-    gap.split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '&' | '-'))
-        .all(|w| w.is_empty() || w.eq_ignore_ascii_case("or") || w.eq_ignore_ascii_case("and"))
-}
-
-/// Keeps the earliest hit per tag and polarity (an excepted permission apart from the others). A hit of
-/// a rule with fixed polarity wins over an overlapping hit of the same tag whose polarity was computed
-/// ("no disclosure … to opt out from").
-fn select_hits(mut candidates: Vec<Candidate>) -> Vec<(Hit, Range<usize>)> {
-    // Fixed spans per tag, sorted by start, with the furthest end so far: one binary search per candidate.
-    let mut fixed: Vec<(Tag, usize, usize)> = candidates
-        .iter()
-        .filter(|c| c.fixed)
-        .map(|c| (c.hit.tag, c.hit.span.start, c.hit.span.end))
-        .collect();
-    fixed.sort();
-    let mut reach = Vec::with_capacity(fixed.len());
-    for (i, &(tag, _, end)) in fixed.iter().enumerate() {
-        let before = if i > 0 && fixed[i - 1].0 == tag {
-            reach[i - 1]
-        } else {
-            0
-        };
-        reach.push(end.max(before));
-    }
-    let overlaps_fixed = |c: &Candidate| {
-        let (tag, span) = (c.hit.tag, &c.hit.span);
-        // The last fixed span of this tag that starts before the candidate ends.
-        let i = fixed.partition_point(|&(t, s, _)| (t, s) < (tag, span.end));
-        i > 0 && fixed[i - 1].0 == tag && reach[i - 1] > span.start
-    };
-    candidates.retain(|c| c.fixed || !overlaps_fixed(c));
-    candidates.sort_by_key(|c| (c.hit.span.start, c.hit.rule));
-    let mut out: Vec<(Hit, Range<usize>)> = Vec::new();
-    for c in candidates {
-        if !out
-            .iter()
-            .any(|(h, _)| h.tag == c.hit.tag && h.polarity == c.hit.polarity && h.excepted == c.hit.excepted)
-        {
-            out.push((c.hit, c.trigger));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
