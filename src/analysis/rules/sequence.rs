@@ -231,6 +231,15 @@ impl Sequence {
     ) {
         let mut start = within.start;
         while start < within.end {
+            // Most words start no match: a required first step that nothing starts at here rules the
+            // word out before the search's bookkeeping.
+            if !self.may_start(words, start) {
+                start += 1;
+                if self.anchored {
+                    break;
+                }
+                continue;
+            }
             match self.step(0, start, start, words, &within, memo) {
                 Some(State::Matched { end, trigger }) if end > start => {
                     let span = words.spans[start].start..words.spans[end - 1].end;
@@ -243,6 +252,19 @@ impl Sequence {
             if self.anchored {
                 break;
             }
+        }
+    }
+
+    /// Whether the first step can match at word `at`: always, when it is optional.
+    fn may_start(&self, words: &Words<'_>, at: usize) -> bool {
+        let Some(step) = self.steps.first().filter(|s| !s.optional) else {
+            return true;
+        };
+        match &step.item {
+            Item::Words(set) => set_has(set, words, at),
+            Item::Concept(_, heads, concepts) => words.starting(at).iter().any(|&(concept, _)| {
+                concepts.holds.contains(concept) || (heads.is_some() && concepts.may_hold.contains(concept))
+            }),
         }
     }
 
