@@ -270,6 +270,13 @@ fn is_binary(bytes: &[u8]) -> bool {
 /// Whether a text is mostly not text: more than a tenth of its characters are control characters
 /// (other than tabs, line breaks and form feeds) or U+FFFD, the mark of bytes that did not decode.
 pub(crate) fn mostly_not_text(text: &str) -> bool {
+    // Every record passes here; most are ASCII, whose bytes are its characters and are counted apart.
+    if text.is_ascii() {
+        let bad = (text.bytes())
+            .filter(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+            .count();
+        return bad * 10 > text.len();
+    }
     let (mut bad, mut all) = (0usize, 0usize);
     for c in text.chars() {
         all += 1;
@@ -535,6 +542,18 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_more_than_a_tenth_control_characters_is_not_text_ascii_or_not() {
+        let controls = "\x01\x02\x7f";
+        // 3 of 30 characters is a tenth, not more; 3 of 29 is more.
+        assert!(!mostly_not_text(&format!("{controls}{}", "a".repeat(27))));
+        assert!(mostly_not_text(&format!("{controls}{}", "a".repeat(26))));
+        assert!(!mostly_not_text(&format!("{controls}{}", "é".repeat(27))));
+        assert!(mostly_not_text(&format!("{controls}{}", "é".repeat(26))));
+        assert!(mostly_not_text(&format!("\u{FFFD}\u{85}{}", "a".repeat(10))));
+        assert!(!mostly_not_text("tabs\tand\nlines\r\n\x0cstay text"));
+    }
 
     #[test]
     fn script_built_pages_are_told_from_short_ones() {
