@@ -133,38 +133,46 @@ fn reopens(word: &str) -> bool {
 impl<'c> Scopes<'c> {
     pub fn new(clause: &'c str, lex: &Lexicon) -> Scopes<'c> {
         let mut matches: Vec<Range<usize>> = Vec::new();
-        let mut ascii = String::new();
-        let mut tokens: Vec<Token> = tokens(clause)
-            .map(|range| {
-                let raw = &clause[range.clone()];
-                // Most words are ASCII: look them up without allocating.
-                let lowered;
-                let word = if !raw.is_ascii() {
-                    lowered = raw.to_lowercase().replace('’', "'");
-                    lowered.as_str()
-                } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-                    ascii.clear();
-                    ascii.push_str(raw);
-                    ascii.make_ascii_lowercase();
-                    ascii.as_str()
-                } else {
-                    raw
-                };
-                let role = match lex.word(word) {
-                    Some(cue) => {
-                        matches.push(range.clone());
-                        Role::Cue {
-                            kind: lex.cues[cue].kind,
-                            cue,
-                            matched: matches.len() - 1,
-                        }
+        // An ASCII word is lower-cased here without allocating; a longer one is lowered on the heap.
+        let mut ascii = [0u8; 32];
+        // A token is at least one byte and a separator: sized once rather than grown word by word.
+        let mut tokens: Vec<Token> = Vec::with_capacity(clause.len() / 4 + 4);
+        tokens.extend(self::tokens(clause).map(|range| {
+            let raw = &clause[range.clone()];
+            // Most words are ASCII: look them up without allocating.
+            let lowered;
+            let word = if !raw.is_ascii() {
+                lowered = raw.to_lowercase().replace('’', "'");
+                lowered.as_str()
+            } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+                match ascii.get_mut(..raw.len()) {
+                    Some(buffer) => {
+                        buffer.copy_from_slice(raw.as_bytes());
+                        buffer.make_ascii_lowercase();
+                        std::str::from_utf8(buffer).unwrap_or(raw)
                     }
-                    None if is_coordinator(word) => Role::Coordinator,
-                    None => Role::Plain,
-                };
-                Token { range, role }
-            })
-            .collect();
+                    None => {
+                        lowered = raw.to_ascii_lowercase();
+                        lowered.as_str()
+                    }
+                }
+            } else {
+                raw
+            };
+            let role = match lex.word(word) {
+                Some(cue) => {
+                    matches.push(range.clone());
+                    Role::Cue {
+                        kind: lex.cues[cue].kind,
+                        cue,
+                        matched: matches.len() - 1,
+                    }
+                }
+                None if is_coordinator(word) => Role::Coordinator,
+                None => Role::Plain,
+            };
+            Token { range, role }
+        }));
         // Phrase cues override the words they cover, in `CueKind::MARK_ORDER`. One pass of the set says
         // which phrases occur; only those are searched for.
         for index in lex.phrase_set.matches(clause).iter() {

@@ -379,7 +379,8 @@ impl Ontology {
         let split = TextWords::new(text);
         // A capitalised function word is no name: "*These* companies" are not "@ companies".
         let is_name = |word: &str| !self.grammar.is_function_word(word);
-        let mut found: Vec<Candidate> = Vec::new();
+        // Most clauses have a handful of terms: room for them at once rather than three regrowths.
+        let mut found: Vec<Candidate> = Vec::with_capacity(16);
         for (i, key) in split.keys.iter().enumerate() {
             let Some(candidates) = self.index.get(key) else {
                 continue;
@@ -407,7 +408,7 @@ impl Ontology {
             }
         }
         found.sort_unstable_by_key(|c| c.rank);
-        let mut kept: Vec<Found> = Vec::new();
+        let mut kept: Vec<Found> = Vec::with_capacity(found.len());
         // The dimension of the last term kept, and the word its term ends before.
         let mut last: Option<(Dimension, usize)> = None;
         for c in found {

@@ -123,6 +123,15 @@ fn overlaps_any(sorted: &[Range<usize>], span: &Range<usize>) -> bool {
     sorted.get(i).is_some_and(|m| m.start < span.end)
 }
 
+/// A rule met in a clause, with what its matches are checked against.
+struct Met {
+    rule: usize,
+    /// Each exclusion's matches in the clause.
+    excluded: Option<Vec<Vec<Range<usize>>>>,
+    /// Where the first antecedent match ends (0 without antecedents, `usize::MAX` without a match).
+    antecedent: Option<usize>,
+}
+
 impl RuleSet {
     /// Segments `text` into clauses and tags each one.
     pub fn tag_text<'a>(&self, text: &'a str) -> Vec<TaggedClause<'a>> {
@@ -298,10 +307,13 @@ impl RuleSet {
             false => {
                 let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
                 let present = ConceptSet::of(self.ontology.concepts.len(), terms.iter().map(|t| t.concept));
-                (self.sequenced.iter().enumerate())
-                    .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(&present))
-                    .map(|(i, _)| i)
-                    .collect()
+                let mut may = Vec::with_capacity(self.sequenced.len());
+                may.extend(
+                    (self.sequenced.iter().enumerate())
+                        .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(&present))
+                        .map(|(i, _)| i),
+                );
+                may
             }
         };
         if (matched.is_empty() && sequenced.is_empty())
@@ -342,10 +354,9 @@ impl RuleSet {
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
         // them". A rule's exclusions and antecedents are matched once per clause, not once per match.
-        // Per rule met, by position in `met`: its exclusions' matches and where its antecedent ends.
-        let mut met: Vec<usize> = Vec::new();
-        let mut excluded: Vec<Option<Vec<Vec<Range<usize>>>>> = Vec::new();
-        let mut antecedent: Vec<Option<usize>> = Vec::new();
+        // Per rule met: the rule, its exclusions' matches and where its antecedent ends, each worked out
+        // when first needed.
+        let mut met: Vec<Met> = Vec::new();
         let mut raw: Vec<Raw> = Vec::new();
         let mut context: Option<Vec<bool>> = None;
         let mut found = Vec::new();
@@ -364,13 +375,19 @@ impl RuleSet {
             let first = self.context_start[*rule_index];
             let may = |k: usize| possible[k] && self.context_gates[k].as_ref().is_none_or(|g| g.is_match(clause));
             // Exclusions are looked for only once a match needs them: most candidate rules match nothing.
-            let at = met.iter().position(|r| r == rule_index).unwrap_or_else(|| {
-                met.push(*rule_index);
-                excluded.push(None);
-                antecedent.push(None);
+            let at = met.iter().position(|m| m.rule == *rule_index).unwrap_or_else(|| {
+                met.push(Met {
+                    rule: *rule_index,
+                    excluded: None,
+                    antecedent: None,
+                });
                 met.len() - 1
             });
-            let exclusions = &mut excluded[at];
+            let Met {
+                excluded: exclusions,
+                antecedent,
+                ..
+            } = &mut met[at];
             let mut excluded_by = |span: &Range<usize>| {
                 let lists = exclusions.get_or_insert_with(|| {
                     (rule.exclude.iter().enumerate())
@@ -383,7 +400,7 @@ impl RuleSet {
                 });
                 lists.iter().any(|list| overlaps_any(list, span))
             };
-            let after = *antecedent[at].get_or_insert_with(|| {
+            let after = *antecedent.get_or_insert_with(|| {
                 if rule.antecedent.is_empty() {
                     0
                 } else {
