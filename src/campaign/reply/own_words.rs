@@ -84,8 +84,9 @@ fn starts_earlier_message(lines: &[&str], i: usize) -> bool {
         return true;
     }
     // "On Tue, 1 Dec 2026 at 10:02, A. Customer" / "<a@example.org> wrote:" on two lines.
+    // `get`, not slicing: the third byte may fall inside a character ("A £5 fee", "1 – with").
     if l.len() > 3
-        && l[..3].eq_ignore_ascii_case("on ")
+        && l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("on "))
         && lines.get(i + 1).is_some_and(|n| {
             let n = n.trim_end();
             n.len() <= 300 && (n.ends_with("wrote:") || n.ends_with("wrote"))
@@ -207,6 +208,14 @@ pub fn own_words(body: &str) -> OwnWords {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_whose_third_byte_is_inside_a_character_is_read_not_a_panic() {
+        let body = "We never sell your data.\nA £5 fee applies to paper copies.\n1 – with our partners\n\u{e9}t\u{e9}\nwrote:\n";
+        let own = own_words(body);
+        assert!(own.text.contains("A £5 fee applies"), "{}", own.text);
+        assert!(own.text.contains("1 – with our partners"), "{}", own.text);
+    }
 
     #[test]
     fn keeps_only_the_providers_words() {
