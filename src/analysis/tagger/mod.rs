@@ -307,6 +307,7 @@ impl RuleSet {
             false => {
                 let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
                 let present = ConceptSet::of(self.ontology.concepts.len(), terms.iter().map(|t| t.concept));
+                // `collect` would start from nothing (a filter's lower bound is 0) and regrow.
                 let mut may = Vec::with_capacity(self.sequenced.len());
                 may.extend(
                     (self.sequenced.iter().enumerate())
