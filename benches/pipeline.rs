@@ -221,6 +221,16 @@ fn tagging(bencher: Bencher, name: &str) {
         .bench(|| rules.tag_text(divan::black_box(text)));
 }
 
+/// Finding the language of every line: what reading a text adds to tagging it (docs/performance.md
+/// holds it to 5% of `tagging` on the same texts).
+#[divan::bench(args = names(&INPUTS.texts))]
+fn language_detection(bencher: Bencher, name: &str) {
+    let text = &find(&INPUTS.texts, name).old;
+    bencher
+        .counter(BytesCount::of_str(text))
+        .bench(|| orgcheck::analysis::language::detect(divan::black_box(text)));
+}
+
 /// `extract --input-format jsonl` on one thread: parsing records, tagging, writing JSON.
 #[divan::bench(sample_count = 10)]
 fn tagging_jsonl_batch(bencher: Bencher) {

@@ -4,6 +4,7 @@
 //! findings.
 
 pub mod tag;
+pub mod language;
 pub(crate) mod pattern;
 pub(crate) mod ontology;
 pub mod rules;
@@ -13,4 +14,4 @@ pub(crate) mod tagger;
 
 // What findings carry, for the reports that quote them.
 pub use ontology::{Actor, Dimension, Phrase, Practice, Term};
-pub use tagger::{Exception, Finding};
+pub use tagger::{Exception, Finding, Part, Reading};

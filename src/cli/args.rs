@@ -140,17 +140,18 @@ pub struct RulesArgs {
     /// Use only the --rules files, not the default rules.
     #[arg(long, requires = "files")]
     pub replace_rules: bool,
-    /// Add the embedded rules for another language (the defaults cover English); comma-separated or
-    /// repeated.
+    /// Read every text as this language, whatever its own (en, de, fr; comma-separated or repeated).
+    /// Without it, each text's language is detected, line by line, and read with its rules.
     #[arg(long, value_name = "LANG", value_delimiter = ',', value_parser = language_code)]
     pub lang: Vec<String>,
 }
 
 fn language_code(code: &str) -> Result<String, String> {
-    match orgcheck::analysis::rules::language_pack(code) {
-        Some(_) => Ok(code.to_string()),
-        None => Err(format!(
-            "no rules for `{code}`; embedded languages: {} (or write your own, docs/rules.md)",
+    let code = code.trim().to_ascii_lowercase();
+    match code == "en" || orgcheck::analysis::rules::language_pack(&code).is_some() {
+        true => Ok(code),
+        false => Err(format!(
+            "no rules for `{code}`; embedded languages: en, {} (or write your own, docs/rules.md)",
             orgcheck::analysis::rules::LANGUAGE_PACKS
                 .iter()
                 .map(|pack| pack.code)
@@ -178,7 +179,11 @@ impl RulesArgs {
         } else {
             Combine::Add
         };
-        Ok(RuleSet::with_files(&extra, combine)?)
+        let rules = RuleSet::with_files(&extra, combine)?;
+        Ok(match self.lang.is_empty() {
+            true => rules,
+            false => rules.fixed(),
+        })
     }
 }
 

@@ -65,7 +65,11 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
         _ if records => return batch(&args, format, &input, &rules, ctx),
         _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
     };
-    ctx.write_report(&extract::extract(&rules, &doc), format, args.all)?;
+    let report = extract::extract(&rules, &doc);
+    if let Some(note) = report.unread() {
+        warn(note);
+    }
+    ctx.write_report(&report, format, args.all)?;
     Ok(Outcome::Ok)
 }
 

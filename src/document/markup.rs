@@ -109,30 +109,6 @@ pub fn html_depth(html: &str) -> usize {
     max
 }
 
-/// English function words: a text in English uses them all the time, other languages hardly ever. Words
-/// that are also common in German, French or Hungarian ("a", "an") are left out.
-const ENGLISH_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "in", "is", "we", "you", "your", "our", "for", "that", "this", "with", "or", "be", "are",
-    "not", "will", "by", "on", "as", "may", "it", "any", "us", "from", "do", "does", "no", "never", "if", "can",
-    "have", "has", "which", "their", "such", "other", "all",
-];
-
-/// Whether `text` reads as English: at least one word in eight is an English function word. Texts of
-/// fewer than four words are given the benefit of the doubt. Used to report what the default (English)
-/// rules cannot be expected to read.
-pub fn looks_english(text: &str) -> bool {
-    let (mut words, mut english) = (0usize, 0usize);
-    for word in text
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        let lower = word.to_lowercase();
-        english += usize::from(ENGLISH_WORDS.contains(&lower.as_str()));
-    }
-    words < 4 || english * 8 >= words
-}
-
 /// Normalises white space: `\n` line ends, Unicode spaces as plain spaces, no zero-width characters,
 /// single spaces inside lines, trimmed lines, at most one blank line in a row, one final newline.
 pub fn normalise(text: &str) -> String {
@@ -569,15 +545,5 @@ mod tests {
             to_text(md, InputFormat::Markdown).unwrap(),
             "Privacy\n\nWe may share data with partners.\n\n• item one\n• item two\n\nContact us\n"
         );
-    }
-
-    #[test]
-    fn english_is_told_from_other_languages() {
-        assert!(looks_english("We do not sell your data to third parties."));
-        assert!(looks_english("Gerichtsstand Graz, Österreich"));
-        assert!(!looks_english("Diese Daten werden nicht an Dritte weitergegeben!"));
-        assert!(!looks_english(
-            "Dendreo s'engage à ne pas communiquer les informations que le client renseigne dans Dendreo."
-        ));
     }
 }

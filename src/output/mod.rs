@@ -268,7 +268,20 @@ impl Output for ExtractReport {
             .iter()
             .map(|c| (c.index, c.text.as_str(), c.findings.clone()))
             .collect();
-        table::extract(&rows, options.width, table::Style::from(options), options.all)
+        let mut out = table::extract(&rows, options.width, table::Style::from(options), options.all);
+        match (self.read, self.language) {
+            (false, Some(l)) => out.push_str(&format!(
+                "Not read: the text is in {} ({}), and orgcheck has no rules for it.\n",
+                l.name(),
+                l.code()
+            )),
+            _ if self.languages.len() > 1 => {
+                let names: Vec<&str> = self.languages.iter().map(|l| l.name()).collect();
+                out.push_str(&format!("Read in {}, each part with its rules.\n", names.join(" and ")));
+            }
+            _ => {}
+        }
+        out
     }
 
     fn jsonl(&self, out: &mut dyn Write) -> Option<io::Result<()>> {

@@ -61,6 +61,7 @@ impl Style {
             Verdict::Consistent => "32",
             Verdict::StatementOnly => "36",
             Verdict::NotMentioned | Verdict::NoStatement => "2",
+            Verdict::Unreadable => "1;7",
         };
         self.paint(code, v.as_str())
     }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::analysis::language::Language;
 use crate::analysis::rules::RuleSet;
 use crate::analysis::tagger::Finding;
 use crate::base::hash::sha256_hex;
@@ -21,6 +22,9 @@ pub struct ClauseRecord {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The language the clause was read as; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     pub findings: Vec<Finding>,
 }
 
@@ -32,30 +36,63 @@ pub struct ExtractReport {
     pub format: InputFormat,
     /// SHA-256 (hex) of the normalised text the spans index into.
     pub sha256: String,
+    /// The language most of the text is in (ISO 639-1); null when it could not be told.
+    pub language: Option<Language>,
+    /// Every language the text is in, in order of first appearance (a bilingual page has two).
+    pub languages: Vec<Language>,
+    /// False when orgcheck has no rules for the text's language: nothing was read, and no finding is
+    /// not the same as a text that says nothing.
+    pub read: bool,
     pub clauses: Vec<ClauseRecord>,
 }
 
 /// Tags a document clause by clause.
 pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
-    let tagged = rules.tag_text(&doc.text);
-    let clauses = tagged
-        .iter()
-        .enumerate()
-        .map(|(index, tc)| ClauseRecord {
-            index,
-            start: tc.clause.start,
-            end: tc.clause.end,
-            text: tc.clause.text.to_string(),
-            findings: rules.to_findings(&tagged, index),
-        })
-        .collect();
+    let reading = rules.read(&doc.text);
+    let mut clauses = Vec::new();
+    for part in &reading.parts {
+        for (i, tc) in part.tagged.iter().enumerate() {
+            clauses.push(ClauseRecord {
+                index: clauses.len(),
+                start: tc.clause.start,
+                end: tc.clause.end,
+                text: tc.clause.text.to_string(),
+                language: part.language,
+                findings: part.rules.map(|r| r.to_findings(&part.tagged, i)).unwrap_or_default(),
+            });
+        }
+    }
     ExtractReport {
         schema_version: SCHEMA_VERSION,
         source: doc.source.clone(),
         format: doc.format,
         sha256: sha256_hex(&doc.text),
+        language: reading.language,
+        languages: reading.languages(),
+        read: reading.read(),
         clauses,
     }
+}
+
+impl ExtractReport {
+    /// What to tell the user when the text was not read: its language has no rules.
+    pub fn unread(&self) -> Option<String> {
+        if self.read {
+            return None;
+        }
+        let language = self.language?;
+        Some(unread_note(&self.source, language))
+    }
+}
+
+/// "policy.txt is in Italian (it); orgcheck has no Italian rules, so nothing was read".
+pub fn unread_note(source: &str, language: Language) -> String {
+    let name = language.name();
+    format!(
+        "{source} is in {name} ({code}); orgcheck has no {name} rules, so nothing was read (it is not a text \
+         that says nothing)",
+        code = language.code()
+    )
 }
 
 /// Counts from a batch run.
@@ -70,7 +107,27 @@ pub struct BatchStats {
 #[derive(Serialize)]
 struct BatchOut<'a> {
     id: &'a RawValue,
+    language: Option<Language>,
+    /// Written only when false: the record's language has no rules, so nothing was read.
+    #[serde(skip_serializing_if = "is_true")]
+    read: bool,
     findings: Vec<Finding>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl<'a> BatchOut<'a> {
+    fn new(rules: &RuleSet, id: &'a RawValue, text: &str) -> BatchOut<'a> {
+        let reading = rules.read(text);
+        BatchOut {
+            id,
+            language: reading.language,
+            read: reading.read(),
+            findings: reading.findings(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -84,8 +141,7 @@ struct BatchError {
 /// `{"line": N, "error": "..."}` and the rest continue. Blank lines are skipped.
 pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write) -> io::Result<BatchStats> {
     for_each_record(input, output, |id, text, out| {
-        let findings = rules.findings(&text);
-        serde_json::to_writer(out, &BatchOut { id, findings }).map_err(io::Error::from)
+        serde_json::to_writer(out, &BatchOut::new(rules, id, &text)).map_err(io::Error::from)
     })
 }
 
@@ -168,8 +224,7 @@ fn tag_line(
     stats: &mut BatchStats,
 ) -> io::Result<()> {
     record_line(line, line_no, output, stats, &mut |id, text, out| {
-        let findings = rules.findings(&text);
-        serde_json::to_writer(out, &BatchOut { id, findings }).map_err(io::Error::from)
+        serde_json::to_writer(out, &BatchOut::new(rules, id, &text)).map_err(io::Error::from)
     })
 }
 
@@ -222,6 +277,9 @@ struct WarcId<'a> {
 #[derive(Serialize)]
 struct WarcOut<'a> {
     id: WarcId<'a>,
+    language: Option<Language>,
+    #[serde(skip_serializing_if = "is_true")]
+    read: bool,
     findings: Vec<Finding>,
 }
 
@@ -366,13 +424,14 @@ pub fn warc_batch(
             &crate::document::ingest::Isolation::default(),
         ) {
             Ok(doc) => {
-                serde_json::to_writer(
-                    &mut *output,
-                    &WarcOut {
-                        id,
-                        findings: rules.findings(&doc.text),
-                    },
-                )?;
+                let reading = rules.read(&doc.text);
+                let out = WarcOut {
+                    id,
+                    language: reading.language,
+                    read: reading.read(),
+                    findings: reading.findings(),
+                };
+                serde_json::to_writer(&mut *output, &out)?;
                 output.write_all(b"\n")?;
                 stats.tagged += 1;
             }

@@ -141,7 +141,7 @@ fn check_records_are_scored_as_accuracy_and_gated() {
         assert_eq!(out.code, 0, "{}", out.stderr);
         serde_json::from_str::<Value>(&out.stdout).unwrap()
     };
-    // The English rules miss the German denial, and say so.
+    // orgcheck has no Italian rules: the Italian denial is missed, and marked as not English.
     let doc = json(&[]);
     assert_eq!(doc["accuracy"], 0.8);
     assert_eq!(doc["accuracy_english"], 1.0);
@@ -149,20 +149,22 @@ fn check_records_are_scored_as_accuracy_and_gated() {
     let miss = &doc["misses"][0];
     assert_eq!(
         (miss["id"].as_str(), miss["english"].as_bool()),
-        (Some("deny-de"), Some(false))
+        (Some("deny-it"), Some(false))
     );
-    // With the German rules every check passes.
-    let doc = json(&["--lang", "de"]);
-    assert_eq!(doc["accuracy"], 1.0);
-    assert!(doc.get("misses").is_none());
+    // A German denial is read with the German rules without being asked; read as English, it is missed.
+    let german = r#"{"id": "de", "text": "Diese Daten werden nicht an Dritte weitergegeben.", "kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}"#;
+    for (args, accuracy) in [(&[][..], 1.0), (&["--lang", "en"][..], 0.0)] {
+        let out = run(orgcheck()
+            .args(["eval", "--gold", "-", "--format", "json"])
+            .args(args)
+            .write_stdin(german));
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(doc["accuracy"], accuracy, "{args:?}");
+    }
 
     let code = |args: &[&str]| run(orgcheck().args(["eval", "--gold", &checks()]).args(args)).code;
     assert_eq!(code(&["--min-accuracy", "0.8"]), 0);
     assert_eq!(code(&["--min-accuracy", "third-party-sharing:negative=0.9"]), 1);
-    assert_eq!(
-        code(&["--min-accuracy", "third-party-sharing:negative=0.9", "--lang", "de"]),
-        0
-    );
     let out = run(orgcheck().args(["eval", "--gold", &checks(), "--min-accuracy", "0.9"]));
     assert!(
         out.stderr.contains("orgcheck: below threshold: accuracy 0.8000 < 0.9"),
@@ -172,7 +174,7 @@ fn check_records_are_scored_as_accuracy_and_gated() {
     assert!(out.stdout.contains("not English"), "{}", out.stdout);
     for (args, needle) in [
         (["--min-accuracy", "opt-out:no=0.5"], "expected TAG:positive"),
-        (["--lang", "xx"], "no rules for `xx`; embedded languages: de, fr"),
+        (["--lang", "xx"], "no rules for `xx`; embedded languages: en, de, fr"),
     ] {
         let bad = run(orgcheck().args(["eval", "--gold", &checks()]).args(args));
         assert_eq!(bad.code, 2);

@@ -158,7 +158,7 @@ fn batch_needs_jsonl_output() {
         .write_stdin("{\"id\": 1, \"text\": \"x\"}"));
     assert_eq!(
         (out.code, out.stdout.as_str()),
-        (0, "{\"id\":1,\"findings\":[]}\n"),
+        (0, "{\"id\":1,\"language\":null,\"findings\":[]}\n"),
         "records are written as JSON lines by default"
     );
 }

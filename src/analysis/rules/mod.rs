@@ -5,6 +5,7 @@
 
 mod file;
 mod lexicon;
+mod languages;
 mod list;
 mod vocabulary;
 mod sequence;
@@ -15,6 +16,7 @@ use crate::analysis::ontology::Ontology;
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Error, Location, Problem, Result};
 
+pub use languages::Reader;
 pub use lexicon::{Cue, CueKind, ExceptionKind, ExceptionRule, Lexicon};
 pub use list::RuleList;
 pub(crate) use sequence::{RequiredSteps, Words};
@@ -128,6 +130,8 @@ pub struct RuleSet {
     pub(crate) context_start: Vec<usize>,
     /// The [`crate::analysis::pattern::Gate`] of each context pattern, in `context_prefilter`'s order.
     pub(crate) context_gates: Vec<Option<crate::analysis::pattern::Gate>>,
+    /// Which rules read which language (`rules/languages.rs`).
+    pub(crate) languages: languages::Languages,
 }
 
 /// The embedded default rules file.
@@ -220,7 +224,10 @@ impl RuleSet {
             files.extend(default_files());
         }
         files.extend(extra.iter().cloned());
-        let rules = RuleSet::load(&files)?;
+        let mut rules = RuleSet::load(&files)?;
+        if combine == Combine::Replace && !extra.is_empty() {
+            rules = rules.fixed();
+        }
         let mut problems = Vec::new();
         for file in extra {
             if toml::from_str::<FileDef>(&file.source).is_ok_and(|f| f.is_empty()) {
@@ -232,6 +239,18 @@ impl RuleSet {
                 });
             }
             problems.extend(rules.example_problems(&file.name));
+        }
+        // With a pack among the files the set reads one language (`--lang`), so no other is built.
+        let has_pack = extra.iter().any(|f| LANGUAGE_PACKS.iter().any(|p| p.name == f.name));
+        if has_pack {
+            rules = rules.fixed();
+        }
+        if !extra.is_empty() && problems.is_empty() {
+            match rules.check_languages() {
+                Err(Error::Invalid(found)) => problems.extend(found),
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
         }
         if combine == Combine::Replace && !extra.is_empty() && rules.rules.is_empty() && problems.is_empty() {
             let names: Vec<&str> = extra.iter().map(|f| f.name.as_str()).collect();
@@ -292,7 +311,9 @@ impl RuleSet {
             }
         }
         let lexicon = Lexicon::new(cues, exceptions)?;
-        RuleSet::compile(read.rules, lexicon, ontology)
+        let mut set = RuleSet::compile(read.rules, lexicon, ontology)?;
+        set.languages = languages::Languages::new(files);
+        Ok(set)
     }
 
     fn compile(rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
@@ -347,6 +368,7 @@ impl RuleSet {
             context_prefilter,
             context_start,
             context_gates,
+            languages: languages::Languages::fixed(),
         })
     }
 

@@ -15,7 +15,9 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
 
+mod read;
 mod select;
+pub use read::{Part, Reading};
 use select::{Candidate, only_joins, select_hits};
 
 /// A rule match inside one clause. Spans are relative to the clause text.
@@ -188,8 +190,11 @@ impl RuleSet {
         out
     }
 
-    /// Flat findings for `text`, in text order.
+    /// Flat findings for `text`, in text order, each run read in its language ([`RuleSet::read`]).
     pub fn findings(&self, text: &str) -> Vec<Finding> {
+        if !self.is_fixed() {
+            return self.read(text).findings();
+        }
         let tagged = self.tag_text(text);
         (0..tagged.len()).flat_map(|i| self.to_findings(&tagged, i)).collect()
     }

@@ -317,5 +317,7 @@ pub(super) fn reason(
             first(&statement)
         ),
         Verdict::NotMentioned => format!("Neither the statement nor the policy mentions {tag}."),
+        // Worded where the unread text is known (`compare_with`).
+        Verdict::Unreadable => format!("A text was not read, so nothing is said about {tag}."),
     }
 }

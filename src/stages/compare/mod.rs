@@ -14,7 +14,7 @@ pub(crate) use grading::grade;
 pub use report::*;
 pub use sources::{Fallback, PolicyText, policy_text, statements};
 
-use crate::analysis::rules::RuleSet;
+use crate::analysis::rules::{Reader, RuleSet};
 use crate::analysis::tag::Tag;
 use crate::base::hash::sha256_hex;
 use crate::document::markup;
@@ -38,27 +38,53 @@ pub fn compare_with(
     let doc = provider.policy_document();
     let policy_text = markup::normalise(&policy.text);
     let mut findings: Vec<SidedFinding> = Vec::new();
+    // What was not read, said once for every tag.
+    let mut unread: Vec<String> = Vec::new();
     for (i, st) in statements.iter().enumerate() {
-        findings.extend(
-            rules
-                .findings(&st.statement.text)
-                .into_iter()
-                .map(|finding| SidedFinding {
-                    side: Side::Statement,
-                    statement: Some(i),
-                    finding,
-                }),
-        );
+        let reading = rules.read(&st.statement.text);
+        if let (false, Some(l)) = (reading.read(), reading.language) {
+            unread.push(format!("statement {} is in {} ({})", i + 1, l.name(), l.code()));
+        }
+        findings.extend(reading.findings().into_iter().map(|finding| SidedFinding {
+            side: Side::Statement,
+            statement: Some(i),
+            finding,
+        }));
     }
-    findings.extend(rules.findings(&policy_text).into_iter().map(|finding| SidedFinding {
+    let reading = rules.read(&policy_text);
+    let (language, read) = (reading.language, reading.read());
+    if let (false, Some(l)) = (read, language) {
+        unread.insert(0, format!("the policy is in {} ({})", l.name(), l.code()));
+    }
+    findings.extend(reading.findings().into_iter().map(|finding| SidedFinding {
         side: Side::Policy,
         statement: None,
         finding,
     }));
+    // Findings are graded with the rules of the policy's language: their ontology holds the English
+    // concepts and that language's terms under them.
+    let rules = match rules.reader(language) {
+        Reader::Rules(r) => r,
+        Reader::None => rules,
+    };
 
     let has_statement = !statements.is_empty();
     let mut details = Vec::new();
     let mut verdict_of = |tag: Tag| {
+        if !unread.is_empty() {
+            details.push(VerdictDetail {
+                tag,
+                verdict: Verdict::Unreadable,
+                reason: format!(
+                    "Not read: {}, and orgcheck has no rules for it, so nothing is said about {tag}.",
+                    unread.join("; ")
+                ),
+                statement_evidence: Vec::new(),
+                policy_evidence: Vec::new(),
+                scope: None,
+            });
+            return Verdict::Unreadable;
+        }
         let said = Stance::of(&findings, Side::Statement, tag, rules);
         let says = Stance::of(&findings, Side::Policy, tag, rules);
         let d = verdict(&rules.ontology, &findings, has_statement, &said, &says);
@@ -93,6 +119,8 @@ pub fn compare_with(
             } else {
                 None
             },
+            language,
+            read,
         },
         statements,
         notes: provider.notes.clone(),

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::analysis::language::Language;
 use crate::analysis::ontology::{Dimension, Practice};
 use crate::analysis::rules::ExceptionKind;
 use crate::analysis::tag::Tag;
@@ -31,6 +32,9 @@ pub enum Verdict {
     NotMentioned,
     /// No customer statement is recorded for the provider.
     NoStatement,
+    /// The policy, or a statement, is in a language orgcheck has no rules for: it was not read, so
+    /// nothing is said about the tag (never `not-mentioned` or `omission`).
+    Unreadable,
 }
 
 impl Verdict {
@@ -43,6 +47,7 @@ impl Verdict {
             Verdict::StatementOnly => "statement-only",
             Verdict::NotMentioned => "not-mentioned",
             Verdict::NoStatement => "no-statement",
+            Verdict::Unreadable => "unreadable",
         }
     }
 }
@@ -148,6 +153,11 @@ pub struct PolicySource {
     /// Provenance of the bundled snapshot, where declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_source: Option<String>,
+    /// The language most of the policy text is in (ISO 639-1); null when it could not be told.
+    pub language: Option<Language>,
+    /// False when orgcheck has no rules for that language: the policy was not read, and every verdict
+    /// is `unreadable`.
+    pub read: bool,
 }
 
 /// Why a tag got its verdict, with the findings that decided it.

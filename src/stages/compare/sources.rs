@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::analysis::language::{self, Language};
 use crate::base::error::{Error, PolicyTextProblem, Result};
 use crate::base::hash::sha256_hex;
 use crate::document::markup;
@@ -212,6 +213,8 @@ pub fn statements(provider: &Provider, store: Option<&Store>) -> (Vec<ComparedSt
                             retrieved_at: Some(stored.meta.fetched_at.clone()),
                             snapshot_date: None,
                             snapshot_source: None,
+                            language: language_of(&text),
+                            read: language_of(&text).is_none_or(Language::has_rules),
                         }),
                         statement: Statement {
                             text,
@@ -244,6 +247,8 @@ pub fn statements(provider: &Provider, store: Option<&Store>) -> (Vec<ComparedSt
                     retrieved_at: None,
                     snapshot_date: Some(date.clone()),
                     snapshot_source: page.snapshot_source.clone(),
+                    language: language_of(text),
+                    read: language_of(text).is_none_or(Language::has_rules),
                 }),
                 statement: Statement {
                     text: text.clone(),
@@ -260,4 +265,9 @@ pub fn statements(provider: &Provider, store: Option<&Store>) -> (Vec<ComparedSt
         }
     }
     (out, notes)
+}
+
+/// The language a statement page's text is in.
+fn language_of(text: &str) -> Option<Language> {
+    language::detect(text).language
 }
