@@ -41,6 +41,9 @@ pub struct VersionInfo {
     pub file: Option<String>,
     /// SHA-256 of the stored (normalised) text.
     pub sha256: String,
+    /// The language the text is in (ISO 639-1 code), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl VersionInfo {

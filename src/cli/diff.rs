@@ -105,5 +105,8 @@ fn info(doc: &Document) -> VersionInfo {
         date: None,
         file: Some(doc.source.clone()),
         sha256: sha256_hex(&doc.text),
+        language: orgcheck::analysis::language::detect(&doc.text)
+            .language
+            .map(|l| l.code().to_string()),
     }
 }

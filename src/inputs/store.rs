@@ -74,6 +74,10 @@ pub struct Meta {
     /// Set when the text is the DOM a browser rendered, not the HTTP response: absent for plain pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendered: Option<RenderedBy>,
+    /// The language most of the text is in (ISO 639-1, ISO 639-3 for a language orgcheck has no word
+    /// list for); absent when it could not be told, and in versions stored before languages were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// How a rendered version's text was obtained.
@@ -599,6 +603,7 @@ impl From<&Stored> for VersionInfo {
             date: Some(stored.meta.fetched_at.clone()),
             file: None,
             sha256: stored.meta.text_sha256.clone(),
+            language: stored.meta.language.clone(),
         }
     }
 }
@@ -622,6 +627,7 @@ pub(crate) fn test_meta(at: &str) -> Meta {
         declaration_sha256: "d".into(),
         version: String::new(),
         rendered: None,
+        language: None,
     }
 }
 

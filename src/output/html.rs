@@ -293,7 +293,9 @@ fn diff_body(body: &DiffBody) -> Markup {
     let c = &body.counts;
     let rows = group_runs(&quiet);
     html! {
-        @if body.meaning_changed {
+        @if let Some(l) = &body.language_change {
+            p { strong { "Language: " } (inert(&l.line())) "." }
+        } @else if body.meaning_changed {
             h3 { "What changed in meaning" }
             ul { @for d in &body.summary { li { (inert(&d.line())) } } }
         } @else {
@@ -380,7 +382,13 @@ pub fn check(report: &CheckReport) -> String {
             @if let Some(body) = &d.diff {
                 section id=(doc_anchor(d)) {
                     h2 { (inert(&d.provider)) " / " (inert(&d.label())) " — "
-                        (if d.meaning_changed() { "changed in meaning" } else { "reworded" }) }
+                        (if d.meaning_changed() {
+                            "changed in meaning"
+                        } else if d.diff.as_ref().is_some_and(|b| b.language_change.is_some()) {
+                            "changed language"
+                        } else {
+                            "reworded"
+                        }) }
                     p.muted { (link(&d.url, &d.url)) }
                     @if let (Some(o), Some(n)) = (&d.old, &d.new) {
                         p { "From " (inert(&version(o))) " to " (inert(&version(n))) "." }

@@ -280,7 +280,9 @@ fn change_item(c: &Change) -> String {
 }
 
 fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
-    if body.meaning_changed {
+    if let Some(l) = &body.language_change {
+        let _ = writeln!(out, "**Language:** {}.\n", inline(&l.line()));
+    } else if body.meaning_changed {
         let _ = writeln!(out, "{heading} What changed in meaning\n");
         for d in &body.summary {
             let _ = writeln!(out, "- {}", inline(&d.line()));
@@ -405,6 +407,8 @@ pub fn check(report: &CheckReport) -> String {
             inline(&d.label()),
             if d.meaning_changed() {
                 "changed in meaning"
+            } else if d.diff.as_ref().is_some_and(|b| b.language_change.is_some()) {
+                "changed language"
             } else {
                 "reworded"
             }

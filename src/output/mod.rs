@@ -459,6 +459,7 @@ mod tests {
             date: None,
             file: Some("a".into()),
             sha256: "00".into(),
+            language: None,
         };
         formats_agree(
             "diff",

@@ -613,7 +613,10 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
 /// The meaning summary, counts and clause table of one diff.
 fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
     let mut out = String::new();
-    if body.meaning_changed {
+    if let Some(l) = &body.language_change {
+        out.push_str(&style.bold(&format!("Language: {}.", l.line())));
+        out.push('\n');
+    } else if body.meaning_changed {
         out.push_str(&style.bold("Meaning changes:"));
         out.push('\n');
         for d in &body.summary {
@@ -719,6 +722,9 @@ pub(crate) fn check_note(d: &DocCheck) -> String {
     }
     match d.status {
         CheckStatus::Changed if d.meaning_changed() => "meaning changed".into(),
+        CheckStatus::Changed if let Some(l) = d.diff.as_ref().and_then(|b| b.language_change) => {
+            format!("language changed: {} → {}", l.from, l.to)
+        }
         CheckStatus::Changed => "wording changed; no finding gained or lost".into(),
         CheckStatus::Unchanged if d.noise_only => "differs only by noise".into(),
         CheckStatus::New => "first version recorded".into(),

@@ -336,6 +336,7 @@ pub fn check_baseline(
                 date: Some(entry.fetched_at.clone()),
                 file: None,
                 sha256: entry.text_sha256.clone(),
+                language: None,
             };
             let checked = DocCheck {
                 old: Some(old_info),
@@ -386,6 +387,7 @@ pub fn check_baseline(
 fn empty_body() -> DiffBody {
     DiffBody {
         meaning_changed: false,
+        language_change: None,
         summary: Vec::new(),
         counts: Counts::default(),
         changes: Vec::new(),
@@ -395,7 +397,7 @@ fn empty_body() -> DiffBody {
 /// Compares a text with a baseline entry when the old text is gone: tagged clauses of either side
 /// whose fingerprints the other side lacks are added or removed.
 fn fingerprint_diff(rules: &RuleSet, norm: &Normaliser, entry: &BaselineDoc, text: &str) -> DiffBody {
-    let items = diff::items(rules, norm, text);
+    let (items, _) = diff::items(rules, norm, text);
     let new_prints: HashSet<String> = items.iter().map(|i| diff::fingerprint(&i.key)).collect();
     let old_prints: HashSet<&str> = entry.clauses.iter().map(|c| c.fingerprint.as_str()).collect();
     let mut counts = Counts::default();
@@ -436,6 +438,7 @@ fn fingerprint_diff(rules: &RuleSet, norm: &Normaliser, entry: &BaselineDoc, tex
     let summary = diff::summarise(&changes);
     DiffBody {
         meaning_changed: !summary.is_empty(),
+        language_change: None,
         summary,
         counts,
         changes,
@@ -551,6 +554,7 @@ impl Baseline {
                     continue;
                 };
                 let clauses = diff::items(rules, norm, &latest.text)
+                    .0
                     .into_iter()
                     .filter(|i| !i.findings.is_empty())
                     .map(|i| BaselineClause {

@@ -36,7 +36,8 @@ pub struct Practice {
     pub polarity: Polarity,
     /// One entry per version, in `versions` order.
     pub versions: Vec<Presence>,
-    /// (index into `versions`, what happened there); the first version counts as an appearance.
+    /// (index into `versions`, what happened there); the first version counts as an appearance. A
+    /// version in another language than the one before it is no turn: its findings are not compared.
     pub turns: Vec<(usize, Turn)>,
 }
 
@@ -64,7 +65,8 @@ pub struct HistoryReport {
     pub labels: Vec<String>,
     /// Every tag and polarity any version has, in tag order.
     pub practices: Vec<Practice>,
-    /// The steps between consecutive versions that gained or lost findings, with their clause changes.
+    /// The steps between consecutive versions that gained or lost findings, or changed language, with
+    /// their clause changes.
     pub steps: Vec<Step>,
 }
 
@@ -128,8 +130,15 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         .flat_map(|&t| [(t, Polarity::Positive), (t, Polarity::Negative)])
         .collect();
     let mut table: Vec<Vec<Presence>> = vec![Vec::new(); keys.len()];
-    for text in &texts {
-        let findings = rules.findings(text);
+    let mut languages = Vec::with_capacity(texts.len());
+    for (text, version) in texts.iter().zip(&mut versions) {
+        let reading = rules.read(text);
+        languages.push(reading.language);
+        // Versions stored before languages were recorded get theirs from the text.
+        if version.language.is_none() {
+            version.language = reading.language.map(|l| l.code().to_string());
+        }
+        let findings = reading.findings();
         for (k, &(tag, polarity)) in keys.iter().enumerate() {
             let mut of = findings
                 .iter()
@@ -141,6 +150,10 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
             });
         }
     }
+    let flipped = |i: usize| {
+        i.checked_sub(1)
+            .is_some_and(|j| matches!((languages[j], languages[i]), (Some(a), Some(b)) if a != b))
+    };
     let practices = keys
         .iter()
         .zip(table)
@@ -148,6 +161,9 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         .map(|(&(tag, polarity), row)| {
             let mut turns = Vec::new();
             for (i, p) in row.iter().enumerate() {
+                if flipped(i) {
+                    continue;
+                }
                 let before = i.checked_sub(1).is_some_and(|j| row[j].count > 0);
                 match (before, p.count > 0) {
                     (false, true) => turns.push((i, Turn::Appeared)),
@@ -166,7 +182,7 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
     let steps = (1..texts.len())
         .filter_map(|i| {
             let body = diff::diff(rules, norm, &texts[i - 1], &texts[i]);
-            body.meaning_changed.then_some(Step {
+            (body.meaning_changed || body.language_change.is_some()).then_some(Step {
                 from: i - 1,
                 to: i,
                 diff: body,
@@ -197,6 +213,40 @@ mod tests {
             "orgcheck_version": "test", "declaration_sha256": ""
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_version_in_another_language_is_a_step_of_its_own_and_no_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let texts = [
+            "Podemos compartir sus datos de ubicación con nuestros socios publicitarios y con otras empresas.",
+            "We may share your location data with our advertising partners and with other companies.",
+            "We may share your location data with our advertising partners. We never sell your data to anyone.",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let at = format!("2026-0{}-01T00:00:00Z", i + 1);
+            store.record("acme", "privacy-policy", meta(&at), text).unwrap();
+        }
+        let rules = RuleSet::default_rules().unwrap();
+        let h = history(&store, "acme", &rules, &Normaliser::all()).unwrap();
+        let languages: Vec<Option<&str>> = h.versions.iter().map(|v| v.language.as_deref()).collect();
+        assert_eq!(languages, [Some("es"), Some("en"), Some("en")]);
+        // The Spanish version was not read: its findings are not compared with the English ones.
+        for p in &h.practices {
+            assert!(
+                p.turns.iter().all(|&(i, _)| i != 1),
+                "{:?} turns at the change of language",
+                p.tag
+            );
+        }
+        let steps: Vec<(usize, usize, bool)> = h
+            .steps
+            .iter()
+            .map(|s| (s.from, s.to, s.diff.language_change.is_some()))
+            .collect();
+        assert_eq!(steps, [(0, 1, true), (1, 2, false)]);
+        assert!(h.steps[1].diff.meaning_changed);
     }
 
     #[test]

@@ -459,3 +459,52 @@ fn markdown_reports_escape_hostile_text() {
         assert_eq!(pipes, 5, "a row of four cells: {row}");
     }
 }
+
+/// A policy in a language orgcheck has no rules for is unreadable, tag by tag, never silent; a German
+/// policy is read with the German rules, with no flag.
+#[test]
+fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
+    let declaration = |name: &str| {
+        format!(
+            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
+             [[statements]]\ntext = \"We never share your data with third parties.\"\nsource = \"letter\"\n\
+             date = \"2020\"\n"
+        )
+    };
+    let dir = dir_with(&[
+        ("alpi.toml", declaration("alpi").as_bytes()),
+        (
+            "alpi/p.txt",
+            "I tuoi dati personali possono essere comunicati ai nostri partner commerciali e agli \
+             inserzionisti. Puoi opporti al trattamento dei tuoi dati in qualsiasi momento."
+                .as_bytes(),
+        ),
+        ("berg.toml", declaration("berg").as_bytes()),
+        (
+            "berg/p.txt",
+            "Wir geben Ihre Daten an unsere Werbepartner weiter. Sie können der Nutzung Ihrer Daten \
+             jederzeit widersprechen."
+                .as_bytes(),
+        ),
+    ]);
+    let out = run(orgcheck()
+        .args(["compare", "--format", "json", "--providers"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let alpi = provider(&doc, "alpi");
+    assert_eq!(alpi["policy_source"]["language"], "it");
+    assert_eq!(alpi["policy_source"]["read"], false);
+    for (tag, verdict) in alpi["verdicts"].as_object().unwrap() {
+        assert_eq!(verdict, "unreadable", "{tag}");
+    }
+    let reason = alpi["details"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("the policy is in Italian (it)"), "{reason}");
+    let berg = provider(&doc, "berg");
+    assert_eq!(berg["policy_source"]["language"], "de");
+    assert_eq!(berg["verdicts"]["third-party-sharing"], "contradiction");
+    assert_eq!(berg["verdicts"]["opt-out"], "omission");
+    let table = run(orgcheck().args(["compare", "--providers"]).arg(dir.path())).stdout;
+    assert!(table.contains("unreadable"), "{table}");
+}

@@ -98,6 +98,36 @@ fn fail_on_decides_the_exit_status() {
 }
 
 #[test]
+fn a_change_of_language_fails_only_on_any_change() {
+    let dir = crate::util::dir_with(&[
+        (
+            "es.txt",
+            "Podemos compartir sus datos de ubicación con nuestros socios publicitarios.\n\nUsted puede \
+             oponerse a este uso en cualquier momento.\n"
+                .as_bytes(),
+        ),
+        (
+            "en.txt",
+            b"We may share your location data with our advertising partners.\n\nYou can object to this use at \
+              any time.\n",
+        ),
+    ]);
+    let pair = [dir.path().join("es.txt"), dir.path().join("en.txt")];
+    let out = |fail_on: &str| run(orgcheck().arg("diff").args(&pair).args(["--fail-on", fail_on]));
+    assert_eq!((out("any").code, out("meaning").code), (1, 0));
+    let table = out("none").stdout;
+    assert!(table.contains("the page changed language: es → en"), "{table}");
+    assert!(!table.contains("Meaning changes"), "{table}");
+    let json = run(orgcheck().arg("diff").args(&pair).args(["--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["language_change"], serde_json::json!({"from": "es", "to": "en"}));
+    assert_eq!(
+        (doc["meaning_changed"].as_bool(), doc["new"]["language"].as_str()),
+        (Some(false), Some("en"))
+    );
+}
+
+#[test]
 fn normalisers_can_be_switched_off() {
     let out = diff(&[
         "policy-v1.md",

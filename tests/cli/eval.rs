@@ -183,3 +183,16 @@ fn check_records_are_scored_as_accuracy_and_gated() {
     // F1 thresholds on a file without labels measure nothing: that fails rather than passes.
     assert_eq!(code(&["--min-f1", "0.5"]), 1);
 }
+
+/// orgcheck's own German and French sentences (docs/rules.md, "Languages") are read right with no flag:
+/// the practices, and the counter-examples that must not be tagged.
+#[test]
+fn the_german_and_french_sentences_are_read_right_without_a_flag() {
+    for name in ["de", "de-unseen", "de-absent", "fr", "fr-unseen", "fr-absent"] {
+        let gold = fixture(&format!("lang/{name}.jsonl"));
+        let out = run(orgcheck().args(["eval", "--format", "json", "--gold"]).arg(&gold));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(doc["accuracy"], 1.0, "{name}: {}", doc["misses"]);
+    }
+}

@@ -490,3 +490,61 @@ fn a_huge_table_is_cut_with_a_note() {
     );
     assert!(out.stdout.contains("2500 of 2500 clauses tagged."));
 }
+
+#[test]
+fn each_text_is_read_in_its_language_and_an_unknown_one_is_named() {
+    let read = |args: &[&str], text: &str| {
+        run(orgcheck()
+            .args(["extract", "--format", "json", "-"])
+            .args(args)
+            .write_stdin(text.to_string()))
+    };
+    let german =
+        "Darüber hinaus geben wir keine Daten an Dritte weiter, es sei denn, wir sind gesetzlich dazu verpflichtet.";
+    let out = read(&[], german);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (doc["language"].as_str(), doc["read"].as_bool()),
+        (Some("de"), Some(true))
+    );
+    let finding = &doc["clauses"][0]["findings"][0];
+    assert_eq!(
+        (finding["tag"].as_str(), finding["polarity"].as_str()),
+        (Some("third-party-sharing"), Some("negative"))
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    // `--lang en` reads it as English, which finds nothing.
+    let doc: Value = serde_json::from_str(&read(&["--lang", "en"], german).stdout).unwrap();
+    assert!(doc["clauses"][0]["findings"].as_array().unwrap().is_empty());
+
+    let italian = "Non vendiamo i tuoi dati personali a terzi e non li condividiamo con i nostri partner.";
+    let out = read(&[], italian);
+    assert_eq!(out.code, 0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (doc["language"].as_str(), doc["read"].as_bool()),
+        (Some("it"), Some(false))
+    );
+    assert!(
+        out.stderr
+            .contains("orgcheck: - is in Italian (it); orgcheck has no Italian rules, so nothing was read"),
+        "{}",
+        out.stderr
+    );
+    let table = run(orgcheck().args(["extract", "-"]).write_stdin(italian)).stdout;
+    assert!(table.contains("Not read: the text is in Italian (it)"), "{table}");
+
+    let records = format!("{{\"id\": 1, \"text\": \"{italian}\"}}\n{{\"id\": 2, \"text\": \"We sell your data.\"}}\n");
+    let out = run(orgcheck()
+        .args(["extract", "--input-format", "jsonl", "-"])
+        .write_stdin(records));
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        (lines[0]["language"].as_str(), lines[0]["read"].as_bool()),
+        (Some("it"), Some(false))
+    );
+    assert_eq!(
+        (lines[1]["language"].as_str(), lines[1].get("read")),
+        (Some("en"), None)
+    );
+}

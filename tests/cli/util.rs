@@ -98,6 +98,7 @@ pub fn store_version(root: &Path, provider: &str, document: &str, at: &str, text
         declaration_sha256: "d".into(),
         version: String::new(),
         rendered: None,
+        language: None,
     };
     Store::new(root)
         .record(provider, document, meta, text)

@@ -78,6 +78,15 @@ pub(crate) struct ConceptDef {
     counter_examples: Vec<String>,
 }
 
+impl ConceptDef {
+    /// Drops `words` from the terms: a language's false friends (docs/rules.md, "Languages").
+    pub(crate) fn drop_terms(&mut self, words: &[String]) {
+        self.terms
+            .get_mut()
+            .retain(|t| !words.iter().any(|w| w.eq_ignore_ascii_case(t.get_ref())));
+    }
+}
+
 /// One compiled concept.
 #[derive(Debug, Clone)]
 pub struct Concept {

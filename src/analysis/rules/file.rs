@@ -35,6 +35,10 @@ pub(super) struct FileDef {
     #[serde(default)]
     rule: Vec<RuleDef>,
     grammar: Option<GrammarDef>,
+    /// Terms of the other files' concepts that are words of this file's language with another meaning
+    /// (French "location" is a rental): dropped from every concept when the file is loaded.
+    #[serde(default)]
+    false_friends: Vec<String>,
 }
 
 impl FileDef {
@@ -45,6 +49,7 @@ impl FileDef {
             && self.exception.is_empty()
             && self.concept.is_empty()
             && self.grammar.is_none()
+            && self.false_friends.is_empty()
     }
 }
 
@@ -59,6 +64,8 @@ pub(super) struct Collected<'a> {
     pub exceptions: Vec<ExceptionRule>,
     pub concepts: Vec<ConceptSource<'a>>,
     pub grammar: Grammar,
+    /// Every file's `false_friends`.
+    pub false_friends: Vec<String>,
     pub problems: Vec<Problem>,
     /// The files parsed in the first pass, with what the second pass reads of them.
     parsed: Vec<(&'a str, &'a str, FileDef)>,
@@ -91,6 +98,7 @@ impl<'a> Collected<'a> {
                 file: name,
                 source,
             }));
+        self.false_friends.extend(std::mem::take(&mut file.false_friends));
         if let Some(grammar) = file.grammar.take() {
             self.grammar.add(grammar, name, source, &mut self.problems);
         }

@@ -288,6 +288,11 @@ impl RuleSet {
             }
             grammar = grammar.or(&defaults.grammar);
         }
+        if !read.false_friends.is_empty() {
+            for c in &mut concepts {
+                c.def.drop_terms(&read.false_friends);
+            }
+        }
         let ontology = match Ontology::compile(concepts, grammar) {
             Ok(o) => o,
             Err(Error::Invalid(problems)) => {

@@ -194,6 +194,9 @@ async fn record(store: &Store, job: &Job, page: Page, declaration: String, resul
         orgcheck_version: ORGCHECK_VERSION.to_string(),
         declaration_sha256: declaration,
         version: String::new(),
+        language: crate::analysis::language::detect(&extracted.text)
+            .language
+            .map(|l| l.code().to_string()),
         rendered: rendering.as_ref().and_then(|r| {
             r.browser.as_ref().map(|browser| RenderedBy {
                 browser: browser.clone(),
