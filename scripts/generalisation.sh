@@ -30,7 +30,7 @@ done
 # Each language is its own source: orgcheck's own German and French sentences (tests/fixtures/lang; the
 # `-unseen` files were written after the rules of the first round and scored before their errors were
 # read, docs/rules.md "Languages").
-for name in de de-unseen fr fr-unseen; do
+for name in de de-unseen fr fr-unseen probe; do
   "$bin" eval --gold "tests/fixtures/lang/$name.jsonl" --format json "$@" >"$work/lang-$name.json"
   sources+=("lang-$name")
 done
@@ -68,6 +68,7 @@ names = {
     "lang-de-unseen": "German, 2nd",
     "lang-fr": "French",
     "lang-fr-unseen": "French, 2nd",
+    "lang-probe": "German and French, 3rd",
 }
 header = ["check"] + [names.get(s, s) for s in sources] + ["pooled"]
 rows = []

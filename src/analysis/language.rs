@@ -203,45 +203,92 @@ type Votes = [u16; 32];
 /// Counts the function words of the first [`MAX_WORDS`] words of `line`; returns how many words it
 /// looked at.
 fn votes(t: &Table, line: &str, into: &mut Votes) -> usize {
-    let mut seen = 0;
+    let bytes = line.as_bytes();
+    let (mut seen, mut i) = (0, 0);
     let mut buf = [0u8; MAX_WORD_BYTES];
-    // A hyphen joins a compound ("E-Mail", "opt-out"), whose parts are no function words; a dot, slash
-    // or at sign inside a token makes it a domain, URL or address ("www.example.com", "imedia.cz"),
-    // whose parts ("com") would vote for a language the text is not in.
-    for token in line
-        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '/' | '@' | '_')))
-        .take(MAX_WORDS)
-    {
-        let word = token
-            .trim_end_matches(['.', '-', '/'])
-            .trim_start_matches(['.', '-', '/']);
-        if word.is_empty() || word.contains(['.', '/', '@', '_']) {
-            continue;
+    while i < bytes.len() && seen < MAX_WORDS {
+        while i < bytes.len() && !token_at(line, i) {
+            i += 1;
+        }
+        let start = i;
+        // A hyphen joins a compound ("E-Mail", "opt-out"), whose parts are no function words; a dot,
+        // slash or at sign inside a token makes it a domain, URL or address ("www.example.com",
+        // "imedia.cz"), whose parts ("com") would vote for a language the text is not in.
+        let (mut joined, mut upper, mut ascii) = (false, false, true);
+        while i < bytes.len() && token_at(line, i) {
+            let b = bytes[i];
+            joined |= matches!(b, b'-' | b'.' | b'/' | b'@' | b'_');
+            upper |= b.is_ascii_uppercase();
+            ascii &= b.is_ascii();
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        let mut word = &line[start..i];
+        if joined {
+            word = word.trim_matches(['.', '-', '/']);
+            if word.is_empty() || word.contains(['.', '/', '@', '_', '-']) {
+                seen += usize::from(!word.is_empty());
+                continue;
+            }
         }
         seen += 1;
-        if word.len() > MAX_WORD_BYTES {
+        if word.len() > MAX_WORD_BYTES || word.len() < 2 {
             continue;
         }
-        let key: &str = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            word
-        } else if word.is_ascii() {
+        let mask = if ascii && !upper {
+            t.words.get(word)
+        } else if ascii {
             let b = &mut buf[..word.len()];
             b.copy_from_slice(word.as_bytes());
             b.make_ascii_lowercase();
             // ASCII stays UTF-8 when lower-cased.
-            std::str::from_utf8(b).unwrap_or(word)
+            std::str::from_utf8(b).ok().and_then(|w| t.words.get(w))
+        } else if word.chars().any(char::is_uppercase) {
+            t.words.get(&word.to_lowercase())
         } else {
-            let lower = word.to_lowercase();
-            if let Some(&mask) = t.words.get(&lower) {
-                add(mask, into);
-            }
-            continue;
+            t.words.get(word)
         };
-        if let Some(&mask) = t.words.get(key) {
+        if let Some(&mask) = mask {
             add(mask, into);
+            // A line that has made up its mind need not be read to its end.
+            if decided_early(&into[..t.profiles.len()], seen) {
+                break;
+            }
         }
     }
     seen
+}
+
+/// Whether the byte at `i` belongs to a token: a letter or digit, or a joiner of compounds, domains and
+/// addresses. Only non-ASCII bytes are decoded.
+#[inline]
+fn token_at(line: &str, i: usize) -> bool {
+    let b = line.as_bytes()[i];
+    if b.is_ascii() {
+        return b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/' | b'@' | b'_');
+    }
+    // A byte inside a character goes with the character.
+    let mut start = i;
+    while !line.is_char_boundary(start) {
+        start -= 1;
+    }
+    line[start..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Votes that no further word of a line could overturn in practice: eight for one language, four
+/// times those of any other, and dense enough.
+fn decided_early(v: &[u16], seen: usize) -> bool {
+    let (mut top, mut second) = (0u16, 0u16);
+    for &n in v.iter() {
+        if n > top {
+            (second, top) = (top, n);
+        } else if n > second {
+            second = n;
+        }
+    }
+    top >= 8 && top >= second.saturating_mul(4) && usize::from(top) * DENSITY >= seen
 }
 
 fn add(mut mask: u32, into: &mut Votes) {
@@ -256,7 +303,7 @@ fn add(mut mask: u32, into: &mut Votes) {
 /// runner-up, and at least one word in [`DENSITY`] of the `words` looked at. Text in a language the
 /// table lacks shares a few short words with one it has (Czech "na" and "se" are Portuguese and
 /// Spanish words), but far fewer than a text in that language uses.
-fn decide(v: &Votes, least: u16, words: usize) -> Option<Language> {
+fn decide(v: &[u16], least: u16, words: usize) -> Option<Language> {
     let (mut top, mut second, mut at) = (0u16, 0u16, 0usize);
     for (i, &n) in v.iter().enumerate() {
         if n > top {
@@ -275,23 +322,26 @@ pub fn vote(block: &str) -> Option<Language> {
     let t = table();
     let mut v = [0; 32];
     let words = votes(t, block, &mut v);
-    decide(&v, MIN_VOTES, words)
+    decide(&v[..t.profiles.len()], MIN_VOTES, words)
 }
 
 /// The language of every line of `text`, and of the text as a whole.
 pub fn detect(text: &str) -> Detection {
     let t = table();
+    // Only the table's languages have votes: the slots past them stay empty.
+    let n = t.profiles.len();
     let mut lines: Vec<(Range<usize>, Option<Language>)> = Vec::new();
     let (mut pooled, mut pooled_words) = ([0u16; 32], 0);
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        let mut v = [0; 32];
+        let mut v: Votes = [0; 32];
         let words = votes(t, line, &mut v);
-        for (p, n) in pooled.iter_mut().zip(v) {
-            *p = p.saturating_add(n);
+        let v = &v[..n];
+        for (p, &k) in pooled.iter_mut().zip(v) {
+            *p = p.saturating_add(k);
         }
         pooled_words += words;
-        lines.push((start..start + line.len(), decide(&v, MIN_VOTES, words)));
+        lines.push((start..start + line.len(), decide(v, MIN_VOTES, words)));
         start += line.len();
     }
     // The text's language: the one most of its decided bytes are in.
@@ -303,7 +353,7 @@ pub fn detect(text: &str) -> Detection {
     }
     let language = match bytes.into_iter().max_by_key(|&(l, n)| (n, std::cmp::Reverse(l))) {
         Some((l, _)) => Some(l),
-        None => decide(&pooled, MIN_VOTES, pooled_words).or_else(|| by_trigrams(t, text)),
+        None => decide(&pooled[..n], MIN_VOTES, pooled_words).or_else(|| by_trigrams(t, text)),
     };
     // An undecided line is in the language of the decided line before it (the first ones, of the first
     // decided line; with none decided, of the text).
@@ -369,7 +419,7 @@ mod tests {
             );
             for w in &p.words {
                 assert_eq!(w, &w.to_lowercase(), "{}: {w}", p.code);
-                assert!(w.len() <= MAX_WORD_BYTES, "{}: {w}", p.code);
+                assert!((2..=MAX_WORD_BYTES).contains(&w.len()), "{}: {w}", p.code);
             }
         }
         assert_eq!(Language::english().code(), "en");
@@ -453,6 +503,22 @@ mod tests {
         assert_eq!(Language::from_code("pol"), d.language);
         // Too short for whatlang to be trusted with.
         assert_eq!(detect("Acura Honda Powersports HRCA Clubhouse").language, None);
+    }
+
+    proptest::proptest! {
+        /// Any text, whatever its characters, is covered end to end by its runs, and nothing panics.
+        #[test]
+        fn every_text_is_covered_by_its_runs(text in "(?s).{0,300}") {
+            let d = detect(&text);
+            let mut at = 0;
+            for run in &d.runs {
+                proptest::prop_assert_eq!(run.range.start, at);
+                proptest::prop_assert!(text.is_char_boundary(run.range.end));
+                at = run.range.end;
+            }
+            proptest::prop_assert_eq!(at, text.len());
+            let _ = vote(&text);
+        }
     }
 
     #[test]

@@ -144,6 +144,14 @@ fn batch(
     );
     let stats =
         extract::batch_parallel(rules, reader, ctx.out, threads).with_context(|| format!("{name}: reading records"))?;
+    if stats.unread > 0 {
+        warn(format!(
+            "{name}: {} of {} records {} in a language orgcheck has no rules for, so not read (\"read\": false)",
+            stats.unread,
+            stats.records,
+            if stats.unread == 1 { "is" } else { "are" }
+        ));
+    }
     if stats.errors == 0 {
         return Ok(Outcome::Ok);
     }

@@ -102,6 +102,8 @@ pub struct BatchStats {
     pub errors: usize,
     /// Line number of the first malformed line.
     pub first_error: Option<usize>,
+    /// Records in a language orgcheck has no rules for: written with `"read": false`.
+    pub unread: usize,
 }
 
 #[derive(Serialize)]
@@ -140,9 +142,14 @@ struct BatchError {
 /// input order. Spans index into each record's `text` as given. A malformed line becomes
 /// `{"line": N, "error": "..."}` and the rest continue. Blank lines are skipped.
 pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write) -> io::Result<BatchStats> {
-    for_each_record(input, output, |id, text, out| {
-        serde_json::to_writer(out, &BatchOut::new(rules, id, &text)).map_err(io::Error::from)
-    })
+    let unread = std::cell::Cell::new(0);
+    let mut stats = for_each_record(input, output, |id, text, out| {
+        let record = BatchOut::new(rules, id, &text);
+        unread.set(unread.get() + usize::from(!record.read));
+        serde_json::to_writer(out, &record).map_err(io::Error::from)
+    })?;
+    stats.unread = unread.get();
+    Ok(stats)
 }
 
 /// Reads records one per line and, for each well-formed one, lets `each` write its result line (without
@@ -223,9 +230,14 @@ fn tag_line(
     output: &mut impl Write,
     stats: &mut BatchStats,
 ) -> io::Result<()> {
+    let unread = std::cell::Cell::new(0);
     record_line(line, line_no, output, stats, &mut |id, text, out| {
-        serde_json::to_writer(out, &BatchOut::new(rules, id, &text)).map_err(io::Error::from)
-    })
+        let record = BatchOut::new(rules, id, &text);
+        unread.set(unread.get() + usize::from(!record.read));
+        serde_json::to_writer(out, &record).map_err(io::Error::from)
+    })?;
+    stats.unread += unread.get();
+    Ok(())
 }
 
 /// One input line: its result line from `each`, or an error record; blank lines write nothing.
@@ -542,6 +554,7 @@ pub fn batch_parallel(
                     output.write_all(&bytes)?;
                     total.records += stats.records;
                     total.errors += stats.errors;
+                    total.unread += stats.unread;
                     if total.first_error.is_none() {
                         total.first_error = stats.first_error;
                     }
@@ -637,7 +650,8 @@ mod tests {
             BatchStats {
                 records: 3,
                 errors: 2,
-                first_error: Some(2)
+                first_error: Some(2),
+                unread: 0,
             }
         );
         let lines: Vec<Value> = String::from_utf8(out)

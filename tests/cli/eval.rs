@@ -188,7 +188,7 @@ fn check_records_are_scored_as_accuracy_and_gated() {
 /// the practices, and the counter-examples that must not be tagged.
 #[test]
 fn the_german_and_french_sentences_are_read_right_without_a_flag() {
-    for name in ["de", "de-unseen", "de-absent", "fr", "fr-unseen", "fr-absent"] {
+    for name in ["de", "de-unseen", "de-absent", "fr", "fr-unseen", "fr-absent", "probe"] {
         let gold = fixture(&format!("lang/{name}.jsonl"));
         let out = run(orgcheck().args(["eval", "--format", "json", "--gold"]).arg(&gold));
         assert_eq!(out.code, 0, "{}", out.stderr);
