@@ -1,13 +1,15 @@
-//! Which language a text is in, block by block (`rules/languages.toml`).
+//! Which language a text is in, line by line (`rules/languages.toml`).
 //!
 //! Each line of a text is put to a vote of function words: it is in the language whose words it uses
-//! most, when it uses at least [`MIN_VOTES`] of them and at least twice as many as of any other
-//! language's. Function words are in every sentence, whatever its subject, so the vote decides short
-//! policy sentences that trigram detectors misread (measured in docs/rules.md, "Languages"), and it
-//! costs a hash lookup per short word, for at most [`MAX_WORDS`] words a line. A line the vote cannot
-//! decide (a heading, a list of data kinds) is in the language of the line before it. A text no line
-//! of which decides is put to whatlang, a trigram detector, which is kept to the languages listed and
-//! trusted only when it says it is sure; otherwise the text's language is unknown.
+//! most, when it uses at least [`MIN_VOTES`] of them, at least twice as many as of any other
+//! language's, and at least one word in [`DENSITY`]. Function words are in every sentence, whatever its
+//! subject, so the vote decides short policy sentences that trigram detectors misread (measured in
+//! docs/rules.md, "Languages"); it costs a hash lookup per short word, for at most [`MAX_WORDS`] words
+//! a line, and a line stops once it has clearly decided. A line the vote cannot decide (a heading, a
+//! list of data kinds) is in the language of the line before it. A text no line of which decides, if it
+//! is long enough, is put to whatlang, a trigram detector of 69 languages, trusted only when it says it
+//! is sure, so a policy in a language the table lacks is named rather than read as English; otherwise
+//! the text's language is unknown.
 
 use std::ops::Range;
 use std::sync::OnceLock;

@@ -154,7 +154,7 @@ fn side(p: &ProviderReport, side: Side) -> Markup {
         @if side == Side::Statement && p.statements.is_empty() {
             p.muted { "No reply yet: no statement recorded." }
         } @else if clauses.is_empty() {
-            p.muted { "Nothing tagged." }
+            p.muted { (super::view::nothing_line(p, side)) }
         }
         @for c in &clauses {
             p.clause {

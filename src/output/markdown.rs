@@ -75,7 +75,7 @@ pub fn compare(report: &CompareReport) -> String {
                 .map(|line| format!("<br>_{}_", cell(&line)))
                 .unwrap_or_default();
             if clauses.is_empty() {
-                return format!("_Nothing tagged._{pages}");
+                return format!("_{}_{pages}", cell(&super::view::nothing_line(p, side)));
             }
             let shown = clauses
                 .iter()

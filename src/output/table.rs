@@ -174,7 +174,7 @@ fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
         None
     };
     if clauses.is_empty() {
-        let nothing = style.dim("Nothing tagged.");
+        let nothing = style.dim(&super::view::nothing_line(report, side));
         return pages.map_or(nothing.clone(), |p| format!("{nothing}\n{}", style.dim(&p)));
     }
     let mut cell = clauses
@@ -301,8 +301,16 @@ pub fn summary(report: &CompareReport) -> String {
         let k = count(v);
         format!("{k} {}{}", if k == 1 { one } else { many }, with(v))
     };
+    // Unreadable is said of a provider's texts, not tag by tag.
+    let unread = (report.providers.iter())
+        .filter(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == Verdict::Unreadable))
+        .count();
+    let unreadable = match unread {
+        0 => String::new(),
+        k => format!(", {k} not read{}", with(Verdict::Unreadable)),
+    };
     format!(
-        "{} provider{}: {}, {}, {}. [tag] = the text says it does; [no tag] = it says it does not.\n",
+        "{} provider{}: {}, {}, {}{unreadable}. [tag] = the text says it does; [no tag] = it says it does not.\n",
         n,
         if n == 1 { "" } else { "s" },
         counted(Verdict::Contradiction, "contradiction", "contradictions"),

@@ -6,6 +6,20 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::snippet::cut_around;
 use crate::stages::diff::{Change, ChangeKind, DiffBody, WordEdit, WordOp};
 
+/// What a side with no tagged clause says: nothing tagged, or, for a policy in a language orgcheck has no
+/// rules for, that it was not read; an unread text must never look like one that says nothing.
+pub fn nothing_line(p: &crate::stages::compare::ProviderReport, side: crate::stages::compare::Side) -> String {
+    let src = &p.policy_source;
+    match (side, src.read, src.language) {
+        (crate::stages::compare::Side::Policy, false, Some(l)) => format!(
+            "Not read: the policy is in {} ({}), which orgcheck has no rules for.",
+            l.name(),
+            l.code()
+        ),
+        _ => "Nothing tagged.".to_string(),
+    }
+}
+
 /// Where a provider's statement pages were read, for under the statement side: "From privacy-hub,
 /// fetched 2026-12-02." `None` when it has no statement pages.
 pub fn statement_pages_line(p: &crate::stages::compare::ProviderReport) -> Option<String> {

@@ -81,7 +81,20 @@ impl ExtractReport {
             return None;
         }
         let language = self.language?;
-        Some(unread_note(&self.source, language))
+        let read: Vec<&str> = (self.languages.iter())
+            .filter(|l| l.has_rules() && **l != language)
+            .map(|l| l.name())
+            .collect();
+        Some(match read.is_empty() {
+            true => unread_note(&self.source, language),
+            false => format!(
+                "{} is mostly in {} ({}), which orgcheck has no rules for; only its {} part was read",
+                self.source,
+                language.name(),
+                language.code(),
+                read.join(" and ")
+            ),
+        })
     }
 }
 
@@ -636,6 +649,43 @@ fn parse_record(line: &[u8]) -> Result<(&RawValue, String), RecordError> {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    fn doc(text: &str) -> Document {
+        Document {
+            source: "p.txt".into(),
+            format: InputFormat::Text,
+            charset: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_text_not_read_says_so_and_says_which_part_was() {
+        let rules = RuleSet::default_rules().unwrap();
+        let italian = "Non vendiamo i tuoi dati personali a terzi e non li condividiamo con i nostri partner.\n\
+                       Puoi opporti al trattamento dei tuoi dati in qualsiasi momento scrivendo al nostro servizio.\n";
+        let report = extract(&rules, &doc(italian));
+        assert!(!report.read);
+        assert_eq!(
+            report.unread().as_deref(),
+            Some(
+                "p.txt is in Italian (it); orgcheck has no Italian rules, so nothing was read (it is not a text \
+                 that says nothing)"
+            )
+        );
+        let mixed = format!("{italian}We share your location with advertisers.\n");
+        let report = extract(&rules, &doc(&mixed));
+        let note = report.unread().unwrap();
+        assert!(
+            note.contains("mostly in Italian (it)") && note.ends_with("only its English part was read"),
+            "{note}"
+        );
+        assert!(
+            extract(&rules, &doc("We sell your data to brokers."))
+                .unread()
+                .is_none()
+        );
+    }
 
     #[test]
     fn batch_keeps_order_and_reports_bad_lines() {

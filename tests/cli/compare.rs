@@ -507,4 +507,54 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     assert_eq!(berg["verdicts"]["opt-out"], "omission");
     let table = run(orgcheck().args(["compare", "--providers"]).arg(dir.path())).stdout;
     assert!(table.contains("unreadable"), "{table}");
+    // The cell wraps at the table's width; the words are there.
+    assert!(table.contains("Not read: the policy") && table.contains("Italian"), "{table}");
+    assert!(table.contains("1 not read (alpi)"), "{table}");
+    let markdown = run(orgcheck()
+        .args(["compare", "--format", "markdown", "--providers"])
+        .arg(dir.path()))
+    .stdout;
+    assert!(
+        markdown.contains("_Not read: the policy is in Italian (it)"),
+        "{markdown}"
+    );
+}
+
+/// German on both sides is graded as English is: a denial of selling against a permission to pass on is
+/// a narrow denial, a denial of passing on is a contradiction.
+#[test]
+fn german_statements_are_graded_against_german_policies() {
+    let declaration = |name: &str, statement: &str| {
+        format!(
+            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
+             [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
+        )
+    };
+    let policy = "Wir geben Ihre Daten an unsere Werbepartner weiter.".as_bytes();
+    let dir = dir_with(&[
+        (
+            "kauf.toml",
+            declaration("kauf", "Wir verkaufen Ihre Daten nicht.").as_bytes(),
+        ),
+        ("kauf/p.txt", policy),
+        (
+            "teil.toml",
+            declaration("teil", "Wir geben Ihre Daten nicht an Dritte weiter.").as_bytes(),
+        ),
+        ("teil/p.txt", policy),
+    ]);
+    let out = run(orgcheck()
+        .args(["compare", "--format", "json", "--providers"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        provider(&doc, "kauf")["verdicts"]["third-party-sharing"],
+        "narrow-denial"
+    );
+    assert_eq!(
+        provider(&doc, "teil")["verdicts"]["third-party-sharing"],
+        "contradiction"
+    );
 }
