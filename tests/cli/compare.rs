@@ -508,7 +508,10 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     let table = run(orgcheck().args(["compare", "--providers"]).arg(dir.path())).stdout;
     assert!(table.contains("unreadable"), "{table}");
     // The cell wraps at the table's width; the words are there.
-    assert!(table.contains("Not read: the policy") && table.contains("Italian"), "{table}");
+    assert!(
+        table.contains("Not read: the policy") && table.contains("Italian"),
+        "{table}"
+    );
     assert!(table.contains("1 not read (alpi)"), "{table}");
     let markdown = run(orgcheck()
         .args(["compare", "--format", "markdown", "--providers"])
