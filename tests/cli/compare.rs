@@ -346,17 +346,21 @@ fn stored_texts_are_compared_and_missing_ones_fall_back_with_a_note() {
     );
 }
 
+/// A provider declaration with one policy snapshot (`NAME/p.txt`) and one statement.
+fn declaration(name: &str, statement: &str) -> String {
+    format!(
+        "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
+         \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
+         [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
+    )
+}
+
+const ENGLISH_DENIAL: &str = "We never share your data with third parties.";
+
 /// Exceptions on both sides: a statement that excepts processors against a policy that shares with
 /// processors is consistent; a policy that only denies "except as required by law" permits that.
 #[test]
 fn exceptions_are_weighed_and_shown() {
-    let declaration = |name: &str, statement: &str| {
-        format!(
-            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
-             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
-             [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
-        )
-    };
     let acme = declaration(
         "acme",
         "We never share your data except with service providers acting on our behalf.",
@@ -464,23 +468,15 @@ fn markdown_reports_escape_hostile_text() {
 /// policy is read with the German rules, with no flag.
 #[test]
 fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
-    let declaration = |name: &str| {
-        format!(
-            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
-             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
-             [[statements]]\ntext = \"We never share your data with third parties.\"\nsource = \"letter\"\n\
-             date = \"2020\"\n"
-        )
-    };
     let dir = dir_with(&[
-        ("alpi.toml", declaration("alpi").as_bytes()),
+        ("alpi.toml", declaration("alpi", ENGLISH_DENIAL).as_bytes()),
         (
             "alpi/p.txt",
             "I tuoi dati personali possono essere comunicati ai nostri partner commerciali e agli \
              inserzionisti. Puoi opporti al trattamento dei tuoi dati in qualsiasi momento."
                 .as_bytes(),
         ),
-        ("berg.toml", declaration("berg").as_bytes()),
+        ("berg.toml", declaration("berg", ENGLISH_DENIAL).as_bytes()),
         (
             "berg/p.txt",
             "Wir geben Ihre Daten an unsere Werbepartner weiter. Sie können der Nutzung Ihrer Daten \
@@ -527,13 +523,6 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
 /// a narrow denial, a denial of passing on is a contradiction.
 #[test]
 fn german_statements_are_graded_against_german_policies() {
-    let declaration = |name: &str, statement: &str| {
-        format!(
-            "name = \"{name}\"\n[[documents]]\nid = \"privacy-policy\"\nurl = \
-             \"https://{name}.example/privacy\"\nsnapshot = \"{name}/p.txt\"\n\
-             [[statements]]\ntext = \"{statement}\"\nsource = \"letter\"\ndate = \"2020\"\n"
-        )
-    };
     let policy = "Wir geben Ihre Daten an unsere Werbepartner weiter.".as_bytes();
     let dir = dir_with(&[
         (
