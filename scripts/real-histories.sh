@@ -133,6 +133,30 @@ print(len(h["versions"]), len(h["steps"]), h["steps"][-1]["to"] if h["steps"] el
   say "history o2: $nversions versions, $nsteps steps changed the findings, location turned $location_turns times"
   expect_exit 0 "check --update-baseline" "$bin" check --providers "$work/providers" --store "$work/store" --update-baseline -q
   expect_exit 0 "check against the new baseline" "$bin" check --providers "$work/providers" --store "$work/store" -q
+
+  # The same nine texts imported from the archive files, newest first: the store puts them in date order,
+  # dates them by the archive's days, and the history's events fall where the policy changed.
+  files=("${versions[@]}" "$c"/*2014-06-30.md "$c"/*2017-06-30.md)
+  for ((k = ${#files[@]} - 1; k >= 0; k--)); do
+    f=${files[k]}
+    d=$(basename "$f" | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+    # ToSBack's two captures of 2012-11-20 are one day apart in its own index; the second is filed a day later.
+    [[ "$f" == *_2.txt ]] && d=2012-11-21
+    expect_exit 0 "import $(basename "$f")" "$bin" import o2/privacy-policy "$f" --date "$d" --store "$work/imported" -q
+  done
+  ijson=$("$bin" history o2 --store "$work/imported" --format json)
+  read -r iversions first_day event_versions < <(python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+print(len(h["versions"]), h["versions"][0]["date"][:10], ",".join(sorted({str(e["version"]) for e in h["events"]})) or "-")' <<<"$ijson")
+  [ "$first_day" = 2012-10-04 ] || bad "history of the imported O2: the first version should be dated 2012-10-04, not $first_day"
+  last=$((iversions - 1))
+  for v in ${event_versions//,/ }; do
+    [ "$v" = - ] && break
+    [ "$v" -ge $((last - 1)) ] || bad "history of the imported O2: an event at version $v, inside the ToSBack crawls, where no practice changed"
+  done
+  [[ ",$event_versions," == *",$last,"* ]] || bad "history of the imported O2: no event at the 2017 version"
+  say "history of the imported O2: $iversions versions from $first_day, events at versions $event_versions"
 else
   say "no python3 for a local server: check --live part skipped"
 fi

@@ -177,6 +177,9 @@ pub enum Error {
     )]
     FutureVersion { dir: PathBuf, newest: String, now: String },
 
+    #[error("--date {date}: {problem}")]
+    ImportDate { date: String, problem: String },
+
     #[error("{path}: unreadable store metadata ({reason}); delete it and run `orgcheck fetch` again")]
     StoreMetadata { path: PathBuf, reason: String },
 

@@ -10,7 +10,7 @@ use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::check::{self, Baseline, CheckReport, CheckStatus, Mode};
 
 use super::args::{FetchingArgs, NoiseArgs, ProviderArgs, RulesArgs, StoreArgs, formats};
-use super::diff::ChangeFailOn;
+use super::diff::{ChangeFailOn, Seen};
 use super::{Context, Outcome, warn};
 
 #[derive(Debug, Args)]
@@ -29,11 +29,13 @@ pub struct CheckArgs {
     /// After checking, record the store's latest versions as the new baseline.
     #[arg(long)]
     pub update_baseline: bool,
-    /// Exit with status 1 when a document changed (`any`) or changed in findings (`meaning`).
-    #[arg(long, value_enum, default_value_t = ChangeFailOn::Any, value_name = "WHEN")]
-    pub fail_on: ChangeFailOn,
+    /// Exit with status 1 when a document changed (`any`), changed in meaning (`meaning`), or its page
+    /// was replaced, reverted or changed language; comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "any", value_name = "WHEN")]
+    pub fail_on: Vec<ChangeFailOn>,
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
-    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues; `github`
+    /// for GitHub Actions annotations.
     #[arg(long, short, default_value = "table", value_parser = formats(CheckReport::FORMATS))]
     pub format: OutputFormat,
     /// List every change in the table, not only the first changes without findings.
@@ -95,7 +97,13 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     if report.summary.failed > 0 {
         return Ok(Outcome::PartialFailure);
     }
-    Ok(args
-        .fail_on
-        .outcome(report.summary.changed > 0, report.summary.meaning_changed > 0))
+    let s = &report.summary;
+    let seen = Seen {
+        changed: s.changed > 0,
+        meaning: s.meaning_changed > 0,
+        replaced: s.replaced > 0,
+        reverted: s.reverted > 0,
+        language: s.language_changed > 0,
+    };
+    Ok(ChangeFailOn::outcome(&args.fail_on, seen))
 }

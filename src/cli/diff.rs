@@ -9,29 +9,62 @@ use orgcheck::base::report::VersionInfo;
 use orgcheck::document::ingest::{Document, Input};
 use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::diff::{self, DiffReport};
+use orgcheck::stages::revert;
 
 use super::args::{InputArgs, NoiseArgs, RulesArgs, StoreArgs, formats, input_formats};
 use super::{Context, Outcome};
 
-/// When a change makes the exit status 1.
+/// When a change makes the exit status 1 (comma-separated; any one that happened fails).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChangeFailOn {
-    /// Any clause added, removed, reworded or moved (noise aside).
+    /// Any clause added, removed, reworded or moved (noise aside), page changes included.
     Any,
-    /// Only changes that gain or lose findings.
+    /// Only changes in meaning: findings gained or lost, or a practice whose scope changed, in the same
+    /// document and language.
     Meaning,
+    /// A capture of another document (an error page, another page at the address).
+    Replaced,
+    /// A version that returns to one stored before.
+    Reverted,
+    /// A page that changed language.
+    Language,
     /// Never: exit 0 whatever changed.
     None,
 }
 
+/// What kinds of change a run saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen {
+    pub changed: bool,
+    pub meaning: bool,
+    pub replaced: bool,
+    pub reverted: bool,
+    pub language: bool,
+}
+
+impl Seen {
+    pub fn of(body: &orgcheck::stages::diff::DiffBody) -> Seen {
+        Seen {
+            changed: body.changed(),
+            meaning: body.meaning_changed,
+            replaced: body.replaced.is_some(),
+            reverted: body.reverted_to.is_some(),
+            language: body.language_change.is_some(),
+        }
+    }
+}
+
 impl ChangeFailOn {
-    /// The outcome of a run that found `changed` documents, `meaning` of them changed in meaning.
-    pub fn outcome(self, changed: bool, meaning: bool) -> Outcome {
-        Outcome::findings_if(match self {
-            ChangeFailOn::Any => changed,
-            ChangeFailOn::Meaning => meaning,
+    /// The outcome of a run that saw `seen`, failing on any of `levels`.
+    pub fn outcome(levels: &[ChangeFailOn], seen: Seen) -> Outcome {
+        Outcome::findings_if(levels.iter().any(|level| match level {
+            ChangeFailOn::Any => seen.changed,
+            ChangeFailOn::Meaning => seen.meaning,
+            ChangeFailOn::Replaced => seen.replaced,
+            ChangeFailOn::Reverted => seen.reverted,
+            ChangeFailOn::Language => seen.language,
             ChangeFailOn::None => false,
-        })
+        }))
     }
 }
 
@@ -51,12 +84,14 @@ pub struct DiffArgs {
     #[arg(long, value_name = "VERSION")]
     pub to: Option<String>,
     /// What to write on stdout: `table` to read in a terminal; `json` (with a `schema_version`), and
-    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
+    /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues; `github`
+    /// for GitHub Actions annotations.
     #[arg(long, short, default_value = "table", value_parser = formats(DiffReport::FORMATS))]
     pub format: OutputFormat,
-    /// Exit with status 1 when the versions differ (`any`) or differ in findings (`meaning`).
-    #[arg(long, value_enum, default_value_t = ChangeFailOn::None, value_name = "WHEN")]
-    pub fail_on: ChangeFailOn,
+    /// Exit with status 1 when the versions differ (`any`), differ in meaning (`meaning`), or the page
+    /// was replaced, reverted or changed language; comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "none", value_name = "WHEN")]
+    pub fail_on: Vec<ChangeFailOn>,
     /// List every change in the table, not only the first changes without findings.
     #[arg(long)]
     pub all: bool,
@@ -71,6 +106,8 @@ pub struct DiffArgs {
 pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
     let norm = args.noise.normaliser();
+    // The store and the pair's `provider/document` and old version, for stored versions.
+    let mut stored = None;
     let (title, old, new, old_text, new_text) = if let [a, b] = args.targets.as_slice() {
         if args.from.is_some() || args.to.is_some() {
             bail!("--from and --to pick stored versions; they do not apply to two files");
@@ -85,10 +122,23 @@ pub fn run(args: DiffArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         let store = args.store.open();
         let pair = store.version_pair(&args.targets[0], args.from.as_deref(), args.to.as_deref())?;
         let (old, new) = (VersionInfo::from(&pair.old), VersionInfo::from(&pair.new));
+        stored = Some((store, pair.title.clone(), pair.old.meta.version.clone()));
         (pair.title, old, new, pair.old.text, pair.new.text)
     };
-    let body = diff::diff(&rules, &norm, &old_text, &new_text);
-    let outcome = args.fail_on.outcome(body.changed(), body.meaning_changed);
+    let mut body = diff::diff(&rules, &norm, &old_text, &new_text);
+    if let Some((store, title, old_id)) = &stored
+        && let Some((provider, document)) = title.split_once('/')
+    {
+        let pair = revert::Compared {
+            provider,
+            document,
+            old_id,
+            old_text: &old_text,
+            new_text: &new_text,
+        };
+        revert::mark(&mut body, store, pair, &norm);
+    }
+    let outcome = ChangeFailOn::outcome(&args.fail_on, Seen::of(&body));
     ctx.write_report(&DiffReport::new(title, old, new, &norm, body), args.format, args.all)?;
     Ok(outcome)
 }

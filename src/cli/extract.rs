@@ -65,6 +65,13 @@ pub fn run(args: ExtractArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
         _ if records => return batch(&args, format, &input, &rules, ctx),
         _ => input.read_document(args.read.format(), &args.read.isolation()?)?,
     };
+    if doc.tags_stripped {
+        ctx.note(format!(
+            "{}: plain text holding HTML tags (a crawl or a saved page): read without its tags, block tags as \
+             breaks; --input-format html reads it as a page, --input-format text keeps the tags",
+            doc.source
+        ));
+    }
     let report = extract::extract(&rules, &doc);
     if let Some(note) = report.unread() {
         warn(note);

@@ -12,6 +12,7 @@ mod eval;
 mod extract;
 mod fetch;
 mod history;
+mod import;
 mod providers;
 mod reply;
 mod rules;
@@ -69,6 +70,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// A stored document's versions: when each practice appeared or disappeared, and the changes that did it.
     History(history::HistoryArgs),
+    /// Add an archived version of a policy (Wayback Machine, Open Terms Archive, ToSBack) to the store,
+    /// under the date the archive captured it.
+    Import(import::ImportArgs),
     /// Measure the tagging rules on an annotated data set: precision, recall and F1 per tag.
     Eval(eval::EvalArgs),
     /// Write a completion script for a shell (bash, zsh, fish, powershell, elvish) to stdout.
@@ -231,6 +235,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => diff::run(args, &mut ctx)?,
         Command::Check(args) => check::run(args, &mut ctx)?,
         Command::History(args) => history::run(args, &mut ctx)?,
+        Command::Import(args) => import::run(args, &mut ctx)?,
         Command::Eval(args) => eval::run(args, &mut ctx)?,
         Command::Completions(args) => shell::completions(args, &mut ctx)?,
         Command::Man(args) => shell::man(args, &mut ctx)?,

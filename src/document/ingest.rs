@@ -121,6 +121,9 @@ pub struct Document {
     pub charset: Option<&'static str>,
     /// Normalised text; finding spans index into it.
     pub text: String,
+    /// A text file that was markup-shaped (a crawl that kept its `<p>` and `<li>`): its tags were taken
+    /// out and its block tags read as breaks.
+    pub tags_stripped: bool,
 }
 
 /// Turns bytes into a document. `format` overrides detection (`--input-format`); `isolation` picks the
@@ -135,10 +138,12 @@ pub fn document(
     if origin.is_page() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::EmptyBody);
     }
+    let forced = format.is_some();
     let format = match format {
         Some(f) => f,
         None => detect(bytes, &origin)?,
     };
+    let mut tags_stripped = false;
     if matches!(format, InputFormat::Text | InputFormat::Markdown | InputFormat::Html) && is_binary(bytes) {
         return Err(IngestError::Binary {
             from_server: origin.is_page(),
@@ -157,6 +162,12 @@ pub fn document(
                     other => IngestError::Text(other),
                 })?,
             InputFormat::Markdown => markup::markdown_to_text_checked(&decoded).map_err(IngestError::Text)?,
+            // A text file that is mostly markup, whatever its name says, is read without its tags; an
+            // explicit `--input-format text` keeps them.
+            InputFormat::Text if !forced && markup::looks_like_markup(&decoded) => {
+                tags_stripped = true;
+                markup::strip_leftover_tags(&decoded).into_owned()
+            }
             _ => decoded,
         };
         (text, Some(encoding.name()))
@@ -186,6 +197,7 @@ pub fn document(
         format,
         charset,
         text,
+        tags_stripped,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Text extraction: turns plain text, Markdown or HTML into normalised plain text that keeps structure —
 //! headings, paragraphs and list items each on their own lines — so segmentation sees real clauses.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use std::collections::{HashMap, HashSet};
@@ -273,6 +274,102 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
     })
 }
 
+/// Block-level tags left in plain text: each becomes a paragraph break.
+static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)<\s*/?\s*(?:p|li|ul|ol|br|div|h[1-6]|tr|td|th|table|dl|dt|dd|section|article|blockquote|",
+        r"hr)\b[^<>]{0,300}>",
+    ))
+    .expect("static regex")
+});
+static ANY_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]{0,300}>|<!--.{0,2000}?-->").expect("static regex")
+});
+static ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"&(amp|lt|gt|quot|apos|nbsp|#39|#160)[;.]").expect("static regex"));
+
+/// Plain text with HTML tags left in by a crawler or a copy-paste (ToSBack's crawls, saved archives):
+/// block tags become paragraph breaks, other tags go, and common entities are decoded. A text without
+/// tags or entities is returned as it is.
+pub fn strip_leftover_tags(text: &str) -> Cow<'_, str> {
+    if !(ANY_TAG.is_match(text) || ENTITY.is_match(text)) {
+        return Cow::Borrowed(text);
+    }
+    let blocks = BLOCK_TAG.replace_all(text, "\n\n");
+    let inline = ANY_TAG.replace_all(&blocks, "");
+    let decoded = ENTITY.replace_all(&inline, |c: &regex::Captures| match &c[1] {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" | "#39" => "'",
+        _ => " ",
+    });
+    Cow::Owned(normalise(&decoded))
+}
+
+/// The fewest block tags a text file needs before its markup is read as markup.
+const MARKUP_MIN_BLOCK_TAGS: usize = 3;
+
+/// Whether a text file is markup-shaped: at least a few block tags, on at least a quarter of its
+/// non-empty lines. Such a text's tags are structure, not words; a policy that quotes one tag is not.
+pub fn looks_like_markup(text: &str) -> bool {
+    let (mut lines, mut tagged, mut blocks) = (0usize, 0usize, 0usize);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        let here = BLOCK_TAG.find_iter(line).count();
+        if here > 0 {
+            tagged += 1;
+            blocks += here;
+        }
+    }
+    blocks >= MARKUP_MIN_BLOCK_TAGS && tagged * 4 >= lines
+}
+
+/// Whether a text has words: a separator ("|", "»") between links is no text of its own.
+fn has_words(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// The fewest items a list of nothing but links needs to be read as a menu: a lone link may be a
+/// policy's own instruction ("Opt out of interest-based ads"), a list of them is navigation.
+const LINK_LIST_MIN_ITEMS: usize = 2;
+
+/// Whether an `<ul>` or `<ol>` is a list of links and nothing else (a menu, footer links, a table of
+/// contents): every item has words, all of them inside `<a>`. Such a list states nothing.
+fn is_link_list(list: NodeRef<'_, Node>) -> bool {
+    let mut items = 0;
+    for item in list.children() {
+        match item.value() {
+            Node::Element(el) if el.name() == "li" => {
+                let (mut linked, mut plain) = (false, false);
+                for node in item.descendants() {
+                    let Node::Text(t) = node.value() else { continue };
+                    if !has_words(t) {
+                        continue;
+                    }
+                    let in_link = node
+                        .ancestors()
+                        .take_while(|a| a.id() != item.id())
+                        .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
+                    if in_link {
+                        linked = true;
+                    } else {
+                        plain = true;
+                    }
+                }
+                if plain || !linked {
+                    return false;
+                }
+                items += 1;
+            }
+            Node::Text(t) if has_words(t) => return false,
+            _ => {}
+        }
+    }
+    items >= LINK_LIST_MIN_ITEMS
+}
+
 /// HTML to structured text. Iterative, so that deeply nested hostile markup cannot overflow the stack.
 pub fn html_to_text(html: &str) -> String {
     let doc = Html::parse_document(html);
@@ -378,7 +475,12 @@ fn flatten<'a>(roots: impl Iterator<Item = NodeRef<'a, Node>>, skip: &HashSet<No
                 Edge::Open(node) => match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
-                        if skip_depth > 0 || SKIPPED.contains(&name) || is_chrome(el) || skip.contains(&node.id()) {
+                        if skip_depth > 0
+                            || SKIPPED.contains(&name)
+                            || is_chrome(el)
+                            || skip.contains(&node.id())
+                            || (matches!(name, "ul" | "ol") && is_link_list(node))
+                        {
                             skip_depth += 1;
                             continue;
                         }
@@ -422,12 +524,77 @@ fn close_block(b: &mut Builder, name: &str) {
     }
 }
 
-/// Markdown to structured text: markup, link targets and images dropped, list items as bullets.
+/// A Markdown list being read: where its text starts, and whether every item so far is only links.
+struct ListFrame {
+    start: usize,
+    pending: Break,
+    items: usize,
+    all_links: bool,
+    item_linked: bool,
+    item_plain: bool,
+}
+
+impl Default for ListFrame {
+    fn default() -> ListFrame {
+        ListFrame {
+            start: 0,
+            pending: Break::None,
+            items: 0,
+            all_links: true,
+            item_linked: false,
+            item_plain: false,
+        }
+    }
+}
+
+/// Markdown to structured text: markup, link targets and images dropped, list items as bullets, and
+/// lists of nothing but links (menus, footer links, tables of contents) left out.
 pub fn markdown_to_text(md: &str) -> String {
     let mut b = Builder::default();
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     let mut in_image = 0usize;
+    let mut in_link = 0usize;
+    // The lists open around the current event, to drop one that is nothing but links (a menu).
+    let mut lists: Vec<ListFrame> = Vec::new();
     for event in parser {
+        match &event {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 && has_words(t) => {
+                for l in &mut lists {
+                    match in_link > 0 {
+                        true => l.item_linked = true,
+                        false => l.item_plain = true,
+                    }
+                }
+            }
+            Event::Start(Tag::List(_)) => lists.push(ListFrame {
+                start: b.out.len(),
+                pending: b.pending,
+                ..ListFrame::default()
+            }),
+            Event::End(TagEnd::Item) => {
+                if let Some(l) = lists.last_mut() {
+                    l.items += 1;
+                    l.all_links &= l.item_linked && !l.item_plain;
+                    (l.item_linked, l.item_plain) = (false, false);
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                if let Some(l) = lists.pop()
+                    && l.all_links
+                    && l.items >= LINK_LIST_MIN_ITEMS
+                {
+                    b.out.truncate(l.start);
+                    b.pending = l.pending;
+                    // The words of a dropped inner list made its outer item look linked.
+                    if let Some(outer) = lists.last_mut() {
+                        outer.item_linked = true;
+                    }
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
@@ -535,6 +702,37 @@ mod tests {
         assert!(err.to_string().contains("200000 deep"), "{err}");
         // Unclosed paragraphs and list items are ordinary HTML, not nesting.
         assert!(html_depth(&"<p>para<li>item<br>".repeat(10_000)) < 2);
+    }
+
+    #[test]
+    fn markup_shaped_text_is_told_from_a_policy_that_quotes_a_tag() {
+        let crawl =
+            "<p>We collect your name.</p>\n<ul>\n<li>We share it with partners.\n</li>\n<li>We keep it.</li>\n</ul>\n";
+        assert!(looks_like_markup(crawl));
+        assert_eq!(
+            strip_leftover_tags(crawl),
+            "We collect your name.\n\nWe share it with partners.\n\nWe keep it.\n"
+        );
+        let prose = "Our site uses the <br> tag in its footer.\nWe collect your name.\nWe keep it.\nWe share it.\n";
+        assert!(!looks_like_markup(prose));
+        assert!(matches!(strip_leftover_tags("No tags here."), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lists_of_nothing_but_links_are_menus() {
+        let md = "Intro.\n\n* [Home](/)\n* [GPS](/gps)\n* [Do Not Sell My Personal Information](/dns)\n\nWe may share \
+                  your location.\n\n- [Opt out](/o) of marketing at any time\n- [Cookies](/c)\n\nEnd.\n\n- [Alone](/a)\n";
+        assert_eq!(
+            to_text(md, InputFormat::Markdown).unwrap(),
+            "Intro.\n\nWe may share your location.\n\n• Opt out of marketing at any time\n• Cookies\n\nEnd.\n\n• Alone\n"
+        );
+        let html = "<p>Intro.</p><ul><li><a href=/>Home</a></li><li> | <a href=/gps>GPS</a></li></ul><p>We may \
+                    share your location.</p><ul><li><a href=/o>Opt out</a> of marketing</li><li><a href=/c>Cookies</a>\
+                    </li></ul>";
+        assert_eq!(
+            to_text(html, InputFormat::Html).unwrap(),
+            "Intro.\n\nWe may share your location.\n\n• Opt out of marketing\n• Cookies\n"
+        );
     }
 
     #[test]

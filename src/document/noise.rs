@@ -48,7 +48,8 @@ impl Noise {
             Noise::Punctuation => "Punctuation and symbols: quotes, dashes, commas, full stops",
             Noise::Numbering => "Section numbers (\"4.2.1 Sharing\") and cross-references to them (\"see section 7\")",
             Noise::LastUpdated => {
-                "The dates in \"last updated\", \"effective from\", \"archived on\" and similar lines"
+                "The dates in \"last updated\", \"effective from\", \"archived on\" and similar lines, in titles \
+                 (\"Privacy Policy – June 2015\"), and copyright years"
             }
             Noise::Tracking => "Tracking parameters in link query strings (utm_*, gclid, fbclid, …)",
             Noise::Markup => "HTML tags and entities left in plain text by a crawler (`<li>`, `<br>`, `&amp;`)",
@@ -100,18 +101,6 @@ impl Default for Normaliser {
     }
 }
 
-static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)<\s*/?\s*(?:p|li|ul|ol|br|div|h[1-6]|tr|td|th|table|dl|dt|dd|section|article|blockquote|",
-        r"hr)\b[^<>]{0,300}>",
-    ))
-    .expect("static regex")
-});
-static ANY_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]{0,300}>|<!--.{0,2000}?-->").expect("static regex")
-});
-static ENTITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"&(amp|lt|gt|quot|apos|nbsp|#39|#160)[;.]").expect("static regex"));
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]]+"#).expect("static regex"));
 static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -136,6 +125,19 @@ static UPDATED_CUE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
+/// A copyright line's years ("© 2016 T-Mobile", "Copyright 2012-2015"): they move every January.
+static COPYRIGHT_YEARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?\d{4}(?:\s*[-–]\s*\d{4})?").expect("static regex")
+});
+/// The most words of a clause read as a title ("Privacy Policy – June 2015"), whose date is its edition.
+const TITLE_WORDS: usize = 12;
+
+/// Whether a clause reads as a title or a heading: short, with no closing punctuation.
+fn is_title_like(clause: &str) -> bool {
+    let t = clause.trim();
+    !t.ends_with(['.', '!', '?', ';', ':']) && t.split_whitespace().nth(TITLE_WORDS).is_none()
+}
+
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     const MONTH: &str = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
     Regex::new(&format!(
@@ -237,20 +239,10 @@ impl Normaliser {
     /// The text as it is segmented: with the markup normaliser, HTML tags left in the text become line
     /// breaks (block tags) or nothing (inline tags), and common entities are decoded.
     pub fn prepare<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.is_on(Noise::Markup) || !(ANY_TAG.is_match(text) || ENTITY.is_match(text)) {
+        if !self.is_on(Noise::Markup) {
             return Cow::Borrowed(text);
         }
-        let blocks = BLOCK_TAG.replace_all(text, "\n\n");
-        let inline = ANY_TAG.replace_all(&blocks, "");
-        let decoded = ENTITY.replace_all(&inline, |c: &Captures| match &c[1] {
-            "amp" => "&",
-            "lt" => "<",
-            "gt" => ">",
-            "quot" => "\"",
-            "apos" | "#39" => "'",
-            _ => " ",
-        });
-        Cow::Owned(crate::document::markup::normalise(&decoded))
+        crate::document::markup::strip_leftover_tags(text)
     }
 
     /// A clause's comparison key: its text with the noise taken out. Two clauses whose keys are equal
@@ -271,8 +263,13 @@ impl Normaliser {
                 s = Cow::Owned(SECTION_REF.replace_all(&s, "$1 #").into_owned());
             }
         }
-        if self.is_on(Noise::LastUpdated) && UPDATED_CUE.is_match(&s) {
-            s = Cow::Owned(DATE.replace_all(&s, "DATE").into_owned());
+        if self.is_on(Noise::LastUpdated) {
+            if UPDATED_CUE.is_match(&s) || (is_title_like(&s) && DATE.is_match(&s)) {
+                s = Cow::Owned(DATE.replace_all(&s, "DATE").into_owned());
+            }
+            if COPYRIGHT_YEARS.is_match(&s) {
+                s = Cow::Owned(COPYRIGHT_YEARS.replace_all(&s, "© YEAR").into_owned());
+            }
         }
         if self.is_on(Noise::Punctuation) {
             // A space, not nothing: "www.o2.co.uk" and a crawler's "www.\no2.\nco.\nuk" are the same words.
@@ -333,6 +330,19 @@ mod tests {
             norm.key("We delete data on 3 May 2013."),
             norm.key("We delete data on 14 June 2014.")
         );
+        // A title's edition date and a copyright year are not.
+        assert_eq!(
+            norm.key("T-Mobile Privacy Statement (June 2015)"),
+            norm.key("T-Mobile Privacy Statement (March 2017)")
+        );
+        assert_eq!(
+            norm.key("© 2015 T-Mobile USA, Inc. All rights reserved."),
+            norm.key("© 2012-2016 T-Mobile USA, Inc. All rights reserved.")
+        );
+        assert_ne!(
+            norm.key("Privacy Statement for customers since June 2015 only, and their families and friends"),
+            norm.key("Privacy Statement for customers since March 2017 only, and their families and friends")
+        );
         assert_eq!(
             norm.key("4.2 Sharing with partners"),
             norm.key("5.1 Sharing with partners")
@@ -356,5 +366,6 @@ mod tests {
             strict.key("Last updated: 14 June 2014.")
         );
         assert_ne!(strict.key("4.2 Sharing"), strict.key("5.1 Sharing"));
+        assert_ne!(strict.key("© 2015 T-Mobile"), strict.key("© 2016 T-Mobile"));
     }
 }

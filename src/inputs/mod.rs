@@ -6,4 +6,5 @@ pub mod providers;
 pub mod http;
 pub mod browser;
 pub mod store;
+pub mod import;
 pub mod fetch;

@@ -78,6 +78,31 @@ pub struct Meta {
     /// list for); absent when it could not be told, and in versions stored before languages were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Set for a version imported from an archive (`orgcheck import`): then `fetched_at` is the date the
+    /// archive captured it, and `status` 0 (no HTTP response of orgcheck's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<ImportedFrom>,
+}
+
+/// Where an imported version came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedFrom {
+    /// The file it was read from, as given.
+    pub file: String,
+    /// The archive's address for it (a Wayback Machine snapshot, an Open Terms Archive commit), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When it was imported (RFC 3339, UTC).
+    pub imported_at: String,
+}
+
+/// What importing an archived text did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// A new version; `latest` when it is now the newest.
+    Added { version: String, latest: bool },
+    /// The version stored just before that date has the same text: nothing was added.
+    Same { version: String },
 }
 
 /// How a rendered version's text was obtained.
@@ -462,6 +487,41 @@ impl Store {
         Ok(if existed { Recorded::Changed } else { Recorded::New })
     }
 
+    /// Adds an archived text as a version dated `meta.fetched_at`, in date order among the versions
+    /// already stored: the newest one becomes the latest, an older one slots in before it. A text equal
+    /// to the version stored just before that date adds nothing. The caller holds the store's lock.
+    pub fn import(&self, provider: &str, document: &str, mut meta: Meta, text: &str) -> Result<Imported> {
+        self.checked(provider, Some(document))?;
+        meta.text_sha256 = sha256_hex(text);
+        let ids = self.versions(provider, document)?;
+        let versions = self.versions_dir(provider, document);
+        let at = unique_version_id(&versions, &meta.fetched_at);
+        if let Some(before) = ids.iter().rev().find(|id| version_key(id) <= version_key(&at))
+            && let Some(stored) = self.version(provider, document, before)?
+            && stored.meta.text_sha256 == meta.text_sha256
+        {
+            return Ok(Imported::Same {
+                version: before.clone(),
+            });
+        }
+        fs::create_dir_all(&versions).map_err(|e| Error::io(&versions, e))?;
+        meta.version = at;
+        write_atomic(&versions.join(format!("{}.txt", meta.version)), text.as_bytes())?;
+        write_atomic(&versions.join(format!("{}.json", meta.version)), &to_json(&meta))?;
+        let latest = ids
+            .last()
+            .is_none_or(|newest| version_key(newest) < version_key(&meta.version));
+        if latest {
+            let (txt, json) = self.latest_paths(provider, document);
+            write_atomic(&txt, text.as_bytes())?;
+            write_atomic(&json, &to_json(&meta))?;
+        }
+        Ok(Imported::Added {
+            version: meta.version,
+            latest,
+        })
+    }
+
     /// Version ids of a document, oldest first.
     pub fn versions(&self, provider: &str, document: &str) -> Result<Vec<String>> {
         self.checked(provider, Some(document))?;
@@ -628,6 +688,7 @@ pub(crate) fn test_meta(at: &str) -> Meta {
         version: String::new(),
         rendered: None,
         language: None,
+        imported: None,
     }
 }
 

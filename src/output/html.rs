@@ -8,13 +8,16 @@ use std::ops::Range;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::table::shown_clauses;
-use super::view::{Row, change_kind, change_position, finding_label, group_runs, ordered_changes, run_position};
+use super::view::{
+    Row, change_heading, change_kind, change_position, finding_label, group_runs, meaning_lines, ordered_changes,
+    page_change_line, restated_note, run_position,
+};
 use crate::analysis::tag::{Polarity, Tag};
 use crate::base::report::{ORGCHECK_VERSION, VersionInfo};
 use crate::stages::check::{CheckReport, CheckStatus, DocCheck};
 use crate::stages::compare::{CompareReport, ProviderReport, Side, SourceKind, Verdict, VerdictDetail};
 use crate::stages::diff::{Change, ChangeKind, ClauseFinding, DiffBody, WordOp};
-use crate::stages::history::{HistoryReport, Turn};
+use crate::stages::history::{Event, EventChange, HistoryReport};
 use crate::stages::lint::LintReport;
 
 /// The page's style: readable type, a two-column comparison that stacks on a phone, highlights that
@@ -264,7 +267,8 @@ fn change(c: &Change) -> Markup {
     html! {
         div class=(if c.meaningful() { "change meaningful" } else { "change" }) {
             p.muted { strong { (change_kind(c)) } " · " (change_position(c)) " "
-                (finding_marks("+", &c.gained)) (finding_marks("−", &c.lost)) }
+                (finding_marks("+", &c.gained)) (finding_marks("−", &c.lost))
+                @if let Some(note) = restated_note(c) { " " span.muted { "(" (inert(&note)) ")" } } }
             p {
                 @if c.kind == ChangeKind::Changed {
                     @for (i, w) in c.words.iter().enumerate() {
@@ -293,11 +297,11 @@ fn diff_body(body: &DiffBody) -> Markup {
     let c = &body.counts;
     let rows = group_runs(&quiet);
     html! {
-        @if let Some(l) = &body.language_change {
-            p { strong { "Language: " } (inert(&l.line())) "." }
+        @if let Some(line) = page_change_line(body) {
+            p { strong { (inert(&line)) } }
         } @else if body.meaning_changed {
             h3 { "What changed in meaning" }
-            ul { @for d in &body.summary { li { (inert(&d.line())) } } }
+            ul { @for line in meaning_lines(body) { li { (inert(&line)) } } }
         } @else {
             p { "No change in meaning: no finding was gained or lost." }
         }
@@ -381,14 +385,7 @@ pub fn check(report: &CheckReport) -> String {
         @for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
             @if let Some(body) = &d.diff {
                 section id=(doc_anchor(d)) {
-                    h2 { (inert(&d.provider)) " / " (inert(&d.label())) " — "
-                        (if d.meaning_changed() {
-                            "changed in meaning"
-                        } else if d.diff.as_ref().is_some_and(|b| b.language_change.is_some()) {
-                            "changed language"
-                        } else {
-                            "reworded"
-                        }) }
+                    h2 { (inert(&d.provider)) " / " (inert(&d.label())) " — " (change_heading(body)) }
                     p.muted { (link(&d.url, &d.url)) }
                     @if let (Some(o), Some(n)) = (&d.old, &d.new) {
                         p { "From " (inert(&version(o))) " to " (inert(&version(n))) "." }
@@ -403,20 +400,25 @@ pub fn check(report: &CheckReport) -> String {
 
 /// The timeline: one row per practice, one column per version, a bar where the version says it and a
 /// marker where it appeared or disappeared, linked to the clause changes of that step.
+/// The widest a timeline is drawn before its columns narrow, in px: a 1280 px window less the margins.
+const TIMELINE_FIT: usize = 1100;
+
 fn timeline(report: &HistoryReport) -> Markup {
     const LABEL: usize = 190;
-    const CELL: usize = 70;
     const ROW: usize = 26;
-    let n = report.versions.len();
-    let width = LABEL + CELL * n.max(1) + 10;
+    let n = report.versions.len().max(1);
+    // Columns narrow to fit the page, down to a width that still holds "v100"; past that the timeline
+    // keeps its size and its box scrolls sideways.
+    let cell = ((TIMELINE_FIT - LABEL) / n).clamp(34, 70);
+    let width = LABEL + cell * n + 10;
     let height = ROW * (report.practices.len() + 1) + 10;
     let step_of = |to: usize| report.steps.iter().position(|s| s.to == to);
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox={ "0 0 " (width) " " (height) }
-            aria-label={ "Timeline of " (inert(&report.title)) } {
-            title { "When each practice appeared or disappeared in " (inert(&report.title)) }
+        svg xmlns="http://www.w3.org/2000/svg" role="img" width=(width) height=(height)
+            viewBox={ "0 0 " (width) " " (height) } aria-label={ "Timeline of " (inert(&report.title)) } {
+            title { "When each practice was gained or lost in " (inert(&report.title)) }
             @for (i, l) in report.labels.iter().enumerate() {
-                text x=(LABEL + CELL * i + CELL / 2) y="16" text-anchor="middle" font-size="12" fill="#57606a" {
+                text x=(LABEL + cell * i + cell / 2) y="16" text-anchor="middle" font-size="12" fill="#57606a" {
                     title { (inert(l)) }
                     "v" (i + 1)
                 }
@@ -428,27 +430,34 @@ fn timeline(report: &HistoryReport) -> Markup {
                 }
                 @for (i, v) in p.versions.iter().enumerate() {
                     @if v.count > 0 {
-                        rect x=(LABEL + CELL * i + 2) y=(y + 4) width=(CELL - 4) height="12" rx="3"
+                        rect x=(LABEL + cell * i + 2) y=(y + 4) width=(cell - 4) height="12" rx="3"
                             fill=(if p.polarity == Polarity::Negative { "#8c959f" } else { "#0969da" }) {
                             title { (inert(&report.labels[i])) ": " (v.count) " finding(s)" }
                         }
                     }
                 }
-                // What the first version says is where the history starts, not a change.
-                @for (i, turn) in p.turns.iter().filter(|(i, _)| *i > 0) {
-                    @let cx = LABEL + CELL * i + 2;
-                    @let mark = html! {
-                        circle cx=(cx) cy=(y + 10) r="6"
-                            fill=(if *turn == Turn::Appeared { "#1a7f37" } else { "#cf222e" }) {
-                            title {
-                                (finding_label(p.tag, p.polarity, &[])) " "
-                                (if *turn == Turn::Appeared { "appeared" } else { "disappeared" })
+                // Each version's events of this practice: a green dot for what it started saying, a red
+                // one for what it stopped saying, each linked to the step that did it.
+                @for i in 1..report.versions.len() {
+                    @for (k, change) in [EventChange::Gained, EventChange::Lost].into_iter().enumerate() {
+                        @let here: Vec<&Event> = report.events.iter()
+                            .filter(|e| e.version == i && e.tag == p.tag && e.polarity == p.polarity && e.change == change)
+                            .collect();
+                        @if !here.is_empty() {
+                            @let mark = html! {
+                                circle cx=(LABEL + cell * i + cell / 3 + k * cell / 3) cy=(y + 10) r="6"
+                                    fill=(if change == EventChange::Gained { "#1a7f37" } else { "#cf222e" }) {
+                                    title {
+                                        (inert(&report.labels[i]))
+                                        @for e in &here { "\n" (inert(&e.line())) }
+                                    }
+                                }
+                            };
+                            @match step_of(i) {
+                                Some(s) => { a href={ "#step-" (s) } { (mark) } }
+                                None => { (mark) }
                             }
                         }
-                    };
-                    @match step_of(*i) {
-                        Some(k) => { a href={ "#step-" (k) } { (mark) } }
-                        None => { (mark) }
                     }
                 }
             }
@@ -456,26 +465,37 @@ fn timeline(report: &HistoryReport) -> Markup {
     }
 }
 
-/// `history --format html`: the timeline, the table of practices per version, and each step's changes.
+/// `history --format html`: the timeline with its events, the events listed, the table of practices per
+/// version, and each step's changes folded away.
 pub fn history(report: &HistoryReport) -> String {
+    let lines = super::view::history_lines(report);
     let body = html! {
         h1 { "History of " (inert(&report.title)) }
-        p { (report.versions.len()) " stored versions, " (report.steps.len())
-            " of the steps between them changed the findings. "
-            "Columns are the versions, v1 the oldest. A bar: the version says it. A green dot: it appeared; "
-            "a red one: it disappeared (each linked to its change)." }
+        p { (report.versions.len()) " stored versions, " (report.events.len()) " events (practices gained or lost). "
+            "Columns are the versions, v1 the oldest. A bar: the version says it. A green dot: the version "
+            "started saying it; a red one: it stopped (each linked to its change)." }
         div.wide { (timeline(report)) }
+        @if !lines.is_empty() {
+            h2 { "Events" }
+            ul {
+                @for (v, line) in &lines {
+                    li { strong { "v" (v + 1) " " (inert(&report.labels[*v])) } ": " (inert(line)) }
+                }
+            }
+        }
+        h2 { "Practices per version" }
         div.wide {
             table {
                 thead { tr {
-                    th { "Practice" }
-                    @for (i, l) in report.labels.iter().enumerate() { th { "v" (i + 1) br; span.muted { (inert(l)) } } }
+                    th { "Version" }
+                    @for p in &report.practices { th { (finding_label(p.tag, p.polarity, &[])) } }
                 } }
                 tbody {
-                    @for p in &report.practices {
+                    @for (i, l) in report.labels.iter().enumerate() {
                         tr {
-                            td { (finding_label(p.tag, p.polarity, &[])) }
-                            @for v in &p.versions {
+                            td { "v" (i + 1) " " span.muted { (inert(l)) } }
+                            @for p in &report.practices {
+                                @let v = &p.versions[i];
                                 td title=[v.evidence.as_deref().map(inert)] {
                                     @if v.count > 0 { "● " (v.count) } @else { "·" }
                                 }
@@ -487,11 +507,14 @@ pub fn history(report: &HistoryReport) -> String {
         }
         @for (k, step) in report.steps.iter().enumerate() {
             section id={ "step-" (k) } {
-                h2 {
-                    "v" (step.from + 1) " → v" (step.to + 1) ": "
-                    (inert(&report.labels[step.from])) " → " (inert(&report.labels[step.to]))
+                details {
+                    summary {
+                        "v" (step.from + 1) " → v" (step.to + 1) ": "
+                        (inert(&report.labels[step.from])) " → " (inert(&report.labels[step.to]))
+                        " — " (super::view::change_heading(&step.diff))
+                    }
+                    (diff_body(&step.diff))
                 }
-                (diff_body(&step.diff))
             }
         }
     };

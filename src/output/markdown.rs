@@ -162,15 +162,20 @@ pub fn compare(report: &CompareReport) -> String {
 /// The history: a table of practices per version, then each step that changed the findings.
 pub fn history(report: &HistoryReport) -> String {
     let mut out = format!("## History of {}\n\n", inline(&report.title));
-    let days = &report.labels;
-    let header: Vec<String> = days.iter().map(|d| cell(d)).collect();
-    let _ = writeln!(out, "| Practice | {} |", header.join(" | "));
-    let _ = writeln!(out, "| --- |{}", " --- |".repeat(days.len()));
-    for p in &report.practices {
-        let cells: Vec<String> = p
-            .versions
+    // One row per version, one column per practice: readable however many versions there are.
+    let heads: Vec<String> = report
+        .practices
+        .iter()
+        .map(|p| finding_label(p.tag, p.polarity, &[]))
+        .collect();
+    let _ = writeln!(out, "| Version | {} |", heads.join(" | "));
+    let _ = writeln!(out, "| --- |{}", " --- |".repeat(heads.len()));
+    for (i, label) in report.labels.iter().enumerate() {
+        let cells: Vec<String> = report
+            .practices
             .iter()
-            .map(|v| {
+            .map(|p| {
+                let v = &p.versions[i];
                 if v.count > 0 {
                     format!("● {}", v.count)
                 } else {
@@ -178,18 +183,14 @@ pub fn history(report: &HistoryReport) -> String {
                 }
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} |",
-            finding_label(p.tag, p.polarity, &[]),
-            cells.join(" | ")
-        );
+        let _ = writeln!(out, "| v{} {} | {} |", i + 1, cell(label), cells.join(" | "));
     }
     out.push('\n');
-    for step in &report.steps {
-        let _ = writeln!(out, "### {} → {}\n", inline(&days[step.from]), inline(&days[step.to]));
-        for d in &step.diff.summary {
-            let _ = writeln!(out, "- {}", inline(&d.line()));
+    let lines = super::view::history_lines(report);
+    if !lines.is_empty() {
+        out.push_str("### Events\n\n");
+        for (v, line) in &lines {
+            let _ = writeln!(out, "- **v{} {}**: {}", v + 1, inline(&report.labels[*v]), inline(line));
         }
         out.push('\n');
     }
@@ -271,6 +272,9 @@ fn change_item(c: &Change) -> String {
             .iter()
             .map(|f| format!("−`{}`", finding_label(f.tag, f.polarity, &f.exceptions))),
     );
+    if let Some(note) = super::view::restated_note(c) {
+        marks.push(format!("({note})"));
+    }
     let marks = if marks.is_empty() {
         String::new()
     } else {
@@ -279,13 +283,30 @@ fn change_item(c: &Change) -> String {
     format!("- **{}** ({}): {clause}{marks}\n", change_kind(c), change_position(c))
 }
 
-fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
-    if let Some(l) = &body.language_change {
-        let _ = writeln!(out, "**Language:** {}.\n", inline(&l.line()));
+/// The most a Markdown report may hold, in bytes (so in characters too): a GitHub comment or issue body
+/// holds 65,536 characters, and a bot adds its own lines around the report.
+pub const MARKDOWN_MAX: usize = 60_000;
+/// Scope changes listed under "what changed in meaning" before the rest are counted.
+const SCOPE_LINES_LISTED: usize = 20;
+
+/// The head of a diff: the page change or the net change in meaning, and the clause counts. Always
+/// written whole, whatever the budget.
+fn diff_head(out: &mut String, body: &DiffBody, heading: &str) {
+    if let Some(line) = super::view::page_change_line(body) {
+        let _ = writeln!(out, "**{}**\n", inline(&line));
     } else if body.meaning_changed {
         let _ = writeln!(out, "{heading} What changed in meaning\n");
-        for d in &body.summary {
-            let _ = writeln!(out, "- {}", inline(&d.line()));
+        let lines = super::view::meaning_lines(body);
+        let cut = body.summary.len() + SCOPE_LINES_LISTED;
+        for line in lines.iter().take(cut) {
+            let _ = writeln!(out, "- {}", inline(line));
+        }
+        if lines.len() > cut {
+            let _ = writeln!(
+                out,
+                "- … and {} more changes of scope (see the JSON report)",
+                lines.len() - cut
+            );
         }
         out.push('\n');
     } else {
@@ -297,52 +318,89 @@ fn diff_body(out: &mut String, body: &DiffBody, heading: &str) {
         "Clauses: {} changed, {} added, {} removed, {} moved; {} unchanged, {} differ only by noise.\n",
         c.changed, c.added, c.removed, c.moved, c.unchanged, c.noise
     );
+}
+
+/// Room kept at the end of a budget for the "and N more" line and the closing tags.
+const BUDGET_RESERVE: usize = 200;
+
+/// The clause changes of a diff, those with findings first, in at most `budget` bytes: what does not
+/// fit is counted in an "and N more" line.
+fn diff_changes(out: &mut String, body: &DiffBody, heading: &str, budget: usize) {
+    let start = out.len();
+    let room = |out: &String, more: usize| out.len() - start + more + BUDGET_RESERVE <= budget;
     let (meaningful, quiet) = super::view::ordered_changes(body);
+    let mut left_out = 0;
     if !meaningful.is_empty() {
         let _ = writeln!(out, "{heading} Clauses that changed the findings\n");
-        for ch in &meaningful {
-            out.push_str(&change_item(ch));
+        for (i, ch) in meaningful.iter().enumerate() {
+            let item = change_item(ch);
+            if !room(out, item.len()) {
+                left_out = meaningful.len() - i;
+                break;
+            }
+            out.push_str(&item);
         }
         out.push('\n');
     }
-    if !quiet.is_empty() {
-        let _ = writeln!(
-            out,
-            "<details><summary>{} change{} without findings</summary>\n",
+    if !quiet.is_empty() && left_out == 0 {
+        let opening = format!(
+            "<details><summary>{} change{} without findings</summary>\n\n",
             quiet.len(),
             if quiet.len() == 1 { "" } else { "s" }
         );
         let rows = super::view::group_runs(&quiet);
-        for row in rows.iter().take(QUIET_CHANGES_LISTED) {
-            match row {
-                Row::One(ch) => out.push_str(&change_item(ch)),
-                Row::Run(run) => {
-                    let text = inline(&super::view::run_text(run, CLAUSE_MAX));
-                    let kind = run[0].kind;
-                    let text = if kind == ChangeKind::Removed {
-                        format!("~~{text}~~")
-                    } else {
-                        format!("**{text}**")
-                    };
-                    let _ = writeln!(
-                        out,
-                        "- **{} ×{}** ({}): {text}",
-                        kind.as_str(),
-                        run.len(),
-                        super::view::run_position(run)
-                    );
+        if room(out, opening.len()) {
+            out.push_str(&opening);
+            let mut listed = 0;
+            for row in rows.iter().take(QUIET_CHANGES_LISTED) {
+                let item = match row {
+                    Row::One(ch) => change_item(ch),
+                    Row::Run(run) => {
+                        let text = inline(&super::view::run_text(run, CLAUSE_MAX));
+                        let kind = run[0].kind;
+                        let text = if kind == ChangeKind::Removed {
+                            format!("~~{text}~~")
+                        } else {
+                            format!("**{text}**")
+                        };
+                        format!(
+                            "- **{} ×{}** ({}): {text}\n",
+                            kind.as_str(),
+                            run.len(),
+                            super::view::run_position(run)
+                        )
+                    }
+                };
+                if !room(out, item.len()) {
+                    break;
                 }
+                out.push_str(&item);
+                listed += 1;
             }
+            if rows.len() > listed {
+                let _ = writeln!(out, "- … and {} more (see the JSON report)", rows.len() - listed);
+            }
+            out.push_str("\n</details>\n\n");
+        } else {
+            left_out = quiet.len();
         }
-        if rows.len() > QUIET_CHANGES_LISTED {
-            let _ = writeln!(
-                out,
-                "- … and {} more (see the JSON report)",
-                rows.len() - QUIET_CHANGES_LISTED
-            );
-        }
-        out.push_str("\n</details>\n\n");
+    } else if !quiet.is_empty() {
+        left_out += quiet.len();
     }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "… and {left_out} more change{} not listed here, to fit a GitHub comment (see the JSON report).\n",
+            if left_out == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn diff_body(out: &mut String, body: &DiffBody, heading: &str, budget: usize) {
+    let start = out.len();
+    diff_head(out, body, heading);
+    let used = out.len() - start;
+    diff_changes(out, body, heading, budget.saturating_sub(used));
 }
 
 fn version_text(v: &VersionInfo) -> String {
@@ -357,7 +415,8 @@ fn version_text(v: &VersionInfo) -> String {
 pub fn diff(title: &str, old: &VersionInfo, new: &VersionInfo, body: &DiffBody) -> String {
     let mut out = format!("## Changes to {}\n\n", inline(title));
     let _ = writeln!(out, "From {} to {}.\n", version_text(old), version_text(new));
-    diff_body(&mut out, body, "###");
+    let budget = MARKDOWN_MAX.saturating_sub(out.len());
+    diff_body(&mut out, body, "###", budget);
     out
 }
 
@@ -398,29 +457,52 @@ pub fn check(report: &CheckReport) -> String {
     if s.changed == 0 {
         return out;
     }
-    for d in report.documents.iter().filter(|d| d.status == CheckStatus::Changed) {
-        let Some(body) = &d.diff else { continue };
-        let _ = writeln!(
-            out,
-            "### {} / {} — {}\n",
-            inline(&d.provider),
-            inline(&d.label()),
-            if d.meaning_changed() {
-                "changed in meaning"
-            } else if d.diff.as_ref().is_some_and(|b| b.language_change.is_some()) {
-                "changed language"
-            } else {
-                "reworded"
+    // Every changed document's heading and net change are written; the clause changes share what room
+    // is left, in document order.
+    let changed: Vec<(&crate::stages::check::DocCheck, &DiffBody)> = report
+        .documents
+        .iter()
+        .filter(|d| d.status == CheckStatus::Changed)
+        .filter_map(|d| d.diff.as_ref().map(|b| (d, b)))
+        .collect();
+    let heads: Vec<String> = changed
+        .iter()
+        .map(|&(d, body)| {
+            let mut head = String::new();
+            let _ = writeln!(
+                head,
+                "### {} / {} — {}\n",
+                inline(&d.provider),
+                inline(&d.label()),
+                super::view::change_heading(body)
+            );
+            let _ = writeln!(head, "<{}>\n", url(&d.url));
+            if let (Some(o), Some(n)) = (&d.old, &d.new) {
+                let _ = writeln!(head, "From {} to {}.\n", version_text(o), version_text(n));
             }
-        );
-        let _ = writeln!(out, "<{}>\n", url(&d.url));
-        if let (Some(o), Some(n)) = (&d.old, &d.new) {
-            let _ = writeln!(out, "From {} to {}.\n", version_text(o), version_text(n));
+            if d.diff_basis == Some(DiffBasis::Fingerprints) {
+                head.push_str(
+                    "_The old text is no longer stored: compared by fingerprints of tagged clauses only._\n\n",
+                );
+            }
+            diff_head(&mut head, body, "####");
+            head
+        })
+        .collect();
+    let mut heads_left: usize = heads.iter().map(String::len).sum();
+    for (i, (head, &(_, body))) in heads.iter().zip(&changed).enumerate() {
+        if out.len() + head.len() + BUDGET_RESERVE > MARKDOWN_MAX {
+            let _ = writeln!(
+                out,
+                "… and {} more changed documents, not shown here to fit a GitHub comment (see the JSON report).",
+                changed.len() - i
+            );
+            break;
         }
-        if d.diff_basis == Some(DiffBasis::Fingerprints) {
-            out.push_str("_The old text is no longer stored: compared by fingerprints of tagged clauses only._\n\n");
-        }
-        diff_body(&mut out, body, "####");
+        out.push_str(head);
+        heads_left -= head.len();
+        let budget = MARKDOWN_MAX.saturating_sub(out.len() + heads_left);
+        diff_changes(&mut out, body, "####", budget);
     }
     out
 }

@@ -1,12 +1,14 @@
 //! Output: every report in every format it supports, behind one switch ([`write()`]). Terminal tables
 //! (comfy-table) are in `table.rs`, Markdown in `markdown.rs`, self-contained HTML pages (maud) in
-//! `html.rs`, and JSON and JSON lines are the report's own serde form. Adding a format means adding a
+//! `html.rs`, GitHub Actions workflow commands in `github.rs`, and JSON and JSON lines are the report's own
+//! serde form. Adding a format means adding a
 //! method to [`Output`] and an arm to [`write()`]; adding a report means implementing [`Output`] for it.
 
 pub(crate) mod view;
 pub(crate) mod table;
 pub(crate) mod markdown;
 pub(crate) mod html;
+pub(crate) mod github;
 
 use std::io::{self, Write};
 
@@ -36,15 +38,18 @@ pub enum OutputFormat {
     Markdown,
     /// One self-contained HTML page: inline CSS, no scripts, no external fetches.
     Html,
+    /// GitHub Actions workflow commands: an annotation per change.
+    Github,
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 5] = [
+    pub const ALL: [OutputFormat; 6] = [
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Jsonl,
         OutputFormat::Markdown,
         OutputFormat::Html,
+        OutputFormat::Github,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +59,7 @@ impl OutputFormat {
             OutputFormat::Jsonl => "jsonl",
             OutputFormat::Markdown => "markdown",
             OutputFormat::Html => "html",
+            OutputFormat::Github => "github",
         }
     }
 }
@@ -100,6 +106,11 @@ pub trait Output: Serialize {
         None
     }
 
+    /// GitHub Actions workflow commands, for reports that have them.
+    fn github(&self) -> Option<String> {
+        None
+    }
+
     /// One JSON line per item, for reports that have it.
     fn jsonl(&self, _out: &mut dyn Write) -> Option<io::Result<()>> {
         None
@@ -131,6 +142,7 @@ pub fn write<R: Output>(report: &R, format: OutputFormat, options: &Options, out
         OutputFormat::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
         OutputFormat::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
         OutputFormat::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
+        OutputFormat::Github => out.write_all(report.github().ok_or_else(unsupported)?.as_bytes()),
     }
 }
 
@@ -298,6 +310,7 @@ impl Output for DiffReport {
         OutputFormat::Json,
         OutputFormat::Markdown,
         OutputFormat::Html,
+        OutputFormat::Github,
     ];
 
     fn html(&self) -> Option<String> {
@@ -320,6 +333,10 @@ impl Output for DiffReport {
     fn markdown(&self) -> Option<String> {
         Some(markdown::diff(&self.title, &self.old, &self.new, &self.diff))
     }
+
+    fn github(&self) -> Option<String> {
+        Some(github::diff(&self.title, &self.diff))
+    }
 }
 
 impl Output for CheckReport {
@@ -328,6 +345,7 @@ impl Output for CheckReport {
         OutputFormat::Json,
         OutputFormat::Markdown,
         OutputFormat::Html,
+        OutputFormat::Github,
     ];
 
     fn html(&self) -> Option<String> {
@@ -340,6 +358,10 @@ impl Output for CheckReport {
 
     fn markdown(&self) -> Option<String> {
         Some(markdown::check(self))
+    }
+
+    fn github(&self) -> Option<String> {
+        Some(github::check(self))
     }
 }
 
@@ -448,6 +470,7 @@ mod tests {
             source: "p.txt".into(),
             format: crate::document::markup::InputFormat::Text,
             charset: None,
+            tags_stripped: false,
             text: "We may share your location with partners.\n".into(),
         };
         formats_agree("extract", &crate::stages::extract::extract(&rules, &doc));

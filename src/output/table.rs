@@ -322,31 +322,39 @@ pub fn summary(report: &CompareReport) -> String {
 /// The history table: one row per practice, one column per version (● with the count where the version
 /// says it), then one line per step that changed the findings.
 pub fn history(report: &HistoryReport, width: u16, style: Style) -> String {
-    let mut header = vec!["Practice".to_string()];
-    header.extend(report.labels.iter().cloned());
+    // One row per version, one column per practice: readable however many versions there are.
+    let mut header = vec!["Version".to_string()];
+    header.extend(report.practices.iter().map(|p| finding_label(p.tag, p.polarity, &[])));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut table = new_table(width, style, &header, false);
-    for p in &report.practices {
-        let mut row = vec![Cell::new(style.tag(p.tag, p.polarity, &[]))];
-        row.extend(p.versions.iter().map(|v| {
-            Cell::new(if v.count > 0 {
-                format!("● {}", v.count)
-            } else {
-                "·".into()
+    for (i, label) in report.labels.iter().enumerate() {
+        let mut row = vec![Cell::new(format!("v{} {label}", i + 1))];
+        row.extend(report.practices.iter().map(|p| {
+            let v = &p.versions[i];
+            let turn = p.turns.iter().find(|(at, _)| *at == i && i > 0).map(|(_, t)| *t);
+            Cell::new(match (v.count > 0, turn) {
+                (true, Some(crate::stages::history::Turn::Appeared)) => style.insert(&format!("● {} new", v.count)),
+                (true, _) => format!("● {}", v.count),
+                (false, Some(crate::stages::history::Turn::Disappeared)) => style.delete("· gone"),
+                (false, _) => "·".into(),
             })
         }));
         table.add_row(row);
     }
     let mut out = format!("{}\n{}\n", style.bold(&report.title), table);
-    for step in &report.steps {
-        out.push_str(&format!("{} → {}:\n", report.labels[step.from], report.labels[step.to]));
-        for d in &step.diff.summary {
-            out.push_str(&format!("  {}\n", d.line()));
+    let lines = super::view::history_lines(report);
+    if !lines.is_empty() {
+        out.push_str(&style.bold("Events:"));
+        out.push('\n');
+        for (v, line) in &lines {
+            out.push_str(&format!("  v{} {}  {line}\n", v + 1, report.labels[*v]));
         }
     }
     out.push_str(&format!(
-        "{} versions; {} step{} changed the findings.\n",
+        "{} versions; {} event{} (practices gained or lost); {} step{} changed in meaning or page.\n",
         report.versions.len(),
+        report.events.len(),
+        if report.events.len() == 1 { "" } else { "s" },
         report.steps.len(),
         if report.steps.len() == 1 { "" } else { "s" }
     ));
@@ -598,6 +606,9 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
     };
     let mut marks = finding_marks("+", &c.gained, style);
     marks.extend(finding_marks("−", &c.lost, style));
+    if let Some(note) = super::view::restated_note(c) {
+        marks.push(style.dim(&note));
+    }
     if marks.is_empty()
         && let Some(side) = c.new.as_ref().or(c.old.as_ref())
         && !side.findings.is_empty()
@@ -621,15 +632,15 @@ fn change_row(c: &Change, style: Style) -> Vec<Cell> {
 /// The meaning summary, counts and clause table of one diff.
 fn diff_body(body: &DiffBody, width: u16, style: Style, all: bool) -> String {
     let mut out = String::new();
-    if let Some(l) = &body.language_change {
-        out.push_str(&style.bold(&format!("Language: {}.", l.line())));
+    if let Some(line) = super::view::page_change_line(body) {
+        out.push_str(&style.bold(&line));
         out.push('\n');
     } else if body.meaning_changed {
         out.push_str(&style.bold("Meaning changes:"));
         out.push('\n');
-        for d in &body.summary {
+        for line in super::view::meaning_lines(body) {
             out.push_str("  ");
-            out.push_str(&d.line());
+            out.push_str(&line);
             out.push('\n');
         }
     } else {
@@ -733,6 +744,8 @@ pub(crate) fn check_note(d: &DocCheck) -> String {
         CheckStatus::Changed if let Some(l) = d.diff.as_ref().and_then(|b| b.language_change) => {
             format!("language changed: {} → {}", l.from, l.to)
         }
+        CheckStatus::Changed if let Some(r) = d.diff.as_ref().and_then(|b| b.replaced.as_ref()) => r.line(),
+        CheckStatus::Changed if let Some(r) = d.diff.as_ref().and_then(|b| b.reverted_to.as_ref()) => r.line(),
         CheckStatus::Changed => "wording changed; no finding gained or lost".into(),
         CheckStatus::Unchanged if d.noise_only => "differs only by noise".into(),
         CheckStatus::New => "first version recorded".into(),
@@ -791,7 +804,20 @@ pub fn check_summary(report: &CheckReport) -> String {
     ] {
         if count > 0 {
             let extra = if status == CheckStatus::Changed {
-                format!(" ({} in meaning)", s.meaning_changed)
+                let kinds: Vec<String> = [
+                    (s.meaning_changed, "in meaning"),
+                    (s.replaced, "page replaced"),
+                    (s.reverted, "reverted"),
+                    (s.language_changed, "language changed"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                match kinds.is_empty() {
+                    true => " (0 in meaning)".to_string(),
+                    false => format!(" ({})", kinds.join(", ")),
+                }
             } else {
                 String::new()
             };

@@ -52,6 +52,81 @@ pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind])
     }
 }
 
+/// A change of page rather than of policy, as one line ("Page replaced: …"), when the diff is one.
+pub fn page_change_line(body: &DiffBody) -> Option<String> {
+    if let Some(l) = &body.language_change {
+        Some(format!("Language: {}.", l.line()))
+    } else if let Some(r) = &body.replaced {
+        Some(format!(
+            "Page replaced: {}.",
+            r.line().trim_start_matches("page replaced: ")
+        ))
+    } else {
+        body.reverted_to
+            .as_ref()
+            .map(|r| format!("Reverted: {}.", r.line().trim_start_matches("reverted ")))
+    }
+}
+
+/// The lines of a history after its table, in version order: each event, and each change of page
+/// (language, another document, a return to an earlier version), as (version index, line).
+pub fn history_lines(report: &crate::stages::history::HistoryReport) -> Vec<(usize, String)> {
+    let mut lines: Vec<(usize, String)> = report.events.iter().map(|e| (e.version, e.line())).collect();
+    for step in &report.steps {
+        if let Some(line) = page_change_line(&step.diff) {
+            lines.push((step.to, line));
+        }
+    }
+    lines.sort_by_key(|(v, _)| *v);
+    lines
+}
+
+/// What kind of change a changed document had, in a heading's words.
+pub fn change_heading(body: &DiffBody) -> &'static str {
+    if body.language_change.is_some() {
+        "changed language"
+    } else if body.replaced.is_some() {
+        "page replaced"
+    } else if body.reverted_to.is_some() {
+        "reverted to an earlier version"
+    } else if body.meaning_changed {
+        "changed in meaning"
+    } else {
+        "reworded"
+    }
+}
+
+/// The lines under "what changed in meaning": the net gain and loss per tag and polarity, then each
+/// reworded clause whose practice changed scope.
+pub fn meaning_lines(body: &DiffBody) -> Vec<String> {
+    let mut out: Vec<String> = body.summary.iter().map(|d| d.line()).collect();
+    out.extend(body.scope_changes.iter().map(|s| format!("scope of {}", s.line())));
+    out
+}
+
+/// What a change cut or added that the other version says elsewhere, so that a reader sees why it
+/// changed nothing: "still stated elsewhere: sharing, no sharing".
+pub fn restated_note(c: &Change) -> Option<String> {
+    let labels = |list: &[crate::stages::diff::ClauseFinding]| {
+        let mut l: Vec<String> = list
+            .iter()
+            .map(|f| finding_label(f.tag, f.polarity, &f.exceptions))
+            .collect();
+        l.dedup();
+        l.join(", ")
+    };
+    match (c.still_stated.is_empty(), c.already_stated.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(format!("still stated elsewhere: {}", labels(&c.still_stated))),
+        (true, false) => Some(format!("already stated elsewhere: {}", labels(&c.already_stated))),
+        (false, false) => Some(format!(
+            "still stated elsewhere: {}; already stated elsewhere: {}",
+            labels(&c.still_stated),
+            labels(&c.already_stated)
+        )),
+    }
+}
+
 /// Changes in the order reports show them: those that gain or lose findings first, each group in
 /// document order.
 pub fn ordered_changes(body: &DiffBody) -> (Vec<&Change>, Vec<&Change>) {

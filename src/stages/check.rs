@@ -22,6 +22,7 @@ use crate::inputs::fetch::{DocResult, Status};
 use crate::inputs::providers::{Provider, Role};
 use crate::inputs::store::{self, Store, Stored};
 use crate::stages::diff::{self, ChangeKind, ClauseFinding, ClauseSide, Counts, DiffBody};
+use crate::stages::revert;
 
 /// One document's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -154,6 +155,12 @@ pub struct StatusCounts {
     pub failed: usize,
     /// Changed documents whose findings changed.
     pub meaning_changed: usize,
+    /// Changed documents whose page is another document.
+    pub replaced: usize,
+    /// Changed documents that returned to an earlier version.
+    pub reverted: usize,
+    /// Changed documents whose page changed language.
+    pub language_changed: usize,
 }
 
 /// The document `orgcheck check --format json` prints.
@@ -192,6 +199,11 @@ impl CheckReport {
                 CheckStatus::Failed => &mut summary.failed,
             } += 1;
             summary.meaning_changed += usize::from(d.meaning_changed());
+            if let Some(body) = &d.diff {
+                summary.replaced += usize::from(body.replaced.is_some());
+                summary.reverted += usize::from(body.reverted_to.is_some());
+                summary.language_changed += usize::from(body.language_change.is_some());
+            }
         }
         CheckReport {
             schema_version: SCHEMA_VERSION,
@@ -262,11 +274,22 @@ pub fn check_live(rules: &RuleSet, norm: &Normaliser, store: &Store, results: &[
                             ..checked
                         },
                         _ => match read(r.previous_version.as_ref()) {
-                            Ok(Some(old)) => DocCheck {
-                                old: Some(VersionInfo::from(&old)),
-                                ..checked
+                            Ok(Some(old)) => {
+                                let mut body = diff::diff(rules, norm, &old.text, &new.text);
+                                let pair = revert::Compared {
+                                    provider: &r.provider,
+                                    document: &r.document,
+                                    old_id: &old.meta.version,
+                                    old_text: &old.text,
+                                    new_text: &new.text,
+                                };
+                                revert::mark(&mut body, store, pair, norm);
+                                DocCheck {
+                                    old: Some(VersionInfo::from(&old)),
+                                    ..checked
+                                }
+                                .with_diff(body, DiffBasis::Text)
                             }
-                            .with_diff(diff::diff(rules, norm, &old.text, &new.text), DiffBasis::Text),
                             // Something was stored before, but nothing intact is left to compare with: a
                             // change may be hidden, so this is not a quiet `new`.
                             Ok(None) => DocCheck {
@@ -352,7 +375,16 @@ pub fn check_baseline(
             let same_normalisers = baseline.is_some_and(|b| b.normalisers == norm.enabled());
             match store.version(&p.id, &d.id, &entry.version) {
                 Ok(Some(old)) => {
-                    out.push(checked.with_diff(diff::diff(rules, norm, &old.text, &latest.text), DiffBasis::Text));
+                    let mut body = diff::diff(rules, norm, &old.text, &latest.text);
+                    let pair = revert::Compared {
+                        provider: &p.id,
+                        document: &d.id,
+                        old_id: &entry.version,
+                        old_text: &old.text,
+                        new_text: &latest.text,
+                    };
+                    revert::mark(&mut body, store, pair, norm);
+                    out.push(checked.with_diff(body, DiffBasis::Text));
                 }
                 _ if same_normalisers && entry.normalised_sha256 == norm.document_hash(&latest.text) => {
                     out.push(DocCheck {
@@ -388,7 +420,10 @@ fn empty_body() -> DiffBody {
     DiffBody {
         meaning_changed: false,
         language_change: None,
+        replaced: None,
+        reverted_to: None,
         summary: Vec::new(),
+        scope_changes: Vec::new(),
         counts: Counts::default(),
         changes: Vec::new(),
     }
@@ -416,7 +451,9 @@ fn fingerprint_diff(rules: &RuleSet, norm: &Normaliser, entry: &BaselineDoc, tex
             moved: false,
             words: Vec::new(),
             gained: Vec::new(),
-            lost: c.findings.clone(),
+            lost: c.findings.iter().filter(|f| f.by_company()).cloned().collect(),
+            still_stated: Vec::new(),
+            already_stated: Vec::new(),
         });
     }
     for i in items
@@ -431,15 +468,31 @@ fn fingerprint_diff(rules: &RuleSet, norm: &Normaliser, entry: &BaselineDoc, tex
             similarity: None,
             moved: false,
             words: Vec::new(),
-            gained: i.findings.clone(),
+            gained: i.findings.iter().filter(|f| f.by_company()).cloned().collect(),
             lost: Vec::new(),
+            still_stated: Vec::new(),
+            already_stated: Vec::new(),
         });
     }
+    // What the baseline said against what the text says, wherever each stands. A baseline written
+    // before findings carried their scope has none: its findings are compared without it.
+    let old: Vec<ClauseFinding> = entry.clauses.iter().flat_map(|c| c.findings.iter().cloned()).collect();
+    let new: Vec<ClauseFinding> = items.iter().flat_map(|i| i.findings.iter().cloned()).collect();
+    diff::net(&mut changes, &old, &new, |a, b| {
+        if a.scope == diff::Scope::default() || b.scope == diff::Scope::default() {
+            a.tag == b.tag && a.polarity == b.polarity && a.exceptions == b.exceptions
+        } else {
+            a.says_same(b)
+        }
+    });
     let summary = diff::summarise(&changes);
     DiffBody {
         meaning_changed: !summary.is_empty(),
         language_change: None,
+        replaced: None,
+        reverted_to: None,
         summary,
+        scope_changes: Vec::new(),
         counts,
         changes,
     }

@@ -655,6 +655,7 @@ mod tests {
             source: "p.txt".into(),
             format: InputFormat::Text,
             charset: None,
+            tags_stripped: false,
             text: text.into(),
         }
     }

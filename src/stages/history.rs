@@ -9,7 +9,8 @@ use crate::base::error::{Error, Result};
 use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo};
 use crate::document::noise::Normaliser;
 use crate::inputs::store::Store;
-use crate::stages::diff::{self, DiffBody};
+use crate::stages::diff::{self, Change, DiffBody, Scope};
+use crate::stages::revert;
 
 /// What one version says about one tag and polarity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -41,6 +42,74 @@ pub struct Practice {
     pub turns: Vec<(usize, Turn)>,
 }
 
+/// Whether an event is a practice the document started or stopped saying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EventChange {
+    Gained,
+    Lost,
+}
+
+impl EventChange {
+    pub fn sign(self) -> &'static str {
+        match self {
+            EventChange::Gained => "+",
+            EventChange::Lost => "−",
+        }
+    }
+}
+
+/// A practice a version started or stopped saying, against the last version it can be compared with
+/// (same language, the same document): the net change, so a clause that moved or a summary cut while the
+/// full text repeats it is no event.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Event {
+    /// Index into `versions` of the version that made the change.
+    pub version: usize,
+    /// That version's own date: when it was captured, by orgcheck or by the archive it was imported from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Index into `versions` of the version it was compared with (the one before, unless that one was in
+    /// another language or another document).
+    pub since: usize,
+    pub tag: Tag,
+    pub polarity: Polarity,
+    pub change: EventChange,
+    /// The words of the first clause that says it (or said it).
+    pub evidence: String,
+    /// The practice: who does what to which data, for whom.
+    pub practice: Scope,
+    /// How many clauses say it (or said it) in the changed text.
+    pub clauses: usize,
+}
+
+impl Event {
+    /// "+ third-party-sharing (positive): disclose location → advertisers — "share your location…"".
+    pub fn line(&self) -> String {
+        // An opt-out is the customer's by nature; saying so adds nothing.
+        let practice = match self.tag {
+            Tag::OptOut => Scope {
+                actor: None,
+                ..self.practice.clone()
+            }
+            .summary(),
+            _ => self.practice.summary(),
+        };
+        let practice = if practice.is_empty() {
+            String::new()
+        } else {
+            format!(": {practice}")
+        };
+        format!(
+            "{} {} ({}){practice} — \"{}\"",
+            self.change.sign(),
+            self.tag,
+            self.polarity.as_str(),
+            self.evidence
+        )
+    }
+}
+
 /// Two consecutive versions whose findings differ.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Step {
@@ -65,8 +134,10 @@ pub struct HistoryReport {
     pub labels: Vec<String>,
     /// Every tag and polarity any version has, in tag order.
     pub practices: Vec<Practice>,
-    /// The steps between consecutive versions that gained or lost findings, or changed language, with
-    /// their clause changes.
+    /// Each practice a version started or stopped saying, in version order.
+    pub events: Vec<Event>,
+    /// The steps between consecutive versions that changed in meaning, or changed page (language,
+    /// another document, a return to an earlier version), with their clause changes.
     pub steps: Vec<Step>,
 }
 
@@ -150,10 +221,49 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
             });
         }
     }
-    let flipped = |i: usize| {
-        i.checked_sub(1)
-            .is_some_and(|j| matches!((languages[j], languages[i]), (Some(a), Some(b)) if a != b))
-    };
+    // Each version's steps from the one before, and the version it is compared with for events and
+    // turns: the last one in its language and of the same document. A version of another language, or a
+    // capture of another document, is compared with nothing; the next one is compared across it.
+    let mut steps = Vec::new();
+    let mut events = Vec::new();
+    let mut base_of: Vec<Option<usize>> = vec![None; texts.len()];
+    let mut base = 0;
+    for i in 1..texts.len() {
+        let mut body = diff::diff(rules, norm, &texts[i - 1], &texts[i]);
+        let pair = revert::Compared {
+            provider: &provider,
+            document: &document,
+            old_id: &ids[i - 1],
+            old_text: &texts[i - 1],
+            new_text: &texts[i],
+        };
+        revert::mark(&mut body, store, pair, norm);
+        let elsewhere = body.language_change.is_some() || body.replaced.is_some();
+        let compared = match (elsewhere, base == i - 1) {
+            (false, true) => Some(&body),
+            (false, false) | (true, false) => None,
+            (true, true) => {
+                steps_push(&mut steps, i, body);
+                continue;
+            }
+        };
+        let across;
+        let compared = match compared {
+            Some(b) => b,
+            None => {
+                across = diff::diff(rules, norm, &texts[base], &texts[i]);
+                if across.language_change.is_some() || across.replaced.is_some() {
+                    steps_push(&mut steps, i, body);
+                    continue;
+                }
+                &across
+            }
+        };
+        events.extend(events_of(compared, base, i, &versions[i]));
+        base_of[i] = Some(base);
+        base = i;
+        steps_push(&mut steps, i, body);
+    }
     let practices = keys
         .iter()
         .zip(table)
@@ -161,10 +271,11 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         .map(|(&(tag, polarity), row)| {
             let mut turns = Vec::new();
             for (i, p) in row.iter().enumerate() {
-                if flipped(i) {
-                    continue;
-                }
-                let before = i.checked_sub(1).is_some_and(|j| row[j].count > 0);
+                let before = match (i, base_of[i]) {
+                    (0, _) => false,
+                    (_, Some(j)) => row[j].count > 0,
+                    (_, None) => continue,
+                };
                 match (before, p.count > 0) {
                     (false, true) => turns.push((i, Turn::Appeared)),
                     (true, false) => turns.push((i, Turn::Disappeared)),
@@ -179,16 +290,6 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
             }
         })
         .collect();
-    let steps = (1..texts.len())
-        .filter_map(|i| {
-            let body = diff::diff(rules, norm, &texts[i - 1], &texts[i]);
-            (body.meaning_changed || body.language_change.is_some()).then_some(Step {
-                from: i - 1,
-                to: i,
-                diff: body,
-            })
-        })
-        .collect();
     let labels = labels(&versions, &ids);
     Ok(HistoryReport {
         schema_version: SCHEMA_VERSION,
@@ -197,8 +298,59 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         versions,
         labels,
         practices,
+        events,
         steps,
     })
+}
+
+/// Keeps a step that changed in meaning or changed page.
+fn steps_push(steps: &mut Vec<Step>, to: usize, diff: DiffBody) {
+    if diff.meaning_changed || diff.page_change() {
+        steps.push(Step { from: to - 1, to, diff });
+    }
+}
+
+/// The events of version `at` against version `since`: each practice gained or lost, once however many
+/// clauses say it.
+fn events_of(body: &DiffBody, since: usize, at: usize, version: &VersionInfo) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    let lists = |c: &Change| {
+        [
+            (EventChange::Lost, c.lost.clone()),
+            (EventChange::Gained, c.gained.clone()),
+        ]
+    };
+    for c in &body.changes {
+        for (change, findings) in lists(c) {
+            for f in findings {
+                match out.iter_mut().find(|e| {
+                    e.change == change && e.tag == f.tag && e.polarity == f.polarity && e.practice.same(&f.scope)
+                }) {
+                    Some(e) => e.clauses += 1,
+                    None => out.push(Event {
+                        version: at,
+                        date: version.date.clone(),
+                        since,
+                        tag: f.tag,
+                        polarity: f.polarity,
+                        change,
+                        evidence: f.evidence,
+                        practice: f.scope,
+                        clauses: 1,
+                    }),
+                }
+            }
+        }
+    }
+    // In tag order, gains before losses within a tag and polarity.
+    out.sort_by_key(|e| {
+        (
+            Tag::ALL.iter().position(|t| *t == e.tag),
+            e.polarity == Polarity::Negative,
+            e.change == EventChange::Lost,
+        )
+    });
+    out
 }
 
 #[cfg(test)]
@@ -207,12 +359,7 @@ mod tests {
     use crate::inputs::store::Meta;
 
     fn meta(at: &str) -> Meta {
-        serde_json::from_value(serde_json::json!({
-            "url": "https://acme.example/p", "final_url": "https://acme.example/p", "status": 200,
-            "kind": "text", "fetched_at": at, "raw_sha256": "", "text_sha256": "",
-            "orgcheck_version": "test", "declaration_sha256": ""
-        }))
-        .unwrap()
+        crate::inputs::store::test_meta(at)
     }
 
     #[test]
@@ -247,6 +394,70 @@ mod tests {
             .collect();
         assert_eq!(steps, [(0, 1, true), (1, 2, false)]);
         assert!(h.steps[1].diff.meaning_changed);
+    }
+
+    #[test]
+    fn events_are_dated_by_their_version_and_a_stray_word_makes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let base = "We may share your information with our partners.\n\nWe keep records for six years.\n";
+        let texts = [
+            base.to_string(),
+            // One stray word.
+            base.replace("six", "seven"),
+            // Location data to advertisers, and a summary box that repeats the partner sharing.
+            format!(
+                "Highlights: we may share your information with our partners.\n\n{}\n\nWe may share your location \
+                 data with advertisers.\n",
+                base.replace("six", "seven")
+            ),
+            // A page in Spanish between two English ones: no event at it or after it.
+            "Podemos compartir sus datos de ubicación con nuestros socios publicitarios y con otras empresas.".into(),
+            format!(
+                "{}\n\nWe may share your location data with advertisers.\n",
+                base.replace("six", "seven")
+            ),
+        ];
+        let dates = ["2012-03-01", "2013-05-30", "2015-07-14", "2016-01-02", "2016-02-03"];
+        for (text, date) in texts.iter().zip(dates) {
+            store
+                .record("acme", "privacy-policy", meta(&format!("{date}T00:00:00Z")), text)
+                .unwrap();
+        }
+        let rules = RuleSet::default_rules().unwrap();
+        let h = history(&store, "acme", &rules, &Normaliser::all()).unwrap();
+        let events: Vec<(usize, &str, EventChange, Tag)> = h
+            .events
+            .iter()
+            .map(|e| (e.version, e.date.as_deref().unwrap_or(""), e.change, e.tag))
+            .collect();
+        assert!(
+            events.iter().all(|&(v, _, _, _)| v == 2),
+            "events only where a practice changed: {events:?}"
+        );
+        let location = h
+            .events
+            .iter()
+            .find(|e| e.tag == Tag::Location)
+            .expect("a location event");
+        assert_eq!(location.date.as_deref(), Some("2015-07-14T00:00:00Z"));
+        assert_eq!(location.change, EventChange::Gained);
+        assert_eq!(location.since, 1);
+        let sharing = h
+            .events
+            .iter()
+            .find(|e| e.tag == Tag::ThirdPartySharing)
+            .expect("a sharing event");
+        assert!(
+            sharing.practice.recipients.iter().any(|r| r.concept == "advertisers"),
+            "{:?}",
+            sharing.practice
+        );
+        assert!(
+            sharing.line().starts_with("+ third-party-sharing (positive): "),
+            "{}",
+            sharing.line()
+        );
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod eval;
 pub mod compare;
 pub mod lint;
 pub mod diff;
+pub mod revert;
 pub mod check;
 pub mod history;

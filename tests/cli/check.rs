@@ -188,17 +188,20 @@ fn the_ci_pipeline_records_flags_confirms_and_distrusts() {
     assert_eq!(doc["documents"][0]["noise_only"], true);
 }
 
+/// `orgcheck check --live` on `providers` and `store`, writing `format`.
+fn live_check(providers: &Path, store: &Path, format: &str) -> assert_cmd::Command {
+    let mut cmd = orgcheck();
+    cmd.args(["check", "--live", "--retries", "0", "--format", format, "--providers"])
+        .arg(providers)
+        .arg("--store")
+        .arg(store);
+    cmd
+}
+
 #[test]
 fn markdown_report_is_an_issue_body() {
     let (site, providers, store) = Site::with_store();
-    let base = |format: &str| {
-        let mut cmd = orgcheck();
-        cmd.args(["check", "--live", "--retries", "0", "--format", format, "--providers"])
-            .arg(providers.path())
-            .arg("--store")
-            .arg(store.path());
-        cmd
-    };
+    let base = |format: &str| live_check(providers.path(), store.path(), format);
     assert_eq!(run(&mut base("table")).code, 0);
     site.serve(1);
     let out = run(&mut base("markdown"));
@@ -218,9 +221,11 @@ fn markdown_report_is_an_issue_body() {
     );
     assert!(md.contains("for ~~six~~ **seven** years"), "{md}");
 
-    // The same report as a page: the table, the changed document's section, words deleted and inserted.
-    site.serve(0);
-    assert_eq!(run(&mut base("table")).code, 1);
+    // The same report as a page, from a store of its own (back to A and on to B again would be a
+    // revert): the table, the changed document's section, words deleted and inserted.
+    let (site, providers, store) = Site::with_store();
+    let base = |format: &str| live_check(providers.path(), store.path(), format);
+    assert_eq!(run(&mut base("table")).code, 0);
     site.serve(1);
     let out = run(&mut base("html"));
     assert_eq!(out.code, 1, "{}", out.stderr);
@@ -245,20 +250,27 @@ fn markdown_report_is_an_issue_body() {
         "{page}"
     );
 
-    // Back to A: the terminal report, meaning first.
+    // Back to A: a return to the version stored first, reported as a revert with the clauses that
+    // changed, and no change in meaning (what it says was said before).
     site.serve(0);
     let out = run(&mut base("table"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let text = out.stdout;
     assert!(text.contains("┆ privacy-policy ┆ changed ┆"), "{text}");
-    let meaning = text.find("Meaning changes:").expect("meaning summary");
-    assert!(meaning < text.find("┆ Clause").unwrap(), "{text}");
-    assert!(
-        text.contains("third-party-sharing: -1 positive (\"pass this data to advertisers\")"),
-        "{text}"
-    );
+    assert!(text.contains("reverted to the version of"), "{text}");
+    assert!(text.contains("Reverted: to the version of"), "{text}");
+    assert!(!text.contains("Meaning changes:"), "{text}");
     assert!(text.contains("[-seven-]{+six+}"), "{text}");
-    assert!(text.ends_with("1 document: 1 changed (1 in meaning).\n"), "{text}");
+    assert!(text.ends_with("1 document: 1 changed (1 reverted).\n"), "{text}");
+    // On to B again: another revert, which `--fail-on meaning` lets pass.
+    site.serve(1);
+    let quiet = run(base("table").args(["--fail-on", "meaning"]));
+    assert_eq!(quiet.code, 0, "a revert is no change in meaning: {}", quiet.stdout);
+    assert!(
+        quiet.stdout.ends_with("1 document: 1 changed (1 reverted).\n"),
+        "{}",
+        quiet.stdout
+    );
 }
 
 #[test]

@@ -301,3 +301,110 @@ fn standard_input_can_be_one_side() {
     assert_eq!(doc["old"]["file"], "-");
     assert_eq!(doc["counts"]["added"], 1);
 }
+
+/// A long policy of `n` numbered clauses, worded by `seed`, with a clause every tenth that shares
+/// `data` with advertisers.
+fn long_policy(n: usize, seed: &str, data: &str) -> String {
+    (0..n)
+        .map(|i| match i % 10 {
+            0 => format!("We may share your {data} (item {i}) with our advertising partners.\n\n"),
+            _ => {
+                format!("Clause {i} of the {seed} edition explains how we look after account records of kind {i}.\n\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_rewrite_fits_a_github_comment_with_its_net_change_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.txt"), dir.path().join("new.txt"));
+    fs::write(&old, long_policy(1400, "spring", "email address")).unwrap();
+    fs::write(&new, long_policy(1400, "autumn", "location data")).unwrap();
+    let out = run(orgcheck()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "markdown"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.len() <= 60_000, "{} bytes", out.stdout.len());
+    let meaning = out.stdout.find("What changed in meaning").expect("the net change");
+    let first_change = out.stdout.find("Clauses that changed the findings").expect("changes");
+    assert!(meaning < first_change);
+    assert!(
+        out.stdout.contains("more change") && out.stdout.contains("see the JSON report"),
+        "{}",
+        &out.stdout[out.stdout.len() - 500..]
+    );
+}
+
+#[test]
+fn github_format_writes_one_escaped_annotation() {
+    let out = diff(&["policy-v1.md", "policy-v2.md", "--format", "github"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("::warning title=orgcheck%3A policy-v1.md → policy-v2.md changed in meaning::"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("%0A"), "lines are escaped: {}", out.stdout);
+}
+
+#[test]
+fn a_replaced_page_is_not_a_change_in_meaning_and_has_its_own_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.txt"), dir.path().join("new.txt"));
+    fs::write(&old, long_policy(200, "spring", "email address")).unwrap();
+    fs::write(
+        &new,
+        "Sorry, this page is temporarily unavailable. Please try again later.\n",
+    )
+    .unwrap();
+    let json = run(orgcheck().arg("diff").arg(&old).arg(&new).args(["--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["meaning_changed"], false);
+    assert!(doc["replaced"]["old_chars"].as_u64().unwrap() > 10 * doc["replaced"]["new_chars"].as_u64().unwrap());
+    assert_eq!(doc["summary"].as_array().unwrap().len(), 0);
+    let table = run(orgcheck()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--fail-on", "meaning"]));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains("Page replaced:"), "{}", table.stdout);
+    let fail = run(orgcheck()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--fail-on", "meaning,replaced"]));
+    assert_eq!(fail.code, 1);
+}
+
+#[test]
+fn a_stored_version_that_returns_to_an_earlier_one_is_a_revert() {
+    let store = tempfile::tempdir().unwrap();
+    let a = "We never sell your personal information.\n\nWe keep records for six years.\n";
+    let b = "We may sell your personal information to advertisers.\n\nWe keep records for six years.\n";
+    for (at, text) in [
+        ("2017-08-13T00:00:00Z", a),
+        ("2017-09-01T00:00:00Z", b),
+        ("2017-09-02T00:00:00Z", a),
+    ] {
+        crate::util::store_version(store.path(), "acme", "privacy-policy", at, text);
+    }
+    let s = store.path().to_str().unwrap();
+    let out = run(orgcheck().args(["diff", "acme", "--store", s, "--fail-on", "meaning"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Reverted: to the version of 2017-08-13"),
+        "{}",
+        out.stdout
+    );
+    let out = run(orgcheck().args(["diff", "acme", "--store", s, "--fail-on", "reverted"]));
+    assert_eq!(out.code, 1);
+    // The step before it is a change in meaning as ever.
+    let out = run(orgcheck().args(["diff", "acme", "--store", s, "--to", "latest~1", "--fail-on", "meaning"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+}

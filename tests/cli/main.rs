@@ -6,6 +6,7 @@ mod server;
 mod util;
 mod warc;
 
+mod action;
 mod check;
 mod compare;
 mod diff;

@@ -99,6 +99,7 @@ pub fn store_version(root: &Path, provider: &str, document: &str, at: &str, text
         version: String::new(),
         rendered: None,
         language: None,
+        imported: None,
     };
     Store::new(root)
         .record(provider, document, meta, text)

@@ -129,7 +129,7 @@ impl Practice {
 }
 
 /// Who a practice is by, when not the company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Actor {
     /// The customer: "*you* do not disclose them", "*if you prefer that* we do not share".

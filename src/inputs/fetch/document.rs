@@ -194,6 +194,7 @@ async fn record(store: &Store, job: &Job, page: Page, declaration: String, resul
         orgcheck_version: ORGCHECK_VERSION.to_string(),
         declaration_sha256: declaration,
         version: String::new(),
+        imported: None,
         language: crate::analysis::language::detect(&extracted.text)
             .language
             .map(|l| l.code().to_string()),

@@ -19,6 +19,11 @@ use crate::base::hash::sha256_hex;
 use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo};
 use crate::document::noise::{Noise, Normaliser};
 
+mod page;
+mod scope;
+pub use page::{PageReplaced, Reverted};
+pub use scope::{Scope, ScopeTerm};
+
 /// A short, stable fingerprint of a clause key (the first 16 hex digits of its SHA-256).
 pub fn fingerprint(key: &str) -> String {
     sha256_hex(key)[..16].to_string()
@@ -38,6 +43,27 @@ pub struct ClauseFinding {
     /// A denial's exception kinds: a change in what a denial excepts is a change in meaning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<ExceptionKind>,
+    /// The concepts of its practice: a change in them ("affiliates" → "third parties") is a change in
+    /// meaning, other words for the same concepts are not.
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+impl ClauseFinding {
+    /// Whether the finding is about what the company does: what the customer or another party may do
+    /// ("children can share information with other parties") is no practice of the company's. An
+    /// opt-out is the company's practice whoever it names ("you can opt out").
+    pub fn by_company(&self) -> bool {
+        self.tag == Tag::OptOut || self.scope.actor.is_none()
+    }
+
+    /// Whether two findings say the same thing: one tag, polarity, exceptions and scope.
+    pub fn says_same(&self, other: &ClauseFinding) -> bool {
+        self.tag == other.tag
+            && self.polarity == other.polarity
+            && self.exceptions == other.exceptions
+            && self.scope.same(&other.scope)
+    }
 }
 
 /// One side of a clause change.
@@ -105,18 +131,51 @@ pub struct Change {
     /// Word-level diff of the old and new text (`changed` only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<WordEdit>,
-    /// Findings the new version has and the old one had not.
+    /// Findings of the company's practices this clause says and the old version said nowhere (same
+    /// tag, polarity, exceptions and scope).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gained: Vec<ClauseFinding>,
-    /// Findings the old version had and the new one has not.
+    /// Findings this clause said and the new version says nowhere.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lost: Vec<ClauseFinding>,
+    /// Findings this clause no longer says that the new version still says elsewhere (a summary cut
+    /// while the full text repeats it, a block that moved): no change in meaning.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub still_stated: Vec<ClauseFinding>,
+    /// Findings this clause newly says that the old version already said elsewhere.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub already_stated: Vec<ClauseFinding>,
 }
 
 impl Change {
     /// Whether the change adds or removes findings.
     pub fn meaningful(&self) -> bool {
         !self.gained.is_empty() || !self.lost.is_empty()
+    }
+}
+
+/// A reworded clause that still has a finding of one tag and polarity, about other concepts: "sharing:
+/// recipients group-companies ("affiliates") → third-parties ("third parties")".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ScopeChange {
+    /// Index into `changes`.
+    pub change: usize,
+    pub tag: Tag,
+    pub polarity: Polarity,
+    /// The old finding's words.
+    pub old_evidence: String,
+    /// The new finding's words.
+    pub new_evidence: String,
+    pub old: Scope,
+    pub new: Scope,
+    /// What changed, dimension by dimension ("recipients group-companies (\"affiliates\") → …").
+    pub changes: Vec<String>,
+}
+
+impl ScopeChange {
+    /// `third-party-sharing (positive): recipients … → …`.
+    pub fn line(&self) -> String {
+        format!("{} ({}): {}", self.tag, self.polarity.as_str(), self.changes.join("; "))
     }
 }
 
@@ -215,14 +274,27 @@ impl LanguageChange {
 /// The result of comparing two versions.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffBody {
-    /// Whether any finding was gained or lost, in versions of one language.
+    /// Whether any finding was gained or lost, or changed scope, in versions of one language.
     pub meaning_changed: bool,
     /// Set when the two versions are in different languages: the text changed, its meaning is not
     /// compared (`meaning_changed` is false and `summary` empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_change: Option<LanguageChange>,
-    /// Per tag and polarity: findings gained and lost. Empty when the meaning did not change.
+    /// Set when the new version is another document (an error page, a different page at the address):
+    /// its findings are not compared (`meaning_changed` is false and `summary` empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<PageReplaced>,
+    /// Set when the new version is, noise aside, one stored before the old one: `meaning_changed` is
+    /// false and `summary` empty, since what it says was said before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted_to: Option<Reverted>,
+    /// Per tag and polarity: the net findings gained and lost, over the whole document (a finding cut
+    /// in one place and still said in another is neither). Empty when the meaning did not change.
     pub summary: Vec<TagDelta>,
+    /// Reworded clauses whose finding kept its tag and polarity while its practice changed: who gets
+    /// the data, which data, how identifiable, what is done or why. `summary` leaves these out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scope_changes: Vec<ScopeChange>,
     pub counts: Counts,
     /// The clause changes in document order.
     pub changes: Vec<Change>,
@@ -232,6 +304,25 @@ impl DiffBody {
     /// Whether any clause changed (noise aside).
     pub fn changed(&self) -> bool {
         !self.changes.is_empty()
+    }
+
+    /// Whether the change is one of page rather than of policy: another language, another document,
+    /// or a return to an earlier version.
+    pub fn page_change(&self) -> bool {
+        self.language_change.is_some() || self.replaced.is_some() || self.reverted_to.is_some()
+    }
+
+    /// Records that the new version returns to `to`: what it says was said before.
+    pub fn revert(&mut self, to: Reverted) {
+        self.reverted_to = Some(to);
+        self.set_aside();
+    }
+
+    /// Leaves the findings uncompared: the change is one of page, not of meaning.
+    fn set_aside(&mut self) {
+        self.meaning_changed = false;
+        self.summary.clear();
+        self.scope_changes.clear();
     }
 }
 
@@ -289,6 +380,7 @@ pub(crate) fn items(rules: &RuleSet, norm: &Normaliser, text: &str) -> (Vec<Item
                         evidence: tc.clause.text[h.span.clone()].to_string(),
                         cue: h.cue.clone(),
                         exceptions: h.exception_kinds(),
+                        scope: Scope::of(&h.practice, &rules.ontology),
                     })
                     .collect(),
                 None => Vec::new(),
@@ -328,17 +420,25 @@ enum Entry {
 }
 
 /// Compares two versions of a text clause by clause.
-pub fn diff(rules: &RuleSet, norm: &Normaliser, old: &str, new: &str) -> DiffBody {
-    let (old, from) = items(rules, norm, old);
-    let (new, to) = items(rules, norm, new);
+pub fn diff(rules: &RuleSet, norm: &Normaliser, old_text: &str, new_text: &str) -> DiffBody {
+    let (old, from) = items(rules, norm, old_text);
+    let (new, to) = items(rules, norm, new_text);
     let entries = align(&old, &new, norm.is_on(Noise::Whitespace));
     let mut body = build(&old, &new, &entries);
     if let (Some(from), Some(to)) = (from, to)
         && from != to
     {
         body.language_change = Some(LanguageChange { from, to });
-        body.meaning_changed = false;
-        body.summary.clear();
+        body.set_aside();
+    } else {
+        let c = &body.counts;
+        let kept = c.unchanged + c.noise + c.changed + c.moved;
+        let chars = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+        let smaller = old.len().min(new.len());
+        if let Some(replaced) = PageReplaced::judge(chars(old_text), chars(new_text), kept, smaller) {
+            body.replaced = Some(replaced);
+            body.set_aside();
+        }
     }
     body
 }
@@ -636,14 +736,10 @@ pub(crate) fn side(item: &Item) -> ClauseSide {
     }
 }
 
-/// Findings of `a` whose tag and polarity `b` lacks.
-/// The findings of `a` that `b` does not have: another tag or polarity, or a denial with other exceptions.
+/// The company's findings of `a` that `b` does not say: another tag, polarity, exceptions or scope.
 fn missing_from(a: &[ClauseFinding], b: &[ClauseFinding]) -> Vec<ClauseFinding> {
     a.iter()
-        .filter(|f| {
-            !b.iter()
-                .any(|g| g.tag == f.tag && g.polarity == f.polarity && g.exceptions == f.exceptions)
-        })
+        .filter(|f| f.by_company() && !b.iter().any(|g| g.says_same(f)))
         .cloned()
         .collect()
 }
@@ -695,8 +791,10 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
                     similarity: None,
                     moved: false,
                     words: Vec::new(),
-                    gained: new[n].findings.clone(),
+                    gained: missing_from(&new[n].findings, &[]),
                     lost: Vec::new(),
+                    still_stated: Vec::new(),
+                    already_stated: Vec::new(),
                 }
             }
             Entry::Removed(o) => {
@@ -709,7 +807,9 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
                     moved: false,
                     words: Vec::new(),
                     gained: Vec::new(),
-                    lost: old[o].findings.clone(),
+                    lost: missing_from(&old[o].findings, &[]),
+                    still_stated: Vec::new(),
+                    already_stated: Vec::new(),
                 }
             }
             Entry::Moved(o, n) => {
@@ -723,6 +823,8 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
                     words: Vec::new(),
                     gained: Vec::new(),
                     lost: Vec::new(),
+                    still_stated: Vec::new(),
+                    already_stated: Vec::new(),
                 }
             }
             Entry::Changed(o, n, s, moved) => {
@@ -736,76 +838,141 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
                     words: word_diff(&old[o].text, &new[n].text),
                     gained: missing_from(&new[n].findings, &old[o].findings),
                     lost: missing_from(&old[o].findings, &new[n].findings),
+                    still_stated: Vec::new(),
+                    already_stated: Vec::new(),
                 }
             }
         };
         changes.push(change);
     }
-    let summary = summarise(&changes);
+    let all = |items: &[Item]| {
+        items
+            .iter()
+            .flat_map(|i| i.findings.iter().cloned())
+            .collect::<Vec<_>>()
+    };
+    net(&mut changes, &all(old), &all(new), ClauseFinding::says_same);
+    let (scope_changes, paired) = scope_changes(&changes);
+    let summary = summarise_except(&changes, &paired);
     DiffBody {
-        meaning_changed: !summary.is_empty(),
+        meaning_changed: !summary.is_empty() || !scope_changes.is_empty(),
         language_change: None,
+        replaced: None,
+        reverted_to: None,
         summary,
+        scope_changes,
         counts,
         changes,
     }
 }
 
-/// Gains and losses per tag and polarity, in tag order, positive first. A finding lost in one clause
-/// and gained in another with the same words (a clause re-split or merged) cancels out: the text
-/// still says it.
+/// Moves each gained finding the old version already said somewhere, and each lost finding the new
+/// version still says somewhere, out of `gained` and `lost`: what a document says is the set of its
+/// practices, wherever they stand.
+/// `same` decides whether two findings say the same thing.
+pub(crate) fn net(
+    changes: &mut [Change],
+    old: &[ClauseFinding],
+    new: &[ClauseFinding],
+    same: fn(&ClauseFinding, &ClauseFinding) -> bool,
+) {
+    let said = |all: &[ClauseFinding], f: &ClauseFinding| all.iter().any(|g| same(g, f));
+    for c in changes.iter_mut() {
+        let (kept, lost): (Vec<_>, Vec<_>) = std::mem::take(&mut c.lost).into_iter().partition(|f| said(new, f));
+        c.lost = lost;
+        c.still_stated = kept;
+        let (already, gained): (Vec<_>, Vec<_>) = std::mem::take(&mut c.gained).into_iter().partition(|f| said(old, f));
+        c.gained = gained;
+        c.already_stated = already;
+    }
+}
+
+/// A finding of a change: (index into `changes`, gained (else lost), index into that list).
+type FindingAt = (usize, bool, usize);
+
+/// In each reworded clause, a lost and a gained finding of one tag and polarity are one finding whose
+/// scope changed. Also the findings so paired, which the summary leaves to the scope change.
+fn scope_changes(changes: &[Change]) -> (Vec<ScopeChange>, HashSet<FindingAt>) {
+    let mut out = Vec::new();
+    let mut paired = HashSet::new();
+    for (i, c) in changes.iter().enumerate() {
+        if c.kind != ChangeKind::Changed {
+            continue;
+        }
+        let mut used = vec![false; c.gained.len()];
+        for (li, l) in c.lost.iter().enumerate() {
+            let Some(k) = (0..c.gained.len())
+                .find(|&k| !used[k] && c.gained[k].tag == l.tag && c.gained[k].polarity == l.polarity)
+            else {
+                continue;
+            };
+            let g = &c.gained[k];
+            let changes = g.scope.changes_from(&l.scope);
+            if changes.is_empty() {
+                // Only the exceptions differ, and the summary says so.
+                continue;
+            }
+            used[k] = true;
+            paired.insert((i, true, k));
+            paired.insert((i, false, li));
+            out.push(ScopeChange {
+                change: i,
+                tag: l.tag,
+                polarity: l.polarity,
+                old_evidence: l.evidence.clone(),
+                new_evidence: g.evidence.clone(),
+                old: l.scope.clone(),
+                new: g.scope.clone(),
+                changes,
+            });
+        }
+    }
+    (out, paired)
+}
+
+/// Gains and losses per tag and polarity, in tag order, positive first, from the changes' net
+/// findings.
 pub fn summarise(changes: &[Change]) -> Vec<TagDelta> {
+    summarise_except(changes, &HashSet::new())
+}
+
+/// [`summarise`], leaving out the findings in `skip`.
+fn summarise_except(changes: &[Change], skip: &HashSet<FindingAt>) -> Vec<TagDelta> {
     let mut out = Vec::new();
     for tag in Tag::ALL {
         for polarity in [Polarity::Positive, Polarity::Negative] {
-            type Picked = (usize, String, Vec<ExceptionKind>);
-            let pick = |list: fn(&Change) -> &Vec<ClauseFinding>| -> Vec<Picked> {
-                changes
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, c)| {
-                        list(c)
-                            .iter()
-                            .filter(|f| f.tag == tag && f.polarity == polarity)
-                            .map(move |f| (i, f.evidence.clone(), f.exceptions.clone()))
-                    })
-                    .collect()
-            };
-            let mut gained = pick(|c| &c.gained);
-            let mut lost = pick(|c| &c.lost);
-            gained.retain(|(_, g, ge)| {
-                match lost
-                    .iter()
-                    .position(|(_, l, le)| l.to_lowercase() == g.to_lowercase() && le == ge)
-                {
-                    Some(p) => {
-                        lost.remove(p);
-                        false
+            let mut evidence = Vec::new();
+            let (mut gained, mut lost) = (0, 0);
+            for (sign, list) in [("+", 0), ("-", 1)] {
+                for (i, c) in changes.iter().enumerate() {
+                    let findings = if list == 0 { &c.gained } else { &c.lost };
+                    let found = (findings.iter().enumerate())
+                        .filter(|&(k, f)| f.tag == tag && f.polarity == polarity && !skip.contains(&(i, list == 0, k)))
+                        .map(|(_, f)| f);
+                    for f in found {
+                        if list == 0 {
+                            gained += 1;
+                        } else {
+                            lost += 1;
+                        }
+                        evidence.push(DeltaEvidence {
+                            sign: sign.to_string(),
+                            change: i,
+                            evidence: f.evidence.clone(),
+                            exceptions: f.exceptions.clone(),
+                        });
                     }
-                    None => true,
                 }
-            });
-            if gained.is_empty() && lost.is_empty() {
-                continue;
             }
-            let evidence = gained
-                .iter()
-                .map(|p| ("+", p))
-                .chain(lost.iter().map(|p| ("-", p)))
-                .map(|(sign, (change, e, kinds))| DeltaEvidence {
-                    sign: sign.to_string(),
-                    change: *change,
-                    evidence: e.clone(),
-                    exceptions: kinds.clone(),
-                })
-                .collect();
-            out.push(TagDelta {
-                tag,
-                polarity,
-                gained: gained.len(),
-                lost: lost.len(),
-                evidence,
-            });
+            if gained + lost > 0 {
+                out.push(TagDelta {
+                    tag,
+                    polarity,
+                    gained,
+                    lost,
+                    evidence,
+                });
+            }
         }
     }
     out

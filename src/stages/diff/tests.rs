@@ -258,3 +258,61 @@ fn large_unrelated_runs_stay_fast_and_complete() {
     assert_eq!(d.counts.added + d.counts.changed + d.counts.moved, 800);
     assert_eq!(d.counts.removed + d.counts.changed + d.counts.moved, 800);
 }
+
+#[test]
+fn a_summary_cut_while_the_full_text_repeats_it_is_no_change_in_meaning() {
+    let full = "We may share your location data with advertisers.\n\nWe never sell your personal information.\n";
+    let old = format!(
+        "Privacy highlights\n\nWe share your location data with advertisers.\n\nWe will never sell your personal \
+         information.\n\n{BASE}\n{full}"
+    );
+    let new = format!("{BASE}\n{full}");
+    let d = run(&old, &new);
+    assert_eq!(d.counts.removed, 3, "{:?}", d.changes);
+    assert!(!d.meaning_changed, "{:?}", d.summary);
+    let kept: usize = d.changes.iter().map(|c| c.still_stated.len()).sum();
+    assert!(
+        kept >= 2,
+        "the cut findings are listed as still stated: {:?}",
+        d.changes
+    );
+    // Cut the full text's denial too, and the loss is real.
+    let new = format!("{BASE}\nWe may share your location data with advertisers.\n");
+    let d = run(&old, &new);
+    assert!(d.meaning_changed);
+    assert!(
+        d.summary
+            .iter()
+            .all(|s| s.tag == Tag::ThirdPartySharing && s.polarity == Polarity::Negative && s.lost == 2),
+        "{:?}",
+        d.summary
+    );
+}
+
+#[test]
+fn a_reworded_clause_that_changes_its_recipients_is_a_scope_change() {
+    let old = format!("{BASE}\nWe may share your personal information with our affiliates.\n");
+    let new =
+        format!("{BASE}\nWe may share your personal information with third parties for their own direct marketing.\n");
+    let d = run(&old, &new);
+    assert!(d.meaning_changed, "{:?}", d.changes);
+    assert_eq!(d.scope_changes.len(), 1, "{:?}", d.scope_changes);
+    let line = d.scope_changes[0].line();
+    assert!(
+        line.starts_with("third-party-sharing (positive): recipients group-companies (\"affiliates\") → third-parties"),
+        "{line}"
+    );
+    assert!(line.contains("purposes + marketing"), "{line}");
+    // Other words for the same recipients are no change.
+    let same = format!("{BASE}\nWe may share your personal information with companies in our group.\n");
+    let d = run(&old, &same);
+    assert!(!d.meaning_changed && d.scope_changes.is_empty(), "{:?}", d.summary);
+}
+
+#[test]
+fn what_children_or_customers_may_share_is_no_practice_of_the_company() {
+    let new = format!("{BASE}\nChildren can share information with other parties through our forums.\n");
+    let d = run(BASE, &new);
+    assert_eq!(d.counts.added, 1);
+    assert!(!d.meaning_changed, "{:?}", d.summary);
+}
