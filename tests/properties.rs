@@ -102,6 +102,27 @@ proptest! {
     }
 
     #[test]
+    fn markdown_lists_and_crawled_text_of_any_shape_become_text(parts in prop::collection::vec(
+        prop_oneof![
+            Just("* "), Just("- "), Just("\n"), Just("\n\n"), Just("[Home](/)"), Just("[GPS](/gps \"t\")"),
+            Just("<li>"), Just("</li>"), Just("<p>"), Just("</ul>"), Just("&amp;"), Just("  "), Just("1. "),
+            Just("We may share your location with advertisers. "), Just("| » "), Just("**"), Just("> "),
+        ],
+        0..200,
+    ), format in 0usize..2) {
+        let text = parts.concat();
+        let format = [None, Some(InputFormat::Markdown)][format];
+        if let Ok(doc) = ingest::document("fuzz.txt", text.as_bytes(), Origin::Stdin, format, &Isolation::default()) {
+            if doc.tags_stripped {
+                prop_assert!(!doc.text.contains("<li>") && !doc.text.contains("<p>"), "{}", doc.text);
+            }
+            for f in RULES.findings(&doc.text) {
+                prop_assert!(f.end <= doc.text.len());
+            }
+        }
+    }
+
+    #[test]
     fn html_of_any_shape_becomes_text_or_a_clear_error(parts in prop::collection::vec(
         prop_oneof![
             Just("<p>"), Just("</p>"), Just("<div class=\"policy\">"), Just("</div>"), Just("<li>"),

@@ -324,7 +324,10 @@ fn events_of(body: &DiffBody, since: usize, at: usize, version: &VersionInfo) ->
         for (change, findings) in lists(c) {
             for f in findings {
                 match out.iter_mut().find(|e| {
-                    e.change == change && e.tag == f.tag && e.polarity == f.polarity && e.practice.same(&f.scope)
+                    e.change == change
+                        && e.tag == f.tag
+                        && e.polarity == f.polarity
+                        && e.practice.same_for(f.tag, &f.scope)
                 }) {
                     Some(e) => e.clauses += 1,
                     None => out.push(Event {

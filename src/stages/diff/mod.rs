@@ -62,7 +62,7 @@ impl ClauseFinding {
         self.tag == other.tag
             && self.polarity == other.polarity
             && self.exceptions == other.exceptions
-            && self.scope.same(&other.scope)
+            && self.scope.same_for(self.tag, &other.scope)
     }
 }
 
@@ -915,6 +915,12 @@ fn scope_changes(changes: &[Change]) -> (Vec<ScopeChange>, HashSet<FindingAt>) {
             used[k] = true;
             paired.insert((i, true, k));
             paired.insert((i, false, li));
+            // Two findings of one clause that changed alike are one change of scope.
+            if out.iter().any(|s: &ScopeChange| {
+                s.change == i && s.tag == l.tag && s.polarity == l.polarity && s.changes == changes
+            }) {
+                continue;
+            }
             out.push(ScopeChange {
                 change: i,
                 tag: l.tag,

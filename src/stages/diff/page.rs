@@ -5,8 +5,10 @@
 
 use serde::Serialize;
 
-/// Sizes this many times apart are different documents, whatever they share.
+/// Sizes this many times apart are different documents unless the smaller one's clauses are mostly in
+/// the larger (a summary that grew into a full policy keeps its sentences; an error page has none).
 const REPLACED_RATIO: f64 = 10.0;
+const REPLACED_RATIO_MAX_KEPT: f64 = 0.5;
 /// Sizes this many times apart, sharing less than [`REPLACED_MAX_KEPT`] of the smaller one's clauses,
 /// are different documents too.
 const REPLACED_RATIO_DISJOINT: f64 = 3.0;
@@ -33,12 +35,12 @@ impl PageReplaced {
             kept as f64 / smaller as f64
         };
         let ratio = hi / lo;
-        (ratio >= REPLACED_RATIO || (ratio >= REPLACED_RATIO_DISJOINT && share < REPLACED_MAX_KEPT)).then(|| {
-            PageReplaced {
-                old_chars,
-                new_chars,
-                kept: (share * 100.0).round() as f32 / 100.0,
-            }
+        let replaced = (ratio >= REPLACED_RATIO && share < REPLACED_RATIO_MAX_KEPT)
+            || (ratio >= REPLACED_RATIO_DISJOINT && share < REPLACED_MAX_KEPT);
+        replaced.then(|| PageReplaced {
+            old_chars,
+            new_chars,
+            kept: (share * 100.0).round() as f32 / 100.0,
         })
     }
 
@@ -100,8 +102,10 @@ mod tests {
         assert!(PageReplaced::judge(48_000, 1_300, 1, 10).is_some());
         // A rewrite of similar size that shares little is still a version of the policy.
         assert!(PageReplaced::judge(40_000, 38_000, 0, 200).is_none());
-        // A policy that tripled and kept most of its clauses grew; it was not replaced.
+        // A policy that tripled and kept most of its clauses grew; it was not replaced. Nor was a summary
+        // that became a full policy twenty times its size around the same sentences.
         assert!(PageReplaced::judge(10_000, 31_000, 80, 100).is_none());
+        assert!(PageReplaced::judge(2_000, 40_000, 12, 15).is_none());
         assert!(PageReplaced::judge(10_000, 31_000, 5, 100).is_some());
         assert_eq!(thousands(48_210), "48,210");
         assert_eq!(thousands(999), "999");

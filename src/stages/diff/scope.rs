@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::ontology::{Actor, Dimension, Ontology, Practice};
+use crate::analysis::tag::Tag;
 
 /// One concept of a scope, with the words that named it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -80,12 +81,26 @@ impl Scope {
     /// purpose is read from free phrasing ("to improve the service") that a typo or a reflow breaks, so
     /// a purpose alone would raise alarms a reader finds empty; it is shown when another part changed.
     pub fn same(&self, other: &Scope) -> bool {
+        self.same_in(other, &["actions", "identifiability", "data", "recipients"])
+    }
+
+    /// Whether two findings of `tag` have the same scope. An opt-out's scope is the data it covers: the
+    /// parties around it ("opt out of *our partners'* targeted advertising", "of *our interest-based
+    /// advertising partners'*") are how a sentence describes the choice, not what it lets you refuse.
+    pub fn same_for(&self, tag: Tag, other: &Scope) -> bool {
+        match tag {
+            Tag::OptOut => self.same_in(other, &["data"]),
+            _ => self.same(other),
+        }
+    }
+
+    fn same_in(&self, other: &Scope, dimensions: &[&str]) -> bool {
         let concepts = |a: &[ScopeTerm], b: &[ScopeTerm]| {
             a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.concept == y.concept)
         };
         self.actor == other.actor
             && (self.dimensions().iter().zip(other.dimensions().iter()))
-                .filter(|((name, _), _)| *name != "purposes")
+                .filter(|((name, _), _)| dimensions.contains(name))
                 .all(|((_, a), (_, b))| concepts(a, b))
     }
 
@@ -204,6 +219,25 @@ mod tests {
         };
         assert_eq!(s.summary(), "sell location → advertisers (for marketing)");
         assert_eq!(Scope::default().summary(), "");
+    }
+
+    #[test]
+    fn an_opt_out_is_scoped_by_the_data_it_covers() {
+        let partners = Scope {
+            recipients: vec![term("business-partners", "partners")],
+            ..Scope::default()
+        };
+        let advertisers = Scope {
+            recipients: vec![term("advertisers", "advertising partners")],
+            ..Scope::default()
+        };
+        assert!(partners.same_for(Tag::OptOut, &advertisers));
+        assert!(!partners.same_for(Tag::ThirdPartySharing, &advertisers));
+        let location = Scope {
+            data: vec![term("location", "location data")],
+            ..partners.clone()
+        };
+        assert!(!partners.same_for(Tag::OptOut, &location));
     }
 
     #[test]
