@@ -478,13 +478,13 @@ fn fingerprint_diff(rules: &RuleSet, norm: &Normaliser, entry: &BaselineDoc, tex
     // before findings carried their scope has none: its findings are compared without it.
     let old: Vec<ClauseFinding> = entry.clauses.iter().flat_map(|c| c.findings.iter().cloned()).collect();
     let new: Vec<ClauseFinding> = items.iter().flat_map(|i| i.findings.iter().cloned()).collect();
-    diff::net(&mut changes, &old, &new, |a, b| {
-        if a.scope == diff::Scope::default() || b.scope == diff::Scope::default() {
-            a.tag == b.tag && a.polarity == b.polarity && a.exceptions == b.exceptions
-        } else {
-            a.says_same(b)
-        }
-    });
+    let scoped = old.iter().any(|f| f.scope != diff::Scope::default());
+    let key = if scoped || old.is_empty() {
+        ClauseFinding::key
+    } else {
+        ClauseFinding::key_without_scope
+    };
+    diff::net(&mut changes, &old, &new, key);
     let summary = diff::summarise(&changes);
     DiffBody {
         meaning_changed: !summary.is_empty(),

@@ -9,7 +9,7 @@ use crate::base::error::{Error, Result};
 use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo};
 use crate::document::noise::Normaliser;
 use crate::inputs::store::Store;
-use crate::stages::diff::{self, Change, DiffBody, Scope};
+use crate::stages::diff::{self, Change, DiffBody, Reverted, Scope};
 use crate::stages::revert;
 
 /// What one version says about one tag and polarity.
@@ -224,20 +224,22 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
     // Each version's steps from the one before, and the version it is compared with for events and
     // turns: the last one in its language and of the same document. A version of another language, or a
     // capture of another document, is compared with nothing; the next one is compared across it.
+    let hashes: Vec<String> = texts.iter().map(|t| norm.document_hash(t)).collect();
     let mut steps = Vec::new();
     let mut events = Vec::new();
     let mut base_of: Vec<Option<usize>> = vec![None; texts.len()];
     let mut base = 0;
     for i in 1..texts.len() {
         let mut body = diff::diff(rules, norm, &texts[i - 1], &texts[i]);
-        let pair = revert::Compared {
-            provider: &provider,
-            document: &document,
-            old_id: &ids[i - 1],
-            old_text: &texts[i - 1],
-            new_text: &texts[i],
-        };
-        revert::mark(&mut body, store, pair, norm);
+        if body.changed()
+            && body.language_change.is_none()
+            && let Some(j) = revert::earlier_same(&hashes, i - 1, i)
+        {
+            body.revert(Reverted {
+                version: ids[j].clone(),
+                date: versions[j].date.clone(),
+            });
+        }
         let elsewhere = body.language_change.is_some() || body.replaced.is_some();
         let compared = match (elsewhere, base == i - 1) {
             (false, true) => Some(&body),
@@ -314,6 +316,8 @@ fn steps_push(steps: &mut Vec<Step>, to: usize, diff: DiffBody) {
 /// clauses say it.
 fn events_of(body: &DiffBody, since: usize, at: usize, version: &VersionInfo) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
+    // Each event's position in `out` by what it says, so that many clauses make one event cheaply.
+    let mut seen: std::collections::HashMap<(bool, String), usize> = std::collections::HashMap::new();
     let lists = |c: &Change| {
         [
             (EventChange::Lost, c.lost.clone()),
@@ -323,24 +327,22 @@ fn events_of(body: &DiffBody, since: usize, at: usize, version: &VersionInfo) ->
     for c in &body.changes {
         for (change, findings) in lists(c) {
             for f in findings {
-                match out.iter_mut().find(|e| {
-                    e.change == change
-                        && e.tag == f.tag
-                        && e.polarity == f.polarity
-                        && e.practice.same_for(f.tag, &f.scope)
-                }) {
-                    Some(e) => e.clauses += 1,
-                    None => out.push(Event {
-                        version: at,
-                        date: version.date.clone(),
-                        since,
-                        tag: f.tag,
-                        polarity: f.polarity,
-                        change,
-                        evidence: f.evidence,
-                        practice: f.scope,
-                        clauses: 1,
-                    }),
+                match seen.entry((change == EventChange::Gained, f.key())) {
+                    std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].clauses += 1,
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(out.len());
+                        out.push(Event {
+                            version: at,
+                            date: version.date.clone(),
+                            since,
+                            tag: f.tag,
+                            polarity: f.polarity,
+                            change,
+                            evidence: f.evidence,
+                            practice: f.scope,
+                            clauses: 1,
+                        });
+                    }
                 }
             }
         }

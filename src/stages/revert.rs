@@ -54,6 +54,15 @@ pub fn find(store: &Store, pair: Compared<'_>, norm: &Normaliser) -> Result<Opti
     Ok(None)
 }
 
+/// Among versions whose noise-free hashes are `hashes` (oldest first), the newest one before `old` that
+/// `new` returns to, unless `old` is the same text too. For a whole history, hashed once.
+pub fn earlier_same(hashes: &[String], old: usize, new: usize) -> Option<usize> {
+    if hashes[old] == hashes[new] {
+        return None;
+    }
+    (0..old).rev().take(MAX_EARLIER).find(|&i| hashes[i] == hashes[new])
+}
+
 /// Marks `body` as a revert when the new version returns to an earlier one. A store that cannot be read
 /// leaves the diff as it is: the revert is a courtesy, the diff stands on its own.
 pub fn mark(body: &mut DiffBody, store: &Store, pair: Compared<'_>, norm: &Normaliser) {
@@ -123,5 +132,8 @@ mod tests {
             ..pair
         };
         assert_eq!(find(&store, pair, &norm).unwrap(), None);
+        let hashes: Vec<String> = texts.iter().map(|t| norm.document_hash(t)).collect();
+        assert_eq!(earlier_same(&hashes, 1, 2), Some(0));
+        assert_eq!(earlier_same(&hashes, 0, 1), None);
     }
 }

@@ -19,8 +19,12 @@ use crate::base::hash::sha256_hex;
 use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION, VersionInfo};
 use crate::document::noise::{Noise, Normaliser};
 
+mod meaning;
 mod page;
 mod scope;
+pub(crate) use meaning::net;
+pub use meaning::summarise;
+use meaning::{scope_changes, summarise_except};
 pub use page::{PageReplaced, Reverted};
 pub use scope::{Scope, ScopeTerm};
 
@@ -63,6 +67,18 @@ impl ClauseFinding {
             && self.polarity == other.polarity
             && self.exceptions == other.exceptions
             && self.scope.same_for(self.tag, &other.scope)
+    }
+
+    /// What the finding says, as a key: equal keys are findings that say the same thing
+    /// ([`ClauseFinding::says_same`]).
+    pub fn key(&self) -> String {
+        format!("{} {}", self.key_without_scope(), self.scope.key_for(self.tag))
+    }
+
+    /// The key of the tag, polarity and exceptions alone, for findings recorded without a scope.
+    pub fn key_without_scope(&self) -> String {
+        let kinds: Vec<&str> = self.exceptions.iter().map(|k| k.as_str()).collect();
+        format!("{} {} [{}]", self.tag, self.polarity.as_str(), kinds.join(","))
     }
 }
 
@@ -851,7 +867,7 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
             .flat_map(|i| i.findings.iter().cloned())
             .collect::<Vec<_>>()
     };
-    net(&mut changes, &all(old), &all(new), ClauseFinding::says_same);
+    net(&mut changes, &all(old), &all(new), ClauseFinding::key);
     let (scope_changes, paired) = scope_changes(&changes);
     let summary = summarise_except(&changes, &paired);
     DiffBody {
@@ -864,124 +880,6 @@ fn build(old: &[Item], new: &[Item], entries: &[Entry]) -> DiffBody {
         counts,
         changes,
     }
-}
-
-/// Moves each gained finding the old version already said somewhere, and each lost finding the new
-/// version still says somewhere, out of `gained` and `lost`: what a document says is the set of its
-/// practices, wherever they stand.
-/// `same` decides whether two findings say the same thing.
-pub(crate) fn net(
-    changes: &mut [Change],
-    old: &[ClauseFinding],
-    new: &[ClauseFinding],
-    same: fn(&ClauseFinding, &ClauseFinding) -> bool,
-) {
-    let said = |all: &[ClauseFinding], f: &ClauseFinding| all.iter().any(|g| same(g, f));
-    for c in changes.iter_mut() {
-        let (kept, lost): (Vec<_>, Vec<_>) = std::mem::take(&mut c.lost).into_iter().partition(|f| said(new, f));
-        c.lost = lost;
-        c.still_stated = kept;
-        let (already, gained): (Vec<_>, Vec<_>) = std::mem::take(&mut c.gained).into_iter().partition(|f| said(old, f));
-        c.gained = gained;
-        c.already_stated = already;
-    }
-}
-
-/// A finding of a change: (index into `changes`, gained (else lost), index into that list).
-type FindingAt = (usize, bool, usize);
-
-/// In each reworded clause, a lost and a gained finding of one tag and polarity are one finding whose
-/// scope changed. Also the findings so paired, which the summary leaves to the scope change.
-fn scope_changes(changes: &[Change]) -> (Vec<ScopeChange>, HashSet<FindingAt>) {
-    let mut out = Vec::new();
-    let mut paired = HashSet::new();
-    for (i, c) in changes.iter().enumerate() {
-        if c.kind != ChangeKind::Changed {
-            continue;
-        }
-        let mut used = vec![false; c.gained.len()];
-        for (li, l) in c.lost.iter().enumerate() {
-            let Some(k) = (0..c.gained.len())
-                .find(|&k| !used[k] && c.gained[k].tag == l.tag && c.gained[k].polarity == l.polarity)
-            else {
-                continue;
-            };
-            let g = &c.gained[k];
-            let changes = g.scope.changes_from(&l.scope);
-            if changes.is_empty() {
-                // Only the exceptions differ, and the summary says so.
-                continue;
-            }
-            used[k] = true;
-            paired.insert((i, true, k));
-            paired.insert((i, false, li));
-            // Two findings of one clause that changed alike are one change of scope.
-            if out.iter().any(|s: &ScopeChange| {
-                s.change == i && s.tag == l.tag && s.polarity == l.polarity && s.changes == changes
-            }) {
-                continue;
-            }
-            out.push(ScopeChange {
-                change: i,
-                tag: l.tag,
-                polarity: l.polarity,
-                old_evidence: l.evidence.clone(),
-                new_evidence: g.evidence.clone(),
-                old: l.scope.clone(),
-                new: g.scope.clone(),
-                changes,
-            });
-        }
-    }
-    (out, paired)
-}
-
-/// Gains and losses per tag and polarity, in tag order, positive first, from the changes' net
-/// findings.
-pub fn summarise(changes: &[Change]) -> Vec<TagDelta> {
-    summarise_except(changes, &HashSet::new())
-}
-
-/// [`summarise`], leaving out the findings in `skip`.
-fn summarise_except(changes: &[Change], skip: &HashSet<FindingAt>) -> Vec<TagDelta> {
-    let mut out = Vec::new();
-    for tag in Tag::ALL {
-        for polarity in [Polarity::Positive, Polarity::Negative] {
-            let mut evidence = Vec::new();
-            let (mut gained, mut lost) = (0, 0);
-            for (sign, list) in [("+", 0), ("-", 1)] {
-                for (i, c) in changes.iter().enumerate() {
-                    let findings = if list == 0 { &c.gained } else { &c.lost };
-                    let found = (findings.iter().enumerate())
-                        .filter(|&(k, f)| f.tag == tag && f.polarity == polarity && !skip.contains(&(i, list == 0, k)))
-                        .map(|(_, f)| f);
-                    for f in found {
-                        if list == 0 {
-                            gained += 1;
-                        } else {
-                            lost += 1;
-                        }
-                        evidence.push(DeltaEvidence {
-                            sign: sign.to_string(),
-                            change: i,
-                            evidence: f.evidence.clone(),
-                            exceptions: f.exceptions.clone(),
-                        });
-                    }
-                }
-            }
-            if gained + lost > 0 {
-                out.push(TagDelta {
-                    tag,
-                    polarity,
-                    gained,
-                    lost,
-                    evidence,
-                });
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ impl Scope {
         self.same_in(other, &["actions", "identifiability", "data", "recipients"])
     }
 
-    /// Whether two findings of `tag` have the same scope. An opt-out's scope is the data it covers: the
+    /// Whether two findings of `tag` have the same scope (the same as equal [`Scope::key_for`]). An opt-out's scope is the data it covers: the
     /// parties around it ("opt out of *our partners'* targeted advertising", "of *our interest-based
     /// advertising partners'*") are how a sentence describes the choice, not what it lets you refuse.
     pub fn same_for(&self, tag: Tag, other: &Scope) -> bool {
@@ -92,6 +92,23 @@ impl Scope {
             Tag::OptOut => self.same_in(other, &["data"]),
             _ => self.same(other),
         }
+    }
+
+    /// The concepts [`Scope::same_for`] compares, as a key: equal keys are equal scopes.
+    pub fn key_for(&self, tag: Tag) -> String {
+        let dimensions: &[&str] = match tag {
+            Tag::OptOut => &["data"],
+            _ => &["actions", "identifiability", "data", "recipients"],
+        };
+        let mut key = format!("{:?}", self.actor);
+        for (name, terms) in self.dimensions().iter().filter(|(name, _)| dimensions.contains(name)) {
+            key.push_str(&format!(" {name}="));
+            for t in terms.iter() {
+                key.push_str(&t.concept);
+                key.push(',');
+            }
+        }
+        key
     }
 
     fn same_in(&self, other: &Scope, dimensions: &[&str]) -> bool {
@@ -238,6 +255,11 @@ mod tests {
             ..partners.clone()
         };
         assert!(!partners.same_for(Tag::OptOut, &location));
+        for (a, b) in [(&partners, &advertisers), (&partners, &location)] {
+            for tag in Tag::ALL {
+                assert_eq!(a.same_for(tag, b), a.key_for(tag) == b.key_for(tag), "{tag:?}");
+            }
+        }
     }
 
     #[test]
