@@ -127,8 +127,9 @@ grep -q 'class="badge s-changed">changed<' "$work/check.html" || fail "check: th
 grep -q '<svg' "$work/history.html" || fail "history: no timeline"
 for page in diff check; do
   headless --dump-dom "file://$work/$page.html" >"$work/$page.dom"
-  for needle in 'What changed in meaning' '<ins>' 'location: +'; do
-    grep -qF "$needle" "$work/$page.dom" || fail "$page: the parsed DOM lacks $needle"
+  # O2 2014 → 2017 changes who collects GPS location ("we, or partners"): a change of scope.
+  for needle in 'What changed in meaning' '<ins>' 'location: \+|scope of location'; do
+    grep -qE "$needle" "$work/$page.dom" || fail "$page: the parsed DOM lacks $needle"
   done
   say "$page: the parsed DOM has the meaning summary and the word-level changes"
 done

@@ -30,8 +30,9 @@ fn main() -> ExitCode {
                 None => format!("{err:#}"),
             };
             // Multi-problem errors carry one problem per line; each gets the prefix.
+            // Errors quote file names, URLs and declarations: their control characters are shown.
             for line in message.lines() {
-                let _ = writeln!(stderr, "orgcheck: {line}");
+                let _ = writeln!(stderr, "orgcheck: {}", orgcheck::base::visible::visible(line, false));
             }
             ExitCode::from(2)
         }

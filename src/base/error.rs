@@ -154,6 +154,16 @@ pub enum Error {
         waited_secs: u64,
     },
 
+    #[error(
+        "{path}: another `orgcheck reply` is recording a statement in it (waited {waited_secs}s for {lock}); try \
+         again when it has finished, or give --lock-timeout more seconds"
+    )]
+    DeclarationBusy {
+        path: PathBuf,
+        lock: PathBuf,
+        waited_secs: u64,
+    },
+
     /// A stored file that cannot be trusted; the message says how to repair it.
     #[error("{path}: {problem}")]
     StoreCorrupt { path: PathBuf, problem: &'static str },

@@ -1,8 +1,10 @@
 //! Foundations: what every other layer stands on and nothing here stands on another layer. The one
 //! error type, SHA-256 names for texts, the fields every JSON report carries, and excerpts of long
-//! clauses.
+//! clauses, and text from strangers made safe to show.
 
 pub mod error;
 pub mod hash;
+pub mod markdown;
 pub mod report;
 pub(crate) mod snippet;
+pub mod visible;

@@ -213,13 +213,22 @@ impl Letter {
 impl Letter {
     /// The letter in Markdown: the subject as a heading, the questions as a numbered list.
     pub fn markdown(&self) -> String {
-        let mut out = format!("## {}\n\nDear {},\n\n{}\n\n", self.subject, self.provider, self.request);
+        // The provider's name and the policy's words are strangers' text: escaped as every report's is.
+        let md = crate::base::markdown::inline;
+        let mut out = format!(
+            "## {}\n\nDear {},\n\n{}\n\n",
+            md(&self.subject),
+            md(&self.provider),
+            crate::base::markdown::escape(&self.request, "\n")
+        );
         for (i, q) in self.questions.iter().enumerate() {
-            out.push_str(&format!("{}. {}\n", i + 1, q.text));
+            out.push_str(&format!("{}. {}\n", i + 1, md(&q.text)));
         }
         out.push_str(&format!(
             "\n{}\n\nYours sincerely,  \n{}  \n{}\n",
-            self.closing, self.sender.name, self.sender.email
+            crate::base::markdown::escape(&self.closing, "\n"),
+            md(&self.sender.name),
+            md(&self.sender.email)
         ));
         out
     }

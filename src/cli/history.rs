@@ -5,7 +5,7 @@ use orgcheck::output::{Output, OutputFormat};
 use orgcheck::stages::history::{self, HistoryReport};
 
 use super::args::{NoiseArgs, RulesArgs, StoreArgs, formats};
-use super::{Context, Outcome};
+use super::{Context, Outcome, warn};
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -27,6 +27,9 @@ pub struct HistoryArgs {
 pub fn run(args: HistoryArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
     let report = history::history(&args.store.open(), &args.target, &rules, &args.noise.normaliser())?;
+    for problem in &report.unreadable {
+        warn(format!("left out of the history: {problem}"));
+    }
     ctx.write_report(&report, args.format, false)?;
     Ok(Outcome::Ok)
 }

@@ -1,6 +1,7 @@
 //! `orgcheck letter`: the customer's message to a provider, drafted from the comparison.
 
 use clap::{Args, ValueEnum};
+use orgcheck::base::visible::visible;
 use orgcheck::campaign::letter;
 use orgcheck::inputs::providers;
 use orgcheck::stages::compare;
@@ -55,8 +56,9 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let report = compare::compare_with(&rules, &provider, &policy, statements);
     let letter = letter::draft(&report, sender);
     let out = match args.format {
-        LetterFormat::Text => letter.text(),
-        LetterFormat::Markdown => letter.markdown(),
+        // The provider's name and policy quotes are strangers' text: shown, never obeyed.
+        LetterFormat::Text => visible(&letter.text(), false).into_owned(),
+        LetterFormat::Markdown => visible(&letter.markdown(), false).into_owned(),
         LetterFormat::Json => serde_json::to_string_pretty(&letter)? + "\n",
         LetterFormat::Eml => {
             let Some(to) = args

@@ -155,7 +155,13 @@ impl Context<'_> {
 
 /// Prints a message on stderr with the `orgcheck:` prefix.
 pub fn warn(message: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr().lock(), "orgcheck: {message}");
+    // Messages quote file names, provider names and URLs: their control characters are shown, not sent.
+    let message = message.to_string();
+    let _ = writeln!(
+        io::stderr().lock(),
+        "orgcheck: {}",
+        orgcheck::base::visible::visible(&message, false)
+    );
 }
 
 /// How wide a table may be: the terminal's width, else `COLUMNS`, else 120.

@@ -48,6 +48,14 @@ pub struct ReplyArgs {
     /// Show what would be added, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse a reply whose From address is at none of the provider's declared domains (its contact
+    /// address and its documents' hosts), instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// Seconds to wait for another `reply` recording a statement in the same declaration (at most
+    /// 86400).
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(..=86400))]
+    pub lock_timeout: u64,
     /// Where the reply was published, instead of the one made from its From, Date and Subject.
     #[arg(long, value_name = "TEXT")]
     pub source: Option<String>,
@@ -99,16 +107,34 @@ pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         date: args.date,
     };
     let prepared = reply::prepare(&name, &provider, &message, &customer, &overrides)?;
+    if let Some(domain) = &prepared.foreign_sender {
+        let what = format!(
+            "{name}: the reply is from {domain}, which is none of {}'s declared domains (its contact and policy \
+             addresses)",
+            provider.name
+        );
+        if args.strict {
+            anyhow::bail!("{what}; nothing recorded (without --strict it is recorded with this warning)");
+        }
+        warn(format!(
+            "{what}: check it is the provider's reply, and that it belongs to {}; addresses at {domain} were \
+             removed as the customer's",
+            provider.id
+        ));
+    }
 
     let base = std::path::Path::new(&name)
         .file_name()
         .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    // The file name goes into a TOML comment, which cannot hold control characters: shown, not copied.
+    let base = orgcheck::base::visible::visible(&base, false).into_owned();
     let today = jiff::Timestamp::now().to_string();
     let mut comment = format!("Recorded by `orgcheck reply` from {base} on {}.", &today[..10]);
     if !prepared.redactions.is_empty() {
         comment.push_str(&format!(" Removed: {}.", counted(&prepared.redactions)));
     }
-    let edit = reply::record(&args.dir, &provider, &prepared.statement, &comment, !args.dry_run)?;
+    let wait = std::time::Duration::from_secs(args.lock_timeout);
+    let edit = reply::record(&args.dir, &provider, &prepared.statement, &comment, !args.dry_run, wait)?;
 
     let report = ReplyReport::new(&provider, prepared, &edit, !args.dry_run, &rules);
     for d in &report.dropped {

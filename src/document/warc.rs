@@ -135,6 +135,8 @@ impl<R: BufRead> Records<R> {
         let length: u64 = headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
+            // Digits only: `u64::from_str` takes a sign ("+123"), which the WARC grammar does not.
+            .filter(|(_, v)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|(_, v)| v.parse().ok())
             .ok_or_else(|| malformed("no valid Content-Length header".into()))?;
         let uri = headers
@@ -311,6 +313,21 @@ mod tests {
         out.extend_from_slice(block);
         out.extend_from_slice(b"\r\n\r\n");
         out
+    }
+
+    #[test]
+    fn a_signed_content_length_is_malformed() {
+        let body = b"HTTP/1.1 200 OK\r\n\r\nhello";
+        let text = String::from_utf8(record("response", "https://a.example/privacy", body)).unwrap();
+        let line = format!("Content-Length: {}", body.len());
+        for length in [format!("+{}", body.len()), "-0".into(), " ".into(), "0x18".into()] {
+            let length = length.as_str();
+            let bad = text.replacen(&line, &format!("Content-Length: {length}"), 1);
+            assert_ne!(bad, text, "the test record has the length it replaces");
+            let first = Records::new(bad.as_bytes(), 1 << 20).next().expect("a result");
+            let err = first.expect_err(length).to_string();
+            assert!(err.contains("Content-Length"), "{length}: {err}");
+        }
     }
 
     #[test]

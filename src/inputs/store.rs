@@ -573,10 +573,20 @@ fn read_pair(txt: &Path, json: &Path) -> Result<Option<Stored>> {
         problem: "stored text is not UTF-8; delete it and run `orgcheck fetch` again",
     })?;
     if sha256_hex(&text) != meta.text_sha256 {
+        let in_history = txt
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d.to_string_lossy().ends_with(".versions"));
         return Err(Error::StoreCorrupt {
             path: txt.to_path_buf(),
-            problem: "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to \
-                      repair it",
+            problem: if in_history {
+                "this stored version does not match its metadata (an edit, or a damaged disk), and nothing can \
+                 repair it: restore it and its .json from a backup or from git, or remove both files to drop this \
+                 version from the history (its text is lost; the other versions stay)"
+            } else {
+                "stored text does not match its metadata (an interrupted run?); run `orgcheck fetch` again to \
+                 repair it"
+            },
         });
     }
     Ok(Some(Stored { meta, text }))

@@ -27,26 +27,11 @@ const CSS: &str = concat!("\n", include_str!("html.css"));
 /// Nothing loads from anywhere: the page's own style, and images only as data URLs.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-/// Characters that reorder the text around them (bidirectional overrides and isolates, and the marks
-/// that steer them). Shown as their code point so a stranger's text cannot reverse what follows it.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Text made inert beyond what escaping does: bidirectional controls become visible code points.
+/// Text made inert beyond what escaping does: control and bidirectional characters become visible code
+/// points (`[U+202E]`), so a stranger's text can neither reverse what follows it nor put raw NUL, ESC
+/// or DEL into a page.
 pub fn inert(text: &str) -> String {
-    if !text.chars().any(is_bidi_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if is_bidi_control(c) {
-                format!("[U+{:04X}]", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::base::visible::visible(text, false).into_owned()
 }
 
 /// The URL when it is http or https, for a link; anything else (`javascript:`, `data:`, `file:`) is
@@ -216,7 +201,7 @@ fn provider(p: &ProviderReport) -> Markup {
 pub fn compare(report: &CompareReport) -> String {
     let body = html! {
         h1 { "What they tell customers, and what their policies say" }
-        p { (super::table::summary(report).trim_end()) }
+        p { (inert(super::table::summary(report).trim_end())) }
         div.wide {
             table.summary {
                 thead {

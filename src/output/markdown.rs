@@ -18,30 +18,13 @@ fn cell(text: &str) -> String {
     escape(text, "<br>")
 }
 
-/// Escapes text in running Markdown: everything that would start emphasis, code, a link, an image, a
-/// heading or HTML (`</details>` in a fetched policy must not close the report's fold), and `|`, which
-/// would end a table cell. Entities are escaped too, so the reader sees the text as it was written.
+/// Escapes text in running Markdown (see [`crate::base::markdown`]).
 fn inline(text: &str) -> String {
-    escape(text, " ")
+    crate::base::markdown::inline(text)
 }
 
 fn escape(text: &str, line_break: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' => out.push_str(line_break),
-            '\r' => {}
-            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::base::markdown::escape(text, line_break)
 }
 
 /// A URL as a link target: every byte that could end the target or the table cell it is in (`)`, `|`,

@@ -14,6 +14,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::base::visible::visible;
+
 use crate::analysis::rules::RuleList;
 use crate::inputs::fetch::FetchReport;
 use crate::inputs::providers::ProviderList;
@@ -133,16 +135,23 @@ pub fn write<R: Output>(report: &R, format: OutputFormat, options: &Options, out
     if !R::FORMATS.contains(&format) {
         return Err(unsupported());
     }
+    // Text formats carry strangers' words (provider names, policy text): no control character reaches
+    // a terminal, an issue or a runner raw. JSON escapes its own, and HTML makes its text inert.
+    let shown = |text: String, colour: bool| visible(&text, colour).into_owned();
     match format {
-        OutputFormat::Table if options.wrap => {
-            out.write_all(wrap_text_lines(&report.table(options), options.width.into()).as_bytes())
-        }
-        OutputFormat::Table => out.write_all(report.table(options).as_bytes()),
+        OutputFormat::Table if options.wrap => out.write_all(
+            shown(
+                wrap_text_lines(&report.table(options), options.width.into()),
+                options.color,
+            )
+            .as_bytes(),
+        ),
+        OutputFormat::Table => out.write_all(shown(report.table(options), options.color).as_bytes()),
         OutputFormat::Json => write_json(out, report),
-        OutputFormat::Markdown => out.write_all(report.markdown().ok_or_else(unsupported)?.as_bytes()),
+        OutputFormat::Markdown => out.write_all(shown(report.markdown().ok_or_else(unsupported)?, false).as_bytes()),
         OutputFormat::Jsonl => report.jsonl(out).ok_or_else(unsupported)?,
         OutputFormat::Html => out.write_all(report.html().ok_or_else(unsupported)?.as_bytes()),
-        OutputFormat::Github => out.write_all(report.github().ok_or_else(unsupported)?.as_bytes()),
+        OutputFormat::Github => out.write_all(shown(report.github().ok_or_else(unsupported)?, false).as_bytes()),
     }
 }
 

@@ -136,6 +136,10 @@ pub struct HistoryReport {
     pub practices: Vec<Practice>,
     /// Each practice a version started or stopped saying, in version order.
     pub events: Vec<Event>,
+    /// Stored versions that could not be read (damaged files), left out of the history, each with what
+    /// to do about it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
     /// The steps between consecutive versions that changed in meaning, or changed page (language,
     /// another document, a return to an earlier version), with their clause changes.
     pub steps: Vec<Step>,
@@ -191,11 +195,25 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
     }
     let mut versions = Vec::new();
     let mut texts = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut readable_ids = Vec::new();
     for id in &ids {
-        let stored = store.read_version(&provider, &document, id)?;
-        versions.push(VersionInfo::from(&stored));
-        texts.push(stored.text);
+        // A damaged version is left out, and said so: one bad file must not hide the whole history.
+        match store.read_version(&provider, &document, id) {
+            Ok(stored) => {
+                versions.push(VersionInfo::from(&stored));
+                texts.push(stored.text);
+                readable_ids.push(id.clone());
+            }
+            Err(e @ (Error::StoreCorrupt { .. } | Error::StoreMetadata { .. })) => unreadable.push(e),
+            Err(e) => return Err(e),
+        }
     }
+    if versions.is_empty() && !unreadable.is_empty() {
+        return Err(unreadable.swap_remove(0));
+    }
+    let unreadable: Vec<String> = unreadable.iter().map(Error::to_string).collect();
+    let ids = readable_ids;
     let keys: Vec<(Tag, Polarity)> = Tag::ALL
         .iter()
         .flat_map(|&t| [(t, Polarity::Positive), (t, Polarity::Negative)])
@@ -301,6 +319,7 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         labels,
         practices,
         events,
+        unreadable,
         steps,
     })
 }

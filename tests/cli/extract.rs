@@ -548,3 +548,39 @@ fn each_text_is_read_in_its_language_and_an_unknown_one_is_named() {
         (Some("en"), None)
     );
 }
+
+#[test]
+fn escape_sequences_in_a_text_are_shown_never_sent() {
+    // Enough ordinary text around the escapes that the input is a document, not binary data.
+    let hostile = format!(
+        "{}We may pass your data to advertisers.\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e} Done.\n",
+        "We keep your account records for six years after you leave, as the law asks of us.\n".repeat(12)
+    );
+    let hostile = hostile.as_str();
+    for args in [
+        &["extract", "-", "--format", "table", "--color", "always", "--all"][..],
+        &["extract", "-", "--format", "table", "--color", "never", "--all"][..],
+    ] {
+        let out = run(orgcheck().args(args).write_stdin(hostile));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for raw in ["\u{1b}]", "\u{7}", "\u{1b}[2J", "\u{202e}"] {
+            assert!(!out.stdout.contains(raw), "{args:?}: {raw:?} in {}", out.stdout);
+        }
+        // Reading turns C0 controls into spaces; what is left to show, a bidi override, shows.
+        assert!(out.stdout.contains("[U+202E]"), "{args:?}: {}", out.stdout);
+    }
+    // The same text as a change, in the formats a CI job posts.
+    let dir = dir_with(&[
+        ("old.txt", b"We keep your data safe.\n"),
+        ("new.txt", hostile.as_bytes()),
+    ]);
+    for format in ["markdown", "github", "table"] {
+        let out = run(orgcheck()
+            .current_dir(dir.path())
+            .args(["diff", "old.txt", "new.txt", "--format", format]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for raw in ["\u{1b}", "\u{7}", "\u{202e}"] {
+            assert!(!out.stdout.contains(raw), "{format}: {raw:?} in {}", out.stdout);
+        }
+    }
+}

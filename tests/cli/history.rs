@@ -283,3 +283,34 @@ fn a_long_history_fits_a_1280_pixel_window() {
     // The one event, at v13, is marked and linked.
     assert_eq!(svg.matches("<circle").count(), 2, "sharing and location gained at v13");
 }
+
+#[test]
+fn a_damaged_old_version_is_left_out_with_what_to_do() {
+    let dir = store();
+    let versions = dir.path().join("acme/privacy-policy.versions");
+    let first = std::fs::read_dir(&versions)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .min()
+        .unwrap();
+    std::fs::write(&first, "damaged").unwrap();
+    let out = run(orgcheck()
+        .args(["history", "acme", "--format", "json", "--store"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["versions"].as_array().unwrap().len(), 2, "the other versions stay");
+    assert!(
+        out.stderr.contains("left out of the history") && out.stderr.contains("remove both files"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&first.file_name().unwrap().to_string_lossy().to_string()),
+        "{}",
+        out.stderr
+    );
+}

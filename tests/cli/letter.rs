@@ -1,6 +1,6 @@
 //! `orgcheck letter`: the customer's draft, from the bundled comparison.
 
-use crate::util::{orgcheck, run};
+use crate::util::{orgcheck, providers_copy, run};
 
 #[test]
 fn the_draft_asks_about_each_practice_and_the_discrepancy() {
@@ -107,4 +107,52 @@ fn the_eml_draft_goes_to_the_declared_contact_and_the_sender_file_fills_in() {
     let out = run(orgcheck().args(["letter", "o2", "--sender"]).arg(&sender));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("me.toml:2"), "{}", out.stderr);
+}
+
+#[test]
+fn a_provider_name_cannot_put_markup_or_headers_into_the_letter() {
+    let providers = providers_copy();
+    let path = providers.path().join("o2.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let hostile = "O2 [click](javascript:alert(1)) <img src=https://t.example/p.gif> # ![x](https://t.example/x)";
+    std::fs::write(
+        &path,
+        toml.replacen("name = \"O2\"", &format!("name = \"{hostile}\""), 1),
+    )
+    .unwrap();
+    let out = run(orgcheck()
+        .args([
+            "letter",
+            "o2",
+            "--name",
+            "A",
+            "--email",
+            "a@example.org",
+            "--format",
+            "markdown",
+            "--providers",
+        ])
+        .arg(providers.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for live in ["[click](", "<img", "![x]("] {
+        assert!(!out.stdout.contains(live), "{live} is live: {}", out.stdout);
+    }
+    assert!(
+        out.stdout.contains("\\[click\\](javascript:alert(1)) &lt;img"),
+        "{}",
+        out.stdout
+    );
+
+    // A line break in the name is refused before any letter is written.
+    std::fs::write(
+        &path,
+        toml.replacen("name = \"O2\"", "name = \"O2\\r\\nBcc: attacker@evil.example\"", 1),
+    )
+    .unwrap();
+    let out = run(orgcheck()
+        .args(["letter", "o2", "--name", "A", "--email", "a@example.org", "--providers"])
+        .arg(providers.path()));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(!out.stdout.contains("Bcc:"), "{}", out.stdout);
+    assert!(out.stderr.contains("line break"), "{}", out.stderr);
 }

@@ -2,30 +2,11 @@
 //! `letter` to `reply` to `compare`, redaction, and edits that must not lose anything.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{assert_matches_schema, fixture, orgcheck, run};
-
-/// A copy of the bundled providers directory, to edit.
-fn providers_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("providers");
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        fs::create_dir_all(dir.path().join(&rel)).unwrap();
-        for e in fs::read_dir(src.join(&rel)).unwrap().flatten() {
-            let rel = rel.join(e.file_name());
-            if e.path().is_dir() {
-                stack.push(rel);
-            } else {
-                fs::copy(e.path(), dir.path().join(&rel)).unwrap();
-            }
-        }
-    }
-    dir
-}
+use crate::util::{assert_matches_schema, fixture, orgcheck, providers_copy, run};
 
 fn reply_json(providers: &Path, file: &Path, extra: &[&str]) -> (Value, String) {
     let out = run(orgcheck()
@@ -372,4 +353,176 @@ fn bad_input_changes_nothing_and_says_why() {
         .current_dir(std::env::temp_dir()));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--providers"), "{}", out.stderr);
+}
+
+#[test]
+fn control_characters_in_a_subject_never_reach_the_source() {
+    let providers = providers_copy();
+    let mail = fs::read_to_string(fixture("replies/base64.eml")).unwrap();
+    // An encoded word that decodes to ESC, BEL and a line break with a header after it.
+    let hostile = mail.replace(
+        "Subject: RE: Your data [ref CAS-448812]",
+        "Subject: =?utf-8?Q?RE=3A_Your_data=1B]0;pwned=07=0D=0ABcc:_attacker@evil.example?=",
+    );
+    assert_ne!(hostile, mail);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.eml");
+    fs::write(&file, hostile).unwrap();
+    let (report, _) = reply_json(providers.path(), &file, &[]);
+    let source = report["statement"]["source"].as_str().unwrap();
+    assert!(!source.chars().any(char::is_control), "{source:?}");
+    assert!(source.contains("]0;pwned Bcc: "), "kept as text on one line: {source}");
+}
+
+#[test]
+fn ten_replies_recorded_at_once_all_land() {
+    let providers = providers_copy();
+    let count = |p: &Path| {
+        fs::read_to_string(p.join("o2.toml"))
+            .unwrap()
+            .matches("[[statements]]")
+            .count()
+    };
+    let before = count(providers.path());
+    let files = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..10)
+        .map(|i| {
+            let file = files.path().join(format!("reply-{i}.txt"));
+            fs::write(
+                &file,
+                format!("We never sell your personal data to anyone (reply number {i}).\n"),
+            )
+            .unwrap();
+            std::process::Command::new(env!("CARGO_BIN_EXE_orgcheck"))
+                .args(["reply", "o2"])
+                .arg(&file)
+                .arg("--providers")
+                .arg(providers.path())
+                .args([
+                    "--source",
+                    &format!("Letter {i} to a customer"),
+                    "--date",
+                    "2026-12-01",
+                    "-q",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut landed = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => landed += 1,
+            Some(2) => assert!(stderr.contains("another `orgcheck reply`"), "a loud failure: {stderr}"),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+        assert!(!stderr.contains("internal error"), "{stderr}");
+    }
+    assert_eq!(landed, 10, "with the default wait, every reply lands");
+    assert_eq!(count(providers.path()), before + landed, "nothing lost");
+}
+
+#[test]
+fn a_file_name_with_control_characters_is_recorded_by_its_code_points() {
+    let providers = providers_copy();
+    let out = record_text(
+        providers.path(),
+        "reply\u{1b}[2J\u{7f}.txt",
+        "We never sell your personal data to anyone.\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let toml = fs::read_to_string(providers.path().join("o2.toml")).unwrap();
+    assert!(toml.contains("from reply[U+001B][2J[U+007F].txt on"), "{toml}");
+}
+
+#[test]
+fn a_crlf_declaration_with_a_bom_keeps_both() {
+    let providers = providers_copy();
+    let path = providers.path().join("o2.toml");
+    let lf = fs::read_to_string(&path).unwrap();
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    fs::write(&path, &crlf).unwrap();
+    let out = record_text(
+        providers.path(),
+        "reply.txt",
+        "We never sell your personal data to anyone.\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with('\u{feff}'), "the BOM is kept");
+    assert!(
+        after.starts_with(&crlf),
+        "everything before the new statement is byte for byte"
+    );
+    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count(), "no bare LF");
+    assert!(after.contains("We never sell your personal data to anyone."), "{after}");
+}
+
+#[test]
+fn a_from_header_at_another_domain_is_not_trusted() {
+    let providers = providers_copy();
+    // "O2 Support" at gmail.com: the customer's own gmail address in the body must still go.
+    let gmail = "From: \"O2 Support\" <o2support@gmail.com>\r\nTo: \"Jane Customer\" <jane.customer@gmail.com>\r\n\
+                 Date: Tue, 01 Dec 2026 14:03:00 +0000\r\nSubject: Your data\r\nContent-Type: text/plain; \
+                 charset=utf-8\r\n\r\nWe never sell your personal data to anyone. We have noted \
+                 jane.customer@gmail.com as your contact address.\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gmail.eml");
+    fs::write(&file, gmail).unwrap();
+    let (report, stderr) = reply_json(providers.path(), &file, &[]);
+    assert!(
+        stderr.contains("gmail.com, which is none of O2's declared domains"),
+        "{stderr}"
+    );
+    let text = report["statement"]["text"].as_str().unwrap();
+    assert!(text.contains("We never sell your personal data"), "{text}");
+    assert!(!text.contains("@gmail.com"), "{text}");
+    let out = run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(&file)
+        .arg("--providers")
+        .arg(providers.path())
+        .arg("--strict"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("nothing recorded"), "{}", out.stderr);
+}
+
+#[test]
+fn a_reply_longer_than_a_statement_holds_is_refused() {
+    let providers = providers_copy();
+    let before = fs::read(providers.path().join("o2.toml")).unwrap();
+    let sentence = "We never sell your personal data to anyone, and we keep it safe. ";
+    let out = record_text(
+        providers.path(),
+        "long.txt",
+        &sentence.repeat(25_000 / sentence.len() + 1),
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("more than a statement holds (20000)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        fs::read(providers.path().join("o2.toml")).unwrap(),
+        before,
+        "nothing written"
+    );
+}
+
+/// Records `text`, saved as a plain-text reply named `name`, in the o2 declaration in `providers`.
+fn record_text(providers: &Path, name: &str, text: &str) -> crate::util::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    fs::write(&file, text).unwrap();
+    run(orgcheck()
+        .args(["reply", "o2"])
+        .arg(&file)
+        .arg("--providers")
+        .arg(providers)
+        .args(["--source", "Letter to a customer", "--date", "2026-12-01"]))
 }

@@ -134,3 +134,22 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     }
     out
 }
+
+/// A copy of the bundled providers directory, to edit.
+pub fn providers_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("providers");
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        fs::create_dir_all(dir.path().join(&rel)).unwrap();
+        for e in fs::read_dir(src.join(&rel)).unwrap().flatten() {
+            let rel = rel.join(e.file_name());
+            if e.path().is_dir() {
+                stack.push(rel);
+            } else {
+                fs::copy(e.path(), dir.path().join(&rel)).unwrap();
+            }
+        }
+    }
+    dir
+}

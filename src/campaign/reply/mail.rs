@@ -20,6 +20,31 @@ pub enum MailError {
     NoBody,
     #[error("{0}")]
     Html(TextError),
+    #[error(
+        "the body decodes to East Asian characters, each made of two ASCII letters: plain text under a wrong \
+         charset label (UTF-16), so its words cannot be trusted and nothing was recorded; copy the body into a \
+         .txt file and record that with --source and --date"
+    )]
+    Mislabelled,
+}
+
+/// The share of characters above which a body is read as plain ASCII text mislabelled UTF-16.
+const MISLABELLED_SHARE: f64 = 0.8;
+
+/// Whether `text` is what ASCII text becomes when read as UTF-16: nearly every character a code point
+/// whose two bytes are both printable ASCII ("We" → U+5765). Real Chinese or Japanese text has about a
+/// third of its characters so made.
+fn mislabelled_utf16(text: &str) -> bool {
+    let printable = |b: u32| (0x20..=0x7e).contains(&b);
+    let (mut all, mut pairs) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        all += 1;
+        let n = c as u32;
+        if n > 0xff && n <= 0xffff && printable(n >> 8) && printable(n & 0xff) {
+            pairs += 1;
+        }
+    }
+    all >= 8 && pairs as f64 >= MISLABELLED_SHARE * all as f64
 }
 
 /// What a reply file holds.
@@ -169,6 +194,9 @@ fn read_eml(bytes: &[u8]) -> std::result::Result<Message, MailError> {
             None => return Err(MailError::NoBody),
         },
     };
+    if mislabelled_utf16(&body) {
+        return Err(MailError::Mislabelled);
+    }
     Ok(Message {
         kind: InputKind::Eml,
         from,
@@ -183,6 +211,20 @@ fn read_eml(bytes: &[u8]) -> std::result::Result<Message, MailError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_under_a_utf16_label_is_refused_and_real_cjk_is_not() {
+        let mail = "From: privacy@acme.example\r\nSubject: Re\r\nContent-Type: text/plain; charset=utf-16\r\n\r\n\
+                    We never sell your personal data to anyone at all.\r\n";
+        assert!(matches!(read_eml(mail.as_bytes()), Err(MailError::Mislabelled)));
+        assert!(!mislabelled_utf16(
+            "我们绝不会出售您的个人数据给任何第三方公司或者广告商。"
+        ));
+        assert!(!mislabelled_utf16("個人情報を第三者に販売することはありません。"));
+        assert!(mislabelled_utf16(
+            &"We never sell".encode_utf16().map(|_| '\u{5765}').collect::<String>()
+        ));
+    }
 
     #[test]
     fn detects_the_kind_by_name_then_content() {

@@ -37,11 +37,16 @@ pub struct Prepared {
     pub statement: Statement,
     pub dropped: Vec<Dropped>,
     pub redactions: Vec<Redaction>,
+    /// The From address's domain when it is none of the provider's declared domains: the reply may be
+    /// from someone else ("O2 Support <o2support@gmail.com>"), or filed under the wrong provider.
+    pub foreign_sender: Option<String>,
 }
 
-/// The provider's domains: its e-mail addresses there are kept in a statement.
-pub fn provider_domains(provider: &Provider, message: &Message) -> Vec<String> {
-    let mut domains: Vec<String> = message.from.iter().filter_map(Mailbox::domain).collect();
+/// The provider's domains, from its declaration only (its contact address and its documents' hosts):
+/// its e-mail addresses there are kept in a statement. A reply's From header is not trusted to add one,
+/// since anyone can write "O2 Support" in front of a gmail.com address.
+pub fn provider_domains(provider: &Provider) -> Vec<String> {
+    let mut domains: Vec<String> = Vec::new();
     if let Some(c) = &provider.contact
         && let Some((_, d)) = c.email.rsplit_once('@')
     {
@@ -60,6 +65,10 @@ pub fn provider_domains(provider: &Provider, message: &Message) -> Vec<String> {
     domains
 }
 
+/// The longest statement recorded, in characters: a reply is a letter; a whole policy pasted into one
+/// would swamp the declaration and the reports.
+pub const MAX_STATEMENT_CHARS: usize = 20_000;
+
 /// Turns a message into the statement to record.
 pub fn prepare(
     name: &str,
@@ -73,7 +82,12 @@ pub fn prepare(
         problem,
     };
     let mut customer = customer.clone();
-    let keep = provider_domains(provider, message);
+    let keep = provider_domains(provider);
+    let related = |d: &str| {
+        keep.iter()
+            .any(|k| d == k || d.ends_with(&format!(".{k}")) || k.ends_with(&format!(".{d}")))
+    };
+    let foreign_sender = message.from.as_ref().and_then(Mailbox::domain).filter(|d| !related(d));
     for r in &message.recipients {
         if r.domain().is_some_and(|d| keep.contains(&d)) {
             continue;
@@ -96,6 +110,14 @@ pub fn prepare(
              nothing recorded"
                 .into(),
         ));
+    }
+    let chars = own.text.chars().count();
+    if chars > MAX_STATEMENT_CHARS {
+        return Err(problem(format!(
+            "the provider's own words run to {chars} characters, more than a statement holds ({MAX_STATEMENT_CHARS}): \
+             this is a document, not a reply; nothing recorded. Record the part that answers you, saved as a .txt \
+             file, with --source and --date"
+        )));
     }
     let (text, mut redactions) = redact(&own.text, &customer, &keep);
     let date = match (&overrides.date, &message.date) {
@@ -133,6 +155,14 @@ pub fn prepare(
             )
         }
     };
+    // A one-line field: the From name and Subject of a hostile mail may carry control characters and
+    // line breaks, which a declaration refuses.
+    let source: String = source
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|&c| !crate::base::visible::is_bidi_control(c))
+        .collect();
+    let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
     Ok(Prepared {
         statement: Statement {
             text,
@@ -142,6 +172,7 @@ pub fn prepare(
         },
         dropped: own.dropped,
         redactions,
+        foreign_sender,
     })
 }
 

@@ -2,7 +2,9 @@
 //! layout outside it stay byte for byte; the edited file is validated as a declaration before it
 //! replaces the original, atomically.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::base::error::{Error, Result};
 use crate::document::markup;
@@ -23,7 +25,17 @@ pub struct Edit {
 /// Adds `statement` to the declaration of `provider` in `dir`, keeping everything else byte for byte.
 /// The edited text is validated as a declaration before anything is written; with `write`, it then
 /// replaces the file atomically.
-pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &str, write: bool) -> Result<Edit> {
+///
+/// Writing holds a lock on the declaration (`.<provider>.toml.lock` beside it) from reading to the write,
+/// waiting up to `lock_wait` for another run: two replies recorded at once both land.
+pub fn record(
+    dir: &Path,
+    provider: &Provider,
+    statement: &Statement,
+    comment: &str,
+    write: bool,
+    lock_wait: Duration,
+) -> Result<Edit> {
     use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
     let file_name = format!("{}.toml", provider.id);
     let path = dir.join(&file_name);
@@ -31,8 +43,21 @@ pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &
         path: path.clone(),
         problem,
     };
+    let _lock = match write {
+        true => Some(lock(dir, &file_name, &path, lock_wait)?),
+        false => None,
+    };
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let before = crate::base::error::decode_utf8(&path.display().to_string(), bytes)?;
+    let found = crate::base::error::decode_utf8(&path.display().to_string(), bytes)?;
+    // The file is edited with LF line ends and no byte-order mark, and written back as it was found: with
+    // CRLF when most of its lines end so, and with its BOM.
+    let bom = found.starts_with('\u{feff}');
+    let crlf = found.matches("\r\n").count() * 2 > found.matches('\n').count();
+    let before = found.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    // Read again under the lock: another run may have added a statement since `provider` was loaded.
+    let source = ProviderSource::Dir(dir.to_path_buf());
+    let current = providers::parse_file(&source, &file_name, &before)
+        .map_err(|e| declaration(format!("not a valid declaration ({e}); fix it, then record the reply")))?;
     let mut doc: DocumentMut = before
         .parse()
         .map_err(|e: toml_edit::TomlError| declaration(e.to_string()))?;
@@ -66,10 +91,9 @@ pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &
     if !after.ends_with('\n') {
         after.push('\n');
     }
-    let source = ProviderSource::Dir(dir.to_path_buf());
     let edited = providers::parse_file(&source, &file_name, &after)
         .map_err(|e| declaration(format!("the edited declaration would not be valid ({e})")))?;
-    if edited.statements.len() != provider.statements.len() + 1
+    if edited.statements.len() != current.statements.len() + 1
         || edited.statements.last().map(|s| s.text.as_str()) != Some(markup::normalise(&statement.text).trim_end())
     {
         return Err(Error::Internal(format!(
@@ -79,7 +103,15 @@ pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &
     }
     let added = added_lines(&before, &after, removed_no_reply);
     if write {
-        crate::inputs::store::write_atomic(&path, after.as_bytes())?;
+        let mut out = String::with_capacity(after.len() + after.len() / 20 + 3);
+        if bom {
+            out.push('\u{feff}');
+        }
+        match crlf {
+            true => out.push_str(&after.replace('\n', "\r\n")),
+            false => out.push_str(&after),
+        }
+        crate::inputs::store::write_atomic(&path, out.as_bytes())?;
     }
     Ok(Edit {
         path,
@@ -88,6 +120,34 @@ pub fn record(dir: &Path, provider: &Provider, statement: &Statement, comment: &
         added,
         removed_no_reply,
     })
+}
+
+/// Takes the lock on a declaration, waiting up to `wait` for another run to release it.
+fn lock(dir: &Path, file_name: &str, path: &Path, wait: Duration) -> Result<File> {
+    let lock_path = dir.join(format!(".{file_name}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    let deadline = Instant::now().checked_add(wait);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if deadline.is_none_or(|d| Instant::now() < d) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::DeclarationBusy {
+                    path: path.to_path_buf(),
+                    lock: lock_path,
+                    waited_secs: wait.as_secs(),
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+    }
 }
 
 /// The text `after` has that `before` does not, when `after` is `before` with one block inserted.

@@ -27,6 +27,12 @@ pub enum RedactKind {
     Address,
     Phone,
     Account,
+    /// An IBAN, a card number or a sort code.
+    BankDetails,
+    /// A date of birth or a National Insurance number.
+    Identity,
+    /// An IP address or a device's IMEI.
+    Device,
 }
 
 impl RedactKind {
@@ -38,6 +44,9 @@ impl RedactKind {
             RedactKind::Address => "[customer's address]",
             RedactKind::Phone => "[phone number]",
             RedactKind::Account => "[account or reference number]",
+            RedactKind::BankDetails => "[bank or card details]",
+            RedactKind::Identity => "[date of birth or ID number]",
+            RedactKind::Device => "[IP address or device ID]",
         }
     }
 
@@ -48,6 +57,9 @@ impl RedactKind {
             RedactKind::Address => "postal address",
             RedactKind::Phone => "phone number",
             RedactKind::Account => "account or reference number",
+            RedactKind::BankDetails => "bank or card details",
+            RedactKind::Identity => "date of birth or ID number",
+            RedactKind::Device => "IP address or device ID",
         }
     }
 }
@@ -79,6 +91,103 @@ static TOKEN: LazyLock<Regex> =
 static NOT_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,4}[/-]\d{1,2}([/-]\d{1,4})?|\d{4}/\d{1,4}|\d{4}-\d{4})$").expect("static regex")
 });
+
+/// An IBAN in any spacing: a country code, two check digits, then 11 to 30 letters or digits.
+static IBAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").expect("static regex"));
+/// A card number: 13 to 19 digits in any spacing (kept only when its Luhn check holds).
+static CARD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d(?:[ -]?\d){12,18}\b").expect("static regex"));
+/// A UK sort code: three pairs of digits.
+static SORT_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d{2}[- ]\d{2}[- ]\d{2}\b").expect("static regex"));
+/// A National Insurance number ("QQ 12 34 56 C").
+static NI_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b").expect("static regex")
+});
+/// A date after words that say it is a birth date.
+static BIRTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born(?:\s+on)?|birthday)\s*(?:is|of|:|-)?\s*",
+        r"(\d{1,2}(?:st|nd|rd|th)?[\s/.-]+(?:\d{1,2}|[a-z]{3,9})[\s/.-]+\d{2,4}|[a-z]{3,9}\s+\d{1,2},?\s+\d{4}|",
+        r"\d{4}-\d{2}-\d{2})",
+    ))
+    .expect("static regex")
+});
+/// An IPv4 address, or an IPv6 one: five groups or more, or a `::` among groups (a time, "09:12:00", has
+/// three and none).
+static IP_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|",
+        r"(?i)\b(?:[0-9a-f]{1,4}:){4,7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*",
+    ))
+    .expect("static regex")
+});
+/// An IMEI: 15 digits in any spacing, or 14 to 16 after the word.
+static IMEI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bIMEI\b[\s:#.-]*(?:number\s*)?(\d(?:[ -]?\d){13,15})\b|\b\d(?:[ -]?\d){14}\b")
+        .expect("static regex")
+});
+/// A UK postcode.
+static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b").expect("static regex")
+});
+/// A house number and street ("12 High Street", "4a Mill Lane").
+static STREET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|",
+        r"Way|Court|Ct|Place|Pl|Gardens|Crescent|Terrace|Grove|Park|Hill|Square|Row|Mews|View|Walk)\b\.?",
+    ))
+    .expect("static regex")
+});
+
+/// The Luhn check card numbers and IMEIs carry.
+fn luhn(d: &str) -> bool {
+    let sum: u32 = d
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let n = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let x = n * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                n
+            }
+        })
+        .sum();
+    !d.is_empty() && sum.is_multiple_of(10)
+}
+
+/// The ways a name is written besides in full: the given name alone ("Jane, your request…"), the
+/// surname after a title or an initial ("Mrs J. Doe", "J Doe", "J.Doe"), and surname first ("DOE,
+/// Jane"). Each a regex; a surname alone is left, since surnames are often words ("Customer Services").
+fn name_forms(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return Vec::new();
+    };
+    let mut forms = Vec::new();
+    if first.chars().count() >= 2 {
+        forms.push(format!(r"\b{}\b", regex::escape(first)));
+    }
+    if words.len() > 1 && last.chars().count() >= 2 {
+        let surname = regex::escape(last);
+        let initial = first
+            .chars()
+            .next()
+            .map(|c| regex::escape(&c.to_string()))
+            .unwrap_or_default();
+        let title = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+";
+        forms.push(format!(r"\b{title}(?:{initial}\.?\s*)?{surname}\b"));
+        forms.push(format!(r"\b{initial}\.?\s*{surname}\b"));
+        forms.push(format!(
+            r"(?i)\b{surname},\s*(?:{}|{initial}\.?)(?:\b|\s)",
+            regex::escape(first)
+        ));
+        forms.push(format!(r"\b{}\b", regex::escape(&last.to_uppercase())));
+    }
+    forms
+}
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -130,17 +239,10 @@ pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (Stri
     let mut literals: Vec<(String, RedactKind)> = Vec::new();
     for name in &customer.names {
         literals.push((name.clone(), RedactKind::Name));
-        // "Ms Doe": the surname after a title, capitalised as written. Alone it is left, since
-        // surnames are often words ("Customer Services").
-        let words: Vec<&str> = name.split_whitespace().collect();
-        if words.len() > 1
-            && let Some(last) = words.last().filter(|w| w.chars().count() >= 2)
-            && let Ok(re) = Regex::new(&format!(
-                r"\b(Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+{}\b",
-                regex::escape(last)
-            ))
-        {
-            spans.extend(re.find_iter(text).map(|m| (m.range(), RedactKind::Name, true)));
+        for form in name_forms(name) {
+            if let Ok(re) = Regex::new(&form) {
+                spans.extend(re.find_iter(text).map(|m| (m.range(), RedactKind::Name, true)));
+            }
         }
     }
     for email in &customer.emails {
@@ -185,6 +287,33 @@ pub fn redact(text: &str, customer: &Customer, keep_domains: &[String]) -> (Stri
         let value = c.get(4).expect("group 4 always matches");
         if value.as_str().chars().any(|c| c.is_ascii_digit()) {
             spans.push((value.range(), RedactKind::Account, false));
+        }
+    }
+    // Bank details, identity numbers, devices and a postal address, whoever's they might be: a statement
+    // loses nothing by losing them.
+    let known = |spans: &mut Vec<(Range<usize>, RedactKind, bool)>, re: &Regex, kind: RedactKind| {
+        for c in re.captures_iter(text) {
+            let m = c.get(1).or_else(|| c.get(0)).expect("a match");
+            spans.push((m.range(), kind, true));
+        }
+    };
+    known(&mut spans, &IBAN, RedactKind::BankDetails);
+    known(&mut spans, &SORT_CODE, RedactKind::BankDetails);
+    known(&mut spans, &NI_NUMBER, RedactKind::Identity);
+    known(&mut spans, &BIRTH_DATE, RedactKind::Identity);
+    known(&mut spans, &IP_ADDRESS, RedactKind::Device);
+    known(&mut spans, &POSTCODE, RedactKind::Address);
+    known(&mut spans, &STREET, RedactKind::Address);
+    for c in IMEI.captures_iter(text) {
+        let m = c.get(1).or_else(|| c.get(0)).expect("a match");
+        if c.get(1).is_some() || luhn(&digits(m.as_str())) {
+            spans.push((m.range(), RedactKind::Device, true));
+        }
+    }
+    for m in CARD.find_iter(text) {
+        let d = digits(m.as_str());
+        if luhn(&d) && !d.starts_with('0') {
+            spans.push((m.range(), RedactKind::BankDetails, true));
         }
     }
     for m in TOKEN.find_iter(text) {
@@ -281,6 +410,50 @@ mod tests {
             "[customer's name], our Customer Services team noted [account or reference number]; call us on 01632 \
              960999."
         );
+    }
+
+    #[test]
+    fn every_form_of_the_name_and_every_kind_of_detail_goes() {
+        let c = Customer {
+            names: vec!["Jane Doe".into()],
+            ..Customer::default()
+        };
+        let text = "Jane, your request of 09:12:00. Mrs J. Doe, J Doe and J.Doe, DOE, Jane: IBAN GB82 WEST 1234 5698 7654 32, \
+                    card 4111 1111 1111 1111, sort code 12-34-56, date of birth 14/03/1985, NI number QQ 12 34 56 C, \
+                    IP 192.168.10.24 and 2001:db8:85a3::8a2e:370:7334, IMEI 35-209900-176148-1, at 12 High Street, \
+                    Anytown SW1A 1AA. Our Customer Services team will reply.";
+        let (out, removed) = redact(text, &c, &[]);
+        for gone in [
+            "Jane",
+            "Doe",
+            "DOE",
+            "GB82",
+            "5698",
+            "4111",
+            "12-34-56",
+            "1985",
+            "QQ 12",
+            "192.168",
+            "2001:db8",
+            "176148",
+            "High Street",
+            "SW1A",
+        ] {
+            assert!(!out.contains(gone), "{gone} left in: {out}");
+        }
+        assert!(
+            out.contains("Customer Services team") && out.contains("09:12:00"),
+            "{out}"
+        );
+        let kinds: std::collections::BTreeSet<RedactKind> = removed.iter().map(|r| r.kind).collect();
+        for kind in [
+            RedactKind::BankDetails,
+            RedactKind::Identity,
+            RedactKind::Device,
+            RedactKind::Address,
+        ] {
+            assert!(kinds.contains(&kind), "{kind:?}: {removed:?}");
+        }
     }
 
     #[test]

@@ -153,6 +153,9 @@ pub(super) fn parse_provider(
         ids: Vec::new(),
     };
     r.provider_id();
+    if let Ok(table) = contents.parse::<toml::Table>() {
+        r.control_characters(&table, "");
+    }
     let contact = r.header(&def);
     if def.documents.get_ref().is_empty() {
         r.problem(
@@ -212,6 +215,48 @@ impl Reader<'_> {
     fn problem(&mut self, span: std::ops::Range<usize>, field: &str, message: String) {
         let location = self.at(span, field);
         self.problems.push(Problem { location, message });
+    }
+
+    /// Every text value, at any depth: no control character but a tab, and a line break only where a
+    /// value is text a reader writes in paragraphs (a statement's `text`, a `quote`). A provider name
+    /// holding ESC would reach a terminal; one holding CR/LF would add lines to a letter's header.
+    fn control_characters(&mut self, table: &toml::Table, path: &str) {
+        for (key, value) in table {
+            let field = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            self.control_characters_in(value, &field, key);
+        }
+    }
+
+    fn control_characters_in(&mut self, value: &toml::Value, field: &str, key: &str) {
+        match value {
+            toml::Value::String(text) => {
+                let paragraphs = matches!(key, "text" | "quote");
+                if let Some(c) = text
+                    .chars()
+                    .find(|&c| c.is_control() && c != '\t' && !(paragraphs && (c == '\n' || c == '\r')))
+                {
+                    let what = match c {
+                        '\n' | '\r' => "a line break, which a one-line field cannot hold".to_string(),
+                        c => format!("the control character U+{:04X}", c as u32),
+                    };
+                    self.problems.push(Problem {
+                        location: Location::file(self.file.clone()).with_field(field),
+                        message: format!("holds {what}; remove it (a pasted text can carry invisible ones)"),
+                    });
+                }
+            }
+            toml::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.control_characters_in(item, &format!("{field}[{i}]"), key);
+                }
+            }
+            toml::Value::Table(table) => self.control_characters(table, field),
+            _ => {}
+        }
     }
 
     /// The file name gives the provider id.

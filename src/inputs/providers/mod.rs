@@ -319,6 +319,29 @@ mod tests {
                         [[statements]]\ntext = \"We never sell data.\"\nsource = \"letter\"\ndate = \"2014-05\"\n";
 
     #[test]
+    fn control_characters_and_line_breaks_in_one_line_fields_are_problems() {
+        let hostile = GOOD
+            .replace("name = \"Acme\"", "name = \"Acme\\u001b]0;pwned\\u0007\\u001b[2J\"")
+            .replace(
+                "source = \"letter\"",
+                "source = \"letter\\r\\nBcc: attacker@evil.example\"",
+            );
+        let dir = dir_with(&[("acme.toml", &hostile), ("acme/p.txt", "We may share your data.")]);
+        let err = load(&ProviderSource::Dir(dir.path().to_path_buf()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("name") && err.contains("U+001B"), "{err}");
+        assert!(
+            err.contains("statements[0].source") && err.contains("line break"),
+            "{err}"
+        );
+        // A statement's text may hold paragraphs.
+        let paragraphs = GOOD.replace("We never sell data.", "We never sell data.\\n\\nNor do we rent it.");
+        let dir = dir_with(&[("acme.toml", &paragraphs), ("acme/p.txt", "We may share your data.")]);
+        assert!(load(&ProviderSource::Dir(dir.path().to_path_buf())).is_ok());
+    }
+
+    #[test]
     fn bundled_providers_load() {
         let providers = load(&ProviderSource::Bundled).unwrap();
         let ids: Vec<_> = providers.iter().map(|p| p.id.as_str()).collect();
