@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod hash;
+pub mod lock;
 pub mod markdown;
 pub mod report;
 pub(crate) mod snippet;

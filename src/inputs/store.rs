@@ -18,7 +18,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -210,23 +210,16 @@ impl Store {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        // A wait too long for the clock is a wait without end.
-        let deadline = Instant::now().checked_add(wait);
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) if deadline.is_none_or(|d| Instant::now() < d) => {
-                    std::thread::sleep(Duration::from_millis(100))
-                }
-                Err(fs::TryLockError::WouldBlock) => {
-                    return Err(Error::StoreBusy {
-                        root: self.root.clone(),
-                        lock: path,
-                        waited_secs: wait.as_secs(),
-                    });
-                }
-                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        match crate::base::lock::lock_within(&file, wait) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(Error::StoreBusy {
+                    root: self.root.clone(),
+                    lock: path,
+                    waited_secs: wait.as_secs(),
+                });
             }
+            Err(e) => return Err(Error::io(&path, e)),
         }
         // The file stays empty: a store committed to git every night must not change because a run took
         // its lock. (Older versions wrote the holder's pid; that is cleared once.)

@@ -2,9 +2,9 @@
 //! layout outside it stay byte for byte; the edited file is validated as a declaration before it
 //! replaces the original, atomically.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::base::error::{Error, Result};
 use crate::document::markup;
@@ -131,22 +131,14 @@ fn lock(dir: &Path, file_name: &str, path: &Path, wait: Duration) -> Result<File
         .write(true)
         .open(&lock_path)
         .map_err(|e| Error::io(&lock_path, e))?;
-    let deadline = Instant::now().checked_add(wait);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(TryLockError::WouldBlock) if deadline.is_none_or(|d| Instant::now() < d) => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            Err(TryLockError::WouldBlock) => {
-                return Err(Error::DeclarationBusy {
-                    path: path.to_path_buf(),
-                    lock: lock_path,
-                    waited_secs: wait.as_secs(),
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-        }
+    match crate::base::lock::lock_within(&file, wait) {
+        Ok(true) => Ok(file),
+        Ok(false) => Err(Error::DeclarationBusy {
+            path: path.to_path_buf(),
+            lock: lock_path,
+            waited_secs: wait.as_secs(),
+        }),
+        Err(e) => Err(Error::io(&lock_path, e)),
     }
 }
 
