@@ -334,13 +334,35 @@ pub enum TextError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpError {
     InvalidUrl(String),
-    Timeout { attempts: u32 },
-    Connect { reason: String, attempts: u32 },
-    Status { status: u16, reason: String, attempts: u32 },
-    TooManyRedirects { limit: usize },
+    Timeout {
+        attempts: u32,
+    },
+    Connect {
+        reason: String,
+        attempts: u32,
+    },
+    Status {
+        status: u16,
+        reason: String,
+        attempts: u32,
+    },
+    TooManyRedirects {
+        limit: usize,
+    },
     RedirectScheme(String),
-    TooLarge { limit: u64, declared: Option<u64> },
-    Body { reason: String, attempts: u32 },
+    /// A document from the web led to a private address (`--allow-private` lets it).
+    PrivateAddress {
+        host: String,
+        address: String,
+    },
+    TooLarge {
+        limit: u64,
+        declared: Option<u64>,
+    },
+    Body {
+        reason: String,
+        attempts: u32,
+    },
     Other(String),
 }
 
@@ -377,6 +399,12 @@ impl fmt::Display for HttpError {
             HttpError::RedirectScheme(u) => {
                 write!(f, "redirected to `{u}`; only http and https redirects are followed")
             }
+            HttpError::PrivateAddress { host, address } => write!(
+                f,
+                "led to `{host}`, at {address}, a private address (this machine, a private or link-local network); \
+                 a document from the web is not let reach it. If you mean to fetch from your own network, pass \
+                 --allow-private"
+            ),
             HttpError::TooLarge {
                 limit,
                 declared: Some(d),

@@ -13,6 +13,7 @@ use orgcheck::campaign::letter::SenderDetails;
 use orgcheck::document::ingest::Isolation;
 use orgcheck::document::markup;
 use orgcheck::document::noise::{Noise, Normaliser};
+use orgcheck::inputs::address::AddressRule;
 use orgcheck::inputs::browser::BrowserOptions;
 use orgcheck::inputs::fetch::{FetchOptions, Progress, RenderMode};
 use orgcheck::inputs::http::HttpOptions;
@@ -213,6 +214,12 @@ pub struct HttpArgs {
         value_parser = clap::value_parser!(u64).range(1..=1 << 32)
     )]
     pub max_bytes: u64,
+    /// Let a document from the web lead to private addresses, by a redirect, its name's DNS or (when
+    /// rendered) its scripts: this machine, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, link-local (the
+    /// cloud metadata service) and unique-local IPv6. A URL declared on such an address is fetched
+    /// without it.
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 /// A number of seconds for a timeout: more than 0 (a request cannot finish in no time) and at most a day.
@@ -235,7 +242,15 @@ impl HttpArgs {
             backoff: Duration::from_millis(self.backoff_ms),
             max_retry_after: Duration::from_secs(self.max_retry_after),
             max_bytes: self.max_bytes,
+            addresses: self.addresses(),
         })
+    }
+
+    pub fn addresses(&self) -> AddressRule {
+        AddressRule {
+            allow_private: self.allow_private,
+            public: test_public_addresses(),
+        }
     }
 }
 
@@ -280,15 +295,25 @@ impl RenderArgs {
         }
     }
 
-    pub fn browser(&self) -> BrowserOptions {
+    pub fn browser(&self, addresses: AddressRule) -> BrowserOptions {
         BrowserOptions {
             executable: std::env::var_os("ORGCHECK_CHROMIUM")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             timeout: Duration::from_secs_f64(self.render_timeout),
+            addresses,
             ..BrowserOptions::default()
         }
     }
+}
+
+/// Addresses counted as on the internet, from `$ORGCHECK_TEST_PUBLIC_ADDRESSES` (comma-separated), for
+/// the tests only: they have nothing but loopback to serve pages from, and a page on 127.0.0.2 counted
+/// as public shows that it cannot reach 127.0.0.1. Pages from the web may reach a listed address, so it
+/// is not offered to users.
+fn test_public_addresses() -> Vec<std::net::IpAddr> {
+    let list = std::env::var("ORGCHECK_TEST_PUBLIC_ADDRESSES").unwrap_or_default();
+    list.split(',').filter_map(|a| a.trim().parse().ok()).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -309,7 +334,7 @@ impl FetchingArgs {
             render: self.rendering.mode(),
             browser: BrowserOptions {
                 pages: self.render_pages.into(),
-                ..self.rendering.browser()
+                ..self.rendering.browser(self.http.addresses())
             },
             ..FetchOptions::default()
         })

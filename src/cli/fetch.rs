@@ -60,8 +60,13 @@ pub fn one_page(
     isolation: &Isolation,
     rendering: &RenderArgs,
 ) -> anyhow::Result<orgcheck::document::ingest::Document> {
-    let (fetched, doc, how) =
-        fetch::fetch_url(url, &http.options()?, isolation, rendering.mode(), &rendering.browser())?;
+    let (fetched, doc, how) = fetch::fetch_url(
+        url,
+        &http.options()?,
+        isolation,
+        rendering.mode(),
+        &rendering.browser(http.addresses()),
+    )?;
     if fetched.final_url != *url {
         ctx.note(format!("{url}: redirected to {}", fetched.final_url));
     }

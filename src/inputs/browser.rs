@@ -10,7 +10,8 @@
 //! [`NETWORK_QUIET`], and its text has not changed for [`TEXT_QUIET`]; or, when the declaration names a
 //! `wait_for` selector, once that element holds text and the text has been still for [`TEXT_QUIET`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +23,8 @@ use chromiumoxide::cdp::browser_protocol::browser::{
 };
 use chromiumoxide::cdp::browser_protocol::fetch::{ContinueRequestParams, EventRequestPaused, FailRequestParams};
 use chromiumoxide::cdp::browser_protocol::network::{
-    ErrorReason, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived, ResourceType,
+    ErrorReason, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived,
+    EventWebSocketCreated, ResourceType,
 };
 use chromiumoxide::cdp::browser_protocol::page::{EventJavascriptDialogOpening, HandleJavaScriptDialogParams};
 use chromiumoxide::cdp::browser_protocol::target::{CreateBrowserContextParams, CreateTargetParams};
@@ -30,6 +32,8 @@ use chromiumoxide::page::Page;
 use futures_util::StreamExt;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
+
+use crate::inputs::address::{self, AddressRule};
 
 /// No request in flight for this long: the network is idle (Puppeteer's `networkidle0`).
 pub const NETWORK_QUIET: Duration = Duration::from_millis(500);
@@ -57,6 +61,9 @@ pub struct BrowserOptions {
     pub pages: usize,
     /// The largest DOM taken, in bytes of HTML.
     pub max_bytes: u64,
+    /// The addresses a page from the web may not make the browser reach. A page that is itself on a
+    /// private address may reach the others.
+    pub addresses: AddressRule,
 }
 
 impl Default for BrowserOptions {
@@ -66,6 +73,7 @@ impl Default for BrowserOptions {
             timeout: Duration::from_secs(30),
             pages: 2,
             max_bytes: 10 * 1024 * 1024,
+            addresses: AddressRule::default(),
         }
     }
 }
@@ -89,6 +97,12 @@ pub enum RenderError {
     Navigation(String),
     #[error("the page went to `{0}`; orgcheck follows only http and https pages")]
     Scheme(String),
+    #[error(
+        "the page asked the browser for {url}, at {address}, a private address (this machine, a private or \
+         link-local network); a page from the web is not let in there. If you mean to render pages of your own \
+         network, pass --allow-private"
+    )]
+    Private { url: String, address: String },
     #[error("the server answered {0} to the browser")]
     Status(u16),
     #[error("the rendered page is larger than {limit} bytes; raise --max-bytes if it is really that large")]
@@ -183,6 +197,8 @@ impl Browser {
                 "--disable-gpu",
                 "--disable-dev-shm-usage",
                 "--no-pings",
+                // WebRTC would reach the local network past the request interception below.
+                "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
             ]);
         // Chromium refuses to run as root with its sandbox (as in a CI container).
         if running_as_root() {
@@ -248,7 +264,15 @@ impl Browser {
         let mut target = CreateTargetParams::new("about:blank");
         target.browser_context_id = Some(context.clone());
         let page = self.chromium.new_page(target).await.map_err(protocol)?;
-        let watch = Watch::start(&page).await;
+        // A page on a private address (an intranet page declared on purpose) may reach its neighbours.
+        let rule = match self.options.addresses.allow_private {
+            true => None,
+            false => match refused_address(url, &self.options.addresses, &mut HashMap::new()).await {
+                Some(_) => None,
+                None => Some(self.options.addresses.clone()),
+            },
+        };
+        let watch = Watch::start(&page, rule).await;
         let secs = self.options.timeout.as_secs().max(1);
         let outcome = tokio::time::timeout(self.options.timeout, async {
             settle(&page, &watch, url, wait_for, self.options.max_bytes).await
@@ -301,6 +325,8 @@ struct NetState {
     document_status: Option<u16>,
     /// Requests refused for their scheme.
     refused: Vec<String>,
+    /// Requests refused for the private address they would reach, and that address.
+    refused_private: Vec<(String, IpAddr)>,
     /// Why the latest document request failed (`net::ERR_CONNECTION_REFUSED`).
     document_error: Option<String>,
 }
@@ -311,24 +337,46 @@ struct Watch {
 }
 
 impl Watch {
-    async fn start(page: &Page) -> Watch {
+    /// Starts watching `page`; with `rule`, requests to the addresses it refuses are failed.
+    async fn start(page: &Page, rule: Option<AddressRule>) -> Watch {
         let state = Arc::new(Mutex::new(NetState::default()));
         let mut tasks = Vec::new();
         if let Ok(mut events) = page.event_listener::<EventRequestPaused>().await {
-            let (page, state) = (page.clone(), state.clone());
+            let (page, state, rule) = (page.clone(), state.clone(), rule.clone());
             tasks.push(tokio::spawn(async move {
+                let mut resolved = HashMap::new();
                 while let Some(event) = events.next().await {
-                    let allowed = allowed_scheme(&event.request.url);
-                    if allowed {
+                    let url = &event.request.url;
+                    let private = match &rule {
+                        Some(rule) if allowed_scheme(url) => refused_address(url, rule, &mut resolved).await,
+                        _ => None,
+                    };
+                    if allowed_scheme(url) && private.is_none() {
                         let _ = page.execute(ContinueRequestParams::new(event.request_id.clone())).await;
-                    } else {
-                        lock(&state).refused.push(event.request.url.clone());
-                        let _ = page
-                            .execute(FailRequestParams::new(
-                                event.request_id.clone(),
-                                ErrorReason::AccessDenied,
-                            ))
-                            .await;
+                        continue;
+                    }
+                    match private {
+                        Some(ip) => lock(&state).refused_private.push((url.clone(), ip)),
+                        None => lock(&state).refused.push(url.clone()),
+                    }
+                    let _ = page
+                        .execute(FailRequestParams::new(
+                            event.request_id.clone(),
+                            ErrorReason::AccessDenied,
+                        ))
+                        .await;
+                }
+            }));
+        }
+        // WebSockets pass by the request interception: one opened to a private address fails the render,
+        // since what it read may already be in the page.
+        if let (Some(rule), Ok(mut events)) = (rule, page.event_listener::<EventWebSocketCreated>().await) {
+            let state = state.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut resolved = HashMap::new();
+                while let Some(event) = events.next().await {
+                    if let Some(ip) = refused_address(&event.url, &rule, &mut resolved).await {
+                        lock(&state).refused_private.push((event.url.clone(), ip));
                     }
                 }
             }));
@@ -413,6 +461,16 @@ impl Watch {
         }
     }
 
+    /// The first request refused for its private address, as the render's error: the page reached for
+    /// the network it runs in, and what it made of the answer is not a policy.
+    fn refused_private(&self) -> Option<RenderError> {
+        let s = lock(&self.state);
+        s.refused_private.first().map(|(url, ip)| RenderError::Private {
+            url: url.clone(),
+            address: ip.to_string(),
+        })
+    }
+
     fn stop(&self) {
         for task in &self.tasks {
             task.abort();
@@ -429,6 +487,26 @@ fn lock(state: &Mutex<NetState>) -> std::sync::MutexGuard<'_, NetState> {
 fn allowed_scheme(url: &str) -> bool {
     let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
     matches!(scheme.as_str(), "http" | "https" | "data" | "blob")
+}
+
+/// The private address `url` would take the browser to, when `rule` refuses it (`resolved` keeps the
+/// answers of DNS for the render). A name that does not resolve is left to the browser, which will not
+/// reach it either.
+async fn refused_address(url: &str, rule: &AddressRule, resolved: &mut HashMap<String, Vec<IpAddr>>) -> Option<IpAddr> {
+    let parsed = url::Url::parse(url).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https" | "ws" | "wss") {
+        return None;
+    }
+    let host = parsed.host_str()?.to_string();
+    let addresses = match resolved.get(&host) {
+        Some(known) => known.clone(),
+        None => {
+            let found = address::lookup(&parsed).await;
+            resolved.insert(host, found.clone());
+            found
+        }
+    };
+    rule.refused(addresses)
 }
 
 /// Navigates, waits until the page has settled, and takes its DOM.
@@ -469,6 +547,9 @@ async fn settle(
         if href == "about:blank" {
             continue;
         }
+        if let Some(refused) = watch.refused_private() {
+            return Err(refused);
+        }
         if href.starts_with("chrome-error:") {
             let s = lock(&watch.state);
             return Err(match (s.refused.first(), &s.document_error) {
@@ -506,6 +587,9 @@ async fn settle(
         return Err(RenderError::TooLarge { limit: max_bytes });
     }
     let html = page.content().await.map_err(protocol)?;
+    if let Some(refused) = watch.refused_private() {
+        return Err(refused);
+    }
     if html.len() as u64 > max_bytes {
         return Err(RenderError::TooLarge { limit: max_bytes });
     }

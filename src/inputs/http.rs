@@ -9,6 +9,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, redirect};
 
 use crate::base::error::HttpError;
+use crate::inputs::address::{self, AddressRule};
 
 /// The `User-Agent` orgcheck sends: who it is and where to find out more.
 pub const USER_AGENT: &str = concat!(
@@ -36,6 +37,9 @@ pub struct HttpOptions {
     pub max_retry_after: Duration,
     /// The largest body accepted, after decompression.
     pub max_bytes: u64,
+    /// The addresses a document from the web may not lead to, by redirect or by its name's DNS. A URL
+    /// that is itself on a private address (declared on purpose) is fetched as it is.
+    pub addresses: AddressRule,
 }
 
 impl Default for HttpOptions {
@@ -47,6 +51,7 @@ impl Default for HttpOptions {
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
             max_bytes: 10 * 1024 * 1024,
+            addresses: AddressRule::default(),
         }
     }
 }
@@ -86,36 +91,108 @@ impl fmt::Display for RedirectRefused {
 
 impl std::error::Error for RedirectRefused {}
 
+/// A name that resolves to an address the rule refuses, raised by [`PublicOnly`].
+#[derive(Debug)]
+struct PrivateName {
+    host: String,
+    address: std::net::IpAddr,
+}
+
+impl fmt::Display for PrivateName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} resolves to the private address {}", self.host, self.address)
+    }
+}
+
+impl std::error::Error for PrivateName {}
+
+/// DNS for documents from the web: a name with an address the rule refuses does not resolve. The
+/// connection then goes to the addresses checked here, so a name cannot change its answer in between.
+struct PublicOnly(AddressRule);
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let rule = self.0.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(address) = rule.refused(found.iter().map(|a| a.ip())) {
+                return Err(Box::new(PrivateName { host, address }) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// An HTTP client configured for orgcheck.
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
+    /// The client for documents from the web: kept off private addresses.
+    guarded: reqwest::Client,
     pub options: HttpOptions,
 }
 
 impl Http {
     pub fn new(options: HttpOptions) -> Result<Http, HttpError> {
-        let policy = redirect::Policy::custom(|attempt| {
-            let scheme = attempt.url().scheme();
-            if scheme != "http" && scheme != "https" {
-                let url = attempt.url().to_string();
-                attempt.error(RedirectRefused(HttpError::RedirectScheme(url)))
-            } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(RedirectRefused(HttpError::TooManyRedirects { limit: MAX_REDIRECTS }))
-            } else {
-                attempt.follow()
+        let build = |rule: Option<AddressRule>| {
+            let guard = rule.clone();
+            let policy = redirect::Policy::custom(move |attempt| {
+                let scheme = attempt.url().scheme();
+                let literal = match attempt.url().host() {
+                    Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+                    Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+                    _ => None,
+                };
+                if scheme != "http" && scheme != "https" {
+                    let url = attempt.url().to_string();
+                    attempt.error(RedirectRefused(HttpError::RedirectScheme(url)))
+                } else if let (Some(rule), Some(ip)) = (&guard, literal)
+                    && rule.refuses(ip)
+                {
+                    let host = attempt.url().host_str().unwrap_or_default().to_string();
+                    let address = ip.to_string();
+                    attempt.error(RedirectRefused(HttpError::PrivateAddress { host, address }))
+                } else if attempt.previous().len() > MAX_REDIRECTS {
+                    attempt.error(RedirectRefused(HttpError::TooManyRedirects { limit: MAX_REDIRECTS }))
+                } else {
+                    attempt.follow()
+                }
+            });
+            let mut builder = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(options.connect_timeout)
+                .timeout(options.timeout)
+                .redirect(policy)
+                .gzip(true)
+                .brotli(true);
+            if let Some(rule) = rule {
+                builder = builder.dns_resolver(PublicOnly(rule));
             }
-        });
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
-            .redirect(policy)
-            .gzip(true)
-            .brotli(true)
-            .build()
-            .map_err(|e| HttpError::Other(format!("cannot start the HTTP client: {e}")))?;
-        Ok(Http { client, options })
+            builder
+                .build()
+                .map_err(|e| HttpError::Other(format!("cannot start the HTTP client: {e}")))
+        };
+        let client = build(None)?;
+        let guarded = match options.addresses.allow_private {
+            true => client.clone(),
+            false => build(Some(options.addresses.clone()))?,
+        };
+        Ok(Http {
+            client,
+            guarded,
+            options,
+        })
+    }
+
+    /// The client for `url`: one kept off private addresses, unless `url` is itself on one.
+    async fn client_for(&self, url: &url::Url) -> &reqwest::Client {
+        let rule = &self.options.addresses;
+        if rule.allow_private || rule.refused(address::lookup(url).await).is_some() {
+            &self.client
+        } else {
+            &self.guarded
+        }
     }
 
     /// Downloads `url`, retrying transient failures. A 304 answer to the validators is a success with
@@ -125,10 +202,11 @@ impl Http {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(HttpError::InvalidUrl(url.to_string()));
         }
+        let client = self.client_for(&parsed).await;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (error, wait) = match self.attempt(url, validators, attempt).await {
+            let (error, wait) = match self.attempt(client, url, validators, attempt).await {
                 Ok(fetched) => return Ok(fetched),
                 Err(Failure { error, retry_after }) => (error, retry_after),
             };
@@ -146,8 +224,14 @@ impl Http {
         }
     }
 
-    async fn attempt(&self, url: &str, validators: &Validators, attempt: u32) -> Result<Fetched, Failure> {
-        let mut request = self.client.get(url);
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        validators: &Validators,
+        attempt: u32,
+    ) -> Result<Fetched, Failure> {
+        let mut request = client.get(url);
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -242,6 +326,12 @@ impl Failure {
         while let Some(s) = source {
             if let Some(RedirectRefused(inner)) = s.downcast_ref::<RedirectRefused>() {
                 return Failure::new(inner.clone());
+            }
+            if let Some(PrivateName { host, address }) = s.downcast_ref::<PrivateName>() {
+                return Failure::new(HttpError::PrivateAddress {
+                    host: host.clone(),
+                    address: address.to_string(),
+                });
             }
             source = s.source();
         }

@@ -140,7 +140,7 @@ impl<'a> BatchOut<'a> {
             id,
             language: reading.language,
             read: reading.read(),
-            findings: reading.findings(),
+            findings: reading.into_findings(),
         }
     }
 }
@@ -454,7 +454,7 @@ pub fn warc_batch(
                     id,
                     language: reading.language,
                     read: reading.read(),
-                    findings: reading.findings(),
+                    findings: reading.into_findings(),
                 };
                 serde_json::to_writer(&mut *output, &out)?;
                 output.write_all(b"\n")?;

@@ -227,7 +227,7 @@ pub fn history(store: &Store, target: &str, rules: &RuleSet, norm: &Normaliser) 
         if version.language.is_none() {
             version.language = reading.language.map(|l| l.code().to_string());
         }
-        let findings = reading.findings();
+        let findings = reading.into_findings();
         for (k, &(tag, polarity)) in keys.iter().enumerate() {
             let mut of = findings
                 .iter()

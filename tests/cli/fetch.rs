@@ -342,6 +342,54 @@ fn extract_fetches_a_url() {
     );
 }
 
+#[test]
+fn a_document_from_the_web_cannot_lead_to_private_addresses() {
+    // The network inside: 127.0.0.1. The site on the web: 127.0.0.2, which this test counts as public.
+    let inside = Server::start(|_, _| {
+        let page = "<main><p>INTRANET-MARKER: the build server's configuration, which no policy fetch should ever \
+                    copy into the store, print on a terminal or quote in a report.</p></main>";
+        Reply::ok("text/html", page)
+    });
+    let (by_address, by_name) = (
+        inside.url("/secret"),
+        format!("http://localhost:{}/secret", inside.addr.port()),
+    );
+    let web = Server::start_on("127.0.0.2", move |req, _| match req.path.as_str() {
+        "/to-address" => Reply::status(302, &[("Location", by_address.as_str())]),
+        "/to-name" => Reply::status(302, &[("Location", by_name.as_str())]),
+        _ => Reply::status(404, &[]),
+    });
+    let extract = |path: &str, extra: &[&str]| {
+        run(orgcheck()
+            .env("ORGCHECK_TEST_PUBLIC_ADDRESSES", "127.0.0.2")
+            .args(["extract", "--format", "json", "--render", "never", "--retries", "0"])
+            .arg(web.url(path))
+            .args(extra))
+    };
+    for (path, host) in [("/to-address", "127.0.0.1"), ("/to-name", "localhost")] {
+        let out = extract(path, &[]);
+        assert_eq!(out.code, 2, "{path}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("led to `{host}`")) && out.stderr.contains("--allow-private"),
+            "{path}: {}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("INTRANET-MARKER"));
+    }
+    assert!(inside.requests().is_empty(), "{:?}", inside.requests());
+    // Allowed, the same redirects arrive: the refusal above is the rule's doing.
+    for path in ["/to-address", "/to-name"] {
+        let out = extract(path, &["--allow-private"]);
+        assert_eq!(out.code, 0, "{path}: {}", out.stderr);
+        assert!(out.stdout.contains("INTRANET-MARKER"), "{path}");
+    }
+    // A URL declared on a private address is fetched as it is.
+    let out = run(orgcheck()
+        .args(["extract", "--render", "never"])
+        .arg(inside.url("/secret")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
 /// A PDF with one line of text in Helvetica, with a correct cross-reference table.
 fn pdf_with_text(text: &str) -> Vec<u8> {
     let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");

@@ -173,7 +173,18 @@ impl World {
     /// Runs `orgcheck COMMAND --providers providers --store store --format json ARGS` here, with
     /// `browser` as the browser (`None`: a path where there is none).
     fn run(&self, browser: Option<&Path>, command: &str, args: &[&str]) -> crate::util::Output {
+        self.run_with(browser, &[], command, args)
+    }
+
+    fn run_with(
+        &self,
+        browser: Option<&Path>,
+        env: &[(&str, &str)],
+        command: &str,
+        args: &[&str],
+    ) -> crate::util::Output {
         let mut cmd = orgcheck();
+        cmd.envs(env.iter().copied());
         cmd.current_dir(self.root.path())
             .env("HOME", self.path("home"))
             .env("TMPDIR", self.path("tmp"))
@@ -444,6 +455,77 @@ fn a_page_cannot_reach_local_files() {
         "the local file reached the store"
     );
     world.assert_only_the_store_changed(&before);
+}
+
+#[test]
+#[ignore = "needs Chromium; .ci/run runs it with --ignored"]
+fn a_page_from_the_web_cannot_reach_private_addresses() {
+    let world = World::new();
+    // The network inside: this machine's 127.0.0.1, answering any page that asks (CORS).
+    let inside = Server::start(|_, _| {
+        Reply::ok("text/plain", "INTRANET-MARKER").with_header("Access-Control-Allow-Origin", "*")
+    });
+    let secret = inside.url("/secret");
+    // The page from the web: on 127.0.0.2, which this test counts as public.
+    let page = Server::start_on("127.0.0.2", move |req, _| match req.path.as_str() {
+        "/reach" => Reply::ok(
+            HTML,
+            scripted(
+                &format!("<main id=\"app\"><p>{POLICY}</p></main><img src=\"{secret}?img\">"),
+                &format!(
+                    "fetch('{secret}?fetch').then(r => r.text()).then(t => {{ \
+                     document.getElementById('app').textContent += t; }}).catch(() => {{}});"
+                ),
+            ),
+        ),
+        "/redirect" => Reply::status(302, &[("Location", secret.as_str())]),
+        "/plain" => Reply::ok(HTML, format!("<html><body><main><p>{POLICY}</p></main></body></html>")),
+        _ => Reply::status(404, &[]),
+    });
+    providers(
+        &world.path("providers"),
+        &[
+            doc("reach", &page.url("/reach"), "render = true\n"),
+            doc("redirect", &page.url("/redirect"), "render = true\n"),
+            doc("plain", &page.url("/plain"), "render = true\n"),
+        ],
+    );
+    let public = [("ORGCHECK_TEST_PUBLIC_ADDRESSES", "127.0.0.2")];
+    let out = world.run_with(Some(&chromium()), &public, "fetch", &["--render", "always"]);
+    assert!(
+        inside.requests().is_empty(),
+        "the browser reached 127.0.0.1: {:?}",
+        inside.requests()
+    );
+    for id in ["reach", "redirect"] {
+        let result = world.result(&out, id);
+        let reason = result["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("private address") && reason.contains("--allow-private"),
+            "{id}: {result}"
+        );
+    }
+    // A page that stays on the web is rendered as before.
+    assert!(
+        world.stored("plain").is_some_and(|(text, _)| text.contains(POLICY)),
+        "{}",
+        out.stderr
+    );
+    let stored = snapshot(&world.path("store"));
+    assert!(
+        stored
+            .values()
+            .all(|b| !String::from_utf8_lossy(b).contains("INTRANET-MARKER")),
+        "the private answer reached the store"
+    );
+    // --allow-private lets the same page in: the browser does reach 127.0.0.1 then.
+    world.run_with(
+        Some(&chromium()),
+        &public,
+        "fetch",
+        &["--render", "always", "--allow-private"],
+    );
+    assert!(!inside.requests().is_empty(), "--allow-private let nothing through");
 }
 
 /// Without Chromium (`ORGCHECK_CHROMIUM` naming nothing): `auto` keeps the plain fetch with one note,

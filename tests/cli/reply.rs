@@ -526,3 +526,59 @@ fn record_text(providers: &Path, name: &str, text: &str) -> crate::util::Output 
         .arg(providers)
         .args(["--source", "Letter to a customer", "--date", "2026-12-01"]))
 }
+
+#[test]
+fn every_seed_of_the_reply_fuzzer_is_recorded_or_refused_never_a_panic() {
+    // The seeds hold the inputs that once made `reply` panic ("A £5 fee", "1 – with", binary base64) and
+    // their kin; their first byte picks the input format, as the fuzz target reads them.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/reply_message");
+    let providers = providers_copy();
+    let before = fs::read(providers.path().join("o2.toml")).unwrap();
+    let mut tried = 0;
+    for entry in fs::read_dir(&seeds).unwrap().flatten() {
+        let bytes = fs::read(entry.path()).unwrap();
+        let Some((&pick, body)) = bytes.split_first() else {
+            continue;
+        };
+        let format = ["eml", "text", "html"][usize::from(pick) % 3];
+        let file = providers.path().join("reply.in");
+        fs::write(&file, body).unwrap();
+        let out = orgcheck()
+            .args(["reply", "o2"])
+            .arg(&file)
+            .arg("--providers")
+            .arg(providers.path())
+            .args(["--input-format", format, "--date", "2025-06-01", "--name", "Jane Doe"])
+            .args(["--email", "jane@example.org", "--dry-run", "--format", "json"])
+            .args(if format == "eml" {
+                &[][..]
+            } else {
+                &["--source", "a reply by post"][..]
+            })
+            .output()
+            .unwrap();
+        let name = entry.file_name();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0 | 2)), "{name:?}: exit {code:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("internal error"),
+            "{name:?}: {stderr}"
+        );
+        assert!(
+            !out.stdout.iter().chain(&out.stderr).any(|&b| b == 0x1b || b == 0),
+            "{name:?}: a raw control character was printed"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("jane@example.org"),
+            "{name:?}"
+        );
+        tried += 1;
+    }
+    assert!(tried >= 10, "the seeds are there ({tried})");
+    assert_eq!(
+        fs::read(providers.path().join("o2.toml")).unwrap(),
+        before,
+        "a dry run changes nothing"
+    );
+}

@@ -83,7 +83,12 @@ pub struct Server {
 impl Server {
     /// Starts a server; `handler` gets each request and how many times its path was asked for before.
     pub fn start(handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        Server::start_on("127.0.0.1", handler)
+    }
+
+    /// Starts a server on another loopback address (127.0.0.2: Linux answers all of 127.0.0.0/8).
+    pub fn start_on(ip: &str, handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip}: {e}"));
         let addr = listener.local_addr().unwrap();
         let log: Arc<Mutex<Vec<Request>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));

@@ -296,7 +296,13 @@ impl Ontology {
         self.drop_general(&mut reader.practice);
         reader.practice.actor = self.grammar.actor(&site.text[site.scope.start..site.trigger.start]);
         reader.recipients();
-        reader.practice
+        let mut practice = reader.practice;
+        // Terms are pushed one by one, so each list holds room for four; a policy made of nothing but
+        // practices keeps hundreds of thousands of them until its findings are built.
+        for d in Dimension::ALL {
+            practice.of_mut(d).shrink_to_fit();
+        }
+        practice
     }
 }
 

@@ -193,7 +193,7 @@ impl RuleSet {
     /// Flat findings for `text`, in text order, each run read in its language ([`RuleSet::read`]).
     pub fn findings(&self, text: &str) -> Vec<Finding> {
         if !self.is_fixed() {
-            return self.read(text).findings();
+            return self.read(text).into_findings();
         }
         let tagged = self.tag_text(text);
         (0..tagged.len()).flat_map(|i| self.to_findings(&tagged, i)).collect()
@@ -580,7 +580,11 @@ impl RuleSet {
                 self.ontology.resolve_antecedent(practice, &clause[..part.start], 0);
             }
         }
-        hits.into_iter().map(|(hit, _)| hit).collect()
+        // Collected in place, the list keeps the room of the larger pairs it was made from; every clause's
+        // hits are held until the text's findings are built.
+        let mut hits: Vec<Hit> = hits.into_iter().map(|(hit, _)| hit).collect();
+        hits.shrink_to_fit();
+        hits
     }
 }
 

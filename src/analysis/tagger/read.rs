@@ -31,15 +31,21 @@ impl Reading<'_, '_> {
         main.clone().next().is_none() || main.into_iter().any(|p| p.rules.is_some())
     }
 
-    /// Every finding, in text order.
-    pub fn findings(&self) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for part in &self.parts {
+    /// Every finding, in text order, letting go of each part's hits once its findings are built: a
+    /// text that is nothing but practices then holds one copy of them, not two.
+    pub fn into_findings(self) -> Vec<Finding> {
+        let mut out = Vec::with_capacity(self.hits());
+        for part in self.parts {
             if let Some(rules) = part.rules {
                 out.extend((0..part.tagged.len()).flat_map(|i| rules.to_findings(&part.tagged, i)));
             }
         }
         out
+    }
+
+    fn hits(&self) -> usize {
+        let tagged = self.parts.iter().filter(|p| p.rules.is_some()).flat_map(|p| &p.tagged);
+        tagged.map(|t| t.hits.len()).sum()
     }
 
     /// The languages the text is in, each once, in order of first appearance.
@@ -119,7 +125,7 @@ mod tests {
         let reading = rules.read(text);
         assert_eq!(reading.language.map(Language::code), Some("de"));
         assert!(reading.read());
-        let f = reading.findings();
+        let f = reading.into_findings();
         assert!(
             f.iter()
                 .any(|f| f.tag == Tag::ThirdPartySharing && f.polarity == Polarity::Negative),
@@ -134,8 +140,8 @@ mod tests {
         let reading = rules.read(text);
         assert_eq!(reading.language.map(Language::code), Some("it"));
         assert!(!reading.read());
-        assert!(reading.findings().is_empty());
         assert_eq!(reading.parts[0].tagged.len(), 1);
+        assert!(reading.into_findings().is_empty());
     }
 
     #[test]
@@ -144,7 +150,7 @@ mod tests {
         let text = "Wir verkaufen Ihre Daten nicht an Dritte.\nWe share your location with advertisers.\n";
         let reading = rules.read(text);
         assert_eq!(reading.languages().len(), 2);
-        let f = reading.findings();
+        let f = reading.into_findings();
         let location = f
             .iter()
             .find(|f| f.tag == Tag::Location)

@@ -116,8 +116,14 @@ fn starts_earlier_message(lines: &[&str], i: usize) -> bool {
 /// Keeps the provider's own words of a reply body: drops quoted earlier messages (below the reply or
 /// as `>` lines), the greeting, the signature and legal footers.
 pub fn own_words(body: &str) -> OwnWords {
-    let body = body.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = body.lines().collect();
+    // Copied only when it has carriage returns: a reply may be megabytes of short lines.
+    let body: std::borrow::Cow<str> = match body.contains('\r') {
+        true => body.replace("\r\n", "\n").replace('\r', "\n").into(),
+        false => body.into(),
+    };
+    // Counted first: grown by doubling, the list of a reply of short lines would take twice its room.
+    let mut lines: Vec<&str> = Vec::with_capacity(body.lines().count());
+    lines.extend(body.lines());
     let mut dropped = Vec::new();
     let mut drop = |kind: DropKind, lines: usize| {
         if lines == 0 {
@@ -158,7 +164,7 @@ pub fn own_words(body: &str) -> OwnWords {
         lines[end..].iter().filter(|l| !l.trim().is_empty()).count(),
     );
 
-    let mut kept: Vec<&str> = Vec::new();
+    let mut kept = Paragraphs::default();
     let mut seen_content = false;
     let mut greeting_done = false;
     for (i, line) in lines[..end].iter().enumerate() {
@@ -168,7 +174,7 @@ pub fn own_words(body: &str) -> OwnWords {
             continue;
         }
         if t.is_empty() {
-            kept.push("");
+            kept.end_paragraph(&mut drop);
             continue;
         }
         if !greeting_done {
@@ -188,20 +194,58 @@ pub fn own_words(body: &str) -> OwnWords {
         seen_content = true;
         kept.push(line);
     }
+    kept.end_paragraph(&mut drop);
+    std::mem::drop(lines);
+    let mut text = markup::normalise(&std::mem::take(&mut kept.text));
+    text.truncate(text.trim_end().len());
+    let lead = text.len() - text.trim_start().len();
+    text.drain(..lead);
+    OwnWords { text, dropped }
+}
 
-    // Legal footers are whole paragraphs.
-    let mut paragraphs: Vec<String> = Vec::new();
-    for para in kept.split(|l| l.trim().is_empty()).filter(|p| !p.is_empty()) {
-        let joined = para.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
-        if joined.len() <= 800 && FOOTER.is_match(&joined) {
-            drop(DropKind::LegalFooter, para.len());
-            continue;
+/// The kept lines, gathered paragraph by paragraph; a paragraph that is a legal footer is dropped whole.
+#[derive(Default)]
+struct Paragraphs {
+    text: String,
+    /// Where the paragraph being gathered starts in `text`, and its lines so far.
+    start: usize,
+    lines: usize,
+    /// The paragraph's length as one line of trimmed words.
+    joined: usize,
+}
+
+impl Paragraphs {
+    /// Footers are short: a longer paragraph is not looked at as one.
+    const FOOTER_MAX: usize = 800;
+
+    fn push(&mut self, line: &str) {
+        if self.lines == 0 {
+            if !self.text.is_empty() {
+                self.text.push_str("\n\n");
+            }
+            self.start = self.text.len();
+        } else {
+            self.text.push('\n');
+            self.joined += 1;
         }
-        paragraphs.push(para.iter().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n"));
+        self.joined += line.trim().len();
+        self.lines += 1;
+        self.text.push_str(line.trim_end());
     }
-    OwnWords {
-        text: markup::normalise(&paragraphs.join("\n\n")).trim().to_string(),
-        dropped,
+
+    fn end_paragraph(&mut self, drop: &mut impl FnMut(DropKind, usize)) {
+        let lines = std::mem::take(&mut self.lines);
+        if lines == 0 || std::mem::take(&mut self.joined) > Self::FOOTER_MAX {
+            return;
+        }
+        let paragraph = &self.text[self.start..];
+        let one_line = paragraph.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        if FOOTER.is_match(&one_line) {
+            drop(DropKind::LegalFooter, lines);
+            // The paragraph and the break before it.
+            let from = self.text[..self.start].trim_end_matches('\n').len();
+            self.text.truncate(from);
+        }
     }
 }
 

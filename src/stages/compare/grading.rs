@@ -184,22 +184,41 @@ pub(super) struct Decided {
     pub(super) pair: Option<Pair>,
 }
 
+/// A denial and a permission, and how many parts the permission falls outside the denial in: what
+/// choosing the pair to quote needs. A policy of nothing but practices makes hundreds of thousands, so
+/// only the chosen one is built in full ([`Candidate::pair`]).
+#[derive(Clone, Copy)]
+struct Candidate<'p> {
+    denial: usize,
+    permission: &'p Permission,
+    differs: usize,
+}
+
+impl Candidate<'_> {
+    fn pair(&self, o: &Ontology, findings: &[SidedFinding], denied_by: Side) -> Pair {
+        Pair {
+            denied_by,
+            denial: self.denial,
+            permission: self.permission.clone(),
+            graded: grade(o, &findings[self.denial].finding.practice, &self.permission.practice),
+        }
+    }
+}
+
 /// Every denial graded against every permission, in order.
-fn pairs(
+fn pairs<'p>(
     o: &Ontology,
     findings: &[SidedFinding],
-    denied_by: Side,
     denials: &[usize],
-    permissions: &[&Permission],
-) -> Vec<Pair> {
+    permissions: &[&'p Permission],
+) -> Vec<Candidate<'p>> {
     let mut out = Vec::new();
     for &d in denials {
-        for p in permissions {
-            out.push(Pair {
-                denied_by,
+        for &p in permissions {
+            out.push(Candidate {
                 denial: d,
-                permission: (*p).clone(),
-                graded: grade(o, &findings[d].finding.practice, &p.practice),
+                permission: p,
+                differs: grade(o, &findings[d].finding.practice, &p.practice).differs_in.len(),
             });
         }
     }
@@ -208,12 +227,10 @@ fn pairs(
 
 /// `first` then the rest of `others`, without repeats.
 fn leading(first: usize, others: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    // A set, not `contains`: a policy of nothing but practices lists hundreds of thousands.
+    let mut seen = std::collections::HashSet::from([first]);
     let mut v = vec![first];
-    for i in others {
-        if !v.contains(&i) {
-            v.push(i);
-        }
-    }
+    v.extend(others.into_iter().filter(|&i| seen.insert(i)));
     v
 }
 
@@ -253,23 +270,25 @@ pub(super) fn verdict(
         // narrower one is left to the admissions.
         let uncovered: Vec<&Permission> = says.permissions.iter().filter(|p| !said.covers(p)).collect();
         if !uncovered.is_empty() {
-            let graded = pairs(o, findings, Side::Statement, &said.denials, &uncovered);
-            let overlapping: Vec<&Pair> = graded.iter().filter(|p| p.graded.differs_in.is_empty()).collect();
+            let graded = pairs(o, findings, &said.denials, &uncovered);
+            let overlapping: Vec<&Candidate> = graded.iter().filter(|p| p.differs == 0).collect();
             if let Some(first) = overlapping.first() {
                 let statement = leading(first.denial, overlapping.iter().map(|p| p.denial));
                 let policy = leading(
                     first.permission.finding,
                     overlapping.iter().map(|p| p.permission.finding),
                 );
-                return decided(Verdict::Contradiction, statement, policy, true, Some((*first).clone()));
+                let pair = first.pair(o, findings, Side::Statement);
+                return decided(Verdict::Contradiction, statement, policy, true, Some(pair));
             }
             // Beside or narrower on some part, every pair: quote the one closest to overlapping.
             if said.denies()
-                && let Some(best) = graded.iter().min_by_key(|p| p.graded.differs_in.len())
+                && let Some(best) = graded.iter().min_by_key(|p| p.differs)
             {
                 let statement = leading(best.denial, said.denials.iter().copied());
                 let policy = leading(best.permission.finding, uncovered.iter().map(|p| p.finding));
-                return decided(Verdict::NarrowDenial, statement, policy, true, Some(best.clone()));
+                let pair = best.pair(o, findings, Side::Statement);
+                return decided(Verdict::NarrowDenial, statement, policy, true, Some(pair));
             }
         }
     }
@@ -280,15 +299,16 @@ pub(super) fn verdict(
             .iter()
             .filter(|p| p.exception.is_none() && !says.covers(p))
             .collect();
-        let graded = pairs(o, findings, Side::Policy, &says.denials, &uncovered);
-        let overlapping: Vec<&Pair> = graded.iter().filter(|p| p.graded.differs_in.is_empty()).collect();
+        let graded = pairs(o, findings, &says.denials, &uncovered);
+        let overlapping: Vec<&Candidate> = graded.iter().filter(|p| p.differs == 0).collect();
         if let Some(first) = overlapping.first() {
             let statement = leading(
                 first.permission.finding,
                 overlapping.iter().map(|p| p.permission.finding),
             );
             let policy = leading(first.denial, overlapping.iter().map(|p| p.denial));
-            return decided(Verdict::Contradiction, statement, policy, false, Some((*first).clone()));
+            let pair = first.pair(o, findings, Side::Policy);
+            return decided(Verdict::Contradiction, statement, policy, false, Some(pair));
         }
     }
     let v = match (said.silent(), says.silent()) {

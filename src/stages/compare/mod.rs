@@ -45,7 +45,7 @@ pub fn compare_with(
         if let (false, Some(l)) = (reading.read(), reading.language) {
             unread.push(format!("statement {} is in {} ({})", i + 1, l.name(), l.code()));
         }
-        findings.extend(reading.findings().into_iter().map(|finding| SidedFinding {
+        findings.extend(reading.into_findings().into_iter().map(|finding| SidedFinding {
             side: Side::Statement,
             statement: Some(i),
             finding,
@@ -56,7 +56,7 @@ pub fn compare_with(
     if let (false, Some(l)) = (read, language) {
         unread.insert(0, format!("the policy is in {} ({})", l.name(), l.code()));
     }
-    findings.extend(reading.findings().into_iter().map(|finding| SidedFinding {
+    findings.extend(reading.into_findings().into_iter().map(|finding| SidedFinding {
         side: Side::Policy,
         statement: None,
         finding,

@@ -61,16 +61,8 @@ impl ClauseFinding {
         self.tag == Tag::OptOut || self.scope.actor.is_none()
     }
 
-    /// Whether two findings say the same thing: one tag, polarity, exceptions and scope.
-    pub fn says_same(&self, other: &ClauseFinding) -> bool {
-        self.tag == other.tag
-            && self.polarity == other.polarity
-            && self.exceptions == other.exceptions
-            && self.scope.same_for(self.tag, &other.scope)
-    }
-
-    /// What the finding says, as a key: equal keys are findings that say the same thing
-    /// ([`ClauseFinding::says_same`]).
+    /// What the finding says, as a key: equal keys are findings that say the same thing (one tag,
+    /// polarity, exceptions and scope).
     pub fn key(&self) -> String {
         format!("{} {}", self.key_without_scope(), self.scope.key_for(self.tag))
     }
@@ -754,8 +746,9 @@ pub(crate) fn side(item: &Item) -> ClauseSide {
 
 /// The company's findings of `a` that `b` does not say: another tag, polarity, exceptions or scope.
 fn missing_from(a: &[ClauseFinding], b: &[ClauseFinding]) -> Vec<ClauseFinding> {
+    let said: std::collections::HashSet<String> = b.iter().map(ClauseFinding::key).collect();
     a.iter()
-        .filter(|f| f.by_company() && !b.iter().any(|g| g.says_same(f)))
+        .filter(|f| f.by_company() && !said.contains(&f.key()))
         .cloned()
         .collect()
 }
