@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs `orgcheck lint` over every file in ../shared/data/policies and over the OPP-115 dev policies
 # (their segments joined per policy, one JSONL record each), fails on any error, and prints how often
-# it fires: the counts docs/rules.md ("Lint: how often it fires") reports, with the precision of a
-# hand-checked sample. Prints the pairs with --show.
-# Usage: scripts/lint-corpus.sh [ORGCHECK_BIN] [--show]
+# it fires: the counts docs/rules.md ("Lint: how often it fires") reports. It then sets the pairs against
+# the judgements read by hand in docs/lint-judged.tsv: the precision over the pairs judged, and the pairs
+# not judged yet. It fails when a pair judged real is no longer reported, or when precision falls below
+# the floor given in the file's `# floor:` line, so a regression shows.
+# Prints the pairs with --show; --tsv prints every pair as a row of the judged file, unjudged ones with
+# `?`, to be read and filled in.
+# Usage: scripts/lint-corpus.sh [ORGCHECK_BIN] [--show|--tsv]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/release/orgcheck}")
@@ -44,9 +48,10 @@ if ! "$bin" lint --input-format jsonl --format jsonl "$work/opp-docs.jsonl" >"$w
   exit 1
 fi
 
-python3 - "$work" "$files" "$show" <<'PY'
-import glob, json, os, sys
-work, files, show = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "--show"
+python3 - "$work" "$files" "$show" "$shared/policies" docs/lint-judged.tsv <<'PY'
+import glob, json, os, re, sys
+work, files, show, policies, judged_file = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "--show", sys.argv[4], sys.argv[5]
+tsv = sys.argv[3] == "--tsv"
 def tally(reports, name):
     pairs = sum(len(r["pairs"]) for r in reports)
     firing = sum(1 for r in reports if r["pairs"])
@@ -66,4 +71,49 @@ if errors:
     sys.exit(f"lint-corpus: FAIL: {len(errors)} OPP-115 records could not be linted: {errors[0]}")
 tally(shared, "../shared/data/policies")
 tally(opp, "OPP-115 dev policies")
+
+# Each pair by its document and the openings of its two clauses.
+def words(text, n=70):
+    return re.sub(r"\s+", " ", text).strip()[:n].replace("\t", " ")
+def key_of(r, p):
+    source = os.path.relpath(r["source"], policies) if r["source"].startswith("/") else r["source"]
+    d = r["findings"][p["scope"]["denies"]["finding"]]["clause"]
+    q = r["findings"][p["scope"]["permits"]["finding"]]["clause"]
+    return (source, p["grade"], words(d), words(q))
+reported = [key_of(r, p) for r in shared + opp for p in r["pairs"]]
+judged = {}
+floor = None
+if os.path.exists(judged_file):
+    for line in open(judged_file, encoding="utf-8"):
+        if line.startswith("# floor:"):
+            floor = float(line.split(":", 1)[1])
+        if line.startswith("#") or not line.strip():
+            continue
+        source, grade, d, q, verdict, kind, note = (line.rstrip("\n").split("\t") + [""] * 7)[:7]
+        judged[(source, grade, d, q)] = (verdict, kind)
+if tsv:
+    for k in reported:
+        verdict, kind = judged.get(k, ("?", ""))
+        print("\t".join(k + (verdict, kind, "")))
+    sys.exit(0)
+seen = [judged[k] for k in reported if k in judged]
+real = sum(1 for v, _ in seen if v == "real")
+unjudged = [k for k in reported if k not in judged]
+print(f"lint-corpus: judged by hand ({judged_file}): {real} real of {len(seen)} judged pairs reported"
+      + (f" ({real / len(seen):.0%})" if seen else "") + f"; {len(unjudged)} reported pairs not judged yet")
+kinds = {}
+for v, kind in seen:
+    if v != "real":
+        kinds[kind] = kinds.get(kind, 0) + 1
+for kind, n in sorted(kinds.items(), key=lambda x: -x[1]):
+    print(f"lint-corpus:   false alarms, {kind}: {n}")
+for k in unjudged:
+    print(f"lint-corpus:   not judged: {k[0]}: {k[2][:60]} | {k[3][:60]}")
+lost = [k for k, (v, _) in judged.items() if v == "real" and k not in set(reported)]
+for k in lost:
+    print(f"lint-corpus: FAIL: a pair judged real is no longer reported: {k[0]}: {k[2][:60]} | {k[3][:60]}")
+if lost:
+    sys.exit(1)
+if floor is not None and seen and real / len(seen) < floor:
+    sys.exit(f"lint-corpus: FAIL: precision {real / len(seen):.2f} on the judged pairs is under the floor {floor}")
 PY

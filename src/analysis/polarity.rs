@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::analysis::ontology::Grammar;
 use crate::analysis::rules::{CueKind, ExceptionKind, Lexicon};
 
 /// Words and the punctuation that matters for scope: `,` `/` `&` `;` `:`.
@@ -131,7 +132,9 @@ fn reopens(word: &str) -> bool {
 }
 
 impl<'c> Scopes<'c> {
-    pub fn new(clause: &'c str, lex: &Lexicon) -> Scopes<'c> {
+    /// Reads `clause` with the cues of `lex`; `grammar` tells which words go on an exception's list past
+    /// a semicolon.
+    pub fn new(clause: &'c str, lex: &Lexicon, grammar: &Grammar) -> Scopes<'c> {
         let mut matches: Vec<Range<usize>> = Vec::new();
         // An ASCII word is lower-cased here without allocating; a longer one is lowered on the heap.
         let mut ascii = [0u8; 32];
@@ -327,6 +330,15 @@ impl<'c> Scopes<'c> {
                             open = Some((matched, start));
                         }
                     }
+                    // An exception's list goes on past a semicolon: "except where you agree*;* where the law
+                    // requires it*;* to companies who provide a service to us". A semicolon before another
+                    // condition, recipient or list word is the list's, not the end of the denial's part.
+                    CueKind::Break
+                        if text == ";"
+                            && open.is_some()
+                            && tokens
+                                .get(i + 1)
+                                .is_some_and(|t| continues_exception(grammar, &clause[t.range.clone()])) => {}
                     CueKind::Break => {
                         chain = None;
                         forward = None;
@@ -460,18 +472,27 @@ impl<'c> Scopes<'c> {
     }
 }
 
+/// Whether a word after a semicolon carries an open exception's list on: a condition opener ("where",
+/// "unless"), a recipient preposition ("to") or a conjunction ("or").
+fn continues_exception(g: &Grammar, word: &str) -> bool {
+    [&g.condition_openers, &g.recipient_prepositions, &g.conjunctions]
+        .iter()
+        .any(|list| Grammar::has(list, word))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::rules::RuleSet;
 
+    static RULES_FOR_TESTS: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
+
     fn lex() -> &'static Lexicon {
-        static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::default_rules().unwrap());
-        &RULES.lexicon
+        &RULES_FOR_TESTS.lexicon
     }
 
     fn negated(clause: &str, word: &str) -> Option<String> {
-        let scopes = Scopes::new(clause, lex());
+        let scopes = Scopes::new(clause, lex(), &RULES_FOR_TESTS.ontology.grammar);
         let at = clause.find(word).unwrap();
         scopes
             .negation(&(at..at + word.len()), at + word.len(), lex())
@@ -559,7 +580,7 @@ mod tests {
     #[test]
     fn breaks_cut_parts_and_exceptions_are_spans() {
         let clause = "We do not sell your data except as required by law; we share it with partners.";
-        let scopes = Scopes::new(clause, lex());
+        let scopes = Scopes::new(clause, lex(), &RULES_FOR_TESTS.ontology.grammar);
         assert_eq!(scopes.parts.len(), 2);
         let segments: Vec<&str> = scopes.segments().iter().map(|r| &clause[r.clone()]).collect();
         assert_eq!(
@@ -582,7 +603,7 @@ mod tests {
     #[test]
     fn an_exception_cue_cuts_a_segment_only_after_a_denial() {
         let segments = |clause: &'static str| -> Vec<&'static str> {
-            let scopes = Scopes::new(clause, lex());
+            let scopes = Scopes::new(clause, lex(), &RULES_FOR_TESTS.ontology.grammar);
             scopes.segments().iter().map(|r| &clause[r.clone()]).collect()
         };
         // The words after "only with" name the permission's recipient.

@@ -75,8 +75,17 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             bail!("--input-format jsonl writes one JSON line per record: add --format jsonl");
         }
         let name = input.name();
-        let stats = lint::batch(&rules, input.open()?, &mut *ctx.out, args.narrow)
+        let lint::LintBatchStats {
+            batch: stats,
+            with_pairs,
+        } = lint::batch(&rules, input.open()?, &mut *ctx.out, args.narrow)
             .with_context(|| format!("{name}: reading records"))?;
+        let documents = stats.records;
+        ctx.note(format!(
+            "{name}: {with_pairs} of {documents} document{} with a pair, {} with none",
+            if documents == 1 { "" } else { "s" },
+            documents - with_pairs
+        ));
         if stats.errors > 0 {
             warn(format!(
                 "{name}: {} malformed line{} (first at line {}); each is an {{\"line\", \"error\"}} record in the \

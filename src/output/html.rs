@@ -518,17 +518,20 @@ pub fn lint(report: &LintReport) -> String {
     };
     let body = html! {
         h1 { "Lint: " (inert(&report.source)) }
-        p { (inert(super::table::lint_summary(report).trim_end())) }
+        p { (inert(report.summary().trim_end())) }
         p.muted { "A reading aid: read both clauses before using a pair (docs/rules.md has how often it is right)." }
-        @for pair in &report.pairs {
+        @for group in report.by_denial() {
             section {
-                h2 { (pair.tag) " " (badge(pair.grade))
-                    @if pair.repeats > 0 { " " span.muted { "+" (pair.repeats) " alike" } } }
-                div.sides {
-                    div.side { h3 { "The document denies" } (clause(&pair.scope.denies)) }
-                    div.side { h3 { "and permits" } (clause(&pair.scope.permits)) }
+                h2 { (group.tag) span.muted { " · " (group.pairs.len()) @if group.pairs.len() == 1 { " pair" } @else { " pairs" } } }
+                div.side { h3 { "The document denies" } (clause(group.denial)) }
+                @for pair in &group.pairs {
+                    div.side {
+                        h3 { "and permits " (badge(pair.grade))
+                            @if pair.repeats > 0 { " " span.muted { "+" (pair.repeats) " alike" } } }
+                        (clause(&pair.scope.permits))
+                        p { (inert(&pair.reason)) }
+                    }
                 }
-                p { (inert(&pair.reason)) }
             }
         }
     };

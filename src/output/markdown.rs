@@ -183,30 +183,37 @@ pub fn history(report: &HistoryReport) -> String {
 /// The lint report: one item per pair, the two practices and the two clauses quoted.
 pub fn lint(report: &LintReport) -> String {
     let mut out = format!("## Lint: {}\n\n", inline(&report.source));
-    for pair in &report.pairs {
-        let quote = |scope: &crate::stages::compare::Scope| {
-            inline(&cut_around(&report.findings[scope.finding].clause, 0..0, CLAUSE_MAX))
-        };
+    let quote = |scope: &crate::stages::compare::Scope| {
+        inline(&cut_around(&report.findings[scope.finding].clause, 0..0, CLAUSE_MAX))
+    };
+    // Each denial once, then the permissions it meets.
+    for group in report.by_denial() {
         let _ = writeln!(
             out,
-            "- **{}** — {}{}\n  - denies: {} — “{}”\n  - permits: {} — “{}”",
-            pair.tag,
-            pair.grade.as_str(),
-            if pair.repeats > 0 {
-                format!(" (+{} alike)", pair.repeats)
-            } else {
-                String::new()
-            },
-            inline(&pair.scope.denies.line),
-            quote(&pair.scope.denies),
-            inline(&pair.scope.permits.line),
-            quote(&pair.scope.permits),
+            "- **{}** — denies: {} — “{}”",
+            group.tag,
+            inline(&group.denial.line),
+            quote(group.denial)
         );
+        for pair in &group.pairs {
+            let _ = writeln!(
+                out,
+                "  - {}{}: permits {} — “{}”",
+                pair.grade.as_str(),
+                if pair.repeats > 0 {
+                    format!(" (+{} alike)", pair.repeats)
+                } else {
+                    String::new()
+                },
+                inline(&pair.scope.permits.line),
+                quote(&pair.scope.permits),
+            );
+        }
     }
     if !report.pairs.is_empty() {
         out.push('\n');
     }
-    out.push_str(&inline(super::table::lint_summary(report).trim_end()));
+    out.push_str(&inline(report.summary().trim_end()));
     out.push('\n');
     out
 }

@@ -366,23 +366,35 @@ pub fn lint(report: &LintReport, width: u16, style: Style) -> String {
     let mut out = String::new();
     if !report.pairs.is_empty() {
         let mut table = new_table(width, style, &["Tag", "The document denies", "and permits"], true);
-        for pair in &report.pairs {
-            let side = |scope: &crate::stages::compare::Scope| {
-                let f = &report.findings[scope.finding];
-                format!(
-                    "{}\n{}",
-                    style.bold(&scope.line),
-                    cut_around(&f.clause, evidence_range(f), CLAUSE_MAX)
-                )
+        let quote = |scope: &crate::stages::compare::Scope| {
+            let f = &report.findings[scope.finding];
+            format!(
+                "{}\n{}",
+                style.bold(&scope.line),
+                cut_around(&f.clause, evidence_range(f), CLAUSE_MAX)
+            )
+        };
+        // One row per denial, its permissions listed under one another.
+        for group in report.by_denial() {
+            let permits: Vec<String> = group
+                .pairs
+                .iter()
+                .map(|pair| {
+                    let alike = match pair.repeats {
+                        0 => String::new(),
+                        n => style.dim(&format!(" (+{n} alike)")),
+                    };
+                    format!("{}{alike}\n{}", style.verdict(pair.grade), quote(&pair.scope.permits))
+                })
+                .collect();
+            let count = match group.pairs.len() {
+                1 => String::new(),
+                n => style.dim(&format!("\n{n} pairs")),
             };
-            let mut tag = format!("{}\n{}", pair.tag.about().short, style.verdict(pair.grade));
-            if pair.repeats > 0 {
-                tag.push_str(&style.dim(&format!("\n+{} alike", pair.repeats)));
-            }
             table.add_row(vec![
-                Cell::new(tag),
-                Cell::new(side(&pair.scope.denies)),
-                Cell::new(side(&pair.scope.permits)),
+                Cell::new(format!("{}{count}", group.tag.about().short)),
+                Cell::new(quote(group.denial)),
+                Cell::new(permits.join("\n\n")),
             ]);
         }
         if width >= 90
@@ -393,34 +405,8 @@ pub fn lint(report: &LintReport, width: u16, style: Style) -> String {
         out.push_str(&table.to_string());
         out.push('\n');
     }
-    out.push_str(&lint_summary(report));
+    out.push_str(&report.summary());
     out
-}
-
-/// One line: how many pairs of each grade, out of how many denials and permissions.
-pub fn lint_summary(report: &LintReport) -> String {
-    let (c, n) = (
-        report.count(Verdict::Contradiction),
-        report.count(Verdict::NarrowDenial),
-    );
-    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
-    format!(
-        "{}: {}{} among {} and {}{}.\n",
-        report.source,
-        plural(c, "contradiction", "contradictions"),
-        if n > 0 {
-            format!(", {}", plural(n, "narrow denial", "narrow denials"))
-        } else {
-            String::new()
-        },
-        plural(report.denials, "denial", "denials"),
-        plural(report.permissions, "permission", "permissions"),
-        if report.truncated {
-            " (stopped early: not every pair was graded)"
-        } else {
-            ""
-        },
-    )
 }
 
 /// The most characters of evidence (or of an exception) a cell quotes: a user's rule may match a whole

@@ -71,6 +71,73 @@ impl LintReport {
     pub fn count(&self, grade: Verdict) -> usize {
         self.pairs.iter().filter(|p| p.grade == grade).count()
     }
+
+    /// One line for every format: how many pairs of each grade, from how many denials, out of how many
+    /// denials and permissions.
+    pub fn summary(&self) -> String {
+        let (c, n) = (self.count(Verdict::Contradiction), self.count(Verdict::NarrowDenial));
+        let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let groups = self.by_denial().len();
+        format!(
+            "{}: {}{}{} among {} and {}{}.\n",
+            self.source,
+            plural(c, "contradiction", "contradictions"),
+            if n > 0 {
+                format!(", {}", plural(n, "narrow denial", "narrow denials"))
+            } else {
+                String::new()
+            },
+            // A denial that meets several permissions: the pairs are that many readings of one denial.
+            if groups > 0 && groups < self.pairs.len() {
+                format!(" from {},", plural(groups, "denial", "denials"))
+            } else {
+                String::new()
+            },
+            plural(self.denials, "denial", "denials"),
+            plural(self.permissions, "permission", "permissions"),
+            if self.truncated {
+                " (stopped early: not every pair was graded)"
+            } else {
+                ""
+            },
+        )
+    }
+
+    /// The pairs read by denial: each denial once, then the permissions it meets, in the order the
+    /// pairs are listed. One bad denial would otherwise fill a report with pairs that all say one thing.
+    pub fn by_denial(&self) -> Vec<DenialGroup<'_>> {
+        let mut groups: Vec<DenialGroup<'_>> = Vec::new();
+        let mut at: HashMap<(Tag, usize), usize> = HashMap::new();
+        for pair in &self.pairs {
+            let key = (pair.tag, pair.scope.denies.finding);
+            let i = *at.entry(key).or_insert_with(|| {
+                groups.push(DenialGroup {
+                    tag: pair.tag,
+                    denial: &pair.scope.denies,
+                    pairs: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[i].pairs.push(pair);
+        }
+        groups
+    }
+}
+
+/// One denial of a [`LintReport`] and the pairs it makes.
+#[derive(Debug)]
+pub struct DenialGroup<'a> {
+    pub tag: Tag,
+    pub denial: &'a Scope,
+    pub pairs: Vec<&'a LintPair>,
+}
+
+/// What a batch of documents gave: the records read, and how many documents had a pair.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LintBatchStats {
+    pub batch: BatchStats,
+    /// Documents with at least one pair.
+    pub with_pairs: usize,
 }
 
 /// The concepts of a practice, part by part, and a denial's exceptions: findings with the same
@@ -223,10 +290,19 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                 }
                 comparisons += 1;
                 let permission = &all[p.members[0]];
-                // The denial's own exceptions cover what they name; one that names nothing recognisable
-                // may cover anything.
+                // The denial's own exceptions cover what they name.
                 let kinds = rules.lexicon.exception_kinds(&permission.clause);
-                if excepts.contains(&ExceptionKind::Other) || kinds.iter().any(|k| excepts.contains(k)) {
+                if kinds.iter().any(|k| excepts.contains(k)) {
+                    continue;
+                }
+                // One that points at the document ("except as described below") or names nothing
+                // recognisable may cover anything the document permits: at most a pair to note.
+                let open_exception = denial
+                    .exceptions
+                    .iter()
+                    .find(|e| e.kind == ExceptionKind::Other)
+                    .map(|e| e.text.clone());
+                if open_exception.is_some() && !narrow {
                     continue;
                 }
                 // What passes to a buyer of the business is the business's sale, not a sale of data: no
@@ -236,7 +312,7 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                     continue;
                 }
                 let graded = grade(o, &denial.practice, &permission.practice);
-                let verdict = if graded.differs_in.is_empty() {
+                let verdict = if graded.differs_in.is_empty() && open_exception.is_none() {
                     Verdict::Contradiction
                 } else if narrow {
                     Verdict::NarrowDenial
@@ -268,14 +344,19 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                         Practice::default()
                     },
                 };
-                let reason = match verdict {
-                    Verdict::Contradiction => format!(
+                let reason = match (verdict, &open_exception) {
+                    (_, Some(exception)) => format!(
+                        "The document denies {tag} (“{}”) with an exception that may cover what it permits \
+                         (“{exception}”), and permits it (“{}”): read what the exception lets through.",
+                        denial.clause, permission.clause,
+                    ),
+                    (Verdict::Contradiction, None) => format!(
                         "The document denies {tag} (“{}”) and permits it (“{}”).{}",
                         denial.clause,
                         permission.clause,
                         overlap_words(o, &scope, permission)
                     ),
-                    _ => format!(
+                    (_, None) => format!(
                         "The document denies {} (“{}”) and permits {} (“{}”); they differ in {}.",
                         scope.denies.line,
                         denial.clause,
@@ -334,11 +415,15 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
 /// `--input-format jsonl`: reads `{"id": ..., "text": "..."}` records, one per line, and writes one
 /// [`LintReport`] line per record (its `source` is the id), in input order. A malformed line becomes
 /// `{"line": N, "error": "..."}` and the rest continue.
-pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write, narrow: bool) -> io::Result<BatchStats> {
-    for_each_record(input, output, |id, text, out| {
+pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write, narrow: bool) -> io::Result<LintBatchStats> {
+    let mut with_pairs = 0;
+    let batch = for_each_record(input, output, |id, text, out| {
         let source = serde_json::from_str::<String>(id.get()).unwrap_or_else(|_| id.get().to_string());
-        serde_json::to_writer(out, &lint(rules, &source, &text, narrow)).map_err(io::Error::from)
-    })
+        let report = lint(rules, &source, &text, narrow);
+        with_pairs += usize::from(!report.pairs.is_empty());
+        serde_json::to_writer(out, &report).map_err(io::Error::from)
+    })?;
+    Ok(LintBatchStats { batch, with_pairs })
 }
 
 #[cfg(test)]
@@ -404,5 +489,84 @@ mod tests {
         assert_eq!(r.comparisons, 1);
         assert_eq!(r.pairs.len(), 1);
         assert_eq!(r.pairs[0].repeats, 300 * 300 - 1);
+    }
+
+    #[test]
+    fn blanket_denials_beside_legal_disclosures_are_found() {
+        // The shapes of the real disagreements on unseen policies, in our own words.
+        for text in [
+            "We do not give, sell or transfer any personal information to a third party. \
+             We may disclose personal information to law enforcement agencies and foreign officials.",
+            "Acme does not sell or otherwise share your personal information with anyone. \
+             We may disclose your personal information in response to a court order.",
+        ] {
+            assert_eq!(grades(text, false), [("sharing", Verdict::Contradiction)], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_is_no_denial() {
+        for disclaimer in [
+            "We cannot guarantee that your personal information will never be disclosed to third parties.",
+            "There is no guarantee that your personal information will not be shared with third parties.",
+            "We are unable to ensure that third parties will never sell your personal information.",
+        ] {
+            let text = format!("{disclaimer} We may share your personal information with advertisers.");
+            assert_eq!(grades(&text, true), [], "{disclaimer}");
+        }
+    }
+
+    #[test]
+    fn an_exception_that_points_at_the_document_is_at_most_a_pair_to_note() {
+        for denial in [
+            "We do not share your personal information with third parties, other than as set out below.",
+            "We will never sell your personal information to third parties unless one of the following applies: \
+             you ask us to, or we are told to by a court.",
+            "We will not share your personal information with third parties in violation of this notice.",
+            "We never disclose your personal information to third parties, with the few exceptions we explain here.",
+        ] {
+            let text = format!("{denial} We may share your personal information with advertisers.");
+            assert_eq!(grades(&text, false), [], "{denial}");
+            let r = lint(&RULES, "t", &text, true);
+            assert_eq!(r.pairs.len(), 1, "{denial}");
+            assert_eq!(r.pairs[0].grade, Verdict::NarrowDenial, "{denial}");
+            assert!(
+                r.pairs[0].reason.contains("an exception that may cover"),
+                "{}",
+                r.pairs[0].reason
+            );
+        }
+    }
+
+    #[test]
+    fn requests_of_the_reader_and_descriptions_of_law_are_not_the_companys() {
+        for clause in [
+            "You may write to us and ask that we not share your personal information with third parties.",
+            "Do not share your password or personal information with anyone.",
+            "California residents are entitled to ask businesses that share personal information with third parties.",
+            "Such businesses may have a policy not to disclose personal information to third parties.",
+        ] {
+            let text = format!("{clause} We may share your personal information with advertisers.");
+            assert_eq!(grades(&text, true), [], "{clause}");
+        }
+    }
+
+    #[test]
+    fn a_report_reads_by_denial() {
+        let text = "We never share your personal information with anyone. \
+                    We may share your personal information with advertisers. \
+                    We may disclose your personal information to the police. \
+                    We do not sell your location data to anyone. \
+                    We may sell your location data to data brokers.";
+        let r = lint(&RULES, "t", text, false);
+        let groups = r.by_denial();
+        let sizes: Vec<(usize, usize)> = groups.iter().map(|g| (g.pairs.len(), g.denial.finding)).collect();
+        assert_eq!(sizes.len(), 2, "{sizes:?}");
+        assert_eq!(r.pairs.len(), groups.iter().map(|g| g.pairs.len()).sum::<usize>());
+        assert!(
+            groups
+                .iter()
+                .all(|g| g.pairs.iter().all(|p| p.scope.denies.finding == g.denial.finding))
+        );
     }
 }

@@ -389,10 +389,9 @@ fn lint_finds_a_policy_that_disagrees_with_itself() {
     assert!(out.stdout.contains("The document denies"), "{}", out.stdout);
     let out = run(orgcheck().arg("lint").arg(&file).args(["--format", "markdown"]));
     assert!(out.stdout.starts_with("## Lint: "), "{}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("  - denies: share · your personal information → third parties — “We never share")
-    );
+    assert!(out.stdout.contains(
+        "- **third-party-sharing** — denies: share · your personal information → third parties — “We never share"
+    ));
     let out = run(orgcheck().arg("lint").arg(&file).args(["--format", "html"]));
     assert!(out.stdout.starts_with("<!DOCTYPE html>"), "{}", out.stdout);
     assert!(
@@ -431,6 +430,24 @@ fn lint_refuses_what_it_cannot_read() {
         .write_stdin("{}"));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("add --format jsonl"), "{}", out.stderr);
+}
+
+#[test]
+fn lint_batch_says_how_many_documents_had_a_pair() {
+    let records = "{\"id\": \"a\", \"text\": \"We never share your personal information with third parties. We may \
+                   share your personal information with advertisers.\"}\n\
+                   {\"id\": \"b\", \"text\": \"We may share your personal information with advertisers.\"}\n\
+                   {\"id\": \"c\", \"text\": \"Nothing about data here at all.\"}\n";
+    let out = run(orgcheck()
+        .args(["lint", "--input-format", "jsonl", "--format", "jsonl", "-"])
+        .write_stdin(records));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 3);
+    assert!(
+        out.stderr.contains("1 of 3 documents with a pair, 2 with none"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A rules file extends the ontology: a new kind of recipient under a default one changes the grade.

@@ -301,9 +301,12 @@ const CASES: &[(&str, &[&str])] = &[
         "If you do not opt out, we will share your data with partners.",
         &["+sharing", "+opt-out"],
     ),
+    // A disclaimer vouches for nothing: what follows it is no practice of any polarity (issue 32).
+    ("We cannot guarantee that partners will not share your data.", &[]),
+    // A denial limited to what breaks the document lets through whatever the document permits.
     (
-        "We cannot guarantee that partners will not share your data.",
-        &["-sharing"],
+        "We will not share your personal information in violation of this notice.",
+        &["-sharing[other]"],
     ),
     (
         "Information that is not anonymised may be shared with our partners.",

@@ -69,6 +69,9 @@ grammar! {
     /// not sharing it"), or what the customer may ask for or suppose, not what the company does ("*if
     /// you prefer that* we do not share this information").
     customer_duty: Phrase,
+    /// Words that, opening a clause with no subject before the practice, make it an instruction to the
+    /// reader: "*Do not* share your password", "*Please* never disclose your PIN".
+    imperative_openers: Word,
     /// The customer as a subject: "*you* do not disclose them".
     customer: Word,
     /// The company speaking of itself: "*we* are not permitted to share it".
@@ -178,6 +181,10 @@ grammar! {
     /// Phrases of a clause about the document or the law, not a practice: "this *policy describes* …
     /// when we might disclose", "California *Civil Code* Section 1798.83".
     about_the_document: Phrase,
+    /// Phrases by which the company declines to vouch for what follows: "we *cannot guarantee* that your
+    /// data will never be disclosed", "there is *no guarantee* that it will not be shared". What follows
+    /// in the part is a possibility, not a practice, so it gets no finding.
+    disclaimers: Phrase,
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -156,6 +156,9 @@ pub struct Site<'a> {
 /// Words before the practice word looked at for a [`Grammar::restrictions`] word and its subject.
 const RESTRICTION_WORDS: usize = 8;
 
+/// Words after the practice word looked at for "by" and the party it names.
+const AGENT_WORDS: usize = 8;
+
 /// How far before the practice word a [`Grammar::customer_duty`] phrase is looked for, in bytes.
 const DUTY_WINDOW: usize = 160;
 
@@ -202,9 +205,36 @@ impl Grammar {
         Grammar::has(&self.pointers, word)
     }
 
+    /// The party after "by" within a few words of the practice word, when it is not the company: "disclosed
+    /// *by third parties*" is another party's, "submitted *by you*" the customer's; "required by law" and
+    /// "by us" name no other party.
+    fn agent(&self, after: &str) -> Option<Actor> {
+        let words: Vec<&str> = after
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(AGENT_WORDS)
+            .collect();
+        let by = words.iter().position(|w| w.eq_ignore_ascii_case("by"))?;
+        let described = |w: &str| {
+            Grammar::has(&self.determiners, w)
+                || Grammar::has(&self.recipient_qualifiers, w)
+                || Grammar::has(&self.recipient_modifiers, w)
+                || Grammar::has(&self.customer_possessive, w)
+        };
+        let head = words[by + 1..].iter().take(4).find(|w| !described(w))?;
+        if Grammar::has(&self.customer, head) {
+            Some(Actor::Customer)
+        } else if Grammar::has(&self.other_subjects, head) || Grammar::has(&self.generic_recipients, head) {
+            Some(Actor::Other)
+        } else {
+            None
+        }
+    }
+
     /// The subject right before the practice word (past auxiliaries), or a phrase shortly before that
-    /// makes it the customer's duty or choice.
-    fn actor(&self, before: &str) -> Option<Actor> {
+    /// makes it the customer's duty or choice. `before` opens the clause when `opens_clause`: with no
+    /// subject at all and an imperative opener, the clause tells the reader what to do.
+    fn actor(&self, before: &str, opens_clause: bool) -> Option<Actor> {
         let mut from = before.len().saturating_sub(DUTY_WINDOW);
         while !before.is_char_boundary(from) {
             from += 1;
@@ -223,10 +253,19 @@ impl Grammar {
             return Some(Actor::Other);
         }
         let mut passive = false;
-        let subject = words_back(before).take(6).find(|w| {
+        let Some(subject) = words_back(before).take(6).find(|w| {
             passive |= Grammar::has(&self.passive, w);
             !Grammar::has(&self.auxiliaries, w)
-        })?;
+        }) else {
+            // "Do not share your password with anyone": nothing but auxiliaries from the clause's start.
+            let first = before.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty());
+            let all_auxiliaries = words_back(before).all(|w| Grammar::has(&self.auxiliaries, w));
+            return (opens_clause
+                && !passive
+                && all_auxiliaries
+                && first.is_some_and(|w| Grammar::has(&self.imperative_openers, w)))
+            .then_some(Actor::Customer);
+        };
         // In the passive the word before is what is done to, not who does it: "information about
         // *children* is never shared".
         if passive {
@@ -294,7 +333,17 @@ impl Ontology {
         reader.parts();
         reader.identifiability();
         self.drop_general(&mut reader.practice);
-        reader.practice.actor = self.grammar.actor(&site.text[site.scope.start..site.trigger.start]);
+        let opens_clause = site.text[..site.scope.start].trim().is_empty();
+        reader.practice.actor = self
+            .grammar
+            .actor(&site.text[site.scope.start..site.trigger.start], opens_clause);
+        // "the disclosure of your information *by third parties*", "details are sold *by the operators*": a
+        // disclosure whose agent is named after it is that party's. (The agent of "received" or "used" may
+        // be the company's recipient, so only disclosing counts.)
+        if reader.practice.actor.is_none() && self.discloses(&reader.practice) {
+            let after = site.text.get(site.trigger.end..site.scope.end).unwrap_or("");
+            reader.practice.actor = self.grammar.agent(after);
+        }
         reader.recipients();
         let mut practice = reader.practice;
         // Terms are pushed one by one, so each list holds room for four; a policy made of nothing but
@@ -613,6 +662,18 @@ impl Ontology {
     /// A general concept says nothing a more specific one in the same list does not ("data" beside
     /// "location data", "third parties" beside "advertisers"), unless it is the pointer the specific
     /// ones resolve ("this data").
+    /// Whether the practice's action is a disclosure (`disclose` or a concept under it: share, sell).
+    fn discloses(&self, practice: &Practice) -> bool {
+        let Some(disclose) = self.concept("disclose") else {
+            return false;
+        };
+        practice
+            .actions
+            .iter()
+            .filter_map(|t| self.concept(&t.concept))
+            .any(|c| self.subsumes(disclose, c))
+    }
+
     fn drop_general(&self, practice: &mut Practice) {
         for dimension in [
             Dimension::Identifiability,

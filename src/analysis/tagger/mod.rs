@@ -356,7 +356,7 @@ impl RuleSet {
                 .iter()
                 .map(|&i| Source::Sequence(self.sequenced[i].0, self.sequenced[i].1)),
         );
-        let scopes = Scopes::new(clause, &self.lexicon);
+        let scopes = Scopes::new(clause, &self.lexicon, &self.ontology.grammar);
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
         // them". A rule's exclusions and antecedents are matched once per clause, not once per match.
@@ -543,6 +543,9 @@ impl RuleSet {
                 }
             }
         }
+        // What follows a disclaimer in its part ("we cannot guarantee that your information will never be
+        // disclosed") is a possibility the company will not vouch for, not a practice of any polarity.
+        candidates.retain(|c| !self.disclaimed(clause, scopes.part(c.trigger.start), c.trigger.start));
         let mut hits = select_hits(candidates);
         // The terms of each part, found once for all the findings in it.
         let mut terms: Vec<(Range<usize>, Vec<Found>)> = Vec::new();
@@ -585,6 +588,21 @@ impl RuleSet {
         let mut hits: Vec<Hit> = hits.into_iter().map(|(hit, _)| hit).collect();
         hits.shrink_to_fit();
         hits
+    }
+}
+
+impl RuleSet {
+    /// Whether a [`crate::analysis::ontology::Grammar::disclaimers`] phrase stands in `part` of `clause`
+    /// before `at`.
+    fn disclaimed(&self, clause: &str, part: Range<usize>, at: usize) -> bool {
+        let phrases = &self.ontology.grammar.disclaimers;
+        let Some(before) = clause.get(part.start..at.max(part.start)) else {
+            return false;
+        };
+        !phrases.is_empty() && {
+            let before = before.to_lowercase();
+            phrases.iter().any(|p| before.contains(p.as_str()))
+        }
     }
 }
 
