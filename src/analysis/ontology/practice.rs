@@ -209,6 +209,9 @@ impl Grammar {
     /// *by third parties*" is another party's, "submitted *by you*" the customer's; "required by law" and
     /// "by us" name no other party.
     fn agent(&self, after: &str) -> Option<Actor> {
+        // The agent belongs to the practice word's own phrase: past a comma or a semicolon, a "by" is
+        // another noun's ("a merger, acquisition *by another company*").
+        let after = &after[..after.find([',', ';', ':', '(']).unwrap_or(after.len())];
         let words: Vec<&str> = after
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -878,6 +881,37 @@ mod tests {
         assert_eq!(actor("Information about children is never shared.", "shared"), None);
         assert_eq!(actor("We will never share your data.", "share"), None);
         assert_eq!(actor("Your data will not be shared.", "shared"), None);
+        // An instruction to the reader, and a request the reader may make.
+        assert_eq!(
+            actor("Do not share your password with anyone.", "share"),
+            Some(Actor::Customer)
+        );
+        assert_eq!(
+            actor("You may ask that we not share your details with partners.", "share"),
+            Some(Actor::Customer)
+        );
+        // Only an opening "do" or "please" makes an instruction: a clause after "but" is the company's.
+        assert_eq!(actor("We collect data but do not share it with anyone.", "share"), None);
+        // A disclosure with its agent after it is the agent's; a "by" past a comma is another noun's.
+        assert_eq!(
+            actor(
+                "Rules differ for the disclosure of your information by third parties.",
+                "disclosure"
+            ),
+            Some(Actor::Other)
+        );
+        assert_eq!(
+            actor("Your data may be disclosed by us to partners.", "disclosed"),
+            None
+        );
+        assert_eq!(actor("We may disclose data when required by law.", "disclose"), None);
+        assert_eq!(
+            actor(
+                "In a sale, merger or acquisition by another company, data may be transferred.",
+                "sale"
+            ),
+            None
+        );
     }
 
     #[test]
