@@ -156,12 +156,12 @@ pub struct Browser {
     options: BrowserOptions,
     version: String,
     // Dropped after the browser: its profile lives here until the run ends.
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
-    /// Starts the browser. Its profile, and `HOME` and the XDG directories it sees, are one temporary
-    /// directory, so nothing is written outside it.
+    /// Starts the browser. Its profile, and `HOME`, `TMPDIR` and the XDG directories it sees, are one
+    /// temporary directory, so nothing is written outside it.
     pub async fn launch(options: &BrowserOptions) -> Result<Browser, RenderError> {
         let path = find(options.executable.as_deref(), std::env::var_os("PATH").as_deref())?;
         let launch_error = |reason: String| RenderError::Launch {
@@ -173,6 +173,10 @@ impl Browser {
             .tempdir()
             .map_err(|e| launch_error(format!("cannot make its temporary profile: {e}")))?;
         let home = profile.path().display().to_string();
+        // Chromium keeps shared memory in TMPDIR (dev-shm is off), and leaves those files behind if a
+        // helper process is still exiting; inside the profile, they go when the profile goes.
+        std::fs::create_dir(profile.path().join("tmp"))
+            .map_err(|e| launch_error(format!("cannot make its temporary directory: {e}")))?;
         let mut config = BrowserConfig::builder()
             .chrome_executable(&path)
             .new_headless_mode()
@@ -187,6 +191,7 @@ impl Browser {
                 ("XDG_CONFIG_HOME", format!("{home}/config")),
                 ("XDG_CACHE_HOME", format!("{home}/cache")),
                 ("XDG_DATA_HOME", format!("{home}/data")),
+                ("TMPDIR", format!("{home}/tmp")),
             ])
             .args([
                 "--deny-permission-prompts",
@@ -222,7 +227,7 @@ impl Browser {
             slots: Semaphore::new(options.pages.max(1)),
             options: options.clone(),
             version,
-            _profile: profile,
+            profile,
         })
     }
 
@@ -290,11 +295,30 @@ impl Browser {
         result
     }
 
-    /// Closes the browser and waits for it to exit.
+    /// Closes the browser, waits for it to exit (killing it if it will not) and removes its profile.
     pub async fn close(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.chromium.close()).await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.chromium.wait()).await;
+        let exited = matches!(
+            tokio::time::timeout(Duration::from_secs(5), self.chromium.wait()).await,
+            Ok(Ok(_))
+        );
+        if !exited {
+            let _ = self.chromium.kill().await;
+        }
         self.handler.abort();
+        remove_profile(self.profile.path()).await;
+    }
+}
+
+/// Chromium's helper processes can still be writing into the profile for a moment after the main
+/// process has exited, which makes a single removal leave files behind; so try again for a while.
+async fn remove_profile(path: &Path) {
+    for _ in 0..40 {
+        match std::fs::remove_dir_all(path) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
     }
 }
 
