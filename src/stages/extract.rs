@@ -51,6 +51,7 @@ pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
     let reading = rules.read(&doc.text);
     let mut clauses = Vec::new();
     for part in &reading.parts {
+        let definitions = part.rules.map(|r| r.definitions(&part.tagged)).unwrap_or_default();
         for (i, tc) in part.tagged.iter().enumerate() {
             clauses.push(ClauseRecord {
                 index: clauses.len(),
@@ -58,7 +59,10 @@ pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
                 end: tc.clause.end,
                 text: tc.clause.text.to_string(),
                 language: part.language,
-                findings: part.rules.map(|r| r.to_findings(&part.tagged, i)).unwrap_or_default(),
+                findings: part
+                    .rules
+                    .map(|r| r.to_findings(&part.tagged, i, &definitions))
+                    .unwrap_or_default(),
             });
         }
     }

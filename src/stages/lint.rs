@@ -552,6 +552,59 @@ mod tests {
     }
 
     #[test]
+    fn a_denial_about_narrower_data_lets_other_data_through() {
+        // Each denial is about narrower data than the permission beside it: one channel of the data, one
+        // kind of contact detail, data that identifies a person against a name the document defines as
+        // data that does not, data the relative clause says identifies a person against data said not to.
+        for (denial, permission) in [
+            (
+                "We do not share personal information we collect through the prize draw form with advertisers.",
+                "We may share your personal information with advertisers.",
+            ),
+            (
+                "Personal data you submit via the feedback tool is never sold to third parties.",
+                "We may sell your personal data to data brokers.",
+            ),
+            (
+                "We will never share your email address with third parties.",
+                "We may rent your name and postal address to other publishers.",
+            ),
+            (
+                "“Device Data” means information that does not identify you personally. \
+                 We do not share personally identifiable information with advertisers.",
+                "We may share Device Data with advertisers.",
+            ),
+            (
+                "All profiles shared are anonymised, and we never share information that could be used to identify \
+                 an individual.",
+                "We provide profiles to advertisers.",
+            ),
+        ] {
+            let text = format!("{denial} {permission}");
+            assert_eq!(grades(&text, false), [], "{text}");
+            assert_eq!(grades(&text, true), [("sharing", Verdict::NarrowDenial)], "{text}");
+        }
+        // The same channel, kind or name on both sides still disagrees.
+        for (denial, permission) in [
+            (
+                "We do not share personal information we collect through the prize draw form with advertisers.",
+                "Personal information collected via the prize draw form may be shared with advertisers.",
+            ),
+            (
+                "We will never share your email address with third parties.",
+                "We may share your email address with advertisers.",
+            ),
+            (
+                "We do not share personally identifiable information with advertisers.",
+                "We may share your name and postal address with advertisers.",
+            ),
+        ] {
+            let text = format!("{denial} {permission}");
+            assert_eq!(grades(&text, false), [("sharing", Verdict::Contradiction)], "{text}");
+        }
+    }
+
+    #[test]
     fn a_report_reads_by_denial() {
         let text = "We never share your personal information with anyone. \
                     We may share your personal information with advertisers. \

@@ -185,6 +185,21 @@ grammar! {
     /// data will never be disclosed", "there is *no guarantee* that it will not be shared". What follows
     /// in the part is a possibility, not a practice, so it gets no finding.
     disclaimers: Phrase,
+    /// Verbs that define a name among a clause's first words: "“Usage Information” *means* information
+    /// that does not identify you", "all insights shared *are* anonymised".
+    definition_verbs: Word,
+    /// Words that quantify a noun phrase rather than name it: "*all* insights shared are anonymised".
+    quantifiers: Word,
+    /// Nouns for data of any kind: a name made of them alone ("the information") is not one a document
+    /// can define, since it would reach every practice.
+    general_nouns: Word,
+    /// Prepositions that say where a denial's data comes from: "information we collect *in* web beacons",
+    /// "addresses you provide *through* the share feature".
+    source_prepositions: Word,
+    /// Heads of a noun phrase after a source preposition that name no one channel of data: the whole
+    /// service ("information we collect through our *website*"), a manner or a case ("in *connection*
+    /// with", "in the *aggregate*").
+    not_channels: Word,
 }
 
 #[allow(clippy::too_many_arguments)]

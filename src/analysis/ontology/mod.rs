@@ -7,9 +7,11 @@
 //! This module compiles the concepts and finds their terms in a text; [`terms`] matches one term,
 //! [`practice`] reads a practice from the terms around a practice word, with the [`grammar`] words.
 
+mod definitions;
 mod grammar;
 mod practice;
 mod set;
+mod source;
 mod terms;
 
 use std::collections::HashMap;
@@ -20,6 +22,7 @@ use toml::Spanned;
 
 use crate::base::error::{Error, Location, Problem, Result, line_of};
 
+pub use definitions::Definitions;
 pub use grammar::Grammar;
 pub(crate) use grammar::GrammarDef;
 pub(crate) use practice::last_word;

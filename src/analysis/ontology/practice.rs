@@ -61,6 +61,10 @@ pub struct Practice {
     /// people*"), when no known recipient is named: a denial of them is not a denial to everyone.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub unrecognised_recipient: Option<Phrase>,
+    /// Words after a denial's data that name the one channel it comes from ("information *we may
+    /// collect in web beacons*"): the denial is about that channel's data only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub data_source: Option<Phrase>,
     /// Who does it, when not the company (or unstated): `customer` for "*you* do not disclose them to
     /// anyone" and for what the customer may ask for or suppose ("*if you prefer that* we do not
     /// share"); `other` for another party ("*they* may not share that information").
@@ -97,6 +101,11 @@ impl Practice {
             recipients: all(&self.recipients),
             purposes: all(&self.purposes),
             unrecognised_recipient: self.unrecognised_recipient.as_ref().map(|p| Phrase {
+                start: p.start + by,
+                end: p.end + by,
+                ..p.clone()
+            }),
+            data_source: self.data_source.as_ref().map(|p| Phrase {
                 start: p.start + by,
                 end: p.end + by,
                 ..p.clone()
@@ -166,7 +175,7 @@ const DUTY_WINDOW: usize = 160;
 const RECIPIENT_WORDS: usize = 24;
 
 /// The identifiability concept data "about you" has ("*your* profile"), when the ontology has it.
-const IDENTIFIABLE: &str = "identifiable";
+pub(super) const IDENTIFIABLE: &str = "identifiable";
 
 /// The last word of `text`, if `text` ends with one (after spacing).
 pub(crate) fn last_word(text: &str) -> Option<&str> {
@@ -189,7 +198,7 @@ impl Grammar {
 
     /// Whether one of the six words before the end of `before` denies: "*not* personally identify
     /// you", "*cannot* be linked back to an individual".
-    fn negated_before(&self, before: &str) -> bool {
+    pub(super) fn negated_before(&self, before: &str) -> bool {
         words_back(before).take(6).any(|w| Grammar::has(&self.denying, w))
     }
 
@@ -493,6 +502,19 @@ impl Reader<'_> {
                     self.window.start <= at.start && at.end <= self.window.end
                 })
                 .collect();
+            if dimension == Dimension::Identifiability && !of.iter().any(|f| self.abs(&f.at).end > trigger.start) {
+                // "share information *that could be used to identify an individual*": a relative clause
+                // right after the window says what the data is, before any earlier part of the sentence.
+                let relative: Vec<&Found> = self
+                    .terms
+                    .iter()
+                    .filter(of_dimension)
+                    .filter(|f| self.in_relative_clause(&f.at))
+                    .collect();
+                if !relative.is_empty() {
+                    of = relative;
+                }
+            }
             if of.is_empty() && matches!(dimension, Dimension::Identifiability | Dimension::Data) {
                 // A passive's subject may sit before an earlier verb of the sentence ("*Addresses* you
                 // provide … may be saved …, and will not be shared"), an object after a later one
@@ -533,6 +555,24 @@ impl Reader<'_> {
                 self.pointed_to(&of);
             }
         }
+    }
+
+    /// Whether `at` lies in a relative clause on the practice word's object ("share information *that
+    /// could be used to identify an individual*"): a relative pronoun among the first words after the
+    /// practice word, and no stop between.
+    fn in_relative_clause(&self, at: &Range<usize>) -> bool {
+        let at = self.abs(at);
+        let (text, trigger) = (self.site.text, self.site.trigger);
+        if at.start < trigger.end || at.start > text.len() {
+            return false;
+        }
+        let between = &text[trigger.end..at.start];
+        let words: Vec<&str> = between
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let opener = words.iter().take(4).any(|w| Grammar::has(&self.g.relative_pronouns, w));
+        opener && !between.contains([';', ':', '.', '(', ',']) && words.len() <= 12
     }
 
     /// Whether every data term is a general one ("data") right after a pointer ("this", "such").
@@ -662,9 +702,6 @@ impl Ontology {
         }
     }
 
-    /// A general concept says nothing a more specific one in the same list does not ("data" beside
-    /// "location data", "third parties" beside "advertisers"), unless it is the pointer the specific
-    /// ones resolve ("this data").
     /// Whether the practice's action is a disclosure (`disclose` or a concept under it: share, sell).
     fn discloses(&self, practice: &Practice) -> bool {
         let Some(disclose) = self.concept("disclose") else {
@@ -677,6 +714,9 @@ impl Ontology {
             .any(|c| self.subsumes(disclose, c))
     }
 
+    /// A general concept says nothing a more specific one in the same list does not ("data" beside
+    /// "location data", "third parties" beside "advertisers"), unless it is the pointer the specific
+    /// ones resolve ("this data").
     fn drop_general(&self, practice: &mut Practice) {
         for dimension in [
             Dimension::Identifiability,

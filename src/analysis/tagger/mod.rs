@@ -15,6 +15,7 @@ use crate::analysis::tag::{Polarity, Tag};
 use crate::base::error::{Location, Problem};
 use crate::document::segment::{self, Clause};
 
+mod findings;
 mod read;
 mod select;
 pub use read::{Part, Reading};
@@ -188,54 +189,6 @@ impl RuleSet {
             out.push(tc);
         }
         out
-    }
-
-    /// Flat findings for `text`, in text order, each run read in its language ([`RuleSet::read`]).
-    pub fn findings(&self, text: &str) -> Vec<Finding> {
-        if !self.is_fixed() {
-            return self.read(text).into_findings();
-        }
-        let tagged = self.tag_text(text);
-        (0..tagged.len()).flat_map(|i| self.to_findings(&tagged, i)).collect()
-    }
-
-    /// Findings of the `i`th tagged clause. The clause before it is where "this data" in a practice
-    /// points to when its own words do not say.
-    pub fn to_findings(&self, tagged: &[TaggedClause<'_>], i: usize) -> Vec<Finding> {
-        let tc = &tagged[i];
-        let base = tc.clause.start;
-        let previous = i.checked_sub(1).map(|p| &tagged[p].clause);
-        tc.hits
-            .iter()
-            .map(|h| Finding {
-                tag: h.tag,
-                polarity: h.polarity,
-                rule: self.rules[h.rule].id.clone(),
-                clause: tc.clause.text.to_string(),
-                start: tc.clause.start,
-                end: tc.clause.end,
-                evidence: tc.clause.text[h.span.clone()].to_string(),
-                cue: h.cue.clone(),
-                exceptions: h
-                    .exceptions
-                    .iter()
-                    .map(|e| Exception {
-                        kind: e.kind,
-                        text: tc.clause.text[e.span.clone()].to_string(),
-                        start: base + e.span.start,
-                        end: base + e.span.end,
-                    })
-                    .collect(),
-                excepted: h.excepted,
-                practice: {
-                    let mut practice = h.practice.shifted(base);
-                    if let Some(prev) = previous {
-                        self.ontology.resolve_antecedent(&mut practice, prev.text, prev.start);
-                    }
-                    practice
-                },
-            })
-            .collect()
     }
 
     /// The examples of the rules from file `origin` that the rules do not keep: an example the rule
@@ -582,6 +535,7 @@ impl RuleSet {
                 practice.needs_antecedent = true;
                 self.ontology.resolve_antecedent(practice, &clause[..part.start], 0);
             }
+            self.ontology.read_data_source(&mut hit.practice, clause);
         }
         // Collected in place, the list keeps the room of the larger pairs it was made from; every clause's
         // hits are held until the text's findings are built.

@@ -37,7 +37,8 @@ impl Reading<'_, '_> {
         let mut out = Vec::with_capacity(self.hits());
         for part in self.parts {
             if let Some(rules) = part.rules {
-                out.extend((0..part.tagged.len()).flat_map(|i| rules.to_findings(&part.tagged, i)));
+                let definitions = rules.definitions(&part.tagged);
+                out.extend((0..part.tagged.len()).flat_map(|i| rules.to_findings(&part.tagged, i, &definitions)));
             }
         }
         out

@@ -100,6 +100,9 @@ pub fn practice_line(o: &Ontology, practice: &Practice, exceptions: &[ExceptionK
     if !referred.is_empty() {
         data.push_str(&format!(" (that is, {})", referred.join(", ")));
     }
+    if let Some(source) = &practice.data_source {
+        data.push_str(&format!(" ({})", source.text));
+    }
     let mut line = [actions, data]
         .into_iter()
         .filter(|s| !s.is_empty())

@@ -126,6 +126,19 @@ pub(crate) fn grade(o: &Ontology, denied: &Practice, permitted: &Practice) -> Gr
             .map(|c| o.graded(c))
             .collect();
         let per = permitted.of(d);
+        // "information we may collect in web beacons": a denial of one channel's data does not reach data
+        // the permission does not say comes from it.
+        let other_channel = d == Dimension::Data
+            && denied.data_source.as_ref().is_some_and(|s| {
+                permitted
+                    .data_source
+                    .as_ref()
+                    .is_none_or(|p| !last_word(&p.text).eq_ignore_ascii_case(last_word(&s.text)))
+            });
+        if other_channel {
+            g.differs_in.push(d);
+            continue;
+        }
         if den.is_empty() {
             // "to the wrong people": a recipient the ontology does not know is not everyone.
             if d == Dimension::Recipient && denied.unrecognised_recipient.is_some() {
@@ -162,6 +175,11 @@ pub(crate) fn grade(o: &Ontology, denied: &Practice, permitted: &Practice) -> Gr
         }
     }
     g
+}
+
+/// The last word of a phrase: a channel's head noun ("web *beacons*").
+fn last_word(text: &str) -> &str {
+    crate::analysis::ontology::last_word(text).unwrap_or(text)
 }
 
 /// A denial and a permission, graded.
