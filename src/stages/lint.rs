@@ -579,6 +579,18 @@ mod tests {
                  an individual.",
                 "We provide profiles to advertisers.",
             ),
+            (
+                "We do not share the personal information of patients of our clinic with third parties.",
+                "We may share your personal information with advertisers.",
+            ),
+            (
+                "We never disclose information about job applicants to anyone.",
+                "We may share your personal information with advertisers.",
+            ),
+            (
+                "We do not share your information with advertisers in a manner that would identify you.",
+                "We may share your personal information with advertisers.",
+            ),
         ] {
             let text = format!("{denial} {permission}");
             assert_eq!(grades(&text, false), [], "{text}");
@@ -597,6 +609,15 @@ mod tests {
             (
                 "We do not share personally identifiable information with advertisers.",
                 "We may share your name and postal address with advertisers.",
+            ),
+            (
+                "We never disclose information about job applicants to anyone.",
+                "We may share information about job applicants with recruitment agencies.",
+            ),
+            // A group that does not follow the data does not narrow it.
+            (
+                "Neither we nor any of our employees will ever sell your personal information to third parties.",
+                "We may sell your personal information to data brokers.",
             ),
         ] {
             let text = format!("{denial} {permission}");

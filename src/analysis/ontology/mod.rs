@@ -9,6 +9,7 @@
 
 mod definitions;
 mod grammar;
+mod phrases;
 mod practice;
 mod set;
 mod source;

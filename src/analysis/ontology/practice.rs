@@ -8,7 +8,6 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::grammar::Grammar;
-use super::terms::words;
 use super::{Dimension, Found, MAX_TERMS, Ontology};
 
 /// Words of a text that name a concept.
@@ -162,20 +161,10 @@ pub struct Site<'a> {
     pub denial: bool,
 }
 
-/// Words before the practice word looked at for a [`Grammar::restrictions`] word and its subject.
-const RESTRICTION_WORDS: usize = 8;
-
-/// Words after the practice word looked at for "by" and the party it names.
-const AGENT_WORDS: usize = 8;
-
-/// How far before the practice word a [`Grammar::customer_duty`] phrase is looked for, in bytes.
-const DUTY_WINDOW: usize = 160;
-
-/// Most words looked at after the practice word for a recipient the ontology does not know.
-const RECIPIENT_WORDS: usize = 24;
-
 /// The identifiability concept data "about you" has ("*your* profile"), when the ontology has it.
 pub(super) const IDENTIFIABLE: &str = "identifiable";
+/// Data about a group of people other than the customers at large: it must qualify a data noun.
+const PARTICULAR_PEOPLE: &str = "particular-people";
 
 /// The last word of `text`, if `text` ends with one (after spacing).
 pub(crate) fn last_word(text: &str) -> Option<&str> {
@@ -186,141 +175,8 @@ pub(crate) fn last_word(text: &str) -> Option<&str> {
 }
 
 /// The words of `text` from its end backwards.
-fn words_back(text: &str) -> impl Iterator<Item = &str> {
+pub(super) fn words_back(text: &str) -> impl Iterator<Item = &str> {
     text.rsplit(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
-}
-
-impl Grammar {
-    /// Whether one of the two words at the end of `before` comes before a verb.
-    fn after_verb_word(&self, before: &str) -> bool {
-        words_back(before).take(2).any(|w| Grammar::has(&self.before_verb, w))
-    }
-
-    /// Whether one of the six words before the end of `before` denies: "*not* personally identify
-    /// you", "*cannot* be linked back to an individual".
-    pub(super) fn negated_before(&self, before: &str) -> bool {
-        words_back(before).take(6).any(|w| Grammar::has(&self.denying, w))
-    }
-
-    /// Whether the gap between two action words only joins them: "sell *or* pass on", "sold*, rented
-    /// or* traded".
-    fn only_joins(&self, gap: &str) -> bool {
-        gap.split(|c: char| c.is_whitespace() || c == ',' || c == '/')
-            .filter(|w| !w.is_empty())
-            .all(|w| Grammar::has(&self.conjunctions, w) || Grammar::has(&self.action_joiners, w))
-    }
-
-    pub(crate) fn is_pointer(&self, word: &str) -> bool {
-        Grammar::has(&self.pointers, word)
-    }
-
-    /// The party after "by" within a few words of the practice word, when it is not the company: "disclosed
-    /// *by third parties*" is another party's, "submitted *by you*" the customer's; "required by law" and
-    /// "by us" name no other party.
-    fn agent(&self, after: &str) -> Option<Actor> {
-        // The agent belongs to the practice word's own phrase: past a comma or a semicolon, a "by" is
-        // another noun's ("a merger, acquisition *by another company*").
-        let after = &after[..after.find([',', ';', ':', '(']).unwrap_or(after.len())];
-        let words: Vec<&str> = after
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(AGENT_WORDS)
-            .collect();
-        let by = words.iter().position(|w| w.eq_ignore_ascii_case("by"))?;
-        let described = |w: &str| {
-            Grammar::has(&self.determiners, w)
-                || Grammar::has(&self.recipient_qualifiers, w)
-                || Grammar::has(&self.recipient_modifiers, w)
-                || Grammar::has(&self.customer_possessive, w)
-        };
-        let head = words[by + 1..].iter().take(4).find(|w| !described(w))?;
-        if Grammar::has(&self.customer, head) {
-            Some(Actor::Customer)
-        } else if Grammar::has(&self.other_subjects, head) || Grammar::has(&self.generic_recipients, head) {
-            Some(Actor::Other)
-        } else {
-            None
-        }
-    }
-
-    /// The subject right before the practice word (past auxiliaries), or a phrase shortly before that
-    /// makes it the customer's duty or choice. `before` opens the clause when `opens_clause`: with no
-    /// subject at all and an imperative opener, the clause tells the reader what to do.
-    fn actor(&self, before: &str, opens_clause: bool) -> Option<Actor> {
-        let mut from = before.len().saturating_sub(DUTY_WINDOW);
-        while !before.is_char_boundary(from) {
-            from += 1;
-        }
-        let near = before[from..].to_lowercase();
-        if self.customer_duty.iter().any(|p| near.contains(p.as_str())) {
-            return Some(Actor::Customer);
-        }
-        // A practice someone is not permitted, or prohibited from, is that party's: "the service provider
-        // is not authorised to sell it", "partners are prohibited from transferring it". Unless the
-        // company says it of itself ("we are not permitted to share it").
-        let recent: Vec<&str> = words_back(before).take(RESTRICTION_WORDS).collect();
-        if let Some(at) = recent.iter().position(|w| Grammar::has(&self.restrictions, w))
-            && !recent[at..].iter().any(|w| Grammar::has(&self.first_person, w))
-        {
-            return Some(Actor::Other);
-        }
-        let mut passive = false;
-        let Some(subject) = words_back(before).take(6).find(|w| {
-            passive |= Grammar::has(&self.passive, w);
-            !Grammar::has(&self.auxiliaries, w)
-        }) else {
-            // "Do not share your password with anyone": nothing but auxiliaries from the clause's start.
-            let first = before.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty());
-            let all_auxiliaries = words_back(before).all(|w| Grammar::has(&self.auxiliaries, w));
-            return (opens_clause
-                && !passive
-                && all_auxiliaries
-                && first.is_some_and(|w| Grammar::has(&self.imperative_openers, w)))
-            .then_some(Actor::Customer);
-        };
-        // In the passive the word before is what is done to, not who does it: "information about
-        // *children* is never shared".
-        if passive {
-            return None;
-        }
-        if Grammar::has(&self.customer, subject) {
-            Some(Actor::Customer)
-        } else if Grammar::has(&self.other_subjects, subject) {
-            Some(Actor::Other)
-        } else {
-            None
-        }
-    }
-
-    /// The first "to/with + noun phrase" in `range` of `text` ("to the wrong people"), up to four words
-    /// after the determiner and before punctuation; "to the extent" is not a recipient.
-    fn unrecognised_recipient(&self, text: &str, range: Range<usize>) -> Option<Phrase> {
-        let spans: Vec<Range<usize>> = words(&text[range.clone()])
-            .take(RECIPIENT_WORDS)
-            .map(|r| range.start + r.start..range.start + r.end)
-            .collect();
-        let word = |i: usize| &text[spans[i].clone()];
-        // A capitalised name is a named organisation ("shared with NARA", "submitted to PayPal"): a
-        // specific recipient, not everyone.
-        let named = |w: &str| w.starts_with(|c: char| c.is_uppercase()) && !self.is_function_word(w);
-        let at = (0..spans.len().saturating_sub(1)).find(|&i| {
-            let determiner = Grammar::has(&self.determiners, word(i + 1));
-            Grammar::has(&self.recipient_prepositions, word(i))
-                && ((determiner && i + 2 < spans.len() && !Grammar::has(&self.not_recipients, word(i + 2)))
-                    || Grammar::has(&self.generic_recipients, word(i + 1))
-                    || named(word(i + 1)))
-        })?;
-        let mut end = (at + 2).min(spans.len() - 1);
-        while end + 1 < spans.len().min(at + 6) && text[spans[end].end..spans[end + 1].start].trim().is_empty() {
-            end += 1;
-        }
-        let (start, stop) = (spans[at].start, spans[end].end);
-        Some(Phrase {
-            text: text[start..stop].to_string(),
-            start,
-            end: stop,
-        })
-    }
 }
 
 impl Ontology {
@@ -344,6 +200,7 @@ impl Ontology {
         reader.actions();
         reader.parts();
         reader.identifiability();
+        reader.only_qualifying_groups();
         self.drop_general(&mut reader.practice);
         let opens_clause = site.text[..site.scope.start].trim().is_empty();
         reader.practice.actor = self
@@ -557,6 +414,24 @@ impl Reader<'_> {
         }
     }
 
+    /// Keeps a group of people as the data ("information *of patients*") only where it follows another
+    /// data term: "*of our employees*" after anything else is a recipient or a party ("any *of our
+    /// employees*"), not whose data it is.
+    fn only_qualifying_groups(&mut self) {
+        let text = self.site.text;
+        let data = &self.practice.data;
+        let follows_data = |t: &Term| {
+            data.iter()
+                .any(|d| d.end <= t.start && !d.antecedent && text[d.end..t.start].trim().is_empty())
+        };
+        let keep: Vec<bool> = data
+            .iter()
+            .map(|t| t.concept != PARTICULAR_PEOPLE || (!t.antecedent && follows_data(t)))
+            .collect();
+        let mut k = keep.iter();
+        self.practice.data.retain(|_| *k.next().unwrap_or(&true));
+    }
+
     /// Whether `at` lies in a relative clause on the practice word's object ("share information *that
     /// could be used to identify an individual*"): a relative pronoun among the first words after the
     /// practice word, and no stop between.
@@ -620,10 +495,25 @@ impl Reader<'_> {
         // "cannot be linked back to *an individual*", "does not *identify you*": identifiability denied
         // of the data is not what the data is. A denial's own negation comes before its verb; only one
         // between the verb and the term denies the term ("we do not sell *customer data*" keeps it).
-        let g = self.g;
-        self.practice.identifiability.retain(|t| {
+        let (g, o) = (self.g, self.o);
+        let identifiable = o.concept(IDENTIFIABLE);
+        let is_identifiable =
+            |concept: &str| identifiable.is_some_and(|i| o.concept(concept).is_some_and(|c| o.subsumes(i, c)));
+        let negated = |t: &Term| {
             let from = if denial { trigger.end.min(t.start) } else { 0 };
-            t.antecedent || t.concept != IDENTIFIABLE || !g.negated_before(&text[from..t.start])
+            !t.antecedent && is_identifiable(&t.concept) && g.negated_before(&text[from..t.start])
+        };
+        // A term right after a denied one is part of what is denied: "not in a manner that would identify
+        // you *personally*".
+        let mut denied_end = None;
+        self.practice.identifiability.retain(|t| {
+            let follows = denied_end
+                .is_some_and(|end: usize| end <= t.start && text[end..t.start].split_whitespace().count() <= 1);
+            let drop = negated(t) || (follows && is_identifiable(&t.concept));
+            if drop {
+                denied_end = Some(t.end);
+            }
+            !drop
         });
         // "*your* profile", "*your* location": data about the reader is identifiable.
         if self.practice.identifiability.is_empty()
@@ -685,7 +575,7 @@ impl Ontology {
         for f in self.terms(previous) {
             let concept = &self.concepts[f.concept];
             let wanted = match concept.dimension {
-                Dimension::Data => concept.parent.is_some(),
+                Dimension::Data => concept.parent.is_some() && concept.id != PARTICULAR_PEOPLE,
                 Dimension::Identifiability => want_identifiability,
                 _ => false,
             };
