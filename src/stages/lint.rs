@@ -552,7 +552,7 @@ mod tests {
     }
 
     #[test]
-    fn a_denial_about_narrower_data_lets_other_data_through() {
+    fn a_denial_about_narrower_data_or_purpose_lets_other_practices_through() {
         // Each denial is about narrower data than the permission beside it: one channel of the data, one
         // kind of contact detail, data that identifies a person against a name the document defines as
         // data that does not, data the relative clause says identifies a person against data said not to.
@@ -590,6 +590,15 @@ mod tests {
             (
                 "We do not share your information with advertisers in a manner that would identify you.",
                 "We may share your personal information with advertisers.",
+            ),
+            // Narrower by purpose: the recipients' own ends, against providers that act for the company.
+            (
+                "We never share your personal information with third parties for their own marketing purposes.",
+                "We may share your personal information with service providers who host our website.",
+            ),
+            (
+                "Your information is not shared with any other company for that company's independent use.",
+                "We may share your information with our payment processors.",
             ),
         ] {
             let text = format!("{denial} {permission}");
