@@ -8,6 +8,7 @@
 //! the whole service ("through our website", "from you"), a manner or a case ("in connection with")
 //! narrows nothing.
 
+use super::terms::words;
 use super::{Dimension, Grammar, Ontology, Phrase, Practice};
 
 /// How far after the data the action word may stand, and how long the channel's phrase may run, in
@@ -27,7 +28,10 @@ impl Ontology {
         }
         let rest = &clause[end..];
         let rest = &rest[..rest.find([',', ';', ':', '.', '(', ')']).unwrap_or(rest.len())];
-        let words: Vec<(usize, &str)> = word_spans(rest).take(LEAD_WORDS + CHANNEL_WORDS).collect();
+        let words: Vec<(usize, &str)> = words(rest)
+            .take(LEAD_WORDS + CHANNEL_WORDS)
+            .map(|r| (r.start, &rest[r]))
+            .collect();
         // Only these words are read: a long clause costs no more than a short one.
         let rest = &rest[..words.last().map_or(0, |(at, w)| at + w.len())];
         let is = |i: usize, list: &[String]| words.get(i).is_some_and(|(_, w)| Grammar::has(list, w));
@@ -99,13 +103,6 @@ impl Ontology {
             end: to,
         });
     }
-}
-
-/// The words of `text` (letters and digits) with their byte offsets.
-fn word_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
 }
 
 #[cfg(test)]
