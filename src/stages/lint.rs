@@ -292,7 +292,7 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
                 let permission = &all[p.members[0]];
                 // The denial's own exceptions cover what they name.
                 let kinds = rules.lexicon.exception_kinds(&permission.clause);
-                if kinds.iter().any(|k| excepts.contains(k)) {
+                if kinds.iter().any(|&k| excepts.iter().any(|e| e.covers(k))) {
                     continue;
                 }
                 // One that points at the document ("except as described below") or names nothing
@@ -502,6 +502,73 @@ mod tests {
         ] {
             assert_eq!(grades(text, false), [("sharing", Verdict::Contradiction)], "{text}");
         }
+    }
+
+    #[test]
+    fn what_the_law_permits_covers_more_than_what_it_requires() {
+        let fraud = "Where fraud is suspected, your details may be passed to fraud prevention agencies.";
+        let permitted = format!(
+            "We will never disclose your personal information to anyone except where we are permitted to do so \
+             by law. {fraud}"
+        );
+        assert_eq!(grades(&permitted, true), [], "{permitted}");
+        let required = format!(
+            "We will never disclose your personal information to anyone except where the law requires it. {fraud}"
+        );
+        assert_eq!(
+            grades(&required, false),
+            [("sharing", Verdict::Contradiction)],
+            "{required}"
+        );
+        // Both cover a disclosure the law compels.
+        for denial in [
+            "We will never disclose your personal information to anyone except where the law requires it.",
+            "We will never disclose your personal information to anyone except as the law allows.",
+        ] {
+            let text = format!("{denial} We may disclose your personal information in response to a court order.");
+            assert_eq!(grades(&text, true), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn what_the_customer_ordered_is_what_they_agreed_to() {
+        for permission in [
+            "We will only disclose your personal information to contractors to carry out your requests.",
+            "We may share your personal information with couriers to fulfil your order.",
+        ] {
+            let text = format!(
+                "We will not disclose your personal information to third parties without your permission. {permission}"
+            );
+            assert_eq!(grades(&text, true), [], "{text}");
+        }
+        let text = "We will not disclose your personal information to third parties without your permission. \
+                    We may share your personal information with advertisers.";
+        assert_eq!(grades(text, false), [("sharing", Verdict::Contradiction)], "{text}");
+    }
+
+    #[test]
+    fn headings_purposes_set_aside_and_penalties_are_not_disagreements() {
+        for (denial, permission) in [
+            // A heading naming a topic and its contrary.
+            (
+                "What we share (and do not share) with advertisers: we may share aggregated reports.",
+                "We may share your personal information with advertisers.",
+            ),
+            // A purpose set aside: the denial says nothing about the purpose already named.
+            (
+                "We use your address to deliver the prize and will not share it with our partners for any other \
+                 purpose.",
+                "We may share your address with our partners to deliver the prize.",
+            ),
+        ] {
+            let text = format!("{denial} {permission}");
+            assert_eq!(grades(&text, false), [], "{text}");
+        }
+        // A penalty for someone else's wrongful disclosure is not the company's practice.
+        let text = "We will not share any personal information with anyone outside the company. \
+                    Any employee or contractor who knowingly discloses personal information may be subject to \
+                    disciplinary action.";
+        assert_eq!(grades(text, true), [], "{text}");
     }
 
     #[test]

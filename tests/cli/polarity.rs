@@ -61,6 +61,11 @@ const CASES: &[(&str, &[&str])] = &[
         "Nothing in this Privacy Policy is intended to restrict our use or sharing of aggregated information.",
         &["+sharing", "+aggregation"],
     ),
+    // A heading naming a topic and its contrary denies nothing.
+    (
+        "How we share (and do not share) information with advertisers: we share reports with advertisers.",
+        &["+sharing"],
+    ),
     ("There is no opt-out for this processing.", &["-opt-out"]),
     ("There is nothing to opt out of.", &["-opt-out"]),
     (

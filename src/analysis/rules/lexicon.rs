@@ -117,6 +117,10 @@ pub enum ExceptionKind {
     GroupCompanies,
     /// What the law, a court or an authority requires.
     Legal,
+    /// What the law permits, which is more than it requires: "where we are *permitted* to do so by law".
+    Lawful,
+    /// Preventing or detecting fraud and crime, and the identity and credit checks that serve it.
+    CrimePrevention,
     /// What the customer agrees to or asks for.
     Consent,
     /// A buyer or successor in a merger, acquisition or sale of the business.
@@ -126,10 +130,12 @@ pub enum ExceptionKind {
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 6] = [
+    pub const ALL: [ExceptionKind; 8] = [
         ExceptionKind::ServiceProviders,
         ExceptionKind::GroupCompanies,
         ExceptionKind::Legal,
+        ExceptionKind::Lawful,
+        ExceptionKind::CrimePrevention,
         ExceptionKind::Consent,
         ExceptionKind::BusinessTransfer,
         ExceptionKind::Other,
@@ -140,10 +146,24 @@ impl ExceptionKind {
             ExceptionKind::ServiceProviders => "service-providers",
             ExceptionKind::GroupCompanies => "group-companies",
             ExceptionKind::Legal => "legal",
+            ExceptionKind::Lawful => "lawful",
+            ExceptionKind::CrimePrevention => "crime-prevention",
             ExceptionKind::Consent => "consent",
             ExceptionKind::BusinessTransfer => "business-transfer",
             ExceptionKind::Other => "other",
         }
+    }
+}
+
+impl ExceptionKind {
+    /// Whether a denial's exception of this kind lets through a practice of kind `practice`. What the
+    /// law permits takes in what it requires and the prevention of fraud and crime, which it permits
+    /// without requiring ("where we are required or permitted to do so by law" against "details may be
+    /// passed to fraud prevention agencies"); "unless the law requires it" does not reach as far.
+    pub fn covers(self, practice: ExceptionKind) -> bool {
+        self == practice
+            || (self == ExceptionKind::Lawful
+                && matches!(practice, ExceptionKind::Legal | ExceptionKind::CrimePrevention))
     }
 }
 
@@ -264,5 +284,21 @@ impl Lexicon {
             phrases,
             phrase_set,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExceptionKind::*;
+
+    #[test]
+    fn what_the_law_permits_reaches_further_than_what_it_requires() {
+        assert!(Lawful.covers(Legal));
+        assert!(Lawful.covers(CrimePrevention));
+        assert!(Lawful.covers(Lawful));
+        assert!(!Legal.covers(CrimePrevention));
+        assert!(!Legal.covers(Lawful));
+        assert!(!Lawful.covers(Consent));
+        assert!(Consent.covers(Consent));
     }
 }

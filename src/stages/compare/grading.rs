@@ -88,7 +88,8 @@ impl Stance {
     /// Whether this side's exceptions cover a permission of the other side. An exception that names
     /// nothing recognisable ("except as described in this policy") may cover anything, so it does.
     fn covers(&self, p: &Permission) -> bool {
-        self.excepts.contains(&ExceptionKind::Other) || p.kinds.iter().any(|k| self.excepts.contains(k))
+        self.excepts.contains(&ExceptionKind::Other)
+            || p.kinds.iter().any(|&k| self.excepts.iter().any(|e| e.covers(k)))
     }
 }
 
