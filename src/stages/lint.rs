@@ -572,6 +572,22 @@ mod tests {
     }
 
     #[test]
+    fn renting_is_a_kind_of_selling_and_selling_a_product_line_is_a_business_transfer() {
+        // A rent denial says nothing of selling outright; a sale denial covers renting.
+        let rent = "We do not rent your personal information to anyone. \
+                    We may sell your email address to data brokers.";
+        assert_eq!(grades(rent, false), [], "{rent}");
+        assert_eq!(grades(rent, true), [("sharing", Verdict::NarrowDenial)], "{rent}");
+        let sell = "We do not sell your personal information to anyone. \
+                    We may rent your email address to other publishers.";
+        assert_eq!(grades(sell, false), [("sharing", Verdict::Contradiction)], "{sell}");
+        let business = "We do not sell your personal information to anyone. \
+                        We may sell product lines or business units, and customer information may be transferred \
+                        to the buyer.";
+        assert_eq!(grades(business, true), [], "{business}");
+    }
+
+    #[test]
     fn a_disclaimer_is_no_denial() {
         for disclaimer in [
             "We cannot guarantee that your personal information will never be disclosed to third parties.",
