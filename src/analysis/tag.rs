@@ -1,8 +1,8 @@
 //! The practices orgcheck tags, and everything the rest of orgcheck knows about each of them: its
-//! names, what a letter asks about it, its colour in a table, and how findings of it are read. Adding a
-//! tag is a variant here with its arm in [`Tag::about`], rules in `rules/default.toml` (a unit test
-//! wants at least one per tag), and the tag in the annotated data `eval` scores; the verdicts, tables,
-//! letters and lint follow from this module.
+//! names, its colour in a table, and how findings of it are read. Adding a tag is a variant here with
+//! its arm in [`Tag::about`], rules in `rules/default.toml` (a unit test wants at least one per tag), its
+//! words in each letter template (`letters/*.toml`; a unit test wants them), and the tag in the annotated
+//! data `eval` scores; the verdicts, tables and lint follow from this module.
 
 use std::fmt;
 use std::str::FromStr;
@@ -42,10 +42,6 @@ pub struct About {
     pub label: &'static str,
     /// The name in tables and reports, where the context says it is a tag: `sharing`.
     pub short: &'static str,
-    /// What a letter to the provider asks about, in the customer's words.
-    pub letter_topic: &'static str,
-    /// The letter's question when the policy text does not mention the tag.
-    pub letter_question: &'static str,
     pub colour: Colour,
     /// Whether `lint` pairs a denial of this tag with a permission of it in the same document.
     pub linted: bool,
@@ -65,8 +61,6 @@ impl Tag {
             Tag::Aggregation => &About {
                 label: "aggregation",
                 short: "aggregation",
-                letter_topic: "aggregated or \"anonymised\" data about customers (analytics, insight products)",
-                letter_question: "do you create aggregated or anonymised data from mine, and if so, who receives it?",
                 colour: Colour::Blue,
                 linted: true,
                 company_practice_only: true,
@@ -74,8 +68,6 @@ impl Tag {
             Tag::ThirdPartySharing => &About {
                 label: "third-party-sharing",
                 short: "sharing",
-                letter_topic: "sharing or selling my data, including aggregated data, with third parties",
-                letter_question: "do you share or sell my data, in any form, and if so, with whom?",
                 colour: Colour::Magenta,
                 linted: true,
                 company_practice_only: true,
@@ -83,9 +75,6 @@ impl Tag {
             Tag::OptOut => &About {
                 label: "opt-out",
                 short: "opt-out",
-                letter_topic: "how I can opt out of these uses of my data",
-                letter_question: "how can I opt out of any use of my data for analytics, insight products or \
-                                  marketing?",
                 colour: Colour::Cyan,
                 // Opt-out denials and permissions are about different choices far more often than not
                 // ("you are not opting out of newsletters" beside "you may opt out of marketing
@@ -97,8 +86,6 @@ impl Tag {
             Tag::Location => &About {
                 label: "location",
                 short: "location",
-                letter_topic: "my location data",
-                letter_question: "do you use or share my location data, and if so, with whom and in what form?",
                 colour: Colour::Green,
                 linted: true,
                 company_practice_only: true,
@@ -173,18 +160,11 @@ mod tests {
 
     #[test]
     fn every_tag_has_its_own_words_and_colour() {
-        let fields: [fn(&About) -> String; 5] = [
-            |a| a.label.into(),
-            |a| a.short.into(),
-            |a| a.letter_topic.into(),
-            |a| a.letter_question.into(),
-            |a| format!("{:?}", a.colour),
-        ];
+        let fields: [fn(&About) -> String; 3] = [|a| a.label.into(), |a| a.short.into(), |a| format!("{:?}", a.colour)];
         for field in fields {
             let values: std::collections::HashSet<String> = Tag::ALL.map(|t| field(t.about())).into();
             assert_eq!(values.len(), Tag::ALL.len(), "two tags share {values:?}");
             assert!(!values.contains(""));
         }
-        assert!(Tag::ALL.iter().all(|t| t.about().letter_question.ends_with('?')));
     }
 }

@@ -242,6 +242,16 @@ pub enum Error {
     Declaration { path: PathBuf, problem: String },
 
     /// A bug: something orgcheck itself got wrong, never the input.
+    #[error("{}", no_law_message(.provider, .file, .country.as_deref()))]
+    NoLaw {
+        provider: String,
+        file: String,
+        country: Option<String>,
+    },
+
+    #[error("--letter-lang {language}: no letter in that language; orgcheck writes {known}")]
+    UnknownLetterLanguage { language: String, known: String },
+
     #[error("internal error: {0}; please report it")]
     Internal(String),
 }
@@ -510,6 +520,20 @@ pub fn decode_utf8(path: &str, bytes: Vec<u8>) -> Result<String> {
         path: path.to_string(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+fn no_law_message(provider: &str, file: &str, country: Option<&str>) -> String {
+    match country {
+        Some(c) => format!(
+            "{file}: {provider} declares country `{c}`, which is neither the United Kingdom nor in the EU or \
+             the EEA, and orgcheck's letters cite the UK GDPR or the GDPR; give --law uk-gdpr or --law gdpr if \
+             one of them applies to this provider"
+        ),
+        None => format!(
+            "{file}: {provider} declares no `country`, so the law its letter cites is unknown; add \
+             `country = \"GB\"` (or another ISO 3166 code) to the declaration, or give --law uk-gdpr or --law gdpr"
+        ),
+    }
 }
 
 #[cfg(test)]

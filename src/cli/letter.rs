@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 use orgcheck::base::visible::visible;
 use orgcheck::campaign::letter;
+use orgcheck::campaign::template::Law;
 use orgcheck::inputs::providers;
 use orgcheck::stages::compare;
 
@@ -21,6 +22,24 @@ pub enum LetterFormat {
     Eml,
 }
 
+/// The law a letter cites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LawArg {
+    /// The UK GDPR (providers in the United Kingdom).
+    UkGdpr,
+    /// The GDPR, Regulation (EU) 2016/679 (providers in the EU and the EEA).
+    Gdpr,
+}
+
+impl From<LawArg> for Law {
+    fn from(l: LawArg) -> Law {
+        match l {
+            LawArg::UkGdpr => Law::UkGdpr,
+            LawArg::Gdpr => Law::Gdpr,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LetterArgs {
     /// The provider to write to (an id as in `orgcheck providers`).
@@ -33,6 +52,14 @@ pub struct LetterArgs {
     pub to: Option<String>,
     #[arg(long, short, value_enum, default_value_t = LetterFormat::Text)]
     pub format: LetterFormat,
+    /// The law to cite [default: by the provider's `country`: the UK GDPR for GB, the GDPR for the EU
+    /// and the EEA].
+    #[arg(long, value_enum)]
+    pub law: Option<LawArg>,
+    /// The letter's language: en, de or fr [default: the language of the provider's country where
+    /// there is a letter in it, else en].
+    #[arg(long, value_name = "LANG")]
+    pub letter_lang: Option<String>,
     #[command(flatten)]
     pub declarations: DeclarationArgs,
     #[command(flatten)]
@@ -53,8 +80,30 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     for notice in fallback.into_iter().chain(notes) {
         warn(notice);
     }
+    let choice = letter::Choice::for_provider(
+        &provider.id,
+        &provider.file,
+        provider.country.as_deref(),
+        args.law.map(Law::from),
+        args.letter_lang.as_deref(),
+    )?;
     let report = compare::compare_with(&rules, &provider, &policy, statements);
-    let letter = letter::draft(&report, sender);
+    // The letter quotes the policy: say when its words may no longer be the provider's.
+    if report.policy_source.kind == compare::SourceKind::Bundled {
+        let dated = report
+            .policy_source
+            .snapshot_date
+            .as_deref()
+            .map(|d| format!(" of {d}"))
+            .unwrap_or_default();
+        warn(format!(
+            "the policy clauses quoted come from the snapshot{dated} declared in {}, not from a current text; \
+             to quote the policy as it stands, run `orgcheck fetch {id} --store DIR` and give `--store DIR`",
+            provider.file,
+            id = provider.id
+        ));
+    }
+    let letter = letter::draft(&report, sender, choice);
     let out = match args.format {
         // The provider's name and policy quotes are strangers' text: shown, never obeyed.
         LetterFormat::Text => visible(&letter.text(), false).into_owned(),

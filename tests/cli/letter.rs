@@ -156,3 +156,66 @@ fn a_provider_name_cannot_put_markup_or_headers_into_the_letter() {
     assert!(!out.stdout.contains("Bcc:"), "{}", out.stdout);
     assert!(out.stderr.contains("line break"), "{}", out.stderr);
 }
+
+#[test]
+fn a_provider_in_germany_gets_the_gdpr_in_german_and_the_snapshot_is_named() {
+    let providers = providers_copy();
+    let path = providers.path().join("o2.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, toml.replacen("country = \"GB\"", "country = \"DE\"", 1)).unwrap();
+    let letter = |extra: &[&str]| {
+        run(orgcheck()
+            .args(["letter", "o2", "--name", "A", "--email", "a@example.org"])
+            .args(extra)
+            .arg("--providers")
+            .arg(providers.path()))
+    };
+    let out = letter(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Art. 15 der Datenschutz-Grundverordnung (EU) 2016/679 (DSGVO)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("UK GDPR"), "{}", out.stdout);
+    assert!(out.stdout.contains("Mit freundlichen Grüßen"), "{}", out.stdout);
+    // The clauses quoted are a 2014 snapshot's: said on stderr, with the way to a current text.
+    assert!(
+        out.stderr
+            .contains("the policy clauses quoted come from the snapshot of 2014 declared in")
+            && out.stderr.contains("orgcheck fetch o2 --store DIR"),
+        "{}",
+        out.stderr
+    );
+    let out = letter(&["--letter-lang", "en"]);
+    assert!(
+        out.stdout
+            .contains("Under Article 15 of the General Data Protection Regulation (EU) 2016/679"),
+        "{}",
+        out.stdout
+    );
+    let out = letter(&["--letter-lang", "fr", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (doc["language"].as_str(), doc["law"].as_str()),
+        (Some("fr"), Some("gdpr"))
+    );
+    crate::util::assert_matches_schema("letter.schema.json", &doc);
+    let out = letter(&["--letter-lang", "es"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("orgcheck writes en, de, fr"), "{}", out.stderr);
+
+    // A country with neither law needs --law.
+    std::fs::write(&path, toml.replacen("country = \"GB\"", "country = \"CH\"", 1)).unwrap();
+    let out = letter(&[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`CH`") && out.stderr.contains("--law"),
+        "{}",
+        out.stderr
+    );
+    let out = letter(&["--law", "gdpr"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("competent supervisory authority"), "{}", out.stdout);
+}

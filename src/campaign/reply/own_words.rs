@@ -56,7 +56,12 @@ static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
 static HEADER_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\*?(from|sent|date|to|cc|subject)\*?:\s").expect("static regex"));
 static GREETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(dear|hello|hi|hey|good (morning|afternoon|evening))\b[^.!?]{0,80}[,!:]?$").expect("static regex")
+    // English, and the greetings of the German and French letters and of replies to them.
+    Regex::new(concat!(
+        r"(?i)^(dear|hello|hi|hey|good (morning|afternoon|evening)|sehr geehrte[rs]?|liebe[rs]?|guten tag|",
+        r"hallo|madame|monsieur|bonjour|cher|chère)\b[^.!?]{0,80}[,!:]?$"
+    ))
+    .expect("static regex")
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -110,7 +115,12 @@ fn starts_earlier_message(lines: &[&str], i: usize) -> bool {
         return next_header(i);
     }
     // The customer's letter quoted whole, without `>` marks.
-    l.contains(crate::campaign::letter::REQUEST_OPENING)
+    quotes_letter(l)
+}
+
+/// Whether a line is the request of an orgcheck letter, in any of its languages.
+fn quotes_letter(line: &str) -> bool {
+    crate::campaign::template::markers().any(|m| line.contains(m))
 }
 
 /// Keeps the provider's own words of a reply body: drops quoted earlier messages (below the reply or
@@ -138,18 +148,11 @@ pub fn own_words(body: &str) -> OwnWords {
     let mut end = (0..lines.len())
         .find(|&i| starts_earlier_message(&lines, i))
         .unwrap_or(lines.len());
-    if end < lines.len()
-        && lines[..end]
-            .iter()
-            .any(|l| l.contains(crate::campaign::letter::REQUEST_OPENING))
-    {
+    if end < lines.len() && lines[..end].iter().any(|l| quotes_letter(l)) {
         end = lines.len();
     }
     // A letter quoted whole begins above its request: at "Subject:" or "Dear …".
-    if lines
-        .get(end)
-        .is_some_and(|l| l.contains(crate::campaign::letter::REQUEST_OPENING))
-    {
+    if lines.get(end).is_some_and(|l| quotes_letter(l)) {
         while end > 0 {
             let above = lines[end - 1].trim();
             if above.is_empty() || GREETING.is_match(above) || above.starts_with("Subject:") {
@@ -316,6 +319,20 @@ mod tests {
                 lines: 5
             }]
         );
+    }
+
+    #[test]
+    fn finds_a_german_or_french_letter_quoted_whole() {
+        for request in [
+            "gemäß Art. 15 DSGVO bitte ich Sie um Bestätigung, ob Sie mich betreffende personenbezogene Daten \
+             verarbeiten …",
+            "En application de l'article 15 du RGPD, je vous prie de me confirmer si vous traitez des données à \
+             caractère personnel me concernant …",
+        ] {
+            let body = format!("Wir verkaufen keine Daten.\n\nSehr geehrte Damen und Herren,\n\n{request}\n\nGrüße");
+            let own = own_words(&body);
+            assert_eq!(own.text, "Wir verkaufen keine Daten.", "{request}");
+        }
     }
 
     #[test]
