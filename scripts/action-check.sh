@@ -10,7 +10,7 @@
 set -uo pipefail
 bin=${ORGCHECK_BIN:-orgcheck}
 args=(check --color never)
-[ -n "${INPUT_PROVIDERS:-}" ] && args+=(--providers "$INPUT_PROVIDERS")
+[ -n "${INPUT_PROVIDERS:-}" ] && args+=(--only-providers "$INPUT_PROVIDERS")
 [ -n "${INPUT_STORE:-}" ] && args+=(--store "$INPUT_STORE")
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 args+=(--fail-on "${INPUT_FAIL_ON:-meaning}")

@@ -47,7 +47,7 @@ date = "2026"
 TOML
 printf 'We may share your data with advertisers <script>document.title="pwned"</script> (see <a href="javascript:document.title=1">this</a>) and \xe2\x80\xaepartners.\n' \
   >"$work/evil/evil/p.txt"
-"$bin" compare --format html --providers "$work/evil" >"$work/hostile.html"
+"$bin" compare --format html --only-providers "$work/evil" >"$work/hostile.html"
 # diff, check and history: O2's real 2014 and 2017 policies when ../shared is there, else two versions
 # of our own, the second sharing location with advertisers.
 real=../shared/data/policies/o2-uk/citp-historical
@@ -115,12 +115,12 @@ for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127
 mkdir -p "$work/decl" "$work/site"
 cp "$work/v1.txt" "$work/site/policy.txt"
 printf 'name = "Local"\n[[documents]]\nid = "privacy-policy"\nurl = "http://127.0.0.1:%s/site/policy.txt"\n' "$port" >"$work/decl/local.toml"
-"$bin" fetch --providers "$work/decl" --store "$work/store" -q >/dev/null
+"$bin" fetch --only-providers "$work/decl" --store "$work/store" -q >/dev/null
 cp "$work/v2.txt" "$work/site/policy.txt"
 # Later than the first fetch, or the server answers "304 Not Modified" to the conditional request.
 touch -d "@$(($(date +%s) + 120))" "$work/site/policy.txt"
 set +e
-"$bin" check --live --providers "$work/decl" --store "$work/store" --format html -q >"$work/check.html" 2>"$work/check.err"
+"$bin" check --live --only-providers "$work/decl" --store "$work/store" --format html -q >"$work/check.html" 2>"$work/check.err"
 set -e
 grep -q 'class="badge s-changed">changed<' "$work/check.html" || fail "check: the changed policy is not reported: $(cat "$work/check.err")"
 "$bin" history local --store "$work/store" --format html >"$work/history.html"

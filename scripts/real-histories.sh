@@ -99,7 +99,7 @@ if command -v python3 >/dev/null; then
     # One version a night: the server's Last-Modified (whole seconds) must move on.
     touch -d "@$((1350000000 + i * 86400))" "$work/site/privacy-policy.txt"
     code=0
-    json=$("$bin" check --live --format json --fail-on meaning --providers "$work/providers" --store "$work/store" -q) || code=$?
+    json=$("$bin" check --live --format json --fail-on meaning --only-providers "$work/providers" --store "$work/store" -q) || code=$?
     [ "$code" = 0 ] || bad "check --live night $((i + 1)): exit $code (no night changes O2's meaning)"
     statuses+=("$(grep -m1 -oE '"status": "[a-z]+"' <<<"$json" | cut -d'"' -f4)")
   done
@@ -113,7 +113,7 @@ if command -v python3 >/dev/null; then
     f=$([ "$j" = 0 ] && echo "$c"/*2014-06-30.md || echo "$c"/*2017-06-30.md)
     cp $f "$work/site/privacy-policy.txt"
     touch -d "@$((1350000000 + (${#versions[@]} + j) * 86400))" "$work/site/privacy-policy.txt"
-    "$bin" check --live --providers "$work/providers" --store "$work/store" -q >/dev/null || true
+    "$bin" check --live --only-providers "$work/providers" --store "$work/store" -q >/dev/null || true
   done
   hjson=$("$bin" history o2 --store "$work/store" --format json)
   [ -n "${HISTORY_JSON:-}" ] && printf "%s" "$hjson" >"$HISTORY_JSON"
@@ -131,8 +131,8 @@ print(len(h["versions"]), len(h["steps"]), h["steps"][-1]["to"] if h["steps"] el
     bad "history o2 --format html: the timeline and its links are missing"
   [ -n "${HISTORY_HTML:-}" ] && cp "$work/history.html" "$HISTORY_HTML"
   say "history o2: $nversions versions, $nsteps steps changed the findings, location turned $location_turns times"
-  expect_exit 0 "check --update-baseline" "$bin" check --providers "$work/providers" --store "$work/store" --update-baseline -q
-  expect_exit 0 "check against the new baseline" "$bin" check --providers "$work/providers" --store "$work/store" -q
+  expect_exit 0 "check --update-baseline" "$bin" check --only-providers "$work/providers" --store "$work/store" --update-baseline -q
+  expect_exit 0 "check against the new baseline" "$bin" check --only-providers "$work/providers" --store "$work/store" -q
 
   # The same nine texts imported from the archive files, newest first: the store puts them in date order,
   # dates them by the archive's days, and the history's events fall where the policy changed.

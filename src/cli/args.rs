@@ -77,43 +77,66 @@ impl SenderArgs {
             .clone()
             .or_else(|| std::env::var_os("ORGCHECK_SENDER").map(PathBuf::from))
         else {
-            return Ok(flags);
+            return Ok(flags.or(super::config::get().sender.clone()));
         };
         let bytes = fs::read(&path).with_context(|| format!("{}: cannot read the sender file", path.display()))?;
         let name = path.display().to_string();
         let file = SenderDetails::parse(&name, &orgcheck::base::error::decode_utf8(&name, bytes)?)?;
-        Ok(flags.or(file))
+        Ok(flags.or(file).or(super::config::get().sender.clone()))
     }
 }
 
 /// `--store`.
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
-    /// The store directory [default: $ORGCHECK_STORE, else ./.orgcheck].
+    /// The store directory [default: $ORGCHECK_STORE, else `store` in orgcheck.toml, else ./.orgcheck].
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
 }
 
 impl StoreArgs {
     pub fn open(&self) -> Store {
-        Store::new(store::default_root(self.store.as_deref()))
+        let env = std::env::var_os("ORGCHECK_STORE").is_some_and(|v| !v.is_empty());
+        let configured = (!env).then(|| super::config::get().store.clone()).flatten();
+        Store::new(store::default_root(self.store.as_deref().or(configured.as_deref())))
+    }
+
+    /// Whether a store was asked for, by the flag or in orgcheck.toml: the commands that read the
+    /// bundled snapshots unless told otherwise read it instead.
+    pub fn chosen(&self) -> bool {
+        self.store.is_some() || super::config::get().store.is_some()
     }
 }
 
-/// `--providers DIR`.
+/// `--providers DIR` and `--only-providers DIR`.
 #[derive(Debug, Clone, Args)]
 pub struct DeclarationArgs {
-    /// Provider declarations directory instead of the bundled one.
+    /// Your provider declarations, added to the bundled ones; one with a bundled provider's id replaces
+    /// it [default: $ORGCHECK_PROVIDERS, else `providers` in orgcheck.toml].
     #[arg(long = "providers", value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Use only the declarations in DIR, without the bundled ones.
+    #[arg(long = "only-providers", value_name = "DIR", conflicts_with = "dir")]
+    pub only: Option<PathBuf>,
 }
 
 impl DeclarationArgs {
     pub fn source(&self) -> ProviderSource {
-        self.dir
-            .as_ref()
-            .map_or(ProviderSource::Bundled, |d| ProviderSource::Dir(d.clone()))
+        if let Some(only) = &self.only {
+            return ProviderSource::Dir(only.clone());
+        }
+        your_providers(self.dir.clone()).map_or(ProviderSource::Bundled, ProviderSource::Overlay)
     }
+}
+
+/// Your declarations directory: the flag, else $ORGCHECK_PROVIDERS, else `providers` in orgcheck.toml.
+pub fn your_providers(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| {
+        std::env::var_os("ORGCHECK_PROVIDERS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+    .or_else(|| super::config::get().providers.clone())
 }
 
 /// The providers a command works on: ids, and where their declarations are.

@@ -52,7 +52,7 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
     let selected = args.providers.load()?;
     let rules = args.rules.load()?;
     let mut failed = 0;
-    let store = (args.live || args.store.store.is_some()).then(|| args.store.open());
+    let store = (args.live || args.store.chosen()).then(|| args.store.open());
     if args.live
         && let Some(store) = &store
     {

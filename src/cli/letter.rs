@@ -74,7 +74,7 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     })?;
     let rules = args.rules.load()?;
     let provider = providers::one(providers::load(&args.declarations.source())?, &args.provider)?;
-    let store = args.store.store.is_some().then(|| args.store.open());
+    let store = args.store.chosen().then(|| args.store.open());
     let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
     let (statements, notes) = compare::statements(&provider, store.as_ref());
     for notice in fallback.into_iter().chain(notes) {
@@ -89,7 +89,10 @@ pub fn run(args: LetterArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     )?;
     let report = compare::compare_with(&rules, &provider, &policy, statements);
     // The letter quotes the policy: say when its words may no longer be the provider's.
-    if report.policy_source.kind == compare::SourceKind::Bundled {
+    if matches!(
+        report.policy_source.kind,
+        compare::SourceKind::Bundled | compare::SourceKind::Snapshot
+    ) {
         let dated = report
             .policy_source
             .snapshot_date

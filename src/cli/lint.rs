@@ -105,7 +105,7 @@ pub fn run(args: LintArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         }
         Input::File(path) if !path.exists() && is_provider_id(arg) => {
             let provider = providers::one(providers::load(&args.declarations.source())?, arg)?;
-            let store = args.store.store.is_some().then(|| args.store.open());
+            let store = args.store.chosen().then(|| args.store.open());
             let (policy, fallback) = compare::policy_text(&provider, store.as_ref())?;
             match fallback {
                 Some(problem) if problem.is_problem() => warn(problem),

@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+pub mod config;
 mod compare;
 mod letter;
 mod lint;
@@ -35,6 +36,11 @@ pub struct Cli {
     /// Print no progress and no per-document lines on stderr, only errors and failures.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Defaults for your providers directory, store, sender details and format [default:
+    /// $ORGCHECK_CONFIG, else ./orgcheck.toml, else orgcheck/orgcheck.toml in your config directory].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,

@@ -42,9 +42,11 @@ pub struct ReplyArgs {
     /// What FILE holds [default: by extension, else by its first lines].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ReplyInputFormat>,
-    /// The provider declarations to edit (the bundled ones are built into orgcheck).
-    #[arg(long = "providers", value_name = "DIR", default_value = "providers")]
-    pub dir: PathBuf,
+    /// Your provider declarations, where the statement is recorded; a bundled provider's declaration is
+    /// copied there first [default: $ORGCHECK_PROVIDERS, else `providers` in orgcheck.toml, else
+    /// ./providers].
+    #[arg(long = "providers", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Show what would be added, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -84,8 +86,26 @@ fn date(s: &str) -> Result<String, String> {
 
 pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
-    let source = ProviderSource::Dir(args.dir.clone());
-    let provider = providers::one(providers::load(&source)?, &args.provider)?;
+    let dir = super::args::your_providers(args.dir.clone()).unwrap_or_else(|| PathBuf::from("providers"));
+    let mut provider = providers::one(providers::load(&ProviderSource::Overlay(dir.clone()))?, &args.provider)?;
+    // A provider orgcheck ships is recorded in a copy of its declaration in your directory; a dry run
+    // copies it to a scratch directory instead, and so changes nothing of yours.
+    let scratch = (provider.bundled && args.dry_run)
+        .then(tempfile::tempdir)
+        .transpose()
+        .context("cannot make a scratch directory for the dry run")?;
+    let dir = scratch.as_ref().map_or(dir, |s| s.path().to_path_buf());
+    if provider.bundled {
+        providers::copy_bundled(&provider.id, &dir)?;
+        provider = providers::one(providers::load(&ProviderSource::Dir(dir.clone()))?, &args.provider)?;
+        if scratch.is_none() {
+            ctx.note(format!(
+                "copied orgcheck's declaration of {} into {}, where the reply is recorded",
+                provider.id,
+                dir.display()
+            ));
+        }
+    }
     let details = args.sender.details()?;
 
     let (name, bytes) = read_input(&args.file)?;
@@ -134,7 +154,7 @@ pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         comment.push_str(&format!(" Removed: {}.", counted(&prepared.redactions)));
     }
     let wait = std::time::Duration::from_secs(args.lock_timeout);
-    let edit = reply::record(&args.dir, &provider, &prepared.statement, &comment, !args.dry_run, wait)?;
+    let edit = reply::record(&dir, &provider, &prepared.statement, &comment, !args.dry_run, wait)?;
 
     let report = ReplyReport::new(&provider, prepared, &edit, !args.dry_run, &rules);
     for d in &report.dropped {
@@ -169,13 +189,19 @@ pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
             provider.name
         ));
     }
-    if args.dry_run {
+    if scratch.is_some() {
+        ctx.note(format!(
+            "dry run: nothing changed; without --dry-run, orgcheck's declaration of {} is copied into your \
+             providers directory and the statement added there",
+            provider.id
+        ));
+    } else if args.dry_run {
         ctx.note(format!("dry run: {} not changed", edit.path.display()));
     } else {
         ctx.note(format!(
             "added the statement to {}; `orgcheck compare --providers {}` uses it",
             edit.path.display(),
-            args.dir.display()
+            dir.display()
         ));
     }
     match args.format {

@@ -116,8 +116,13 @@ fn anchor(p: &ProviderReport) -> String {
 fn source_text(p: &ProviderReport) -> String {
     let s = &p.policy_source;
     match s.kind {
-        SourceKind::Bundled => format!(
-            "bundled snapshot{}{}",
+        SourceKind::Bundled | SourceKind::Snapshot => format!(
+            "{}{}{}",
+            if s.kind == SourceKind::Bundled {
+                "bundled snapshot"
+            } else {
+                "your snapshot"
+            },
             s.snapshot_date
                 .as_deref()
                 .map(|d| format!(" of {d}"))

@@ -90,6 +90,10 @@ pub fn compare(report: &CompareReport) -> String {
                 "bundled {}",
                 p.policy_source.snapshot_date.as_deref().unwrap_or("snapshot")
             ),
+            SourceKind::Snapshot => format!(
+                "snapshot {}",
+                p.policy_source.snapshot_date.as_deref().unwrap_or("undated")
+            ),
             SourceKind::Store => format!("stored {}", p.policy_source.retrieved_at.as_deref().unwrap_or("")),
             SourceKind::Live => "live".into(),
         };

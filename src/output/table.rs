@@ -200,6 +200,7 @@ fn source_label(report: &ProviderReport) -> String {
     let src = &report.policy_source;
     match src.kind {
         SourceKind::Bundled => format!("bundled {}", src.snapshot_date.as_deref().unwrap_or("snapshot")),
+        SourceKind::Snapshot => format!("snapshot {}", src.snapshot_date.as_deref().unwrap_or("undated")),
         SourceKind::Store => format!(
             "stored {}",
             src.retrieved_at.as_deref().map_or("", |d| d.get(..10).unwrap_or(d))

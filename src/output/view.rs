@@ -28,7 +28,11 @@ pub fn statement_pages_line(p: &crate::stages::compare::ProviderReport) -> Optio
         .iter()
         .filter_map(|s| s.statement_source.as_ref())
         .map(|src| match (src.kind, &src.retrieved_at, &src.snapshot_date) {
-            (crate::stages::compare::SourceKind::Bundled, _, Some(date)) => {
+            (
+                crate::stages::compare::SourceKind::Bundled | crate::stages::compare::SourceKind::Snapshot,
+                _,
+                Some(date),
+            ) => {
                 format!("{} (recorded text of {date}, not fetched)", src.document)
             }
             (_, Some(at), _) => format!("{}, fetched {}", src.document, at.get(..10).unwrap_or(at)),

@@ -94,7 +94,15 @@ impl Site {
 
 fn check(providers: &Path, store: &Path, extra: &[&str]) -> (i32, Value, String) {
     let out = run(orgcheck()
-        .args(["check", "--live", "--format", "json", "--retries", "0", "--providers"])
+        .args([
+            "check",
+            "--live",
+            "--format",
+            "json",
+            "--retries",
+            "0",
+            "--only-providers",
+        ])
         .arg(providers)
         .arg("--store")
         .arg(store)
@@ -191,10 +199,18 @@ fn the_ci_pipeline_records_flags_confirms_and_distrusts() {
 /// `orgcheck check --live` on `providers` and `store`, writing `format`.
 fn live_check(providers: &Path, store: &Path, format: &str) -> assert_cmd::Command {
     let mut cmd = orgcheck();
-    cmd.args(["check", "--live", "--retries", "0", "--format", format, "--providers"])
-        .arg(providers)
-        .arg("--store")
-        .arg(store);
+    cmd.args([
+        "check",
+        "--live",
+        "--retries",
+        "0",
+        "--format",
+        format,
+        "--only-providers",
+    ])
+    .arg(providers)
+    .arg("--store")
+    .arg(store);
     cmd
 }
 
@@ -295,7 +311,7 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
     let (p, s) = (providers.path(), store.path());
     let baseline_check = |extra: &[&str]| {
         let out = run(orgcheck()
-            .args(["check", "--format", "json", "--providers"])
+            .args(["check", "--format", "json", "--only-providers"])
             .arg(p)
             .arg("--store")
             .arg(s)
@@ -311,7 +327,7 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
 
     let fetch = || {
         let out = run(orgcheck()
-            .args(["fetch", "-q", "--retries", "0", "--providers"])
+            .args(["fetch", "-q", "--retries", "0", "--only-providers"])
             .arg(p)
             .arg("--store")
             .arg(s));
@@ -353,7 +369,11 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
 
     // A damaged baseline is an error that names the file, and is left for the user to look at.
     fs::write(s.join("baseline.json"), "{ not json").unwrap();
-    let out = run(orgcheck().args(["check", "--providers"]).arg(p).arg("--store").arg(s));
+    let out = run(orgcheck()
+        .args(["check", "--only-providers"])
+        .arg(p)
+        .arg("--store")
+        .arg(s));
     assert_error(&out, &["baseline.json", "--update-baseline"]);
     assert_eq!(fs::read_to_string(s.join("baseline.json")).unwrap(), "{ not json");
 }
@@ -448,7 +468,7 @@ fn updating_the_baseline_takes_the_store_lock() {
     let (_site, providers, store) = Site::with_store();
     let (p, s) = (providers.path(), store.path());
     let out = run(orgcheck()
-        .args(["fetch", "-q", "--retries", "0", "--providers"])
+        .args(["fetch", "-q", "--retries", "0", "--only-providers"])
         .arg(p)
         .arg("--store")
         .arg(s));
@@ -457,7 +477,14 @@ fn updating_the_baseline_takes_the_store_lock() {
     lock.lock().unwrap();
     let update = || {
         run(orgcheck()
-            .args(["check", "-q", "--update-baseline", "--lock-timeout", "1", "--providers"])
+            .args([
+                "check",
+                "-q",
+                "--update-baseline",
+                "--lock-timeout",
+                "1",
+                "--only-providers",
+            ])
             .arg(p)
             .arg("--store")
             .arg(s))

@@ -283,7 +283,7 @@ fn other_providers_directory_and_missing_snapshot() {
         ("bare.toml", nosnap.as_bytes()),
     ]);
     let out = run(orgcheck()
-        .args(["compare", "--format", "json", "--providers"])
+        .args(["compare", "--format", "json", "--only-providers"])
         .arg(dir.path()));
     // Acme is compared; Bare has no policy text: reported, exit 2, the rest still printed.
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -380,7 +380,8 @@ fn exceptions_are_weighed_and_shown() {
     ]);
     let args = |format: &str| {
         let mut cmd = orgcheck();
-        cmd.args(["compare", "--format", format, "--providers"]).arg(dir.path());
+        cmd.args(["compare", "--format", format, "--only-providers"])
+            .arg(dir.path());
         let out = run(&mut cmd);
         assert_eq!(out.code, 0, "{}", out.stderr);
         out.stdout
@@ -426,7 +427,7 @@ fn markdown_reports_escape_hostile_text() {
         "We may share your data with advertisers. </details> **FAKE** [more](http://evil.example/2) |x| # head";
     let dir = dir_with(&[("acme.toml", declaration.as_bytes()), ("acme/p.txt", policy.as_bytes())]);
     let out = run(orgcheck()
-        .args(["compare", "--format", "markdown", "--providers"])
+        .args(["compare", "--format", "markdown", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let md = &out.stdout;
@@ -485,7 +486,7 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
         ),
     ]);
     let out = run(orgcheck()
-        .args(["compare", "--format", "json", "--providers"])
+        .args(["compare", "--format", "json", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -501,7 +502,7 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     assert_eq!(berg["policy_source"]["language"], "de");
     assert_eq!(berg["verdicts"]["third-party-sharing"], "contradiction");
     assert_eq!(berg["verdicts"]["opt-out"], "omission");
-    let table = run(orgcheck().args(["compare", "--providers"]).arg(dir.path())).stdout;
+    let table = run(orgcheck().args(["compare", "--only-providers"]).arg(dir.path())).stdout;
     assert!(table.contains("unreadable"), "{table}");
     // The cell wraps at the table's width; the words are there.
     assert!(
@@ -510,7 +511,7 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     );
     assert!(table.contains("1 not read (alpi)"), "{table}");
     let markdown = run(orgcheck()
-        .args(["compare", "--format", "markdown", "--providers"])
+        .args(["compare", "--format", "markdown", "--only-providers"])
         .arg(dir.path()))
     .stdout;
     assert!(
@@ -537,7 +538,7 @@ fn german_statements_are_graded_against_german_policies() {
         ("teil/p.txt", policy),
     ]);
     let out = run(orgcheck()
-        .args(["compare", "--format", "json", "--providers"])
+        .args(["compare", "--format", "json", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();

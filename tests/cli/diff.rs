@@ -258,7 +258,7 @@ fn the_store_is_never_left_through_ids_or_links() {
     );
     let providers = crate::util::dir_with(&[("x.toml", declaration.as_bytes())]);
     let out = run(orgcheck()
-        .args(["fetch", "--retries", "0", "--providers"])
+        .args(["fetch", "--retries", "0", "--only-providers"])
         .arg(providers.path())
         .args(["--store", s]));
     assert_eq!(out.code, 2, "{}", out.stderr);

@@ -18,13 +18,13 @@ fn operating_system_errors_are_printed_once() {
         &["extract", "f/x.warc"],
         &["lint", "f/x"],
         &["diff", "f/x", "f/y"],
-        &["compare", "--providers", "f/x"],
+        &["compare", "--only-providers", "f/x"],
         &["compare", "--rules", "f/x"],
         &["letter", "o2", "--sender", "f/x"],
         &["reply", "acme", "f/x", "--providers", "prov", "--dry-run"],
         &["history", "o2", "--store", "f/x"],
-        &["fetch", "--store", "f/x", "--providers", "prov"],
-        &["check", "--store", "f/x", "--providers", "prov"],
+        &["fetch", "--store", "f/x", "--only-providers", "prov"],
+        &["check", "--store", "f/x", "--only-providers", "prov"],
     ];
     let os_error = std::io::Error::from_raw_os_error(20).to_string();
     for args in cases {

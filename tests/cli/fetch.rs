@@ -129,7 +129,7 @@ fn provider_server(edits: Arc<Mutex<BTreeMap<String, String>>>) -> Server {
 fn fetch_run(args: &[&str], providers: &Path, store: &Path) -> crate::util::Output {
     run(orgcheck()
         .args(args)
-        .arg("--providers")
+        .arg("--only-providers")
         .arg(providers)
         .arg("--store")
         .arg(store))
@@ -636,7 +636,7 @@ fn a_second_run_waits_for_the_lock_then_fails_clearly() {
     let store = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("orgcheck");
     let mut first = std::process::Command::new(&bin)
-        .args(["fetch", "-q", "--providers"])
+        .args(["fetch", "-q", "--only-providers"])
         .arg(providers.path())
         .arg("--store")
         .arg(store.path())
@@ -708,7 +708,7 @@ fn an_interrupted_run_leaves_no_partial_file() {
     for kill_after in [40u64, 80, 120, 160, 200, 240, 300] {
         round.fetch_add(1, Ordering::SeqCst);
         let mut child = std::process::Command::new(&bin)
-            .args(["fetch", "-q", "--providers"])
+            .args(["fetch", "-q", "--only-providers"])
             .arg(providers.path())
             .arg("--store")
             .arg(store.path())

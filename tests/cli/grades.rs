@@ -139,7 +139,9 @@ fn declarations() -> tempfile::TempDir {
 }
 
 fn compare(dir: &Path, format: &str) -> String {
-    let out = run(orgcheck().args(["compare", "--format", format, "--providers"]).arg(dir));
+    let out = run(orgcheck()
+        .args(["compare", "--format", format, "--only-providers"])
+        .arg(dir));
     assert_eq!(out.code, 0, "{}", out.stderr);
     out.stdout
 }
@@ -201,11 +203,11 @@ fn each_grade_turns_on_one_part_of_the_practice() {
 fn fail_on_narrow_denial_exits_1() {
     let dir = declarations();
     let out = run(orgcheck()
-        .args(["compare", "--fail-on", "narrow-denial", "--providers"])
+        .args(["compare", "--fail-on", "narrow-denial", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let out = run(orgcheck()
-        .args(["compare", "p0", "--fail-on", "narrow-denial", "--providers"])
+        .args(["compare", "p0", "--fail-on", "narrow-denial", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "a contradiction is not a narrow denial: {}", out.stderr);
 }
@@ -477,7 +479,7 @@ fn a_rules_file_extends_the_ontology() {
     ]);
     let verdict = |extra: &[&str]| {
         let out = run(orgcheck()
-            .args(["compare", "--format", "json", "--providers"])
+            .args(["compare", "--format", "json", "--only-providers"])
             .arg(dir.path())
             .args(extra));
         assert_eq!(out.code, 0, "{}", out.stderr);

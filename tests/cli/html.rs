@@ -51,7 +51,7 @@ fn hostile_text_is_inert() {
                   href=\"javascript:alert(5)\">this</a>) and \u{202E}partners.\n";
     let dir = dir_with(&[("evil.toml", declaration.as_bytes()), ("evil/p.txt", policy.as_bytes())]);
     let out = run(orgcheck()
-        .args(["compare", "--format", "html", "--providers"])
+        .args(["compare", "--format", "html", "--only-providers"])
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let page = out.stdout;

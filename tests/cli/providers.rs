@@ -144,8 +144,18 @@ fn missing_or_empty_directory() {
         &["/nonexistent/orgcheck-providers: cannot read the providers directory"],
     );
     let dir = dir_with(&[]);
-    let out = run(orgcheck().args(["compare", "--providers"]).arg(dir.path()));
+    let out = run(orgcheck().args(["compare", "--only-providers"]).arg(dir.path()));
     assert_error(&out, &["no provider files (*.toml)"]);
+    // Beside the bundled set, an empty directory adds nothing, and a missing one is a mistake.
+    let out = run(orgcheck()
+        .args(["providers", "--format", "json", "--providers"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(orgcheck().args(["compare", "--providers", "/nonexistent/orgcheck-providers"]));
+    assert_error(
+        &out,
+        &["/nonexistent/orgcheck-providers: cannot read the providers directory"],
+    );
 }
 
 #[test]
@@ -394,4 +404,121 @@ fn rules_that_cannot_keep_their_word_are_refused() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["rules"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn your_providers_join_the_bundled_ones_and_a_new_one_is_valid_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    let out = run(orgcheck().args(["providers", "new", "acme", "--providers"]).arg(&mine));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.trim_end(), mine.join("acme.toml").display().to_string());
+    assert!(out.stderr.contains("set its `url`"), "{}", out.stderr);
+    let out = run(orgcheck().args(["providers", "--check"]).arg(&mine));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.ends_with("ok: 1 providers, 1 documents, 0 statements\n"),
+        "{}",
+        out.stdout
+    );
+    // Written once: a second `new` never overwrites it.
+    let again = run(orgcheck().args(["providers", "new", "acme", "--providers"]).arg(&mine));
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already declared"), "{}", again.stderr);
+
+    // A directory holding only acme still compares o2, from the bundled set; --only-providers does not.
+    let out = run(orgcheck()
+        .args(["compare", "o2", "--format", "json", "--providers"])
+        .arg(&mine));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["providers"][0]["id"], "o2");
+    let out = run(orgcheck()
+        .args(["providers", "--format", "json", "--providers"])
+        .arg(&mine));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["providers"].as_array().unwrap().len(), 9);
+    let out = run(orgcheck().args(["compare", "o2", "--only-providers"]).arg(&mine));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown provider `o2`; known providers: acme"),
+        "{}",
+        out.stderr
+    );
+    let out = run(orgcheck().arg("providers").env("ORGCHECK_PROVIDERS", &mine));
+    assert!(out.stdout.contains("acme"), "{}", out.stdout);
+
+    // An id of the bundled set is replaced, and its snapshot is labelled as yours.
+    let o2 = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/providers/o2.toml")).unwrap();
+    std::fs::write(
+        mine.join("o2.toml"),
+        o2.replacen("name = \"O2\"", "name = \"O2 UK\"", 1),
+    )
+    .unwrap();
+    std::fs::create_dir_all(mine.join("o2")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/providers/o2/privacy-policy-2014.txt"),
+        mine.join("o2/privacy-policy-2014.txt"),
+    )
+    .unwrap();
+    let out = run(orgcheck()
+        .args(["compare", "o2", "--format", "json", "--providers"])
+        .arg(&mine));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["providers"][0]["name"], "O2 UK");
+    assert_eq!(doc["providers"][0]["policy_source"]["kind"], "snapshot");
+    let out = run(orgcheck().args(["compare", "o2", "--providers"]).arg(&mine));
+    assert!(
+        out.stdout.contains("snapshot 2014") && !out.stdout.contains("bundled 2014"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_config_file_gives_the_defaults_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    let out = run(orgcheck().args(["providers", "new", "acme", "--providers"]).arg(&mine));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    std::fs::write(
+        dir.path().join("orgcheck.toml"),
+        "providers = \"mine\"\nformat = \"markdown\"\n\n[sender]\nname = \"Jo Bloggs\"\nemail = \"jo@example.org\"\n",
+    )
+    .unwrap();
+    // Found in the working directory; paths in it are read from where it is.
+    let out = run(orgcheck().arg("compare").arg("o2").current_dir(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("| Provider |"), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["compare", "o2", "--format", "json"])
+        .current_dir(dir.path()));
+    assert!(out.stdout.starts_with('{'), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["providers", "--format", "json"])
+        .current_dir(dir.path()));
+    assert!(out.stdout.contains("\"acme\""), "{}", out.stdout);
+    let out = run(orgcheck().args(["letter", "o2"]).current_dir(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Jo Bloggs"), "{}", out.stdout);
+    // Named with --config from anywhere; the format default shows in help.
+    let config = dir.path().join("orgcheck.toml");
+    let out = run(orgcheck().args(["compare", "--help", "--config"]).arg(&config));
+    assert!(out.stdout.contains("[default: markdown]"), "{}", out.stdout);
+    // A mistake names the file, the line and the key, and stops before anything runs.
+    std::fs::write(&config, "format = \"markdown\"\nprovider = \"mine\"\n").unwrap();
+    let out = run(orgcheck().args(["compare", "o2"]).current_dir(dir.path()));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("orgcheck.toml:2:") && out.stderr.contains("provider"),
+        "{}",
+        out.stderr
+    );
+    let out = run(orgcheck().args(["compare", "o2", "--config", "/nonexistent/orgcheck.toml"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot read the configuration file"),
+        "{}",
+        out.stderr
+    );
 }

@@ -582,3 +582,45 @@ fn every_seed_of_the_reply_fuzzer_is_recorded_or_refused_never_a_panic() {
         "a dry run changes nothing"
     );
 }
+
+#[test]
+fn a_reply_from_a_bundled_provider_is_recorded_in_a_copy_of_its_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    let reply = |extra: &[&str]| {
+        run(orgcheck()
+            .args(["reply", "o2"])
+            .arg(fixture("replies/base64.eml"))
+            .arg("--providers")
+            .arg(&mine)
+            .args(extra))
+    };
+    // A dry run copies nothing.
+    let out = reply(&["--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("dry run: nothing changed"), "{}", out.stderr);
+    assert_eq!(fs::read_dir(&mine).unwrap().count(), 0);
+    let out = reply(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("copied orgcheck's declaration of o2 into"),
+        "{}",
+        out.stderr
+    );
+    let declaration = fs::read_to_string(mine.join("o2.toml")).unwrap();
+    assert!(declaration.contains("Recorded by `orgcheck reply`"), "{declaration}");
+    assert!(mine.join("o2/privacy-policy-2014.txt").is_file());
+    // The copy is now the one compared, with the reply as a statement beside the bundled ones.
+    let out = run(orgcheck()
+        .args(["compare", "o2", "--format", "json", "--providers"])
+        .arg(&mine));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let statements = doc["providers"][0]["statements"].as_array().unwrap().len();
+    let out = run(orgcheck().args(["compare", "o2", "--format", "json"]));
+    let bundled: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        statements,
+        bundled["providers"][0]["statements"].as_array().unwrap().len() + 1
+    );
+}

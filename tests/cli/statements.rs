@@ -69,7 +69,7 @@ fn orgcheck_in(args: &[&str], providers: &Path, store: &Path) -> crate::util::Ou
     run(orgcheck()
         .args(args)
         .args(["--retries", "0"])
-        .arg("--providers")
+        .arg("--only-providers")
         .arg(providers)
         .arg("--store")
         .arg(store))
@@ -98,7 +98,7 @@ fn a_statement_page_is_fetched_stored_compared_and_checked() {
     let (report, stderr) = compare_json(providers.path(), store.path());
     assert!(stderr.contains("acme/privacy-hub: not in the store"), "{stderr}");
     let st = page_statement(&report);
-    assert_eq!(st["statement_source"]["kind"], "bundled");
+    assert_eq!(st["statement_source"]["kind"], "snapshot");
     assert_eq!(st["statement_source"]["snapshot_date"], "2014-06");
     assert_eq!(st["text"], "Customers' data is never shared with advertisers.");
 

@@ -25,6 +25,10 @@ pub fn orgcheck() -> Command {
         .env("COLUMNS", "120")
         .env_remove("ORGCHECK_STORE")
         .env_remove("ORGCHECK_SENDER")
+        .env_remove("ORGCHECK_PROVIDERS")
+        // No user's orgcheck.toml either: tests read only the configuration they write.
+        .env_remove("ORGCHECK_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/orgcheck-tests/config")
         // No test starts a browser unless it says so (`render.rs`): the same on every machine.
         .env("ORGCHECK_CHROMIUM", "/nonexistent/orgcheck-tests/chromium");
     cmd

@@ -191,6 +191,7 @@ pub(super) fn parse_provider(
         statements,
         notes,
         file: r.file,
+        bundled: *source == ProviderSource::Bundled,
     })
 }
 

@@ -8,10 +8,12 @@ use crate::base::error::{Error, Result, decode_utf8};
 
 mod declaration;
 mod list;
+mod scaffold;
 
 pub(crate) use declaration::is_slug;
 pub use declaration::{UrlError, check_url, is_email};
 pub use list::ProviderList;
+pub use scaffold::NewProvider;
 
 use declaration::parse_provider;
 
@@ -24,8 +26,11 @@ mod bundled {
 pub enum ProviderSource {
     /// The `providers/` directory embedded in the binary.
     Bundled,
-    /// A directory on disk.
+    /// A directory on disk, alone.
     Dir(PathBuf),
+    /// The bundled set with a directory's declarations added: one with a bundled provider's id replaces
+    /// it.
+    Overlay(PathBuf),
 }
 
 impl ProviderSource {
@@ -33,7 +38,7 @@ impl ProviderSource {
     fn display(&self, rel: &str) -> String {
         match self {
             ProviderSource::Bundled => format!("providers/{rel}"),
-            ProviderSource::Dir(dir) => dir.join(rel).display().to_string(),
+            ProviderSource::Dir(dir) | ProviderSource::Overlay(dir) => dir.join(rel).display().to_string(),
         }
     }
 
@@ -45,7 +50,7 @@ impl ProviderSource {
                 .filter(|(name, _)| name.ends_with(".toml") && !name.contains('/'))
                 .map(|(n, c)| (n.to_string(), c.to_string()))
                 .collect()),
-            ProviderSource::Dir(dir) => {
+            ProviderSource::Dir(dir) | ProviderSource::Overlay(dir) => {
                 let entries = fs::read_dir(dir).map_err(|e| Error::ProvidersDir {
                     dir: dir.clone(),
                     error: e,
@@ -77,7 +82,7 @@ impl ProviderSource {
                 .iter()
                 .find(|(n, _)| *n == rel)
                 .map(|(_, c)| c.to_string())),
-            ProviderSource::Dir(dir) => {
+            ProviderSource::Dir(dir) | ProviderSource::Overlay(dir) => {
                 let path = dir.join(rel);
                 if path.exists() {
                     inside(dir, &path)?;
@@ -125,6 +130,8 @@ pub struct Provider {
     pub notes: Vec<Note>,
     /// The file it was declared in, as shown in messages.
     pub file: String,
+    /// Declared in the set built into orgcheck, not in a directory of the user's.
+    pub bundled: bool,
 }
 
 /// The provider's privacy contact, declared with where it was found.
@@ -211,6 +218,20 @@ pub struct Note {
 
 /// Loads and validates every provider of `source`. All problems in all files are reported together.
 pub fn load(source: &ProviderSource) -> Result<Vec<Provider>> {
+    if let ProviderSource::Overlay(dir) = source {
+        // An empty directory of your own adds nothing: `reply` copies a declaration into it.
+        let own = match load(&ProviderSource::Dir(dir.clone())) {
+            Err(Error::NoProviderFiles { .. }) => Vec::new(),
+            other => other?,
+        };
+        let mut all: Vec<Provider> = load(&ProviderSource::Bundled)?
+            .into_iter()
+            .filter(|b| !own.iter().any(|p| p.id == b.id))
+            .collect();
+        all.extend(own);
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        return Ok(all);
+    }
     let mut providers = Vec::new();
     let mut problems = Vec::new();
     for (file_name, contents) in source.files()? {
@@ -262,6 +283,46 @@ impl Provider {
             ..self.clone()
         }
     }
+}
+
+/// Copies a bundled provider's declaration (`<id>.toml`) and its snapshots (`<id>/…`) into `dir`, so that
+/// it can be edited there: what `reply` records in, when the provider is one orgcheck ships. Files already
+/// in `dir` are left as they are. Returns the files written.
+pub fn copy_bundled(id: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+    let declaration = format!("{id}.toml");
+    let prefix = format!("{id}/");
+    let mut written = Vec::new();
+    for (name, contents) in bundled::PROVIDER_FILES
+        .iter()
+        .filter(|(name, _)| *name == declaration || name.starts_with(&prefix))
+    {
+        let path = dir.join(name);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => file,
+            // Another run wrote it first: the same bytes, left as they are.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        std::io::Write::write_all(&mut file, contents.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    if written.is_empty() && !dir.join(&declaration).exists() {
+        return Err(Error::UnknownProvider {
+            id: id.to_string(),
+            known: load(&ProviderSource::Bundled)?
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    Ok(written)
 }
 
 /// The provider named `id`; an unknown id is an error that lists the known ones.
@@ -544,5 +605,42 @@ mod tests {
             msg.contains("DIR/acme.toml:6: field `statements.text`: required but missing"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_directory_adds_to_the_bundled_set_and_replaces_by_id() {
+        let acme = GOOD;
+        let o2 = GOOD.replace("Acme", "My O2").replace("acme/p.txt", "o2/p.txt");
+        let dir = dir_with(&[
+            ("acme.toml", acme),
+            ("acme/p.txt", "We may share your data."),
+            ("o2.toml", &o2),
+            ("o2/p.txt", "We may share your data."),
+        ]);
+        let all = load(&ProviderSource::Overlay(dir.path().into())).unwrap();
+        let bundled = load(&ProviderSource::Bundled).unwrap();
+        assert_eq!(all.len(), bundled.len() + 1);
+        let find = |id: &str| all.iter().find(|p| p.id == id).unwrap();
+        assert_eq!((find("o2").name.as_str(), find("o2").bundled), ("My O2", false));
+        assert!(find("ee").bundled && !find("acme").bundled);
+        assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+        let alone = load(&ProviderSource::Dir(dir.path().into())).unwrap();
+        assert_eq!(alone.len(), 2);
+    }
+
+    #[test]
+    fn a_bundled_declaration_is_copied_with_its_snapshots_and_nothing_is_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("o2")).unwrap();
+        fs::write(dir.path().join("o2/privacy-policy-2014.txt"), "mine").unwrap();
+        let written = copy_bundled("o2", dir.path()).unwrap();
+        assert!(written.contains(&dir.path().join("o2.toml")), "{written:?}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("o2/privacy-policy-2014.txt")).unwrap(),
+            "mine"
+        );
+        assert!(copy_bundled("o2", dir.path()).unwrap().is_empty());
+        let msg = copy_bundled("nobody", dir.path()).unwrap_err().to_string();
+        assert!(msg.contains("unknown provider `nobody`"), "{msg}");
     }
 }

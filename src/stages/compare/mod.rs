@@ -109,12 +109,12 @@ pub fn compare_with(
             url: doc.url.clone(),
             sha256: sha256_hex(&policy_text),
             retrieved_at: policy.retrieved_at.clone(),
-            snapshot_date: if policy.kind == SourceKind::Bundled {
+            snapshot_date: if matches!(policy.kind, SourceKind::Bundled | SourceKind::Snapshot) {
                 doc.snapshot_date.clone()
             } else {
                 None
             },
-            snapshot_source: if policy.kind == SourceKind::Bundled {
+            snapshot_source: if matches!(policy.kind, SourceKind::Bundled | SourceKind::Snapshot) {
                 doc.snapshot_source.clone()
             } else {
                 None

@@ -127,8 +127,10 @@ pub struct SidedFinding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
-    /// The snapshot bundled with the provider declaration.
+    /// The snapshot declared with a bundled provider.
     Bundled,
+    /// The snapshot declared with a provider of the user's own (`--providers`).
+    Snapshot,
     /// The latest version in a local store written by `orgcheck fetch`.
     Store,
     /// Fetched during this run.

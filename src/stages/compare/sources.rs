@@ -23,7 +23,25 @@ pub struct PolicyText {
     pub retrieved_at: Option<String>,
 }
 
-/// Why the bundled snapshot stands in for a stored text.
+/// Whose snapshot a provider's declared text is: orgcheck's, or the user's.
+fn snapshot_kind(provider: &Provider) -> SourceKind {
+    if provider.bundled {
+        SourceKind::Bundled
+    } else {
+        SourceKind::Snapshot
+    }
+}
+
+/// The snapshot a fallback uses, in words.
+fn whose(bundled: bool) -> &'static str {
+    if bundled {
+        "the bundled snapshot"
+    } else {
+        "the snapshot in its declaration"
+    }
+}
+
+/// Why the declared snapshot stands in for a stored text.
 #[derive(Debug)]
 pub enum Fallback {
     /// The store holds nothing for the document (an information, not a problem).
@@ -31,9 +49,15 @@ pub enum Fallback {
         provider: String,
         document: String,
         store: PathBuf,
+        /// The snapshot is orgcheck's (else the user's own).
+        bundled: bool,
     },
     /// The store holds a version that cannot be read (a problem to fix).
-    Unreadable { provider: String, error: Error },
+    Unreadable {
+        provider: String,
+        error: Error,
+        bundled: bool,
+    },
     /// A statement page that is neither stored nor has a declared text: left out of the comparison.
     PageNotFetched {
         provider: String,
@@ -66,12 +90,18 @@ impl fmt::Display for Fallback {
                 provider,
                 document,
                 store,
+                bundled,
             } => write!(
                 f,
-                "{provider}/{document}: not in the store {}; using the bundled snapshot",
-                store.display()
+                "{provider}/{document}: not in the store {}; using {}",
+                store.display(),
+                whose(*bundled)
             ),
-            Fallback::Unreadable { provider, error } => write!(f, "{error}; using the bundled snapshot for {provider}"),
+            Fallback::Unreadable {
+                provider,
+                error,
+                bundled,
+            } => write!(f, "{error}; using {} for {provider}", whose(*bundled)),
             Fallback::PageNotFetched {
                 provider,
                 document,
@@ -129,12 +159,14 @@ pub fn policy_text(provider: &Provider, store: Option<&Store>) -> Result<(Policy
                     provider: provider.id.clone(),
                     document: doc.id.clone(),
                     store: store.root().to_path_buf(),
+                    bundled: provider.bundled,
                 })
             }
             Err(e) if doc.snapshot_text.is_some() => {
                 fallback = Some(Fallback::Unreadable {
                     provider: provider.id.clone(),
                     error: e,
+                    bundled: provider.bundled,
                 })
             }
             Err(e) => return Err(e),
@@ -156,7 +188,7 @@ pub fn policy_text(provider: &Provider, store: Option<&Store>) -> Result<(Policy
         }));
     }
     let policy = PolicyText {
-        kind: SourceKind::Bundled,
+        kind: snapshot_kind(provider),
         text: text.clone(),
         retrieved_at: None,
     };
@@ -229,18 +261,20 @@ pub fn statements(provider: &Provider, store: Option<&Store>) -> (Vec<ComparedSt
                     provider: provider.id.clone(),
                     document: page.id.clone(),
                     store: store.root().to_path_buf(),
+                    bundled: provider.bundled,
                 }),
                 Ok(None) => {}
                 Err(error) => notes.push(Fallback::Unreadable {
                     provider: provider.id.clone(),
                     error,
+                    bundled: provider.bundled,
                 }),
             }
         }
         match (&page.snapshot_text, &page.snapshot_date) {
             (Some(text), Some(date)) => out.push(ComparedStatement {
                 statement_source: Some(PolicySource {
-                    kind: SourceKind::Bundled,
+                    kind: snapshot_kind(provider),
                     document: page.id.clone(),
                     url: page.url.clone(),
                     sha256: sha256_hex(text),
