@@ -15,7 +15,8 @@
 # others, a comma list of denied verbs, physical location, yes/no questions and their answers), and for
 # its fifth (the regex sharing rules as sequences over the ontology's concepts; named organisations as
 # specific recipients; the `share` action under `disclose`), and for its sixth (the last sharing rules
-# with word lists as sequences: engaging a party, third-party tracking, list items, pronouns).
+# with word lists as sequences: engaging a party, third-party tracking, list items, pronouns), and once
+# for a change of shape, not of findings: every finding gained `char_start` and `char_end` (issue 33).
 # A change that is meant to change findings (a new rule, a fixed negation) records new digests with
 # --update, and says so in its commit message; a change for speed never may.
 #

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(err) => return report(&err),
     };
-    let parsed = cli::config::with_defaults(Cli::command(), config)
+    let parsed = cli::help::decorate(cli::config::with_defaults(Cli::command(), config))
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {

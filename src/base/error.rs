@@ -508,10 +508,41 @@ pub fn toml_problem(file: &str, source: &str, err: &toml::de::Error) -> Problem 
             location.with_field(field),
             format!("unknown field{expected}; check the spelling"),
         )
+    } else if let Some((field, fix)) = message
+        .starts_with("invalid type: ")
+        .then(|| err.span().and_then(|span| type_fix(source, span, &message)))
+        .flatten()
+    {
+        (location.with_field(field), fix)
     } else {
         (location, format!("{message}; fix the TOML there"))
     };
     Problem { location, message }
+}
+
+/// For a value of the wrong type (`date = 2025-04-02`, `name = 5`): the key it is given to and what to
+/// write instead. TOML reads an unquoted date as a date, which serde then reports as "a map".
+fn type_fix(source: &str, span: std::ops::Range<usize>, message: &str) -> Option<(String, String)> {
+    let value = source.get(span.clone())?.trim();
+    let before = source.get(..span.start)?;
+    let line = before.rsplit('\n').next()?;
+    let key = line.trim_end().strip_suffix('=')?.trim();
+    let key = key.rsplit('.').next()?.trim().trim_matches('"').to_string();
+    if key.is_empty() || value.contains('\n') {
+        return None;
+    }
+    let wants_text = message.contains(", expected a string") || message.contains(", expected path string");
+    let is_date =
+        value.len() >= 7 && value.as_bytes()[..4].iter().all(u8::is_ascii_digit) && value.as_bytes()[4] == b'-';
+    let fix = if wants_text && is_date {
+        format!("`{value}` is a TOML date, and orgcheck reads dates as text: write `{key} = \"{value}\"`, quoted")
+    } else if wants_text && !value.starts_with(['"', '\'', '[', '{']) {
+        format!("must be text: write `{key} = \"{value}\"`, quoted")
+    } else {
+        let expected = message.split_once(", expected ").map_or("another type", |(_, e)| e);
+        format!("`{value}` is not {expected}; write `{key} = ` with {expected}")
+    };
+    Some((key, fix))
 }
 
 /// Decodes bytes as UTF-8 or reports where the first bad byte is.
@@ -597,6 +628,27 @@ mod tests {
             toml_problem("f.toml", "", &err).to_string(),
             "f.toml:1: field `name`: required but missing; add `name = ...` to this table"
         );
+        let src = "# a comment\nname = 2025-04-02\n";
+        let err = toml::from_str::<T>(src).unwrap_err();
+        assert_eq!(
+            toml_problem("f.toml", src, &err).to_string(),
+            "f.toml:2: field `name`: `2025-04-02` is a TOML date, and orgcheck reads dates as text: write \
+             `name = \"2025-04-02\"`, quoted"
+        );
+        let src = "name = 5\n";
+        let err = toml::from_str::<T>(src).unwrap_err();
+        assert_eq!(
+            toml_problem("f.toml", src, &err).to_string(),
+            "f.toml:1: field `name`: must be text: write `name = \"5\"`, quoted"
+        );
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct N {
+            n: u32,
+        }
+        let err = toml::from_str::<N>("n = \"x\"").unwrap_err();
+        let shown = toml_problem("f.toml", "n = \"x\"", &err).to_string();
+        assert!(shown.starts_with("f.toml:1: field `n`: `\"x\"` is not u32"), "{shown}");
         let err = toml::from_str::<T>("name = \"x").unwrap_err();
         assert!(
             toml_problem("f.toml", "name = \"x", &err)

@@ -8,8 +8,9 @@ use serde::Serialize;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Version of `compare --format json`: 2 since the `narrow-denial` verdict and the scopes of `details`
-/// (issue 13).
-pub const COMPARE_SCHEMA_VERSION: u32 = 2;
+/// (issue 13); 3 since `details` is an object keyed by tag, as `verdicts` is, not an array (issue 33).
+/// docs/schema/README.md keeps the history.
+pub const COMPARE_SCHEMA_VERSION: u32 = 3;
 
 /// The orgcheck version that writes a report, a store entry or a baseline.
 pub const ORGCHECK_VERSION: &str = env!("CARGO_PKG_VERSION");

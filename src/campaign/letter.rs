@@ -199,7 +199,7 @@ pub fn draft(p: &ProviderReport, sender: Sender, choice: Choice) -> Letter {
     let mut questions = Vec::new();
     for tag in Tag::ALL {
         let words = t.tag(tag);
-        let detail = p.details.iter().find(|d| d.tag == tag);
+        let detail = Some(p.details.get(tag));
         let discrepancy = detail
             .filter(|d| matches!(d.verdict, Verdict::Contradiction | Verdict::NarrowDenial))
             .and_then(|d| {

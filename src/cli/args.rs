@@ -157,6 +157,7 @@ impl ProviderArgs {
 
 /// `--rules FILE` and `--replace-rules`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Rules")]
 pub struct RulesArgs {
     /// Extra rules file (TOML, see docs/rules.md); repeatable. Added to the defaults unless --replace-rules.
     #[arg(long = "rules", value_name = "FILE")]
@@ -213,6 +214,7 @@ impl RulesArgs {
 
 /// Network options for every command that downloads.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Fetching")]
 pub struct HttpArgs {
     /// Seconds allowed for a whole request, body included (more than 0, at most 86400).
     #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = seconds)]
@@ -279,6 +281,7 @@ impl HttpArgs {
 
 /// How a command that fetches into the store behaves.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Fetching")]
 pub struct FetchingArgs {
     /// Documents fetched at once (at most 2 at a time from one host).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -297,6 +300,7 @@ pub struct FetchingArgs {
 
 /// When and how pages are rendered in a browser, for every command that downloads.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Fetching")]
 pub struct RenderArgs {
     /// When to fetch a page in headless Chromium ($ORGCHECK_CHROMIUM, else `chromium` on PATH): `auto`
     /// for pages declared `render = true` and pages whose plain fetch looks script-built, too short, or

@@ -64,6 +64,21 @@ pub fn run(args: CheckArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
         }
         (Mode::Live, check::check_live(&rules, &norm, &store, &results))
     } else {
+        // An empty store is one problem, not one failure per document.
+        let stored = selected.iter().any(|p| {
+            p.documents
+                .iter()
+                .any(|d| !matches!(store.latest(&p.id, &d.id), Ok(None)))
+        });
+        if !stored {
+            let n: usize = selected.iter().map(|p| p.documents.len()).sum();
+            anyhow::bail!(
+                "{}: nothing stored for the {n} document{} checked; run `orgcheck fetch` first, or `orgcheck check \
+                 --live` to fetch and check at once",
+                store.root().display(),
+                if n == 1 { "" } else { "s" }
+            );
+        }
         let baseline = Baseline::load(&baseline_path)?;
         if baseline.is_none() {
             ctx.note(format!(

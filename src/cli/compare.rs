@@ -14,14 +14,17 @@ pub enum FailOn {
     Contradiction,
     NarrowDenial,
     Omission,
+    /// Any verdict or statement that changed since --baseline.
+    Changed,
 }
 
 impl FailOn {
-    fn verdict(self) -> Verdict {
+    fn verdict(self) -> Option<Verdict> {
         match self {
-            FailOn::Contradiction => Verdict::Contradiction,
-            FailOn::NarrowDenial => Verdict::NarrowDenial,
-            FailOn::Omission => Verdict::Omission,
+            FailOn::Contradiction => Some(Verdict::Contradiction),
+            FailOn::NarrowDenial => Some(Verdict::NarrowDenial),
+            FailOn::Omission => Some(Verdict::Omission),
+            FailOn::Changed => None,
         }
     }
 }
@@ -34,9 +37,14 @@ pub struct CompareArgs {
     /// `jsonl` where offered, for other tools; `markdown` and `html` for reports and issues.
     #[arg(long, short, default_value = "table", value_parser = formats(CompareReport::FORMATS))]
     pub format: OutputFormat,
-    /// Exit with status 1 when any provider has one of these verdicts (comma-separated).
+    /// Exit with status 1 when any provider has one of these verdicts, or (`changed`, with --baseline)
+    /// when anything changed since the baseline (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "VERDICT")]
     pub fail_on: Vec<FailOn>,
+    /// The JSON of an earlier `compare --format json`: report the verdicts and statements that changed
+    /// since (a new contradiction, a resolved one, a new statement).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Fetch the policies first (into --store, else $ORGCHECK_STORE, else ./.orgcheck), then compare.
@@ -49,6 +57,21 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
+    if args.fail_on.contains(&FailOn::Changed) && args.baseline.is_none() {
+        anyhow::bail!(
+            "--fail-on changed needs --baseline FILE: the JSON of an earlier `orgcheck compare --format json`"
+        );
+    }
+    // Read before any fetching: a bad baseline should stop the run at once.
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text =
+                std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{shown}: cannot read the baseline: {e}"))?;
+            Some((shown.clone(), compare::Baseline::parse(&shown, &text)?))
+        }
+        None => None,
+    };
     let selected = args.providers.load()?;
     let rules = args.rules.load()?;
     let mut failed = 0;
@@ -94,12 +117,17 @@ pub fn run(args: CompareArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> 
             }
         }
     }
-    let report = CompareReport::new(reports);
+    let mut report = CompareReport::new(reports);
+    if let Some((file, baseline)) = &baseline {
+        report.changes = Some(compare::changes(file, baseline, &report));
+    }
     ctx.write_report(&report, args.format, false)?;
     if failed > 0 {
         return Ok(Outcome::PartialFailure);
     }
-    Ok(Outcome::findings_if(
-        args.fail_on.iter().any(|f| report.has(f.verdict())),
-    ))
+    let changed = report.changes.as_ref().is_some_and(|c| !c.is_empty());
+    Ok(Outcome::findings_if(args.fail_on.iter().any(|f| match f.verdict() {
+        Some(v) => report.has(v),
+        None => changed,
+    })))
 }

@@ -12,6 +12,7 @@ mod diff;
 mod eval;
 mod extract;
 mod fetch;
+pub mod help;
 mod history;
 mod import;
 mod providers;

@@ -74,10 +74,13 @@ pub fn run(args: ProvidersArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome
         ProviderSource::Dir(d) => d.display().to_string(),
         ProviderSource::Overlay(d) => format!("bundled providers and {}", d.display()),
     };
+    let n = |k: usize, one: &str| format!("{k} {one}{}", if k == 1 { "" } else { "s" });
     writeln!(
         ctx.out,
-        "{place}: ok: {} providers, {documents} documents, {statements} statements",
-        list.len()
+        "{place}: ok: {}, {}, {}",
+        n(list.len(), "provider"),
+        n(documents, "document"),
+        n(statements, "statement")
     )?;
     Ok(Outcome::Ok)
 }

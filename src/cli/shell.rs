@@ -22,14 +22,14 @@ pub struct CompletionsArgs {
 pub struct ManArgs {}
 
 pub fn completions(args: CompletionsArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
-    let mut command = Cli::command();
+    let mut command = super::help::decorate(Cli::command());
     clap_complete::generate(args.shell, &mut command, "orgcheck", ctx.out);
     Ok(Outcome::Ok)
 }
 
 /// Writes the manual page (roff) of `orgcheck` and, after it, one section per command.
 pub fn man(_args: ManArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
-    let command = Cli::command();
+    let command = super::help::decorate(Cli::command());
     let mut page = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut page)?;
     page.extend_from_slice(
@@ -40,11 +40,19 @@ pub fn man(_args: ManArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("orgcheck {}", sub.get_name());
         writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
+        let has_more = sub.get_after_help().is_some();
         let sub = sub.clone().bin_name(name.clone()).display_name(name);
         let man = clap_mangen::Man::new(sub);
         man.render_synopsis_section(&mut page)?;
         man.render_description_section(&mut page)?;
         man.render_options_section(&mut page)?;
+        if has_more {
+            // The examples and glossaries belong to the command's own section, not to a new one.
+            let mut extra = Vec::new();
+            man.render_extra_section(&mut extra)?;
+            let extra = String::from_utf8_lossy(&extra).replacen(".SH EXTRA", ".SS \"More\"", 1);
+            page.extend_from_slice(extra.as_bytes());
+        }
     }
     ctx.out.write_all(&page)?;
     Ok(Outcome::Ok)

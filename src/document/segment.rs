@@ -15,6 +15,16 @@ pub struct Clause<'a> {
     pub text: &'a str,
     pub start: usize,
     pub end: usize,
+    /// The clause's start counted in characters (Unicode scalar values), for readers whose strings
+    /// index by character (Python's `text[start:end]`).
+    pub char_start: usize,
+}
+
+impl Clause<'_> {
+    /// The clause's end counted in characters.
+    pub fn char_end(&self) -> usize {
+        self.char_start + self.text.chars().count()
+    }
 }
 
 static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -35,6 +45,13 @@ pub fn clauses(text: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
     for (start, end) in blocks(text) {
         split_sentences(text, start, end, &mut out);
+    }
+    // Clauses come in text order: one sweep counts the characters before each.
+    let (mut byte, mut chars) = (0, 0);
+    for c in &mut out {
+        chars += text.get(byte..c.start).map_or(0, |gap| gap.chars().count());
+        byte = c.start;
+        c.char_start = chars;
     }
     out
 }
@@ -202,6 +219,7 @@ fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Claus
             text: trimmed,
             start: s,
             end: s + trimmed.len(),
+            char_start: 0,
         });
     }
 }
@@ -209,6 +227,18 @@ fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<Claus
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_offsets_index_the_text_as_a_list_of_characters() {
+        let text = "Données « personnelles » : nous ne les vendons pas.\n\n– We never sell them. Ünd so.";
+        let chars: Vec<char> = text.chars().collect();
+        let found = clauses(text);
+        assert!(found.len() >= 3, "{found:?}");
+        for c in found {
+            let by_char: String = chars[c.char_start..c.char_end()].iter().collect();
+            assert_eq!(by_char, c.text, "{c:?}");
+        }
+    }
 
     #[test]
     fn long_clauses_are_cut_at_character_boundaries_whatever_the_text() {

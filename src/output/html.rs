@@ -207,6 +207,13 @@ pub fn compare(report: &CompareReport) -> String {
     let body = html! {
         h1 { "What they tell customers, and what their policies say" }
         p { (inert(super::table::summary(report).trim_end())) }
+        p.muted { (inert(&super::view::compare_legend(report))) }
+        @if let Some(changes) = &report.changes {
+            section.changes {
+                h2 { "Since " (inert(&changes.baseline)) }
+                ul { @for line in super::view::change_lines(changes) { li { (inert(&line)) } } }
+            }
+        }
         div.wide {
             table.summary {
                 thead {

@@ -108,6 +108,13 @@ pub fn compare(report: &CompareReport) -> String {
             verdicts.join("<br>")
         );
     }
+    let _ = writeln!(out, "\n_{}_", inline(&super::view::compare_legend(report)));
+    if let Some(changes) = &report.changes {
+        let _ = writeln!(out, "\n### Since {}\n", inline(&changes.baseline));
+        for line in super::view::change_lines(changes) {
+            let _ = writeln!(out, "- {}", inline(&line));
+        }
+    }
     let notable: Vec<String> = report
         .providers
         .iter()

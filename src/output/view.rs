@@ -42,6 +42,42 @@ pub fn statement_pages_line(p: &crate::stages::compare::ProviderReport) -> Optio
     (!pages.is_empty()).then(|| format!("From {}.", pages.join("; ")))
 }
 
+/// The legend under a comparison: the tag names tables shorten, what the marks mean, and each verdict
+/// the report shows, in a few words.
+pub fn compare_legend(report: &crate::stages::compare::CompareReport) -> String {
+    use crate::stages::compare::Verdict;
+    let shortened: Vec<String> = (Tag::ALL.iter())
+        .filter(|t| t.about().short != t.as_str())
+        .map(|t| format!("[{}] is {}", t.about().short, t.as_str()))
+        .collect();
+    let verdicts: Vec<String> = (Verdict::ALL.into_iter())
+        .filter(|&v| report.has(v))
+        .map(|v| format!("{}: {}", v.as_str(), v.gloss()))
+        .collect();
+    let mut out = String::from("Tags: ");
+    if !shortened.is_empty() {
+        out.push_str(&shortened.join(", "));
+        out.push_str("; ");
+    }
+    out.push_str("[tag] the text says it does, [no tag] it says it does not.");
+    if !verdicts.is_empty() {
+        out.push_str(" Verdicts: ");
+        out.push_str(&verdicts.join("; "));
+        out.push_str(" (orgcheck help compare says more).");
+    }
+    out
+}
+
+/// What changed since `compare --baseline`, one line each: verdicts first, then statements; a line
+/// saying nothing changed when nothing did.
+pub fn change_lines(changes: &crate::stages::compare::Changes) -> Vec<String> {
+    if changes.is_empty() {
+        return vec![format!("Nothing changed since {}.", changes.baseline)];
+    }
+    let verdicts = changes.verdicts.iter().map(|c| c.line());
+    verdicts.chain(changes.statements.iter().map(|c| c.line())).collect()
+}
+
 /// The short label a table shows for a finding: "sharing", "no sharing", "no sharing except legal,
 /// consent".
 pub fn finding_label(tag: Tag, polarity: Polarity, exceptions: &[ExceptionKind]) -> String {

@@ -17,10 +17,16 @@ use crate::document::markup::InputFormat;
 /// One clause and its findings, as `extract --format json|jsonl` prints it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClauseRecord {
-    /// Position of the clause in the document, from 0.
+    /// Position of the clause in the document, from 0 (tables number clauses from 1).
     pub index: usize,
+    /// Byte offset (UTF-8) of the clause in the normalised text.
     pub start: usize,
+    /// Byte offset (UTF-8) of the clause's end.
     pub end: usize,
+    /// Character offset (Unicode scalar values, as Python's `str` indexes) of the clause.
+    pub char_start: usize,
+    /// Character offset of the clause's end: `text[char_start:char_end]` in Python.
+    pub char_end: usize,
     pub text: String,
     /// The language the clause was read as; absent when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +63,8 @@ pub fn extract(rules: &RuleSet, doc: &Document) -> ExtractReport {
                 index: clauses.len(),
                 start: tc.clause.start,
                 end: tc.clause.end,
+                char_start: tc.clause.char_start,
+                char_end: tc.clause.char_end(),
                 text: tc.clause.text.to_string(),
                 language: part.language,
                 findings: part
@@ -123,14 +131,35 @@ pub struct BatchStats {
     pub unread: usize,
 }
 
-#[derive(Serialize)]
-struct BatchOut<'a> {
+/// One line `extract --input-format jsonl` or `--input-format warc` writes: a record's findings, or
+/// why the record could not be read. Published as docs/schema/extract-records.schema.json.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RecordLine<'a> {
+    Findings(BatchOut<'a>),
+    Error(BatchError),
+    Capture(WarcOut<'a>),
+    CaptureError(WarcFailed<'a>),
+}
+
+/// A record of `extract --input-format jsonl` and its findings, in input order.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct BatchOut<'a> {
+    /// The record's `id`, exactly as given (any JSON value: a 30-digit number stays 30 digits).
+    #[schemars(with = "serde_json::Value")]
     id: &'a RawValue,
+    /// The language most of the text is in (ISO 639-1); null when it could not be told.
     language: Option<Language>,
     /// Written only when false: the record's language has no rules, so nothing was read.
     #[serde(skip_serializing_if = "is_true")]
+    #[schemars(default = "default_true")]
     read: bool,
+    /// Offsets index into the record's `text` as given.
     findings: Vec<Finding>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn is_true(b: &bool) -> bool {
@@ -149,9 +178,12 @@ impl<'a> BatchOut<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct BatchError {
+/// A line of the input that is not a record orgcheck can read; the lines after it go on.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct BatchError {
+    /// The line's number in the input, from 1.
     line: usize,
+    /// What is wrong with it ("missing field `text`", "not valid JSON: …").
     error: String,
 }
 
@@ -297,23 +329,32 @@ fn record_line(
 }
 
 /// The id of a web-archive record in the output: its target URI and capture date.
-#[derive(Serialize)]
-struct WarcId<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WarcId<'a> {
+    /// WARC-Target-URI.
     uri: Option<&'a str>,
+    /// WARC-Date.
     date: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct WarcOut<'a> {
+/// A page captured in a WARC file and its findings (`extract --input-format warc`).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WarcOut<'a> {
     id: WarcId<'a>,
+    /// The language most of the page is in (ISO 639-1); null when it could not be told.
     language: Option<Language>,
+    /// Written only when false: the page's language has no rules, so nothing was read.
     #[serde(skip_serializing_if = "is_true")]
+    #[schemars(default = "default_true")]
     read: bool,
+    /// Offsets index into the page's normalised text.
     findings: Vec<Finding>,
 }
 
-#[derive(Serialize)]
-struct WarcFailed<'a> {
+/// A WARC record that could not be tagged (an undecodable body, a page too large).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WarcFailed<'a> {
+    /// The record's position in the file, from 1.
     record: usize,
     id: WarcId<'a>,
     error: String,

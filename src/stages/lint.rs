@@ -412,6 +412,15 @@ pub fn lint(rules: &RuleSet, source: &str, text: &str, narrow: bool) -> LintRepo
     }
 }
 
+/// One line `lint --input-format jsonl` writes: a record's report (its `source` is the record's id), or
+/// why the record could not be read. Published as docs/schema/lint-records.schema.json.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum LintRecordLine {
+    Report(Box<LintReport>),
+    Error(crate::stages::extract::BatchError),
+}
+
 /// `--input-format jsonl`: reads `{"id": ..., "text": "..."}` records, one per line, and writes one
 /// [`LintReport`] line per record (its `source` is the id), in input order. A malformed line becomes
 /// `{"line": N, "error": "..."}` and the rest continue.

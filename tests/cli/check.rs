@@ -319,11 +319,14 @@ fn baseline_mode_compares_the_store_with_the_last_accepted_versions() {
         let doc: Value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
         (out.code, doc, out.stderr)
     };
-    // Nothing stored yet: a failure with what to do.
+    // Nothing stored yet: an error with what to do, and no report.
     let (code, doc, stderr) = baseline_check(&[]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("run `orgcheck fetch acme`"), "{stderr}");
-    assert_eq!(doc["documents"][0]["status"], "failed");
+    assert!(
+        stderr.contains("nothing stored") && stderr.contains("run `orgcheck fetch`"),
+        "{stderr}"
+    );
+    assert_eq!(doc, Value::Null);
 
     let fetch = || {
         let out = run(orgcheck()
@@ -517,4 +520,14 @@ fn a_failed_fetch_is_reported_and_exits_2() {
         stderr.contains("down/privacy-policy: failed: ") && stderr.contains("500"),
         "{stderr}"
     );
+}
+
+/// An empty store is said once, not as one failure per document.
+#[test]
+fn an_empty_store_is_one_line() {
+    let store = tempfile::tempdir().unwrap();
+    let out = run(orgcheck().args(["check", "--store"]).arg(store.path()));
+    assert_error(&out, &["nothing stored for the 8 documents checked", "orgcheck fetch"]);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
 }

@@ -43,7 +43,7 @@ fn markdown_snapshot() {
 #[test]
 fn eight_providers_with_all_four_verdicts() {
     let doc = compare_json(&[]);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     let providers = doc["providers"].as_array().unwrap();
     let ids: Vec<&str> = providers.iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids, *crate::util::PROVIDER_IDS);
@@ -78,12 +78,7 @@ fn sharing_contradictions_come_with_their_evidence() {
     for (id, said, policy) in expected {
         let p = provider(&doc, id);
         assert_eq!(p["verdicts"]["third-party-sharing"], "contradiction", "{id}");
-        let detail = p["details"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["tag"] == "third-party-sharing")
-            .unwrap();
+        let detail = &p["details"]["third-party-sharing"];
         let findings = p["findings"].as_array().unwrap();
         let clauses = |key: &str| -> Vec<String> {
             detail[key]
@@ -227,7 +222,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
 
 #[test]
 fn table_fits_the_width() {
-    for width in ["80", "160"] {
+    for width in ["120", "160"] {
         let out = run(orgcheck().args(["compare"]).env("COLUMNS", width));
         let max = out
             .stdout
@@ -246,6 +241,53 @@ fn table_fits_the_width() {
         assert!(
             out.stdout
                 .contains("8 providers: 2 contradictions (O2, Tesco Mobile), 1 narrow denial (Virgin Mobile)")
+        );
+    }
+}
+
+/// Below 120 columns a table's text columns are too narrow to read (eight providers took 300 lines at
+/// 80): each provider is a block of its own, its clauses at full width.
+#[test]
+fn a_narrow_terminal_gets_one_block_per_provider() {
+    for width in [60usize, 80, 100] {
+        let out = run(orgcheck().args(["compare"]).env("COLUMNS", width.to_string()));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stdout.contains('┆'), "width {width}: a table");
+        let blocks: Vec<&str> = out.stdout.split("\n\n").next().unwrap().lines().collect();
+        for line in &blocks {
+            assert!(line.chars().count() <= width, "width {width}: {line:?}");
+        }
+        assert_eq!(
+            blocks.iter().filter(|l| l.starts_with("── ")).count(),
+            8,
+            "width {width}"
+        );
+        // A verdict is never split from its tag, so "opt-out statement-only" cannot read as two.
+        let o2 = blocks.iter().position(|l| l.starts_with("── O2 ")).unwrap();
+        let verdicts = blocks[o2 + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("What "))
+            .copied()
+            .collect::<Vec<_>>();
+        for pair in [
+            "aggregation consistent",
+            "sharing contradiction",
+            "opt-out statement-only",
+            "location omission",
+        ] {
+            assert!(
+                verdicts.iter().any(|l| l.contains(pair)),
+                "width {width}: {pair} in {verdicts:?}"
+            );
+        }
+        if width == 80 {
+            let lines = out.stdout.lines().count();
+            assert!(lines <= 150, "{lines} lines at 80 columns");
+        }
+        assert!(
+            out.stdout.contains("Tags: [sharing] is third-party-sharing"),
+            "{}",
+            out.stdout
         );
     }
 }
@@ -397,12 +439,7 @@ fn exceptions_are_weighed_and_shown() {
     assert_eq!(said["exceptions"][0]["kind"], "service-providers");
     let bolt = provider(&doc, "bolt");
     assert_eq!(bolt["verdicts"]["third-party-sharing"], "contradiction");
-    let reason = bolt["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["tag"] == "third-party-sharing")
-        .unwrap()["reason"]
+    let reason = bolt["details"]["third-party-sharing"]["reason"]
         .as_str()
         .unwrap()
         .to_string();
@@ -496,7 +533,7 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     for (tag, verdict) in alpi["verdicts"].as_object().unwrap() {
         assert_eq!(verdict, "unreadable", "{tag}");
     }
-    let reason = alpi["details"][0]["reason"].as_str().unwrap();
+    let reason = alpi["details"]["aggregation"]["reason"].as_str().unwrap();
     assert!(reason.contains("the policy is in Italian (it)"), "{reason}");
     let berg = provider(&doc, "berg");
     assert_eq!(berg["policy_source"]["language"], "de");
@@ -550,4 +587,69 @@ fn german_statements_are_graded_against_german_policies() {
         provider(&doc, "teil")["verdicts"]["third-party-sharing"],
         "contradiction"
     );
+}
+
+/// `--baseline` reads an earlier run's JSON and says what moved; `--fail-on changed` makes a CI job fail
+/// on it, and on nothing else.
+#[test]
+fn changes_since_a_baseline_are_reported_and_can_fail_a_job() {
+    let mut doc = compare_json(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, doc.to_string()).unwrap();
+    let out = run(orgcheck()
+        .args(["compare", "--fail-on", "changed", "--baseline"])
+        .arg(&same));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Nothing changed since "), "{}", out.stdout);
+
+    // Last time O2's sharing read as consistent and Tesco Mobile had one statement fewer.
+    let providers = doc["providers"].as_array_mut().unwrap();
+    let o2 = providers.iter_mut().find(|p| p["id"] == "o2").unwrap();
+    o2["verdicts"]["third-party-sharing"] = "consistent".into();
+    let tesco = providers.iter_mut().find(|p| p["id"] == "tesco-mobile").unwrap();
+    tesco["statements"].as_array_mut().unwrap().pop();
+    let older = dir.path().join("older.json");
+    std::fs::write(&older, doc.to_string()).unwrap();
+    let out = run(orgcheck().args(["compare", "--baseline"]).arg(&older));
+    assert_eq!(
+        out.code, 0,
+        "without --fail-on changed, a change is no failure: {}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("O2 sharing: contradiction, was consistent (new)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Tesco Mobile: new statement “"), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["compare", "--fail-on", "changed", "--format", "json", "--baseline"])
+        .arg(&older));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let now: Value = serde_json::from_str(&out.stdout).unwrap();
+    let change = &now["changes"]["verdicts"][0];
+    assert_eq!(change["provider"], "o2");
+    assert_eq!(change["movement"], "new");
+    assert_eq!(change["before"], "consistent");
+    let out = run(orgcheck()
+        .args(["compare", "--format", "markdown", "--baseline"])
+        .arg(&older));
+    assert!(out.stdout.contains("### Since "), "{}", out.stdout);
+}
+
+#[test]
+fn a_bad_baseline_or_a_missing_one_is_an_error() {
+    let out = run(orgcheck().args(["compare", "--fail-on", "changed"]));
+    assert_error(&out, &["--fail-on changed needs --baseline FILE"]);
+    let dir = dir_with(&[("b.json", b"{\n  \"schema_version\": 3,\n  \"providers\": {}\n}\n")]);
+    let out = run(orgcheck()
+        .args(["compare", "--baseline"])
+        .arg(dir.path().join("b.json")));
+    assert_error(&out, &["b.json:3:", "orgcheck compare --format json"]);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["compare", "--baseline"])
+        .arg(dir.path().join("none.json")));
+    assert_error(&out, &["none.json: cannot read the baseline"]);
 }

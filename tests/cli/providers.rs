@@ -58,6 +58,24 @@ fn unknown_field_names_the_field_and_line() {
     );
 }
 
+/// TOML reads an unquoted date as a date, which serde reports as "a map": the message names the field and
+/// shows the line to write.
+#[test]
+fn an_unquoted_date_names_the_field_and_the_fix() {
+    let src =
+        format!("name = \"Acme\"\n{DOC}\n[[statements]]\ntext = \"We never sell your data.\"\ndate = 2025-04-02\n");
+    let (out, dir) = check(&[("acme.toml", src.as_bytes())]);
+    assert_error(
+        &out,
+        &[
+            &format!("{dir}/acme.toml:"),
+            "field `date`",
+            "write `date = \"2025-04-02\"`, quoted",
+        ],
+    );
+    assert!(!out.stderr.contains("map"), "{}", out.stderr);
+}
+
 #[test]
 fn missing_field_is_named() {
     let (out, dir) = check(&[("acme.toml", b"[[documents]]\nid = \"p\"\nurl = \"https://a.example\"\n")]);
@@ -417,7 +435,7 @@ fn your_providers_join_the_bundled_ones_and_a_new_one_is_valid_as_written() {
     let out = run(orgcheck().args(["providers", "--check"]).arg(&mine));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout.ends_with("ok: 1 providers, 1 documents, 0 statements\n"),
+        out.stdout.ends_with("ok: 1 provider, 1 document, 0 statements\n"),
         "{}",
         out.stdout
     );

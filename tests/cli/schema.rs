@@ -10,9 +10,11 @@ use orgcheck::stages::check::CheckReport;
 use orgcheck::stages::compare::CompareReport;
 use orgcheck::stages::diff::DiffReport;
 use orgcheck::stages::eval::EvalReport;
-use orgcheck::stages::extract::ExtractReport;
+use orgcheck::stages::extract::{ExtractReport, RecordLine};
 use orgcheck::stages::history::HistoryReport;
-use orgcheck::stages::lint::LintReport;
+use orgcheck::stages::lint::{LintRecordLine, LintReport};
+
+use crate::util::{orgcheck, run};
 
 fn check(name: &str, schema: schemars::Schema) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
@@ -83,6 +85,71 @@ fn check_schema_is_current() {
 #[test]
 fn eval_schema_is_current() {
     check("eval.schema.json", schemars::schema_for!(EvalReport));
+}
+
+#[test]
+fn extract_records_schema_is_current() {
+    check(
+        "extract-records.schema.json",
+        schemars::schema_for!(RecordLine<'static>),
+    );
+}
+
+#[test]
+fn lint_records_schema_is_current() {
+    check("lint-records.schema.json", schemars::schema_for!(LintRecordLine));
+}
+
+/// Every line of `out` is valid against the published schema `name`; returns the lines.
+fn lines_valid(name: &str, out: &str) -> Vec<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema").join(name);
+    let schema: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(name, schema).unwrap();
+    let id = compiler.compile(name, &mut schemas).unwrap();
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for line in &lines {
+        if let Err(e) = schemas.validate(line, id) {
+            panic!("{line} does not match {name}: {e:#}");
+        }
+    }
+    lines
+}
+
+/// The batch lines (findings and errors alike) match their schemas, and a schema is strict enough to
+/// refuse a line that is neither.
+#[test]
+fn batch_and_error_records_match_their_schemas() {
+    let records = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records.jsonl");
+    let out = run(orgcheck().args(["extract", "--input-format", "jsonl"]).arg(&records));
+    let lines = lines_valid("extract-records.schema.json", &out.stdout);
+    assert!(lines.iter().any(|l| l.get("findings").is_some()), "{}", out.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.get("line") == Some(&3.into()) && l.get("error").is_some())
+    );
+    let warc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/warc/crawl.warc");
+    let out = run(orgcheck().args(["extract", "--input-format", "warc"]).arg(&warc));
+    let lines = lines_valid("extract-records.schema.json", &out.stdout);
+    assert!(lines.iter().any(|l| l["id"].get("uri").is_some()), "{}", out.stdout);
+    let out = run(orgcheck()
+        .args(["lint", "--input-format", "jsonl", "--format", "jsonl"])
+        .arg(&records));
+    let lines = lines_valid("lint-records.schema.json", &out.stdout);
+    assert!(lines.iter().any(|l| l.get("pairs").is_some()) && lines.iter().any(|l| l.get("error").is_some()));
+
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/extract-records.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("r.json", schema).unwrap();
+    let id = compiler.compile("r.json", &mut schemas).unwrap();
+    assert!(schemas.validate(&serde_json::json!({"line": "three"}), id).is_err());
 }
 
 #[test]

@@ -39,6 +39,8 @@ impl RuleSet {
                 clause: tc.clause.text.to_string(),
                 start: tc.clause.start,
                 end: tc.clause.end,
+                char_start: tc.clause.char_start,
+                char_end: tc.clause.char_end(),
                 evidence: tc.clause.text[h.span.clone()].to_string(),
                 cue: h.cue.clone(),
                 exceptions: h

@@ -63,10 +63,14 @@ pub struct Finding {
     pub rule: String,
     /// The clause the finding is in.
     pub clause: String,
-    /// Byte offset of the clause in the normalised text.
+    /// Byte offset (UTF-8) of the clause in the normalised text.
     pub start: usize,
-    /// Byte offset of the end of the clause in the normalised text.
+    /// Byte offset (UTF-8) of the end of the clause in the normalised text.
     pub end: usize,
+    /// Character offset (Unicode scalar values, as Python's `str` indexes) of the clause.
+    pub char_start: usize,
+    /// Character offset of the end of the clause: `text[char_start:char_end]` in Python.
+    pub char_end: usize,
     /// The exact words that triggered the rule.
     pub evidence: String,
     /// The negation ("never", "none of", "is prohibited") that made the finding negative.
@@ -181,6 +185,7 @@ impl RuleSet {
                             text: &text[q.start..a.end],
                             start: q.start,
                             end: a.end,
+                            char_start: q.char_start,
                         };
                         clauses.next();
                     }

@@ -67,16 +67,21 @@ impl RuleSet {
     pub fn read<'r, 'a>(&'r self, text: &'a str) -> Reading<'r, 'a> {
         let detection = language::detect(text);
         let mut parts = Vec::with_capacity(detection.runs.len());
+        // Runs come in text order: one sweep counts the characters before each.
+        let (mut byte, mut chars) = (0, 0);
         for run in detection.runs {
+            chars += text.get(byte..run.range.start).map_or(0, |gap| gap.chars().count());
+            byte = run.range.start;
+            let at = (run.range.start, chars);
             let rules = match self.reader(run.language) {
                 Reader::Rules(r) => Some(r),
                 Reader::None => None,
             };
             let tagged = match rules {
-                Some(r) => r.tag_text_at(text, run.range),
+                Some(r) => r.tag_text_at(text, run.range, chars),
                 None => (crate::document::segment::clauses(&text[run.range.clone()]).into_iter())
                     .map(|c| TaggedClause {
-                        clause: shifted(c, run.range.start),
+                        clause: shifted(c, at),
                         hits: Vec::new(),
                     })
                     .collect(),
@@ -93,24 +98,32 @@ impl RuleSet {
         }
     }
 
-    /// Tags the part `range` of `text`; clause offsets index into the whole text.
-    pub(crate) fn tag_text_at<'a>(&self, text: &'a str, range: std::ops::Range<usize>) -> Vec<TaggedClause<'a>> {
+    /// Tags the part `range` of `text`, which has `chars` characters before it; clause offsets index
+    /// into the whole text.
+    pub(crate) fn tag_text_at<'a>(
+        &self,
+        text: &'a str,
+        range: std::ops::Range<usize>,
+        chars: usize,
+    ) -> Vec<TaggedClause<'a>> {
         let start = range.start;
         let mut tagged = self.tag_text(&text[range]);
         if start > 0 {
             for tc in &mut tagged {
-                tc.clause = shifted(tc.clause, start);
+                tc.clause = shifted(tc.clause, (start, chars));
             }
         }
         tagged
     }
 }
 
-fn shifted(c: Clause<'_>, by: usize) -> Clause<'_> {
+/// A clause of a part moved to the part's place in the whole text: `by` bytes and characters.
+fn shifted(c: Clause<'_>, (bytes, chars): (usize, usize)) -> Clause<'_> {
     Clause {
         text: c.text,
-        start: c.start + by,
-        end: c.end + by,
+        start: c.start + bytes,
+        end: c.end + bytes,
+        char_start: c.char_start + chars,
     }
 }
 
@@ -158,5 +171,22 @@ mod tests {
             .expect("the English line is read");
         assert_eq!(&text[location.start..location.end], location.clause);
         assert!(location.start > 0);
+    }
+
+    #[test]
+    fn character_offsets_count_what_comes_before_each_run() {
+        let rules = RuleSet::default_rules().unwrap();
+        // Umlauts and a no-break space make bytes and characters differ before the English run.
+        let text = "Wir verkaufen Ihre Daten nicht an Dritte, für Sie gilt\u{a0}das Gesetz über den Datenschutz.\n\
+                    Über Änderungen informieren wir Sie schriftlich und rechtzeitig.\n\
+                    We share your location with advertisers.\n";
+        let chars: Vec<char> = text.chars().collect();
+        let f = rules.read(text).into_findings();
+        assert!(f.iter().any(|f| f.tag == Tag::Location), "{f:?}");
+        for finding in &f {
+            let by_char: String = chars[finding.char_start..finding.char_end].iter().collect();
+            assert_eq!(by_char, finding.clause);
+            assert!(finding.char_start < finding.start || finding.start == 0);
+        }
     }
 }

@@ -371,6 +371,8 @@ mod tests {
                 clause: evidence.into(),
                 start: 0,
                 end: evidence.len(),
+                char_start: 0,
+                char_end: evidence.chars().count(),
                 evidence: evidence.into(),
                 cue: None,
                 exceptions: exceptions

@@ -1,13 +1,16 @@
 //! The comparator: lines up what a provider told customers against what its policy says, per tag.
 //!
 //! `sources.rs` finds the texts, `grading.rs` reads each side's stance and grades a denial against a
-//! permission, `explain.rs` words the verdicts, and `report.rs` holds what is reported.
+//! permission, `explain.rs` words the verdicts, `report.rs` holds what is reported, and `changes.rs`
+//! what changed since an earlier run.
 
 mod report;
 mod sources;
 mod grading;
 mod explain;
+mod changes;
 
+pub use changes::{Baseline, Changes, Movement, StatementChange, VerdictChange, changes};
 pub use explain::practice_line;
 pub(crate) use explain::{overlap_words, parts_named};
 pub(crate) use grading::grade;
@@ -69,10 +72,9 @@ pub fn compare_with(
     };
 
     let has_statement = !statements.is_empty();
-    let mut details = Vec::new();
-    let mut verdict_of = |tag: Tag| {
+    let detail_of = |tag: Tag| {
         if !unread.is_empty() {
-            details.push(VerdictDetail {
+            return VerdictDetail {
                 tag,
                 verdict: Verdict::Unreadable,
                 reason: format!(
@@ -82,24 +84,23 @@ pub fn compare_with(
                 statement_evidence: Vec::new(),
                 policy_evidence: Vec::new(),
                 scope: None,
-            });
-            return Verdict::Unreadable;
+            };
         }
         let said = Stance::of(&findings, Side::Statement, tag, rules);
         let says = Stance::of(&findings, Side::Policy, tag, rules);
         let d = verdict(&rules.ontology, &findings, has_statement, &said, &says);
         let scope = d.pair.as_ref().map(|p| p.comparison(&rules.ontology, &findings));
-        details.push(VerdictDetail {
+        VerdictDetail {
             tag,
             verdict: d.verdict,
             reason: reason(&rules.ontology, tag, &d, scope.as_ref(), &findings),
             statement_evidence: d.statement.clone(),
             policy_evidence: d.policy.clone(),
             scope,
-        });
-        d.verdict
+        }
     };
-    let verdicts = Verdicts::from_fn(&mut verdict_of);
+    let details = Details::from_fn(detail_of);
+    let verdicts = details.verdicts();
     ProviderReport {
         id: provider.id.clone(),
         name: provider.name.clone(),

@@ -12,7 +12,7 @@ use crate::base::report::{COMPARE_SCHEMA_VERSION, ORGCHECK_VERSION};
 use crate::inputs::providers::{Note, Statement};
 
 /// One verdict per provider and tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The statement denies what the policy permits, or asserts what the policy denies: the two
@@ -38,6 +38,56 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, from the gravest to the least.
+    pub const ALL: [Verdict; 8] = [
+        Verdict::Contradiction,
+        Verdict::NarrowDenial,
+        Verdict::Omission,
+        Verdict::Consistent,
+        Verdict::StatementOnly,
+        Verdict::NotMentioned,
+        Verdict::NoStatement,
+        Verdict::Unreadable,
+    ];
+
+    /// What the verdict says, in one sentence for a glossary (`orgcheck help compare`, the manual).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Verdict::Contradiction => {
+                "The statement denies what the policy permits (or asserts what the policy denies), and the two \
+                 overlap in every part: what is done, to which data, for whom and why."
+            }
+            Verdict::NarrowDenial => {
+                "The statement denies something narrower than what the policy permits (\"we do not sell\" \
+                 against \"we may provide aggregate data to advertisers\"): true as far as it goes, and silent \
+                 on the rest."
+            }
+            Verdict::Omission => "The policy permits it; the statement does not mention it.",
+            Verdict::Consistent => "Statement and policy agree.",
+            Verdict::StatementOnly => "The statement mentions it; the policy, as read, does not.",
+            Verdict::NotMentioned => "Neither the statement nor the policy mentions it.",
+            Verdict::NoStatement => "No statement from the provider is recorded: nothing to compare the policy with.",
+            Verdict::Unreadable => {
+                "A text is in a language orgcheck has no rules for: it was not read, and nothing is said \
+                 (never taken for silence)."
+            }
+        }
+    }
+
+    /// The verdict in a few words, for the legend under a table.
+    pub fn gloss(self) -> &'static str {
+        match self {
+            Verdict::Contradiction => "denies what the policy permits",
+            Verdict::NarrowDenial => "denies less than the policy permits",
+            Verdict::Omission => "the policy permits, the statement is silent",
+            Verdict::Consistent => "both agree",
+            Verdict::StatementOnly => "the policy is silent",
+            Verdict::NotMentioned => "neither says",
+            Verdict::NoStatement => "no reply recorded",
+            Verdict::Unreadable => "a text orgcheck has no rules for",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Contradiction => "contradiction",
@@ -75,12 +125,7 @@ impl Verdicts {
 
 impl Serialize for Verdicts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(Tag::ALL.len()))?;
-        for (tag, verdict) in self.iter() {
-            map.serialize_entry(tag.as_str(), &verdict)?;
-        }
-        map.end()
+        per_tag(serializer, self.iter())
     }
 }
 
@@ -90,17 +135,92 @@ impl schemars::JsonSchema for Verdicts {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let verdict = serde_json::Value::from(generator.subschema_for::<Verdict>());
-        let properties: serde_json::Map<String, serde_json::Value> = Tag::ALL
-            .iter()
-            .map(|t| (t.as_str().to_string(), verdict.clone()))
-            .collect();
-        schemars::json_schema!({
-            "description": "One verdict per tag.",
-            "type": "object",
-            "properties": properties,
-            "required": Tag::ALL.map(Tag::as_str),
-        })
+        per_tag_schema::<Verdict>(generator, "One verdict per tag.")
+    }
+}
+
+/// Writes one entry per tag, keyed by the tag's name.
+fn per_tag<S: serde::Serializer, T: Serialize>(
+    serializer: S,
+    entries: impl Iterator<Item = (Tag, T)>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(Tag::ALL.len()))?;
+    for (tag, value) in entries {
+        map.serialize_entry(tag.as_str(), &value)?;
+    }
+    map.end()
+}
+
+/// The schema of an object with one `T` per tag, every tag required.
+fn per_tag_schema<T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+    description: &str,
+) -> schemars::Schema {
+    let item = serde_json::Value::from(generator.subschema_for::<T>());
+    let properties: serde_json::Map<String, serde_json::Value> = Tag::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), item.clone()))
+        .collect();
+    schemars::json_schema!({
+        "description": description,
+        "type": "object",
+        "properties": properties,
+        "required": Tag::ALL.map(Tag::as_str),
+    })
+}
+
+/// Why each tag got its verdict: one [`VerdictDetail`] per tag, in [`Tag::ALL`] order; written as an
+/// object keyed by tag, as [`Verdicts`] is (`jq '.details["third-party-sharing"]'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details(Vec<VerdictDetail>);
+
+impl Details {
+    /// The detail of each tag, from a function of the tag.
+    pub fn from_fn(detail: impl FnMut(Tag) -> VerdictDetail) -> Details {
+        Details(Tag::ALL.into_iter().map(detail).collect())
+    }
+
+    pub fn get(&self, tag: Tag) -> &VerdictDetail {
+        &self.0[tag.index()]
+    }
+
+    /// Each tag's detail, in [`Tag::ALL`] order.
+    pub fn iter(&self) -> std::slice::Iter<'_, VerdictDetail> {
+        self.0.iter()
+    }
+
+    /// The verdicts the details give.
+    pub fn verdicts(&self) -> Verdicts {
+        Verdicts::from_fn(|tag| self.get(tag).verdict)
+    }
+}
+
+impl<'a> IntoIterator for &'a Details {
+    type Item = &'a VerdictDetail;
+    type IntoIter = std::slice::Iter<'a, VerdictDetail>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        per_tag(serializer, self.0.iter().map(|d| (d.tag, d)))
+    }
+}
+
+impl schemars::JsonSchema for Details {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Details".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        per_tag_schema::<VerdictDetail>(
+            generator,
+            "Why each tag got its verdict, keyed by tag as `verdicts` is (since schema_version 3; an array before).",
+        )
     }
 }
 
@@ -228,7 +348,7 @@ pub struct ProviderReport {
     pub notes: Vec<Note>,
     pub findings: Vec<SidedFinding>,
     pub verdicts: Verdicts,
-    pub details: Vec<VerdictDetail>,
+    pub details: Details,
 }
 
 /// A statement as compared: what the provider said and, for a statement page, which text was read.
@@ -249,6 +369,9 @@ pub struct CompareReport {
     /// The orgcheck version that wrote the report.
     pub orgcheck_version: String,
     pub providers: Vec<ProviderReport>,
+    /// With `--baseline FILE`: what changed since that earlier comparison.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub changes: Option<super::Changes>,
 }
 
 impl CompareReport {
@@ -257,6 +380,7 @@ impl CompareReport {
             schema_version: COMPARE_SCHEMA_VERSION,
             orgcheck_version: ORGCHECK_VERSION.to_string(),
             providers,
+            changes: None,
         }
     }
 

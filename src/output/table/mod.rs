@@ -12,13 +12,18 @@ use crate::base::report::VersionInfo;
 use crate::base::snippet::cut_around;
 use crate::inputs::providers::Provider;
 use crate::stages::check::{CheckReport, CheckStatus, DiffBasis, DocCheck};
-use crate::stages::compare::{CompareReport, ProviderReport, Side, SidedFinding, SourceKind, Verdict};
+use crate::stages::compare::Verdict;
 use crate::stages::diff::{Change, ChangeKind, ClauseFinding, DiffBody};
 use crate::stages::history::HistoryReport;
 use crate::stages::lint::LintReport;
 
 /// Longest clause shown in a table cell before it is cut with "…".
 const CLAUSE_MAX: usize = 220;
+
+mod compare;
+
+pub(crate) use compare::shown_clauses;
+pub use compare::{compare, summary};
 
 /// ANSI styling that is a no-op when colour is off.
 #[derive(Clone, Copy)]
@@ -118,206 +123,9 @@ fn new_table(width: u16, style: Style, header: &[&str], separated: bool) -> Tabl
     table
 }
 
-/// A finding as a label shows it: tag, polarity and a denial's exception kinds.
-pub(crate) type Label = (Tag, Polarity, Vec<ExceptionKind>);
-
-/// A clause with the labels of all its findings, for display.
-pub(crate) struct ShownClause<'a> {
-    pub labels: Vec<Label>,
-    pub clause: &'a str,
-    /// Byte range of the first evidence inside the clause.
-    pub evidence: std::ops::Range<usize>,
-    /// Byte ranges of every finding's evidence inside the clause, in finding order.
-    pub marks: Vec<std::ops::Range<usize>>,
-}
-
-/// Groups a side's findings by clause, in text order. An excepted permission gets no label of its own:
-/// its denial's label names the exception ("[no sharing except legal]").
-pub(crate) fn shown_clauses<'a>(findings: impl Iterator<Item = &'a SidedFinding>) -> Vec<ShownClause<'a>> {
-    let mut out: Vec<ShownClause<'a>> = Vec::new();
-    let mut last: Option<(Option<usize>, usize)> = None;
-    for f in findings.filter(|f| !f.finding.excepted) {
-        let key = (f.statement, f.finding.start);
-        let label = (f.finding.tag, f.finding.polarity, f.finding.exception_kinds());
-        if last == Some(key)
-            && let Some(shown) = out.last_mut()
-        {
-            if !shown.labels.contains(&label) {
-                shown.labels.push(label);
-            }
-            shown.marks.push(evidence_range(&f.finding));
-            continue;
-        }
-        last = Some(key);
-        out.push(ShownClause {
-            labels: vec![label],
-            clause: &f.finding.clause,
-            evidence: evidence_range(&f.finding),
-            marks: vec![evidence_range(&f.finding)],
-        });
-    }
-    out
-}
-
-fn evidence_range(f: &Finding) -> std::ops::Range<usize> {
+/// Byte range of a finding's evidence inside its clause.
+pub(super) fn evidence_range(f: &Finding) -> std::ops::Range<usize> {
     f.clause.find(&f.evidence).map_or(0..0, |s| s..s + f.evidence.len())
-}
-
-fn side_cell(report: &ProviderReport, side: Side, style: Style) -> String {
-    let clauses = shown_clauses(report.findings.iter().filter(|f| f.side == side));
-    if side == Side::Statement && report.statements.is_empty() {
-        return style.dim("No reply yet: no statement recorded.");
-    }
-    let pages = if side == Side::Statement {
-        super::view::statement_pages_line(report)
-    } else {
-        None
-    };
-    if clauses.is_empty() {
-        let nothing = style.dim(&super::view::nothing_line(report, side));
-        return pages.map_or(nothing.clone(), |p| format!("{nothing}\n{}", style.dim(&p)));
-    }
-    let mut cell = clauses
-        .iter()
-        .map(|c| {
-            let labels: Vec<String> = c.labels.iter().map(|(t, p, e)| style.tag(*t, *p, e)).collect();
-            format!(
-                "{} {}",
-                labels.join(" "),
-                cut_around(c.clause, c.evidence.clone(), CLAUSE_MAX)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    if let Some(p) = pages {
-        cell.push('\n');
-        cell.push_str(&style.dim(&p));
-    }
-    cell
-}
-
-fn source_label(report: &ProviderReport) -> String {
-    let src = &report.policy_source;
-    match src.kind {
-        SourceKind::Bundled => format!("bundled {}", src.snapshot_date.as_deref().unwrap_or("snapshot")),
-        SourceKind::Snapshot => format!("snapshot {}", src.snapshot_date.as_deref().unwrap_or("undated")),
-        SourceKind::Store => format!(
-            "stored {}",
-            src.retrieved_at.as_deref().map_or("", |d| d.get(..10).unwrap_or(d))
-        ),
-        SourceKind::Live => "live".to_string(),
-    }
-}
-
-/// The comparison table: one row per provider.
-pub fn compare(report: &CompareReport, width: u16, style: Style) -> String {
-    let mut table = new_table(
-        width,
-        style,
-        &[
-            "Provider",
-            "What they tell customers",
-            "What the policy says",
-            "Verdicts",
-        ],
-        true,
-    );
-    for p in &report.providers {
-        let verdicts: Vec<String> = Tag::ALL
-            .iter()
-            .map(|&t| format!("{} {}", t.about().short, style.verdict(p.verdicts.get(t))))
-            .collect();
-        table.add_row(vec![
-            Cell::new(format!("{}\n{}", style.bold(&p.name), style.dim(&source_label(p)))),
-            Cell::new(side_cell(p, Side::Statement, style)),
-            Cell::new(side_cell(p, Side::Policy, style)),
-            Cell::new(verdicts.join("\n")),
-        ]);
-    }
-    // The name and verdict columns are short and need not wrap when there is room; the two text
-    // columns share the rest.
-    for index in if width >= 90 { &[0usize, 3][..] } else { &[][..] } {
-        if let Some(column) = table.column_mut(*index) {
-            column.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
-    // In a narrow terminal, a verdict still reads on one line: "sharing contradiction".
-    if (70..90).contains(&width)
-        && let Some(column) = table.column_mut(3)
-    {
-        let verdict = "sharing contradiction".len() as u16 + 2;
-        column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(verdict)));
-    }
-    let mut out = table.to_string();
-    out.push('\n');
-    out.push_str(&scope_lines(report, style));
-    out.push_str(&summary(report));
-    out
-}
-
-/// Under the table, one line per contradiction or narrow denial that a reader can quote: what the
-/// denial covers against what the other side permits.
-fn scope_lines(report: &CompareReport, style: Style) -> String {
-    let mut out = String::new();
-    for p in &report.providers {
-        for d in &p.details {
-            if let Some(scope) = &d.scope {
-                out.push_str(&format!(
-                    "{} {}: {}\n  {}\n",
-                    style.bold(&p.name),
-                    d.tag.about().short,
-                    style.verdict(d.verdict),
-                    scope.line
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// One line counting contradictions and omissions.
-pub fn summary(report: &CompareReport) -> String {
-    let count = |v: Verdict| {
-        report
-            .providers
-            .iter()
-            .map(|p| Tag::ALL.iter().filter(|&&t| p.verdicts.get(t) == v).count())
-            .sum::<usize>()
-    };
-    let with = |v: Verdict| {
-        let names: Vec<&str> = report
-            .providers
-            .iter()
-            .filter(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == v))
-            .map(|p| p.name.as_str())
-            .collect();
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", names.join(", "))
-        }
-    };
-    let n = report.providers.len();
-    let counted = |v: Verdict, one: &str, many: &str| {
-        let k = count(v);
-        format!("{k} {}{}", if k == 1 { one } else { many }, with(v))
-    };
-    // Unreadable is said of a provider's texts, not tag by tag.
-    let unread = (report.providers.iter())
-        .filter(|p| Tag::ALL.iter().any(|&t| p.verdicts.get(t) == Verdict::Unreadable))
-        .count();
-    let unreadable = match unread {
-        0 => String::new(),
-        k => format!(", {k} not read{}", with(Verdict::Unreadable)),
-    };
-    format!(
-        "{} provider{}: {}, {}, {}{unreadable}. [tag] = the text says it does; [no tag] = it says it does not.\n",
-        n,
-        if n == 1 { "" } else { "s" },
-        counted(Verdict::Contradiction, "contradiction", "contradictions"),
-        counted(Verdict::NarrowDenial, "narrow denial", "narrow denials"),
-        counted(Verdict::Omission, "omission", "omissions"),
-    )
 }
 
 /// The history table: one row per practice, one column per version (● with the count where the version
@@ -414,9 +222,10 @@ pub fn lint(report: &LintReport, width: u16, style: Style) -> String {
 /// page, and laying out a cell takes time in its length.
 const EVIDENCE_MAX: usize = 160;
 
-/// The extract table: one row per tagged clause (all clauses with `all`).
+/// The extract table: one row per tagged clause (all clauses with `all`). A clause is numbered by its
+/// `index` in the JSON, from 0, so `jq '.clauses[12]'` finds row 12.
 pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style, all: bool) -> String {
-    let mut table = new_table(width, style, &["#", "Clause", "Findings"], true);
+    let mut table = new_table(width, style, &["index", "Clause", "Findings"], true);
     let mut rows = 0;
     for (index, text, findings) in clauses {
         if findings.is_empty() && !all {
@@ -447,7 +256,7 @@ pub fn extract(clauses: &[(usize, &str, Vec<Finding>)], width: u16, style: Style
             .collect();
         let keep = findings.first().map_or(0..0, evidence_range);
         table.add_row(vec![
-            Cell::new(index + 1),
+            Cell::new(index),
             Cell::new(cut_around(text, keep, CLAUSE_MAX * 2)),
             Cell::new(cells.join("\n")),
         ]);
