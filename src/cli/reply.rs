@@ -86,8 +86,19 @@ fn date(s: &str) -> Result<String, String> {
 
 pub fn run(args: ReplyArgs, ctx: &mut Context<'_>) -> anyhow::Result<Outcome> {
     let rules = args.rules.load()?;
-    let dir = super::args::your_providers(args.dir.clone()).unwrap_or_else(|| PathBuf::from("providers"));
-    let mut provider = providers::one(providers::load(&ProviderSource::Overlay(dir.clone()))?, &args.provider)?;
+    let named = super::args::your_providers(args.dir.clone());
+    let dir = named.clone().unwrap_or_else(|| PathBuf::from("providers"));
+    // Your first reply to a bundled provider may come before the directory you named exists: it is made
+    // then. An unnamed ./providers is never made behind your back.
+    let source = match (dir.exists(), named.is_some()) {
+        (true, _) => ProviderSource::Overlay(dir.clone()),
+        (false, true) => ProviderSource::Bundled,
+        (false, false) => anyhow::bail!(
+            "no providers directory: ./providers does not exist; give --providers DIR (made if missing), where \
+             the reply is recorded"
+        ),
+    };
+    let mut provider = providers::one(providers::load(&source)?, &args.provider)?;
     // A provider orgcheck ships is recorded in a copy of its declaration in your directory; a dry run
     // copies it to a scratch directory instead, and so changes nothing of yours.
     let scratch = (provider.bundled && args.dry_run)

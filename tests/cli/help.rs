@@ -102,3 +102,28 @@ fn completions_and_the_manual_page_generate() {
     }
     assert!(page.contains("\\-\\-providers"), "options are listed");
 }
+
+/// `help compare` is where a reader of a table looks up a verdict: every one is explained there, and
+/// in the manual.
+#[test]
+fn help_compare_and_the_manual_explain_every_verdict() {
+    let help = run(orgcheck().args(["help", "compare"])).stdout;
+    let man = run(orgcheck().arg("man")).stdout.replace("\\-", "-");
+    for verdict in [
+        "contradiction",
+        "narrow-denial",
+        "omission",
+        "consistent",
+        "statement-only",
+        "not-mentioned",
+        "no-statement",
+        "unreadable",
+    ] {
+        let explained = help
+            .lines()
+            .any(|l| l.trim_start().starts_with(verdict) && l.len() > verdict.len() + 20);
+        assert!(explained, "help compare does not explain {verdict}:\n{help}");
+        assert!(man.contains(verdict), "the manual lacks {verdict}");
+    }
+    assert!(help.contains("Examples:\n  orgcheck compare"), "{help}");
+}
