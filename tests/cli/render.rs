@@ -194,7 +194,7 @@ impl World {
             )
             .args([
                 command,
-                "--providers",
+                "--only-providers",
                 "providers",
                 "--store",
                 "store",
