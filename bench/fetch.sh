@@ -34,7 +34,7 @@ for i in $(seq 1 "$n"); do
     "$i" "$port" "$i" >"$work/providers/p$i.toml"
 done
 start=$(date +%s.%N)
-"$bin" fetch -q --providers "$work/providers" --store "$work/store" --concurrency "$conc" --retries 0 2>"$work/err" \
+"$bin" fetch -q --only-providers "$work/providers" --store "$work/store" --concurrency "$conc" --retries 0 2>"$work/err" \
   || { tail -5 "$work/err"; exit 2; }
 end=$(date +%s.%N)
 stored=$(find "$work/store" -path '*.versions/*' -name '*.json' | wc -l)
