@@ -199,9 +199,9 @@ pub fn draft(p: &ProviderReport, sender: Sender, choice: Choice) -> Letter {
     let mut questions = Vec::new();
     for tag in Tag::ALL {
         let words = t.tag(tag);
-        let detail = Some(p.details.get(tag));
-        let discrepancy = detail
-            .filter(|d| matches!(d.verdict, Verdict::Contradiction | Verdict::NarrowDenial))
+        let detail = p.details.get(tag);
+        let discrepancy = matches!(detail.verdict, Verdict::Contradiction | Verdict::NarrowDenial)
+            .then_some(detail)
             .and_then(|d| {
                 // The clauses that decided the verdict, the pair its scope line quotes.
                 let clause = |list: &[usize]| {

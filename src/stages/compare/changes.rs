@@ -132,7 +132,6 @@ fn movement(before: Option<Verdict>, after: Option<Verdict>) -> Movement {
 pub fn changes(file: &str, baseline: &Baseline, now: &CompareReport) -> Changes {
     let mut verdicts = Vec::new();
     let mut statements = Vec::new();
-    let texts = |list: &mut dyn Iterator<Item = String>| list.map(|t| squeeze(&t)).collect::<HashSet<_>>();
     for p in &now.providers {
         let before = baseline.providers.iter().find(|b| b.id == p.id);
         for (tag, after) in p.verdicts.iter() {
@@ -149,8 +148,8 @@ pub fn changes(file: &str, baseline: &Baseline, now: &CompareReport) -> Changes 
             }
         }
         let Some(before) = before else { continue };
-        let old = texts(&mut before.statements.iter().map(|s| s.text.clone()));
-        let new = texts(&mut p.statements.iter().map(|s| s.statement.text.clone()));
+        let old: HashSet<String> = before.statements.iter().map(|s| squeeze(&s.text)).collect();
+        let new: HashSet<String> = p.statements.iter().map(|s| squeeze(&s.statement.text)).collect();
         for s in &p.statements {
             if !old.contains(&squeeze(&s.statement.text)) {
                 statements.push(StatementChange {
