@@ -29,7 +29,9 @@ const INTERFACE_WORDS: usize = 8;
 
 /// Whether a clause is interface text, not a statement: a link, a button or a menu item ("Do Not Sell
 /// My Personal Information", "Privacy Choices"), or a lone word ("GPS"). It is short, has no closing
-/// punctuation, and is one word or every word is capitalised but the small ones a title leaves.
+/// punctuation, and is one word, or every word is capitalised but the small ones a title leaves, or it
+/// speaks in the reader's voice with no subject ("Meine Daten nicht verkaufen", "Ne pas vendre mes
+/// informations personnelles": languages that do not capitalise titles word by word).
 pub(crate) fn is_interface_text(clause: &str, g: &Grammar) -> bool {
     let line = clause.trim();
     if line.is_empty() || line.ends_with(['.', '!', '?', ';', ':', ',', ')']) || line.contains(['\n']) {
@@ -45,10 +47,16 @@ pub(crate) fn is_interface_text(clause: &str, g: &Grammar) -> bool {
         1 => true,
         n if n > INTERFACE_WORDS => false,
         _ => {
-            words
+            let title = words
                 .iter()
                 .all(|w| capital(w) || Grammar::has(&g.title_small_words, w))
-                && words.iter().filter(|w| capital(w)).count() >= 2
+                && words.iter().filter(|w| capital(w)).count() >= 2;
+            let subject = |w: &&str| {
+                [&g.first_person, &g.customer, &g.clause_subjects]
+                    .iter()
+                    .any(|list| Grammar::has(list, w))
+            };
+            title || (words.iter().any(|w| Grammar::has(&g.reader_possessives, w)) && !words.iter().any(subject))
         }
     }
 }
@@ -115,7 +123,7 @@ pub(crate) fn answer(next: Option<&str>, g: &Grammar) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::RuleSet;
+    use crate::analysis::rules::{Combine, RuleSet};
 
     #[test]
     fn interface_text_is_no_statement() {
@@ -126,16 +134,49 @@ mod tests {
             "Privacy Choices",
             "GPS",
             "How We Share Your Data",
+            "Do not sell my personal information",
         ] {
             assert!(is_interface_text(line, g), "{line}");
         }
         for line in [
             "We do not sell your personal information.",
-            "Do not sell my personal information",
+            "You can ask us not to sell my data",
             "Location data",
             "We Never Sell Your Data To Anyone Else Ever Again Under Any Circumstances",
         ] {
             assert!(!is_interface_text(line, g), "{line}");
+        }
+    }
+
+    #[test]
+    fn interface_text_in_the_readers_voice_in_german_and_french() {
+        for (code, lines, statements) in [
+            (
+                "de",
+                ["Meine Daten nicht verkaufen", "Verkauf meiner Daten widersprechen"],
+                [
+                    "Meine Daten werden nicht verkauft.",
+                    "Wir geben meine Daten nicht weiter",
+                ],
+            ),
+            (
+                "fr",
+                ["Ne pas vendre mes informations personnelles", "Gérer mes préférences"],
+                [
+                    "Ne pas vendre mes informations personnelles.",
+                    "Nous ne vendons pas mes données",
+                ],
+            ),
+        ] {
+            let pack = crate::analysis::rules::language_pack(code).unwrap();
+            let set = RuleSet::with_files(&[pack], Combine::Add).unwrap();
+            let g = &set.ontology.grammar;
+            for line in lines {
+                assert!(is_interface_text(line, g), "{line}");
+            }
+            for line in statements {
+                assert!(!is_interface_text(line, g), "{line}");
+            }
         }
     }
 

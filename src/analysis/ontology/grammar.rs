@@ -81,6 +81,16 @@ grammar! {
     restrictions: Word,
     /// The customer's own: "*your* profile" is data about the reader, so identifiable.
     customer_possessive: Word,
+    /// The reader speaking of their own ("Do not sell *my* personal information", "*Meine* Daten nicht
+    /// verkaufen"): a short line without closing punctuation that has one and no subject is a link or a
+    /// button in the reader's voice, not the company's statement.
+    reader_possessives: Word,
+    /// Pronouns that are a clause's subject wherever they stand before the practice word, for a language
+    /// that may put a verb or an object first and sets every subordinate clause off by commas (German:
+    /// "Ihre Daten geben *wir* nicht weiter", "Bitte geben *Sie* Ihr Passwort nicht weiter"). Each is also
+    /// in `first_person`, `customer` or `other_subjects`, which says whose practice it is. English gives
+    /// none: its subject stands right before the verb.
+    clause_subjects: Word,
     /// Subjects that are another party, not the company: "*they* may not share", "*operators* … may
     /// use", "*children* can share". The word before a passive is never one: it is what is done to.
     other_subjects: Word,
@@ -234,7 +244,17 @@ fn add(
     }
 }
 
+/// Lists a language may leave empty: they are not taken from the defaults when no file gives a word.
+const MAY_BE_EMPTY: &[&str] = &["clause_subjects"];
+
 impl Grammar {
+    /// Whether a list is still empty that the defaults must fill.
+    pub(crate) fn missing_lists(&self) -> bool {
+        self.lists()
+            .iter()
+            .any(|(name, list)| list.is_empty() && !MAY_BE_EMPTY.contains(name))
+    }
+
     /// Whether `word` is a function word of the grammar (a pointer, determiner, auxiliary, pronoun or
     /// preposition), not a name even when capitalised at the start of a sentence.
     pub(crate) fn is_function_word(&self, word: &str) -> bool {
@@ -302,6 +322,22 @@ mod tests {
             ["this", "such", "diese"],
             "a given list keeps its own words"
         );
+    }
+
+    #[test]
+    fn only_the_lists_a_language_may_leave_empty_may_stay_empty() {
+        let (g, _) = read("[grammar]\npointers = ['this']\n");
+        assert!(g.missing_lists());
+        let mut full = Grammar::default();
+        for (name, _) in Grammar::default().lists() {
+            let def: GrammarDef = toml::from_str(&format!("{name} = ['w']\n")).unwrap();
+            full.add(def, "g.toml", "", &mut Vec::new());
+        }
+        assert!(!full.missing_lists());
+        full.clause_subjects.clear();
+        assert!(!full.missing_lists(), "English gives no clause_subjects");
+        full.pointers.clear();
+        assert!(full.missing_lists());
     }
 
     #[test]

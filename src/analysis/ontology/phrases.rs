@@ -95,6 +95,9 @@ impl Grammar {
         {
             return Some(Actor::Other);
         }
+        if let Some(actor) = self.clause_subject(before) {
+            return actor;
+        }
         let mut passive = false;
         let Some(subject) = words_back(before).take(6).find(|w| {
             passive |= Grammar::has(&self.passive, w);
@@ -121,6 +124,58 @@ impl Grammar {
         } else {
             None
         }
+    }
+
+    /// The subject of the clause that ends at the practice word, for a language whose subject may follow
+    /// the verb or an object (`clause_subjects`, German): between the clause's last comma, colon or
+    /// semicolon and the practice word, the first `clause_subjects` pronoun ("Ihre Daten geben *wir*
+    /// weiter", "Bitte geben *Sie* …"), or the head noun of the noun phrase that opens it ("*Unsere
+    /// Partner* dürfen …", "dass *Kinder* …"). That head is its first capitalised word past articles,
+    /// possessives and subordinators: such languages (German) capitalise their nouns and not the
+    /// adjectives and attributes before them ("die von uns beauftragten *Dienstleister*"). `Some(None)`
+    /// is the company; `None` when no subject was found (a passive, a noun phrase alone).
+    fn clause_subject(&self, before: &str) -> Option<Option<Actor>> {
+        if self.clause_subjects.is_empty() {
+            return None;
+        }
+        let clause = &before[before.rfind([',', ';', ':']).map_or(0, |at| at + 1)..];
+        let leading = |w: &str| {
+            [
+                &self.determiners,
+                &self.pointers,
+                &self.quantifiers,
+                &self.recipient_modifiers,
+                &self.customer_possessive,
+                &self.condition_openers,
+                &self.relative_pronouns,
+            ]
+            .iter()
+            .any(|list| Grammar::has(list, w))
+        };
+        let mut opening = true;
+        for (i, w) in clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .enumerate()
+        {
+            // An opening noun phrase may hold a pronoun that is no subject: "die von *uns* beauftragten
+            // Dienstleister".
+            if Grammar::has(&self.clause_subjects, w) {
+                if Grammar::has(&self.first_person, w) {
+                    return Some(None);
+                }
+                if Grammar::has(&self.customer, w) {
+                    return Some(Some(Actor::Customer));
+                }
+            }
+            if (opening || Grammar::has(&self.clause_subjects, w)) && Grammar::has(&self.other_subjects, w) {
+                return Some(Some(Actor::Other));
+            }
+            // The head noun ends the opening phrase; a sentence's first word is capitalised whatever it is.
+            let head = i > 0 && w.starts_with(char::is_uppercase);
+            opening &= leading(w) || (!head && i > 0);
+        }
+        None
     }
 
     /// The first "to/with + noun phrase" in `range` of `text` ("to the wrong people"), up to four words

@@ -277,7 +277,7 @@ impl RuleSet {
         }
         // The ontology first: rule patterns may name its concepts.
         let (mut concepts, mut grammar) = (std::mem::take(&mut read.concepts), std::mem::take(&mut read.grammar));
-        if concepts.is_empty() || grammar.lists().iter().any(|(_, list)| list.is_empty()) {
+        if concepts.is_empty() || grammar.missing_lists() {
             let mut defaults = Collected::default();
             defaults.file(ONTOLOGY_NAME, ONTOLOGY);
             if !defaults.problems.is_empty() {

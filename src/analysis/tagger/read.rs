@@ -130,6 +130,7 @@ fn shifted(c: Clause<'_>, (bytes, chars): (usize, usize)) -> Clause<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::ontology::Actor;
     use crate::analysis::tag::{Polarity, Tag};
 
     #[test]
@@ -188,5 +189,114 @@ mod tests {
             assert_eq!(by_char, finding.clause);
             assert!(finding.char_start < finding.start || finding.start == 0);
         }
+    }
+
+    // Who acts, in German and French: the reading of src/analysis/ontology/phrases.rs with each pack's
+    // grammar words.
+
+    /// Asserts that every sharing finding of `text`, read in its own language, is `actor`'s (`None`: the
+    /// company's), and that there is one.
+    fn acts(rules: &RuleSet, text: &str, actor: Option<Actor>) {
+        let found: Vec<(Option<Actor>, Polarity)> = (rules.read(text).into_findings().into_iter())
+            .filter(|f| f.tag == Tag::ThirdPartySharing)
+            .map(|f| (f.practice.actor, f.polarity))
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|f| f.0 == actor),
+            "{text}: {found:?}"
+        );
+    }
+
+    #[test]
+    fn who_acts_in_german_is_read_wherever_the_subject_stands() {
+        let rules = RuleSet::default_rules().unwrap();
+        for text in [
+            "Wir geben Ihre Daten nicht an Dritte weiter.",
+            "Ihre Bestelldaten geben wir an den beauftragten Versanddienstleister weiter.",
+            "Die Daten unserer Nutzer geben wir grundsätzlich nicht an Dritte weiter.",
+            "Sofern Sie eingewilligt haben, übermitteln wir Ihre Standortdaten an unsere Werbepartner.",
+            "Ihre personenbezogenen Daten werden nicht an Dritte verkauft.",
+        ] {
+            acts(&rules, text, None);
+        }
+        // The subject noun opens the clause, past articles, possessives and attributes.
+        for text in [
+            "Unsere Partner dürfen Ihre Daten nicht an Dritte verkaufen.",
+            "Die von uns eingesetzten Dienstleister dürfen Ihre Daten nicht an Dritte weitergeben.",
+            "Kinder können Fotos und Informationen an andere Dritte weitergeben.",
+        ] {
+            acts(&rules, text, Some(Actor::Other));
+        }
+        // "Sie" after the verb is an instruction to the reader; "wenn Sie nicht möchten", their choice.
+        for text in [
+            "Bitte geben Sie Ihr Passwort niemals an Dritte weiter.",
+            "Geben Sie Ihre Zugangsdaten nicht an Dritte weiter.",
+            "Wenn Sie nicht möchten, dass wir Ihre Daten an Partner weitergeben, schreiben Sie uns.",
+        ] {
+            acts(&rules, text, Some(Actor::Customer));
+        }
+    }
+
+    #[test]
+    fn who_acts_in_french_is_read_before_the_verb() {
+        let rules = RuleSet::default_rules().unwrap();
+        for text in [
+            "Nous ne vendons pas vos données à des tiers.",
+            "Vos données ne sont jamais transmises à des tiers.",
+            "Orange ne communique pas vos données de localisation à des annonceurs.",
+        ] {
+            acts(&rules, text, None);
+        }
+        for text in [
+            "Les enfants peuvent partager des informations avec d'autres utilisateurs.",
+            "Les annonceurs peuvent partager ces données avec leurs propres partenaires.",
+        ] {
+            acts(&rules, text, Some(Actor::Other));
+        }
+        acts(
+            &rules,
+            "Veuillez ne pas communiquer vos données bancaires à des tiers.",
+            Some(Actor::Customer),
+        );
+    }
+
+    #[test]
+    fn a_prohibition_in_french_denies_another_partys_practice() {
+        let rules = RuleSet::default_rules().unwrap();
+        for text in [
+            "Nos partenaires ne sont pas autorisés à vendre vos données à des tiers.",
+            "Il est interdit à nos prestataires de transmettre vos données à des tiers.",
+            "Nos sous-traitants ne sont pas habilités à communiquer vos données.",
+        ] {
+            acts(&rules, text, Some(Actor::Other));
+            let polarities: Vec<Polarity> = (rules.read(text).into_findings().into_iter())
+                .filter(|f| f.tag == Tag::ThirdPartySharing)
+                .map(|f| f.polarity)
+                .collect();
+            assert!(
+                polarities.iter().all(|&p| p == Polarity::Negative),
+                "{text}: {polarities:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn disclaimers_in_german_and_french_state_no_practice() {
+        let rules = RuleSet::default_rules().unwrap();
+        let sharing = |text: &str| {
+            (rules.read(text).into_findings().into_iter())
+                .filter(|f| f.tag == Tag::ThirdPartySharing)
+                .count()
+        };
+        for text in [
+            "Wir können nicht garantieren, dass Ihre Daten niemals an Dritte weitergegeben werden.",
+            "Wir können nicht ausschließen, dass Daten bei der Übertragung an Dritte gelangen oder an Dritte weitergegeben werden.",
+            "Nous ne pouvons pas garantir que vos données ne seront jamais communiquées à des tiers.",
+            "Il n'existe aucune garantie que vos données ne seront pas transmises à des tiers.",
+        ] {
+            assert_eq!(sharing(text), 0, "{text}");
+        }
+        // Without the disclaimer, the same denial stands.
+        acts(&rules, "Ihre Daten werden niemals an Dritte weitergegeben.", None);
     }
 }
