@@ -57,8 +57,19 @@ struct Profile {
 /// The languages and their words, read once.
 struct Table {
     profiles: Vec<Profile>,
-    /// Each function word and the languages (a bit each) it belongs to.
-    words: FxHashMap<String, u32>,
+    /// Each function word, by its [`key`], and the languages (a bit each) it belongs to.
+    words: FxHashMap<u128, u32>,
+    /// For each lower-case ASCII first byte, the lengths (a bit each) of the function words it starts:
+    /// most words of a text are ruled out by it without hashing them.
+    starts: [u32; 128],
+}
+
+impl Table {
+    /// Whether some function word starts with `first` (lower-cased ASCII) and has `len` bytes.
+    #[inline]
+    fn may_be_word(&self, first: u8, len: usize) -> bool {
+        !first.is_ascii() || self.starts[usize::from(first.to_ascii_lowercase())] & (1 << len) != 0
+    }
 }
 
 fn table() -> &'static Table {
@@ -70,13 +81,26 @@ fn table() -> &'static Table {
             .map(|f| f.language)
             .unwrap_or_default();
         let profiles: Vec<Profile> = profiles.into_iter().take(32).collect();
-        let mut words: FxHashMap<String, u32> = FxHashMap::default();
+        let mut words: FxHashMap<u128, u32> = FxHashMap::default();
+        let mut starts = [0u32; 128];
         for (i, p) in profiles.iter().enumerate() {
             for w in &p.words {
-                *words.entry(w.to_lowercase()).or_default() |= 1 << i;
+                let w = w.to_lowercase();
+                if let Some(&first) = w.as_bytes().first().filter(|b| b.is_ascii())
+                    && w.len() <= MAX_WORD_BYTES
+                {
+                    starts[usize::from(first)] |= 1 << w.len();
+                }
+                if let Some(k) = key(w.as_bytes()) {
+                    *words.entry(k).or_default() |= 1 << i;
+                }
             }
         }
-        Table { profiles, words }
+        Table {
+            profiles,
+            words,
+            starts,
+        }
     })
 }
 
@@ -218,10 +242,10 @@ fn votes(t: &Table, line: &str, into: &mut Votes) -> usize {
         // "imedia.cz"), whose parts ("com") would vote for a language the text is not in.
         let (mut joined, mut upper, mut ascii) = (false, false, true);
         while i < bytes.len() && token_at(line, i) {
-            let b = bytes[i];
-            joined |= matches!(b, b'-' | b'.' | b'/' | b'@' | b'_');
-            upper |= b.is_ascii_uppercase();
-            ascii &= b.is_ascii();
+            let class = ASCII_CLASS.get(usize::from(bytes[i])).copied().unwrap_or(0);
+            joined |= class & JOINER != 0;
+            upper |= class & UPPER != 0;
+            ascii &= bytes[i].is_ascii();
             i += 1;
         }
         if start == i {
@@ -236,22 +260,22 @@ fn votes(t: &Table, line: &str, into: &mut Votes) -> usize {
             }
         }
         seen += 1;
-        if word.len() > MAX_WORD_BYTES || word.len() < 2 {
+        if word.len() > MAX_WORD_BYTES || word.len() < 2 || !t.may_be_word(word.as_bytes()[0], word.len()) {
             continue;
         }
-        let mask = if ascii && !upper {
-            t.words.get(word)
+        let k = if ascii && !upper {
+            key(word.as_bytes())
         } else if ascii {
             let b = &mut buf[..word.len()];
             b.copy_from_slice(word.as_bytes());
             b.make_ascii_lowercase();
-            // ASCII stays UTF-8 when lower-cased.
-            std::str::from_utf8(b).ok().and_then(|w| t.words.get(w))
+            key(b)
         } else if word.chars().any(char::is_uppercase) {
-            t.words.get(&word.to_lowercase())
+            key(word.to_lowercase().as_bytes())
         } else {
-            t.words.get(word)
+            key(word.as_bytes())
         };
+        let mask = k.and_then(|k| t.words.get(&k));
         if let Some(&mask) = mask {
             add(mask, into);
             // A line that has made up its mind need not be read to its end.
@@ -263,20 +287,59 @@ fn votes(t: &Table, line: &str, into: &mut Votes) -> usize {
     seen
 }
 
+/// A word of at most [`MAX_WORD_BYTES`] bytes as one number, its bytes in order: hashing and comparing
+/// it is a few instructions, where a string's are a loop and a `memcmp`. Words hold no zero byte, so
+/// the padding cannot make two words one.
+fn key(word: &[u8]) -> Option<u128> {
+    let mut bytes = [0u8; 16];
+    bytes.get_mut(..word.len())?.copy_from_slice(word);
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// Bits of [`ASCII_CLASS`]: a byte of a token; a joiner of compounds, domains and addresses; a capital.
+const TOKEN: u8 = 1;
+const JOINER: u8 = 2;
+const UPPER: u8 = 4;
+
+/// What each ASCII byte is to a token, looked up once per byte: the vote's scan over a text is a good
+/// part of its cost.
+static ASCII_CLASS: [u8; 128] = {
+    let mut classes = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        classes[b as usize] = if b.is_ascii_uppercase() {
+            TOKEN | UPPER
+        } else if b.is_ascii_alphanumeric() {
+            TOKEN
+        } else if matches!(b, b'-' | b'.' | b'/' | b'@' | b'_') {
+            TOKEN | JOINER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// Whether the byte at `i` belongs to a token: a letter or digit, or a joiner of compounds, domains and
 /// addresses. Only non-ASCII bytes are decoded.
 #[inline]
 fn token_at(line: &str, i: usize) -> bool {
     let b = line.as_bytes()[i];
-    if b.is_ascii() {
-        return b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/' | b'@' | b'_');
+    if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
+        return class & TOKEN != 0;
     }
     // A byte inside a character goes with the character.
     let mut start = i;
     while !line.is_char_boundary(start) {
         start -= 1;
     }
-    line[start..].chars().next().is_some_and(char::is_alphanumeric)
+    // Curly quotes, dashes and spaces of the General Punctuation block are common in policies, and no
+    // letter is among them: Unicode's table need not be searched for them.
+    line[start..]
+        .chars()
+        .next()
+        .is_some_and(|c| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric())
 }
 
 /// Votes that no further word of a line could overturn in practice: eight for one language, four
