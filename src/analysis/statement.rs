@@ -160,6 +160,11 @@ mod tests {
                 ],
             ),
             (
+                "es",
+                ["No vender mi información personal", "Mis preferencias de privacidad"],
+                ["No vendemos su información personal.", "Usted puede ver mis datos"],
+            ),
+            (
                 "fr",
                 ["Ne pas vendre mes informations personnelles", "Gérer mes préférences"],
                 [

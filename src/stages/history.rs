@@ -403,7 +403,7 @@ mod tests {
         let h = history(&store, "acme", &rules, &Normaliser::all()).unwrap();
         let languages: Vec<Option<&str>> = h.versions.iter().map(|v| v.language.as_deref()).collect();
         assert_eq!(languages, [Some("es"), Some("en"), Some("en")]);
-        // The Spanish version was not read: its findings are not compared with the English ones.
+        // The Spanish version is read in Spanish, but its findings are not compared with the English ones.
         for p in &h.practices {
             assert!(
                 p.turns.iter().all(|&(i, _)| i != 1),

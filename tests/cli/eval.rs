@@ -174,7 +174,10 @@ fn check_records_are_scored_as_accuracy_and_gated() {
     assert!(out.stdout.contains("not English"), "{}", out.stdout);
     for (args, needle) in [
         (["--min-accuracy", "opt-out:no=0.5"], "expected TAG:positive"),
-        (["--lang", "xx"], "no rules for `xx`; embedded languages: en, de, fr"),
+        (
+            ["--lang", "xx"],
+            "no rules for `xx`; embedded languages: en, de, fr, es",
+        ),
     ] {
         let bad = run(orgcheck().args(["eval", "--gold", &checks()]).args(args));
         assert_eq!(bad.code, 2);
@@ -184,11 +187,22 @@ fn check_records_are_scored_as_accuracy_and_gated() {
     assert_eq!(code(&["--min-f1", "0.5"]), 1);
 }
 
-/// orgcheck's own German and French sentences (docs/rules.md, "Languages") are read right with no flag:
-/// the practices, and the counter-examples that must not be tagged.
+/// orgcheck's own German, French and Spanish sentences (docs/rules.md, "Languages") are read right with
+/// no flag: the practices, and the counter-examples that must not be tagged.
 #[test]
-fn the_german_and_french_sentences_are_read_right_without_a_flag() {
-    for name in ["de", "de-unseen", "de-absent", "fr", "fr-unseen", "fr-absent", "probe"] {
+fn the_german_french_and_spanish_sentences_are_read_right_without_a_flag() {
+    for name in [
+        "de",
+        "de-unseen",
+        "de-absent",
+        "fr",
+        "fr-unseen",
+        "fr-absent",
+        "probe",
+        "es",
+        "es-unseen",
+        "es-absent",
+    ] {
         let gold = fixture(&format!("lang/{name}.jsonl"));
         let out = run(orgcheck().args(["eval", "--format", "json", "--gold"]).arg(&gold));
         assert_eq!(out.code, 0, "{}", out.stderr);

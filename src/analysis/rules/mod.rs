@@ -189,6 +189,11 @@ pub const LANGUAGE_PACKS: &[LanguagePack] = &[
         name: "rules/lang/fr.toml",
         source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lang/fr.toml")),
     },
+    LanguagePack {
+        code: "es",
+        name: "rules/lang/es.toml",
+        source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lang/es.toml")),
+    },
 ];
 
 /// The embedded rules file for a language code (`de`).

@@ -191,7 +191,7 @@ mod tests {
         }
     }
 
-    // Who acts, in German and French: the reading of src/analysis/ontology/phrases.rs with each pack's
+    // Who acts, in German, French and Spanish: the reading of src/analysis/ontology/phrases.rs with each pack's
     // grammar words.
 
     /// Asserts that every sharing finding of `text`, read in its own language, is `actor`'s (`None`: the
@@ -256,6 +256,30 @@ mod tests {
         acts(
             &rules,
             "Veuillez ne pas communiquer vos données bancaires à des tiers.",
+            Some(Actor::Customer),
+        );
+    }
+
+    #[test]
+    fn who_acts_in_spanish_is_read_before_the_verb_or_from_its_ending() {
+        let rules = RuleSet::default_rules().unwrap();
+        // No subject pronoun: the verb's ending is the company's ("vendemos").
+        for text in [
+            "No vendemos sus datos personales a terceros.",
+            "Telefónica podrá ceder sus datos a empresas del Grupo para fines comerciales.",
+            "Sus datos de navegación se comparten con redes publicitarias.",
+        ] {
+            acts(&rules, text, None);
+        }
+        for text in [
+            "Los niños pueden compartir información con otros usuarios.",
+            "Nuestros proveedores no están autorizados a vender sus datos.",
+        ] {
+            acts(&rules, text, Some(Actor::Other));
+        }
+        acts(
+            &rules,
+            "Usted es responsable de no compartir sus datos de acceso con terceros.",
             Some(Actor::Customer),
         );
     }
