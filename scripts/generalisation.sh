@@ -27,10 +27,10 @@ for name in tosdr-polarity-dev polarity-opp115-dev; do
     sources+=("$name")
   fi
 done
-# Each language is its own source: orgcheck's own German, French and Spanish sentences (tests/fixtures/lang; the
+# Each language is its own source: orgcheck's own German, French, Spanish and Italian sentences (tests/fixtures/lang; the
 # `-unseen` files were written after the rules of the first round and scored before their errors were
 # read, docs/rules.md "Languages").
-for name in de de-unseen fr fr-unseen probe es es-unseen; do
+for name in de de-unseen fr fr-unseen probe es es-unseen it it-unseen; do
   "$bin" eval --gold "tests/fixtures/lang/$name.jsonl" --format json "$@" >"$work/lang-$name.json"
   sources+=("lang-$name")
 done
@@ -71,6 +71,8 @@ names = {
     "lang-probe": "German and French, 3rd",
     "lang-es": "Spanish",
     "lang-es-unseen": "Spanish, 2nd",
+    "lang-it": "Italian",
+    "lang-it-unseen": "Italian, 2nd",
 }
 header = ["check"] + [names.get(s, s) for s in sources] + ["pooled"]
 rows = []

@@ -149,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn interface_text_in_the_readers_voice_in_german_and_french() {
+    fn interface_text_in_the_readers_voice_in_other_languages() {
         for (code, lines, statements) in [
             (
                 "de",
@@ -163,6 +163,11 @@ mod tests {
                 "es",
                 ["No vender mi información personal", "Mis preferencias de privacidad"],
                 ["No vendemos su información personal.", "Usted puede ver mis datos"],
+            ),
+            (
+                "it",
+                ["Non vendere i miei dati personali", "Le mie preferenze sulla privacy"],
+                ["Non vendiamo i suoi dati personali.", "Lei può vedere i miei dati"],
             ),
             (
                 "fr",

@@ -165,7 +165,7 @@ pub struct RulesArgs {
     /// Use only the --rules files, not the default rules.
     #[arg(long, requires = "files")]
     pub replace_rules: bool,
-    /// Read every text as this language, whatever its own (en, de, fr, es; comma-separated or repeated).
+    /// Read every text as this language, whatever its own (en, de, fr, es, it; comma-separated or repeated).
     /// Without it, each text's language is detected, line by line, and read with its rules.
     #[arg(long, value_name = "LANG", value_delimiter = ',', value_parser = language_code)]
     pub lang: Vec<String>,

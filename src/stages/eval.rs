@@ -766,7 +766,7 @@ mod tests {
         r#""tag": "third-party-sharing", "polarity": "negative"}"#,
         "\n",
         r#"{"id": "n3", "#,
-        r#""text": "Questi dati non vengono mai ceduti a terzi, in nessun caso e per nessun motivo.", "#,
+        r#""text": "Deze gegevens worden nooit aan derden verkocht, in geen geval en om geen enkele reden.", "#,
         r#""kind": "expect", "tag": "third-party-sharing", "polarity": "negative"}"#,
         "\n",
         r#"{"id": "p1", "text": "We may share your data with partners.", "kind": "expect", "#,
@@ -797,7 +797,7 @@ mod tests {
         );
         assert_eq!(group("location:absent").accuracy, 0.5);
         // The misread English records first (a positive where a denial was expected, a location where none
-        // should be), shortest first; the Italian record, which orgcheck has no rules to read, last.
+        // should be), shortest first; the Dutch record, which orgcheck has no rules to read, last.
         let order: Vec<&str> = report.misses.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(order, ["a2", "n2", "n3"]);
         assert!(!report.misses[2].english);

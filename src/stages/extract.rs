@@ -110,7 +110,7 @@ impl ExtractReport {
     }
 }
 
-/// "policy.txt is in Italian (it); orgcheck has no Italian rules, so nothing was read".
+/// "policy.txt is in Dutch (nl); orgcheck has no Dutch rules, so nothing was read".
 pub fn unread_note(source: &str, language: Language) -> String {
     let name = language.name();
     format!(
@@ -708,22 +708,22 @@ mod tests {
     #[test]
     fn a_text_not_read_says_so_and_says_which_part_was() {
         let rules = RuleSet::default_rules().unwrap();
-        let italian = "Non vendiamo i tuoi dati personali a terzi e non li condividiamo con i nostri partner.\n\
-                       Puoi opporti al trattamento dei tuoi dati in qualsiasi momento scrivendo al nostro servizio.\n";
-        let report = extract(&rules, &doc(italian));
+        let dutch = "Wij verkopen uw persoonsgegevens niet aan derden en delen ze niet met onze partners.\n\
+                     U kunt op elk moment bezwaar maken tegen het gebruik van uw gegevens voor marketing.\n";
+        let report = extract(&rules, &doc(dutch));
         assert!(!report.read);
         assert_eq!(
             report.unread().as_deref(),
             Some(
-                "p.txt is in Italian (it); orgcheck has no Italian rules, so nothing was read (it is not a text \
+                "p.txt is in Dutch (nl); orgcheck has no Dutch rules, so nothing was read (it is not a text \
                  that says nothing)"
             )
         );
-        let mixed = format!("{italian}We share your location with advertisers.\n");
+        let mixed = format!("{dutch}We share your location with advertisers.\n");
         let report = extract(&rules, &doc(&mixed));
         let note = report.unread().unwrap();
         assert!(
-            note.contains("mostly in Italian (it)") && note.ends_with("only its English part was read"),
+            note.contains("mostly in Dutch (nl)") && note.ends_with("only its English part was read"),
             "{note}"
         );
         assert!(

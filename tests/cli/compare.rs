@@ -507,11 +507,11 @@ fn markdown_reports_escape_hostile_text() {
 #[test]
 fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     let dir = dir_with(&[
-        ("alpi.toml", declaration("alpi", ENGLISH_DENIAL).as_bytes()),
+        ("polder.toml", declaration("polder", ENGLISH_DENIAL).as_bytes()),
         (
-            "alpi/p.txt",
-            "I tuoi dati personali possono essere comunicati ai nostri partner commerciali e agli \
-             inserzionisti. Puoi opporti al trattamento dei tuoi dati in qualsiasi momento."
+            "polder/p.txt",
+            "Uw persoonsgegevens kunnen worden gedeeld met onze commerciële partners en met \
+             adverteerders. U kunt op elk moment bezwaar maken tegen de verwerking van uw gegevens."
                 .as_bytes(),
         ),
         ("berg.toml", declaration("berg", ENGLISH_DENIAL).as_bytes()),
@@ -527,14 +527,14 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
         .arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
-    let alpi = provider(&doc, "alpi");
-    assert_eq!(alpi["policy_source"]["language"], "it");
-    assert_eq!(alpi["policy_source"]["read"], false);
-    for (tag, verdict) in alpi["verdicts"].as_object().unwrap() {
+    let polder = provider(&doc, "polder");
+    assert_eq!(polder["policy_source"]["language"], "nl");
+    assert_eq!(polder["policy_source"]["read"], false);
+    for (tag, verdict) in polder["verdicts"].as_object().unwrap() {
         assert_eq!(verdict, "unreadable", "{tag}");
     }
-    let reason = alpi["details"]["aggregation"]["reason"].as_str().unwrap();
-    assert!(reason.contains("the policy is in Italian (it)"), "{reason}");
+    let reason = polder["details"]["aggregation"]["reason"].as_str().unwrap();
+    assert!(reason.contains("the policy is in Dutch (nl)"), "{reason}");
     let berg = provider(&doc, "berg");
     assert_eq!(berg["policy_source"]["language"], "de");
     assert_eq!(berg["verdicts"]["third-party-sharing"], "contradiction");
@@ -543,16 +543,16 @@ fn a_policy_orgcheck_cannot_read_is_unreadable_and_a_german_one_is_read() {
     assert!(table.contains("unreadable"), "{table}");
     // The cell wraps at the table's width; the words are there.
     assert!(
-        table.contains("Not read: the policy") && table.contains("Italian"),
+        table.contains("Not read: the policy") && table.contains("Dutch"),
         "{table}"
     );
-    assert!(table.contains("1 not read (alpi)"), "{table}");
+    assert!(table.contains("1 not read (polder)"), "{table}");
     let markdown = run(orgcheck()
         .args(["compare", "--format", "markdown", "--only-providers"])
         .arg(dir.path()))
     .stdout;
     assert!(
-        markdown.contains("_Not read: the policy is in Italian (it)"),
+        markdown.contains("_Not read: the policy is in Dutch (nl)"),
         "{markdown}"
     );
 }

@@ -48,6 +48,12 @@ macro_rules! grammar {
                 })*
             }
 
+            /// Drops `words` from every list: English words that mean something else in a pack's language
+            /// (Italian "i" is "the", not the first person).
+            pub(crate) fn drop_words(&mut self, words: &[String]) {
+                $(self.$name.retain(|w| !words.iter().any(|f| f.eq_ignore_ascii_case(w)));)*
+            }
+
             /// Takes `defaults`' list for every list that is still empty.
             pub(crate) fn or(mut self, defaults: &Grammar) -> Grammar {
                 $(if self.$name.is_empty() {

@@ -119,7 +119,7 @@ mod tests {
         };
         assert!(!std::ptr::eq(first, &rules));
         assert!(matches!(rules.reader(Some(de)), Reader::Rules(r) if std::ptr::eq(r, first)));
-        assert!(matches!(rules.reader(Language::from_code("it")), Reader::None));
+        assert!(matches!(rules.reader(Language::from_code("nl")), Reader::None));
         rules.check_languages().unwrap();
     }
 

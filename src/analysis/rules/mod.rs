@@ -194,6 +194,11 @@ pub const LANGUAGE_PACKS: &[LanguagePack] = &[
         name: "rules/lang/es.toml",
         source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lang/es.toml")),
     },
+    LanguagePack {
+        code: "it",
+        name: "rules/lang/it.toml",
+        source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lang/it.toml")),
+    },
 ];
 
 /// The embedded rules file for a language code (`de`).
@@ -297,6 +302,7 @@ impl RuleSet {
             for c in &mut concepts {
                 c.def.drop_terms(&read.false_friends);
             }
+            grammar.drop_words(&read.false_friends);
         }
         let ontology = match Ontology::compile(concepts, grammar) {
             Ok(o) => o,

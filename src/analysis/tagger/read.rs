@@ -149,11 +149,11 @@ mod tests {
     }
 
     #[test]
-    fn an_italian_text_is_not_read_and_says_so() {
+    fn a_dutch_text_is_not_read_and_says_so() {
         let rules = RuleSet::default_rules().unwrap();
-        let text = "Non vendiamo i tuoi dati personali a terzi e non li condividiamo con i partner.";
+        let text = "Wij verkopen uw persoonsgegevens niet aan derden en delen ze niet met onze partners.";
         let reading = rules.read(text);
-        assert_eq!(reading.language.map(Language::code), Some("it"));
+        assert_eq!(reading.language.map(Language::code), Some("nl"));
         assert!(!reading.read());
         assert_eq!(reading.parts[0].tagged.len(), 1);
         assert!(reading.into_findings().is_empty());
@@ -261,27 +261,45 @@ mod tests {
     }
 
     #[test]
-    fn who_acts_in_spanish_is_read_before_the_verb_or_from_its_ending() {
+    fn who_acts_in_spanish_and_italian_is_read_before_the_verb_or_from_its_ending() {
         let rules = RuleSet::default_rules().unwrap();
-        // No subject pronoun: the verb's ending is the company's ("vendemos").
-        for text in [
-            "No vendemos sus datos personales a terceros.",
-            "Telefónica podrá ceder sus datos a empresas del Grupo para fines comerciales.",
-            "Sus datos de navegación se comparten con redes publicitarias.",
-        ] {
-            acts(&rules, text, None);
+        // (the company's: no subject pronoun, the verb's ending says who acts; another party's; the
+        // reader's)
+        let cases = [
+            (
+                [
+                    "No vendemos sus datos personales a terceros.",
+                    "Telefónica podrá ceder sus datos a empresas del Grupo para fines comerciales.",
+                    "Sus datos de navegación se comparten con redes publicitarias.",
+                ],
+                [
+                    "Los niños pueden compartir información con otros usuarios.",
+                    "Nuestros proveedores no están autorizados a vender sus datos.",
+                ],
+                "Usted es responsable de no compartir sus datos de acceso con terceros.",
+            ),
+            (
+                [
+                    "Non vendiamo i suoi dati personali a terzi.",
+                    "I suoi dati di navigazione sono condivisi con reti pubblicitarie.",
+                    "Possiamo condividere i suoi dati con i nostri partner commerciali.",
+                ],
+                [
+                    "I bambini possono condividere informazioni con altri utenti.",
+                    "I nostri fornitori non sono autorizzati a vendere i suoi dati.",
+                ],
+                "Lei è responsabile di non comunicare i suoi dati di accesso a terzi.",
+            ),
+        ];
+        for (company, others, reader) in cases {
+            for text in company {
+                acts(&rules, text, None);
+            }
+            for text in others {
+                acts(&rules, text, Some(Actor::Other));
+            }
+            acts(&rules, reader, Some(Actor::Customer));
         }
-        for text in [
-            "Los niños pueden compartir información con otros usuarios.",
-            "Nuestros proveedores no están autorizados a vender sus datos.",
-        ] {
-            acts(&rules, text, Some(Actor::Other));
-        }
-        acts(
-            &rules,
-            "Usted es responsable de no compartir sus datos de acceso con terceros.",
-            Some(Actor::Customer),
-        );
     }
 
     #[test]
