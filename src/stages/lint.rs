@@ -609,6 +609,18 @@ mod tests {
     }
 
     #[test]
+    fn withheld_consent_is_no_permission() {
+        // The parent's right under children's privacy law, described, against the company's denial.
+        let text = "We do not share children's personal information with third parties. Parents may consent to \
+                    the collection of their child's information without also consenting to its disclosure to \
+                    third parties.";
+        assert_eq!(grades(text, true), [], "{text}");
+        let given = "We do not share children's personal information with third parties. By registering, parents \
+                     consent to the disclosure of their child's information to third parties.";
+        assert_eq!(grades(given, false), [("sharing", Verdict::Contradiction)], "{given}");
+    }
+
+    #[test]
     fn an_exception_that_points_at_the_document_is_at_most_a_pair_to_note() {
         for denial in [
             "We do not share your personal information with third parties, other than as set out below.",

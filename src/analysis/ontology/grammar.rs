@@ -201,6 +201,13 @@ grammar! {
     /// data will never be disclosed", "there is *no guarantee* that it will not be shared". What follows
     /// in the part is a possibility, not a practice, so it gets no finding.
     disclaimers: Phrase,
+    /// Verbs of consenting, whose object may be a practice: "without also *consenting* to its disclosure",
+    /// "refuse to *agree* to the sharing".
+    consenting: Word,
+    /// Words that withhold the consent after them: "*without* having to consent to the disclosure", "you
+    /// may *refuse* to consent to its sale". A practice that is the object of withheld consent is a choice
+    /// left to someone, not what the company does, so it gets no finding.
+    withholding: Word,
     /// Verbs that define a name among a clause's first words: "“Usage Information” *means* information
     /// that does not identify you", "all insights shared *are* anonymised".
     definition_verbs: Word,

@@ -18,6 +18,10 @@ const AGENT_WORDS: usize = 8;
 /// How far before the practice word a [`Grammar::customer_duty`] phrase is looked for, in bytes.
 const DUTY_WINDOW: usize = 160;
 
+/// Most words between the "to" of a consent and the practice word it is to: "consenting to *the
+/// Website's* disclosure".
+const CONSENT_OBJECT_WORDS: usize = 4;
+
 /// Most words looked at after the practice word for a recipient the ontology does not know.
 const RECIPIENT_WORDS: usize = 24;
 
@@ -31,6 +35,31 @@ impl Grammar {
     /// you", "*cannot* be linked back to an individual".
     pub(super) fn negated_before(&self, before: &str) -> bool {
         words_back(before).take(6).any(|w| Grammar::has(&self.denying, w))
+    }
+
+    /// Whether the practice word after `before` is the object of withheld consent: "without also
+    /// consenting to *its* disclosure", "without having to consent to the Website's disclosure", "you may
+    /// refuse to agree to the sale". The consent word is a verb ("consenting", or "consent" after "to" or a
+    /// withholding word), not the noun of "without your consent to such disclosure", which excepts a
+    /// denial; at most [`CONSENT_OBJECT_WORDS`] words stand between its "to" and the practice word.
+    pub(crate) fn consent_withheld(&self, before: &str) -> bool {
+        let words: Vec<&str> = words_back(before).take(CONSENT_OBJECT_WORDS + 5).collect();
+        let Some(to) = words
+            .iter()
+            .take(CONSENT_OBJECT_WORDS + 1)
+            .position(|w| w.eq_ignore_ascii_case("to"))
+        else {
+            return false;
+        };
+        let Some(consent) = words.get(to + 1).filter(|w| Grammar::has(&self.consenting, w)) else {
+            return false;
+        };
+        let earlier = &words[(to + 2).min(words.len())..];
+        let verb = consent.to_ascii_lowercase().ends_with("ing")
+            || earlier
+                .first()
+                .is_some_and(|w| Grammar::has(&self.auxiliaries, w) || Grammar::has(&self.withholding, w));
+        verb && earlier.iter().take(3).any(|w| Grammar::has(&self.withholding, w))
     }
 
     /// Whether the gap between two action words only joins them: "sell *or* pass on", "sold*, rented

@@ -504,6 +504,13 @@ impl RuleSet {
         // What follows a disclaimer in its part ("we cannot guarantee that your information will never be
         // disclosed") is a possibility the company will not vouch for, not a practice of any polarity.
         candidates.retain(|c| !self.disclaimed(clause, scopes.part(c.trigger.start), c.trigger.start));
+        // A practice that is the object of withheld consent ("without also consenting to its disclosure") is
+        // a choice left to someone else, not what the company does.
+        candidates.retain(|c| {
+            let part = scopes.part(c.trigger.start);
+            let before = clause.get(part.start..c.trigger.start.max(part.start)).unwrap_or("");
+            !self.ontology.grammar.consent_withheld(before)
+        });
         let mut hits = select_hits(candidates);
         // The terms of each part, found once for all the findings in it.
         let mut terms: Vec<(Range<usize>, Vec<Found>)> = Vec::new();
@@ -705,6 +712,36 @@ mod tests {
     use crate::analysis::rules::CueKind;
     use Polarity::{Negative as N, Positive as P};
     use Tag::{Aggregation as Agg, Location as Loc, OptOut as Opt, ThirdPartySharing as Share};
+
+    #[test]
+    fn the_object_of_withheld_consent_is_no_practice() {
+        let sharing = |text: &str| tags(text).into_iter().filter(|(t, _)| *t == Share).collect::<Vec<_>>();
+        for text in [
+            "A parent may agree to the collection and use of a child's information without consenting to its \
+             disclosure to third parties.",
+            "Parents can allow us to collect their child's details without having to consent to the disclosure \
+             of those details to outside companies.",
+            "You may refuse to agree to the sale of your personal information to data brokers.",
+            "Members can decline to consent to the sharing of their profile with advertisers.",
+        ] {
+            assert_eq!(sharing(text), [], "{text}");
+        }
+        // A noun "consent" excepts a denial; consent given is the company's permission; a practice that
+        // only follows a refusal is still one.
+        for (text, expected) in [
+            (
+                "We will not share your data with third parties without your consent to such disclosure.",
+                N,
+            ),
+            ("You consent to the disclosure of your data to our partners.", P),
+            (
+                "If you refuse to consent, we will still share your data with our payment processor.",
+                P,
+            ),
+        ] {
+            assert_eq!(sharing(text), [(Share, expected)], "{text}");
+        }
+    }
 
     #[test]
     fn cross_references_state_no_practice() {
