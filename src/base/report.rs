@@ -12,6 +12,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// docs/schema/README.md keeps the history.
 pub const COMPARE_SCHEMA_VERSION: u32 = 3;
 
+/// Version of `eval --format json`: 2 since a precision, recall or F1 with nothing to measure is null,
+/// not 0, and the macro average leaves such a tag out.
+pub const EVAL_SCHEMA_VERSION: u32 = 2;
+
 /// The orgcheck version that writes a report, a store entry or a baseline.
 pub const ORGCHECK_VERSION: &str = env!("CARGO_PKG_VERSION");
 

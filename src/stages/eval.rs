@@ -19,7 +19,7 @@ use crate::analysis::rules::RuleSet;
 use crate::analysis::tag::{Polarity, Tag};
 use crate::analysis::tagger::Finding;
 use crate::base::error::{Error, Location, Result};
-use crate::base::report::{ORGCHECK_VERSION, SCHEMA_VERSION};
+use crate::base::report::{EVAL_SCHEMA_VERSION, ORGCHECK_VERSION};
 
 /// What a gold record asks of the rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,14 +149,19 @@ pub struct TagScore {
     #[serde(rename = "fn")]
     pub fn_: usize,
     pub tn: usize,
-    /// Of the positive class ("the tag is present").
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    /// F1 of the negative class ("the tag is absent").
-    pub f1_absent: f64,
-    /// Mean of `f1` and `f1_absent`: the convention of Polisis (Harkous et al., 2018).
-    pub f1_avg: f64,
+    /// Of the positive class ("the tag is present"); null when the tag was found in no record, so there
+    /// is nothing to be precise about.
+    pub precision: Option<f64>,
+    /// Null when no record has the tag.
+    pub recall: Option<f64>,
+    /// Null when no record has the tag and none was tagged with it: nothing to score. With support and
+    /// no finding it is 0.
+    pub f1: Option<f64>,
+    /// F1 of the negative class ("the tag is absent"); null when every record has the tag and every one
+    /// was tagged with it.
+    pub f1_absent: Option<f64>,
+    /// Mean of `f1` and `f1_absent`: the convention of Polisis (Harkous et al., 2018); null when either is.
+    pub f1_avg: Option<f64>,
 }
 
 /// How well denials are recognised, for records that say which tags they deny.
@@ -169,8 +174,10 @@ pub struct PolarityScore {
     pub found: usize,
     /// Records with a negative finding of the tag that do not deny it.
     pub false_denials: usize,
-    pub precision: f64,
-    pub recall: f64,
+    /// Null when no record had a negative finding of the tag.
+    pub precision: Option<f64>,
+    /// Null when no record denies the tag.
+    pub recall: Option<f64>,
 }
 
 /// A record the rules got wrong for one tag.
@@ -234,10 +241,12 @@ pub struct Miss {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Averages {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub f1_avg: f64,
+    /// Micro: over the summed counts; macro: the mean over the tags where the figure is defined (a tag no
+    /// record has and none was tagged with does not pull the mean to 0). Null when no tag has one.
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    pub f1_avg: Option<f64>,
 }
 
 /// The document `orgcheck eval --format json` prints.
@@ -391,15 +400,17 @@ impl EvalReport {
             }
         }
         for t in &self.tags {
-            if let Some(min) = TagThreshold::for_tag(min_f1, t.tag)
-                && t.f1 < min
-            {
-                below.push(format!("{}: F1 {:.4} < {min}", t.tag, t.f1));
-            }
-            if let Some(min) = TagThreshold::for_tag(min_avg_f1, t.tag)
-                && t.f1_avg < min
-            {
-                below.push(format!("{}: averaged F1 {:.4} < {min}", t.tag, t.f1_avg));
+            // A threshold on a figure the data cannot give fails, as one on a check group with no records
+            // does: a gate that passes on nothing measured would hide that the data lacks the tag.
+            for (thresholds, name, value) in [(min_f1, "F1", t.f1), (min_avg_f1, "averaged F1", t.f1_avg)] {
+                match (TagThreshold::for_tag(thresholds, t.tag), value) {
+                    (Some(min), Some(v)) if v < min => below.push(format!("{}: {name} {v:.4} < {min}", t.tag)),
+                    (Some(_), None) => below.push(format!(
+                        "{}: {name} not measured (no record has the tag and none was tagged with it)",
+                        t.tag
+                    )),
+                    _ => {}
+                }
             }
         }
         below
@@ -408,6 +419,11 @@ impl EvalReport {
 
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// `a / b`, or none when `b` is 0: a figure with nothing to measure is not 0.
+fn defined_ratio(a: usize, b: usize) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
 }
 
 fn f1(p: f64, r: f64) -> f64 {
@@ -419,27 +435,30 @@ fn r4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Precision, recall and the F1s of a confusion matrix, unrounded.
+/// Precision, recall and the F1s of a confusion matrix, unrounded; none where there is nothing to measure.
 struct Rates {
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    f1_absent: f64,
+    precision: Option<f64>,
+    recall: Option<f64>,
+    f1: Option<f64>,
+    f1_absent: Option<f64>,
 }
 
 impl Rates {
     fn of(tp: usize, fp: usize, fn_: usize, tn: usize) -> Rates {
-        let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
+        // An F1 is 2·tp / (2·tp + fp + fn): defined when any record is in its class or was put there,
+        // and 0 when precision is undefined but records were missed.
+        let f1_of =
+            |tp: usize, fp: usize, fn_: usize| (tp + fp + fn_ > 0).then(|| f1(ratio(tp, tp + fp), ratio(tp, tp + fn_)));
         Rates {
-            precision,
-            recall,
-            f1: f1(precision, recall),
-            f1_absent: f1(ratio(tn, tn + fn_), ratio(tn, tn + fp)),
+            precision: defined_ratio(tp, tp + fp),
+            recall: defined_ratio(tp, tp + fn_),
+            f1: f1_of(tp, fp, fn_),
+            f1_absent: f1_of(tn, fn_, fp),
         }
     }
 
-    fn f1_avg(&self) -> f64 {
-        (self.f1 + self.f1_absent) / 2.0
+    fn f1_avg(&self) -> Option<f64> {
+        Some((self.f1? + self.f1_absent?) / 2.0)
     }
 }
 
@@ -452,11 +471,11 @@ fn score(tag: Tag, tp: usize, fp: usize, fn_: usize, tn: usize) -> TagScore {
         fp,
         fn_,
         tn,
-        precision: r4(rates.precision),
-        recall: r4(rates.recall),
-        f1: r4(rates.f1),
-        f1_absent: r4(rates.f1_absent),
-        f1_avg: r4(rates.f1_avg()),
+        precision: rates.precision.map(r4),
+        recall: rates.recall.map(r4),
+        f1: rates.f1.map(r4),
+        f1_absent: rates.f1_absent.map(r4),
+        f1_avg: rates.f1_avg().map(r4),
     }
 }
 
@@ -527,8 +546,8 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
                     support,
                     found,
                     false_denials,
-                    precision: r4(ratio(found, found + false_denials)),
-                    recall: r4(ratio(found, support)),
+                    precision: defined_ratio(found, found + false_denials).map(r4),
+                    recall: defined_ratio(found, support).map(r4),
                 });
             }
         }
@@ -538,13 +557,16 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
     } else {
         let sum = |f: fn(&TagScore) -> usize| tags.iter().map(f).sum::<usize>();
         let micro = Rates::of(sum(|t| t.tp), sum(|t| t.fp), sum(|t| t.fn_), sum(|t| t.tn));
-        let mean = |f: fn(&TagScore) -> f64| r4(tags.iter().map(f).sum::<f64>() / tags.len() as f64);
+        let mean = |f: fn(&TagScore) -> Option<f64>| {
+            let defined: Vec<f64> = tags.iter().filter_map(f).collect();
+            (!defined.is_empty()).then(|| r4(defined.iter().sum::<f64>() / defined.len() as f64))
+        };
         (
             Some(Averages {
-                precision: r4(micro.precision),
-                recall: r4(micro.recall),
-                f1: r4(micro.f1),
-                f1_avg: r4(micro.f1_avg()),
+                precision: micro.precision.map(r4),
+                recall: micro.recall.map(r4),
+                f1: micro.f1.map(r4),
+                f1_avg: micro.f1_avg().map(r4),
             }),
             Some(Averages {
                 precision: mean(|t| t.precision),
@@ -556,7 +578,7 @@ pub fn evaluate(rules: &RuleSet, gold_name: &str, gold: &[GoldRecord], errors: u
     };
     let checked = score_checks(gold, &predictions, misses);
     EvalReport {
-        schema_version: SCHEMA_VERSION,
+        schema_version: EVAL_SCHEMA_VERSION,
         orgcheck_version: ORGCHECK_VERSION.to_string(),
         gold: gold_name.to_string(),
         records: gold.len(),
@@ -733,13 +755,22 @@ mod tests {
             (sharing.support, sharing.tp, sharing.fp, sharing.fn_, sharing.tn),
             (2, 2, 0, 0, 3)
         );
-        assert_eq!((sharing.f1, sharing.f1_absent, sharing.f1_avg), (1.0, 1.0, 1.0));
+        assert_eq!(
+            (sharing.f1, sharing.f1_absent, sharing.f1_avg),
+            (Some(1.0), Some(1.0), Some(1.0))
+        );
+        // Opt-out: one record has it, none was tagged: recall and F1 are 0, precision has nothing to measure.
         let opt = report.tags.iter().find(|t| t.tag == Tag::OptOut).unwrap();
-        assert_eq!((opt.tp, opt.fn_, opt.recall, opt.f1), (0, 1, 0.0, 0.0));
-        // Location: one false positive (e), no support: precision 0, absent-class F1 = 2·(3/3·3/4)/(1+3/4).
+        assert_eq!(
+            (opt.tp, opt.fn_, opt.precision, opt.recall, opt.f1),
+            (0, 1, None, Some(0.0), Some(0.0))
+        );
+        // Location: one false positive (e), no support: precision 0, recall undefined, F1 0, absent-class
+        // F1 = 2·(3/3·3/4)/(1+3/4).
         let loc = report.tags.iter().find(|t| t.tag == Tag::Location).unwrap();
         assert_eq!((loc.fp, loc.tn), (1, 4));
-        assert_eq!(loc.f1_absent, r4(2.0 * 0.8 / 1.8));
+        assert_eq!((loc.precision, loc.recall, loc.f1), (Some(0.0), None, Some(0.0)));
+        assert_eq!(loc.f1_absent, Some(r4(2.0 * 0.8 / 1.8)));
         let fp = report.errors.iter().find(|e| e.tag == Tag::Location).unwrap();
         assert_eq!(
             (fp.kind.as_str(), fp.id.as_str(), fp.evidence.as_deref()),
@@ -754,7 +785,7 @@ mod tests {
             .find(|p| p.tag == Tag::ThirdPartySharing)
             .unwrap();
         assert_eq!((pol.support, pol.found, pol.false_denials), (1, 1, 0));
-        assert_eq!(report.micro.unwrap().f1, r4(f1(ratio(2, 3), ratio(2, 3))));
+        assert_eq!(report.micro.unwrap().f1, Some(r4(f1(ratio(2, 3), ratio(2, 3)))));
         assert!(report.checks.is_empty() && report.accuracy.is_none());
     }
 

@@ -12,7 +12,7 @@ fn json_scores_every_tag() {
     let out = run(orgcheck().args(["eval", "--gold", &gold(), "--format", "json", "--errors", "2"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["records"], 8);
     let tag = |name: &str| {
         doc["tags"]
@@ -72,6 +72,34 @@ fn table_explains_the_averaged_f1() {
     );
     assert!(out.stdout.contains("│ third-party-sharing ┆ 2 "), "{}", out.stdout);
     assert!(out.stdout.contains("no rule fired"), "{}", out.stdout);
+}
+
+#[test]
+fn a_figure_with_nothing_to_measure_is_not_zero() {
+    // Only sharing is labelled and only sharing is found: the other tags have no precision, recall or F1.
+    let dir = dir_with(&[(
+        "g.jsonl",
+        b"{\"id\": \"a\", \"text\": \"We share your data with advertisers.\", \"labels\": [\"third-party-sharing\"]}\n\
+          {\"id\": \"b\", \"text\": \"Our offices are in London.\", \"labels\": []}\n",
+    )]);
+    let gold = dir.path().join("g.jsonl").display().to_string();
+    let out = run(orgcheck().args(["eval", "--gold", &gold, "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let tags = doc["tags"].as_array().unwrap();
+    let location = tags.iter().find(|t| t["tag"] == "location").unwrap();
+    assert!(location["precision"].is_null() && location["recall"].is_null() && location["f1"].is_null());
+    assert_eq!(location["f1_absent"], 1.0);
+    assert!(location["f1_avg"].is_null());
+    // The macro average is sharing's alone, not pulled towards 0 by the tags with nothing to measure.
+    assert_eq!(doc["macro"]["f1"], 1.0);
+    let table = run(orgcheck().args(["eval", "--gold", &gold]));
+    let row = table.stdout.lines().find(|l| l.contains("│ location")).unwrap();
+    assert!(row.contains("—") && !row.contains("0.000"), "{row}");
+    // A threshold on such a figure fails rather than passing on nothing.
+    let gate = run(orgcheck().args(["eval", "--gold", &gold, "--min-f1", "location=0.5"]));
+    assert_eq!(gate.code, 1);
+    assert!(gate.stderr.contains("location: F1 not measured"), "{}", gate.stderr);
 }
 
 #[test]

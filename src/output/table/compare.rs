@@ -196,7 +196,7 @@ fn compare_blocks(report: &CompareReport, width: u16, style: Style) -> String {
     out
 }
 
-/// The comparison as a table: one row per provider.
+/// The comparison as a table, one row per provider, for a terminal of at least [`BLOCKS_BELOW`] columns.
 fn compare_table(report: &CompareReport, width: u16, style: Style) -> String {
     let mut table = new_table(
         width,
@@ -221,19 +221,12 @@ fn compare_table(report: &CompareReport, width: u16, style: Style) -> String {
             Cell::new(verdicts.join("\n")),
         ]);
     }
-    // The name and verdict columns are short and need not wrap when there is room; the two text
-    // columns share the rest.
-    for index in if width >= 90 { &[0usize, 3][..] } else { &[][..] } {
-        if let Some(column) = table.column_mut(*index) {
+    // Only terminals of at least BLOCKS_BELOW columns get the table, so the name and verdict columns, which
+    // are short, never need to wrap; the two text columns share the rest.
+    for index in [0, 3] {
+        if let Some(column) = table.column_mut(index) {
             column.set_constraint(ColumnConstraint::ContentWidth);
         }
-    }
-    // In a narrow terminal, a verdict still reads on one line: "sharing contradiction".
-    if (70..90).contains(&width)
-        && let Some(column) = table.column_mut(3)
-    {
-        let verdict = "sharing contradiction".len() as u16 + 2;
-        column.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(verdict)));
     }
     table.to_string()
 }

@@ -627,6 +627,8 @@ pub fn check_summary(report: &CheckReport) -> String {
 /// one row per group, the accuracy and the misses.
 pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) -> String {
     let f = |x: f64| format!("{x:.3}");
+    // A figure with nothing to measure (no record has the tag, none was tagged with it) is a dash, not 0.
+    let fo = |x: Option<f64>| x.map_or_else(|| "—".to_string(), f);
     let mut out = format!("{} records from {}.\n", report.records, report.gold);
     if let (Some(micro), Some(macro_)) = (&report.micro, &report.macro_) {
         let mut table = new_table(
@@ -652,10 +654,10 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
                 Cell::new(t.tp),
                 Cell::new(t.fp),
                 Cell::new(t.fn_),
-                Cell::new(f(t.precision)),
-                Cell::new(f(t.recall)),
-                Cell::new(style.bold(&f(t.f1))),
-                Cell::new(f(t.f1_avg)),
+                Cell::new(fo(t.precision)),
+                Cell::new(fo(t.recall)),
+                Cell::new(style.bold(&fo(t.f1))),
+                Cell::new(fo(t.f1_avg)),
             ]);
         }
         for (name, a) in [("micro", micro), ("macro", macro_)] {
@@ -665,15 +667,16 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
                 Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
-                Cell::new(f(a.precision)),
-                Cell::new(f(a.recall)),
-                Cell::new(f(a.f1)),
-                Cell::new(f(a.f1_avg)),
+                Cell::new(fo(a.precision)),
+                Cell::new(fo(a.recall)),
+                Cell::new(fo(a.f1)),
+                Cell::new(fo(a.f1_avg)),
             ]);
         }
         out.push_str(&format!(
             "{table}\nF1 is for the positive class (the tag is present); F1 avg is the mean of the F1 for present and \
-             for absent, as Polisis reports it.\n"
+             for absent, as Polisis reports it; macro averages the tags where a figure is defined, and — marks one \
+             with nothing to measure.\n"
         ));
     }
     if let Some(accuracy) = report.accuracy {
@@ -747,8 +750,8 @@ pub fn eval(report: &crate::stages::eval::EvalReport, width: u16, style: Style) 
                 Cell::new(p.support),
                 Cell::new(p.found),
                 Cell::new(p.false_denials),
-                Cell::new(f(p.precision)),
-                Cell::new(f(p.recall)),
+                Cell::new(fo(p.precision)),
+                Cell::new(fo(p.recall)),
             ]);
         }
         out.push_str(&format!("\n{pol}\n"));
