@@ -121,7 +121,8 @@ impl Ontology {
     fn defined_in(&self, clause: &str) -> Vec<DefinedName> {
         let g = &self.grammar;
         let mut out = Vec::new();
-        let split = TextWords::new(clause);
+        // Only the opening words can hold the verb and the name before it; this runs on every clause.
+        let split = TextWords::first(clause, VERB_WITHIN);
         let word = |i: usize| &clause[split.spans[i].clone()];
         // "X means …": the verb among the first words, the name before it.
         if let Some(v) = (1..split.spans.len().min(VERB_WITHIN)).find(|&i| Grammar::has(&g.definition_verbs, word(i))) {
@@ -234,7 +235,7 @@ fn quoted(text: &str) -> Option<Range<usize>> {
 
 /// The first `n` words of `text` and what lies between them.
 fn first_words(text: &str, n: usize) -> &str {
-    let split = TextWords::new(text);
+    let split = TextWords::first(text, n);
     split
         .spans
         .get(n.min(split.spans.len()).wrapping_sub(1))

@@ -131,15 +131,22 @@ impl TextWords {
     /// Splits `text` as [`words`] does and keys each word as [`word_key`] does, in one pass over the
     /// bytes of an ASCII word: this runs on nearly every clause.
     pub fn new(text: &str) -> TextWords {
+        TextWords::first(text, usize::MAX)
+    }
+
+    /// The first `n` words of `text`, as [`TextWords::new`] splits them: what reads only a clause's
+    /// opening words need not split the rest.
+    pub fn first(text: &str, n: usize) -> TextWords {
         // A word and the space after it take at least two bytes; most take six or more. Sized once, the
         // vectors are not grown word by word.
+        let room = (text.len() / 5 + 1).min(n);
         let mut split = TextWords {
-            spans: Vec::with_capacity(text.len() / 5 + 1),
-            keys: Vec::with_capacity(text.len() / 5 + 1),
+            spans: Vec::with_capacity(room),
+            keys: Vec::with_capacity(room),
         };
         let bytes = text.as_bytes();
         let mut at = 0;
-        while at < bytes.len() {
+        while at < bytes.len() && split.spans.len() < n {
             let (letter, len) = letter_at(text, at);
             if !letter {
                 at += len;
@@ -298,6 +305,14 @@ mod tests {
             let keys: Vec<u64> = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
             prop_assert_eq!(split.spans, spans);
             prop_assert_eq!(split.keys, keys);
+        }
+
+        #[test]
+        fn the_first_words_are_those_of_the_whole(text in "[a-zA-Z0-9 ,.'’éÉßİ-]{0,40}|\\PC{0,40}", n in 0usize..12) {
+            let (all, first) = (TextWords::new(&text), TextWords::first(&text, n));
+            let k = n.min(all.spans.len());
+            prop_assert_eq!(&first.spans[..], &all.spans[..k]);
+            prop_assert_eq!(&first.keys[..], &all.keys[..k]);
         }
     }
 }

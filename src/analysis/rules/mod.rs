@@ -130,6 +130,9 @@ pub struct RuleSet {
     pub(crate) context_start: Vec<usize>,
     /// The [`crate::analysis::pattern::Gate`] of each context pattern, in `context_prefilter`'s order.
     pub(crate) context_gates: Vec<Option<crate::analysis::pattern::Gate>>,
+    /// Per context pattern, the first index of the same pattern: several rules exclude the same words
+    /// ("shared … to servers"), and their matches in a clause are found once.
+    pub(crate) context_same: Vec<usize>,
     /// Which rules read which language (`rules/languages.rs`).
     pub(crate) languages: languages::Languages,
 }
@@ -359,6 +362,9 @@ impl RuleSet {
             .collect();
         let context_prefilter = crate::analysis::pattern::Prefilter::new(&context);
         let context_gates = context.iter().map(|p| crate::analysis::pattern::Gate::new(p)).collect();
+        let context_same = (context.iter().enumerate())
+            .map(|(i, p)| context[..i].iter().position(|q| q == p).unwrap_or(i))
+            .collect();
         let context_start = rules
             .iter()
             .scan(0, |next, r| {
@@ -384,6 +390,7 @@ impl RuleSet {
             context_prefilter,
             context_start,
             context_gates,
+            context_same,
             languages: languages::Languages::fixed(),
         })
     }

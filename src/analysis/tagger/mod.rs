@@ -133,8 +133,6 @@ fn overlaps_any(sorted: &[Range<usize>], span: &Range<usize>) -> bool {
 /// A rule met in a clause, with what its matches are checked against.
 struct Met {
     rule: usize,
-    /// Each exclusion's matches in the clause.
-    excluded: Option<Vec<Vec<Range<usize>>>>,
     /// Where the first antecedent match ends (0 without antecedents, `usize::MAX` without a match).
     antecedent: Option<usize>,
 }
@@ -317,10 +315,13 @@ impl RuleSet {
         let scopes = Scopes::new(clause, &self.lexicon, &self.ontology.grammar);
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
-        // them". A rule's exclusions and antecedents are matched once per clause, not once per match.
-        // Per rule met: the rule, its exclusions' matches and where its antecedent ends, each worked out
+        // them". A rule's exclusions and antecedents are matched once per clause, not once per match, and
+        // an exclusion several rules share (`context_same`) once for all of them.
+        // Per rule met: the rule and where its antecedent ends, worked out
         // when first needed.
         let mut met: Vec<Met> = Vec::new();
+        // Each distinct exclusion's matches in the clause, by its first index among the context patterns.
+        let mut exclusion_matches: Vec<Option<Vec<Range<usize>>>> = Vec::new();
         let mut raw: Vec<Raw> = Vec::new();
         let mut context: Option<Vec<bool>> = None;
         let mut found = Vec::new();
@@ -342,27 +343,24 @@ impl RuleSet {
             let at = met.iter().position(|m| m.rule == *rule_index).unwrap_or_else(|| {
                 met.push(Met {
                     rule: *rule_index,
-                    excluded: None,
                     antecedent: None,
                 });
                 met.len() - 1
             });
-            let Met {
-                excluded: exclusions,
-                antecedent,
-                ..
-            } = &mut met[at];
+            let Met { antecedent, .. } = &mut met[at];
             let mut excluded_by = |span: &Range<usize>| {
-                let lists = exclusions.get_or_insert_with(|| {
-                    (rule.exclude.iter().enumerate())
-                        // The gate finds the matches itself, so it is not asked first whether there are any.
-                        .map(|(k, ex)| match possible[first + k] {
-                            true => find_all(ex, self.context_gates[first + k].as_ref(), clause),
-                            false => Vec::new(),
-                        })
-                        .collect()
-                });
-                lists.iter().any(|list| overlaps_any(list, span))
+                (rule.exclude.iter().enumerate()).any(|(k, ex)| {
+                    if !possible[first + k] {
+                        return false;
+                    }
+                    if exclusion_matches.is_empty() {
+                        exclusion_matches.resize(self.context_same.len(), None);
+                    }
+                    // The gate finds the matches itself, so it is not asked first whether there are any.
+                    let list = exclusion_matches[self.context_same[first + k]]
+                        .get_or_insert_with(|| find_all(ex, self.context_gates[first + k].as_ref(), clause));
+                    overlaps_any(list, span)
+                })
             };
             let after = *antecedent.get_or_insert_with(|| {
                 if rule.antecedent.is_empty() {
