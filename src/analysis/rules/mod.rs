@@ -133,6 +133,8 @@ pub struct RuleSet {
     /// Per context pattern, the first index of the same pattern: several rules exclude the same words
     /// ("shared … to servers"), and their matches in a clause are found once.
     pub(crate) context_same: Vec<usize>,
+    /// Every `disclaimers` phrase of the grammar, found in a clause in one pass (ASCII case ignored).
+    pub(crate) disclaimer_finder: Option<aho_corasick::AhoCorasick>,
     /// Which rules read which language (`rules/languages.rs`).
     pub(crate) languages: languages::Languages,
 }
@@ -378,6 +380,10 @@ impl RuleSet {
             .collect();
         let sequence_gate = sequence_gate(&rules, &sequenced, &ontology);
         let required_steps = RequiredSteps::new(sequenced.iter().map(|&(r, k)| &rules[r].sequences[k]));
+        let disclaimer_finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&ontology.grammar.disclaimers)
+            .ok();
         Ok(RuleSet {
             rules,
             lexicon,
@@ -391,6 +397,7 @@ impl RuleSet {
             context_start,
             context_gates,
             context_same,
+            disclaimer_finder,
             languages: languages::Languages::fixed(),
         })
     }

@@ -501,7 +501,9 @@ impl RuleSet {
         }
         // What follows a disclaimer in its part ("we cannot guarantee that your information will never be
         // disclosed") is a possibility the company will not vouch for, not a practice of any polarity.
-        candidates.retain(|c| !self.disclaimed(clause, scopes.part(c.trigger.start), c.trigger.start));
+        let mut disclaimers = None;
+        candidates
+            .retain(|c| !self.disclaimed(clause, scopes.part(c.trigger.start), c.trigger.start, &mut disclaimers));
         // A practice that is the object of withheld consent ("without also consenting to its disclosure") is
         // a choice left to someone else, not what the company does.
         candidates.retain(|c| {
@@ -557,15 +559,27 @@ impl RuleSet {
 
 impl RuleSet {
     /// Whether a [`crate::analysis::ontology::Grammar::disclaimers`] phrase stands in `part` of `clause`
-    /// before `at`.
-    fn disclaimed(&self, clause: &str, part: Range<usize>, at: usize) -> bool {
+    /// before `at`. `found` keeps, for an ASCII clause, where every phrase occurs in it, found once for all
+    /// its candidates: lower-casing ASCII keeps offsets, so a phrase in the lower-cased part before `at`
+    /// is an occurrence within it. Other clauses lower-case that part itself, as Unicode may change lengths.
+    fn disclaimed(&self, clause: &str, part: Range<usize>, at: usize, found: &mut Option<Vec<Range<usize>>>) -> bool {
         let phrases = &self.ontology.grammar.disclaimers;
         let Some(before) = clause.get(part.start..at.max(part.start)) else {
             return false;
         };
-        !phrases.is_empty() && {
-            let before = before.to_lowercase();
-            phrases.iter().any(|p| before.contains(p.as_str()))
+        if phrases.is_empty() {
+            return false;
+        }
+        match &self.disclaimer_finder {
+            Some(finder) if clause.is_ascii() => {
+                let spans =
+                    found.get_or_insert_with(|| (finder.find_overlapping_iter(clause)).map(|m| m.range()).collect());
+                spans.iter().any(|s| s.start >= part.start && s.end <= at)
+            }
+            _ => {
+                let before = before.to_lowercase();
+                phrases.iter().any(|p| before.contains(p.as_str()))
+            }
         }
     }
 }
