@@ -18,6 +18,7 @@ use crate::document::segment::{self, Clause};
 mod findings;
 mod read;
 mod select;
+mod unstated;
 pub use read::{Part, Reading};
 use select::{Candidate, only_joins, select_hits};
 
@@ -499,18 +500,7 @@ impl RuleSet {
                 }
             }
         }
-        // What follows a disclaimer in its part ("we cannot guarantee that your information will never be
-        // disclosed") is a possibility the company will not vouch for, not a practice of any polarity.
-        let mut disclaimers = None;
-        candidates
-            .retain(|c| !self.disclaimed(clause, scopes.part(c.trigger.start), c.trigger.start, &mut disclaimers));
-        // A practice that is the object of withheld consent ("without also consenting to its disclosure") is
-        // a choice left to someone else, not what the company does.
-        candidates.retain(|c| {
-            let part = scopes.part(c.trigger.start);
-            let before = clause.get(part.start..c.trigger.start.max(part.start)).unwrap_or("");
-            !self.ontology.grammar.consent_withheld(before)
-        });
+        self.drop_unstated(clause, &scopes, &mut candidates);
         let mut hits = select_hits(candidates);
         // The terms of each part, found once for all the findings in it.
         let mut terms: Vec<(Range<usize>, Vec<Found>)> = Vec::new();
@@ -554,33 +544,6 @@ impl RuleSet {
         let mut hits: Vec<Hit> = hits.into_iter().map(|(hit, _)| hit).collect();
         hits.shrink_to_fit();
         hits
-    }
-}
-
-impl RuleSet {
-    /// Whether a [`crate::analysis::ontology::Grammar::disclaimers`] phrase stands in `part` of `clause`
-    /// before `at`. `found` keeps, for an ASCII clause, where every phrase occurs in it, found once for all
-    /// its candidates: lower-casing ASCII keeps offsets, so a phrase in the lower-cased part before `at`
-    /// is an occurrence within it. Other clauses lower-case that part itself, as Unicode may change lengths.
-    fn disclaimed(&self, clause: &str, part: Range<usize>, at: usize, found: &mut Option<Vec<Range<usize>>>) -> bool {
-        let phrases = &self.ontology.grammar.disclaimers;
-        let Some(before) = clause.get(part.start..at.max(part.start)) else {
-            return false;
-        };
-        if phrases.is_empty() {
-            return false;
-        }
-        match &self.disclaimer_finder {
-            Some(finder) if clause.is_ascii() => {
-                let spans =
-                    found.get_or_insert_with(|| (finder.find_overlapping_iter(clause)).map(|m| m.range()).collect());
-                spans.iter().any(|s| s.start >= part.start && s.end <= at)
-            }
-            _ => {
-                let before = before.to_lowercase();
-                phrases.iter().any(|p| before.contains(p.as_str()))
-            }
-        }
     }
 }
 
@@ -724,36 +687,6 @@ mod tests {
     use crate::analysis::rules::CueKind;
     use Polarity::{Negative as N, Positive as P};
     use Tag::{Aggregation as Agg, Location as Loc, OptOut as Opt, ThirdPartySharing as Share};
-
-    #[test]
-    fn the_object_of_withheld_consent_is_no_practice() {
-        let sharing = |text: &str| tags(text).into_iter().filter(|(t, _)| *t == Share).collect::<Vec<_>>();
-        for text in [
-            "A parent may agree to the collection and use of a child's information without consenting to its \
-             disclosure to third parties.",
-            "Parents can allow us to collect their child's details without having to consent to the disclosure \
-             of those details to outside companies.",
-            "You may refuse to agree to the sale of your personal information to data brokers.",
-            "Members can decline to consent to the sharing of their profile with advertisers.",
-        ] {
-            assert_eq!(sharing(text), [], "{text}");
-        }
-        // A noun "consent" excepts a denial; consent given is the company's permission; a practice that
-        // only follows a refusal is still one.
-        for (text, expected) in [
-            (
-                "We will not share your data with third parties without your consent to such disclosure.",
-                N,
-            ),
-            ("You consent to the disclosure of your data to our partners.", P),
-            (
-                "If you refuse to consent, we will still share your data with our payment processor.",
-                P,
-            ),
-        ] {
-            assert_eq!(sharing(text), [(Share, expected)], "{text}");
-        }
-    }
 
     #[test]
     fn cross_references_state_no_practice() {
