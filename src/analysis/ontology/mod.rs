@@ -13,6 +13,7 @@ mod phrases;
 mod practice;
 mod set;
 mod source;
+mod term_index;
 mod terms;
 
 use std::collections::HashMap;
@@ -29,10 +30,11 @@ pub(crate) use grammar::GrammarDef;
 pub(crate) use practice::last_word;
 pub use practice::{Actor, Phrase, Practice, Site, Term};
 pub use set::ConceptSet;
+use term_index::TermIndex;
 pub use terms::TextWords;
 pub(crate) use terms::word_key;
 pub(crate) use terms::words;
-use terms::{TermPattern, Word, match_at, term_regex, term_words};
+use terms::{TermPattern, Word, term_regex, term_words};
 
 /// The part of a practice a concept names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
@@ -114,25 +116,12 @@ pub struct Concept {
 pub struct Ontology {
     pub concepts: Vec<Concept>,
     terms: Vec<TermPattern>,
-    /// The [`word_key`] of the first exact word of each term → the terms it is the first exact word of.
-    /// Fx-hashed: looked up once per word of most clauses, and its keys are the rules'.
-    index: rustc_hash::FxHashMap<u64, Vec<IndexEntry>>,
+    /// The terms by their words, for finding them in a text.
+    term_index: TermIndex,
     /// How many ancestors each concept has.
     depths: Vec<usize>,
     /// The small words a practice is read by.
     pub grammar: Grammar,
-}
-
-/// A term, as the word index lists it under its first exact word.
-#[derive(Debug, Clone, Copy)]
-struct IndexEntry {
-    /// Index into the terms.
-    term: usize,
-    /// Where that word is in the term.
-    at: usize,
-    /// The key of the word after it, when that is an exact word: common words ("to", "other", "your")
-    /// begin many terms, and most are ruled out by their second word without matching the rest.
-    next: Option<u64>,
 }
 
 /// A term found in a text: the concept it names and where its words are.
@@ -310,26 +299,14 @@ impl Ontology {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        let mut index: rustc_hash::FxHashMap<u64, Vec<IndexEntry>> = Default::default();
-        for (t, term) in terms.iter().enumerate() {
-            if let Some(k) = term.words.iter().position(|w| matches!(w, Word::Exact(_))) {
-                let next = match term.words.get(k + 1) {
-                    Some(Word::Exact(_)) => Some(term.keys[k + 1]),
-                    _ => None,
-                };
-                index
-                    .entry(term.keys[k])
-                    .or_default()
-                    .push(IndexEntry { term: t, at: k, next });
-            }
-        }
+        let term_index = TermIndex::new(&terms);
         let depths = (0..concepts.len())
             .map(|c| std::iter::successors(concepts[c].parent, |&p| concepts[p].parent).count())
             .collect();
         Ok(Ontology {
             concepts,
             terms,
-            index,
+            term_index,
             depths,
             grammar,
         })
@@ -383,43 +360,31 @@ impl Ontology {
     /// over one with wildcards, then the more specific concept. Linear in the words of `text`: each word
     /// is looked up once, and only terms that start with it are tried.
     pub fn terms(&self, text: &str) -> Vec<Found> {
-        self.terms_and_words(text).1
+        self.terms_among(text, &TextWords::new(text))
     }
 
-    /// [`Ontology::terms`] and the words of `text` they were found among ([`words`]), for a caller that
-    /// reads both: the text is split into words once.
-    pub fn terms_and_words(&self, text: &str) -> (TextWords, Vec<Found>) {
-        let split = TextWords::new(text);
+    /// [`Ontology::terms`] of `text`, whose words ([`TextWords::new`]) the caller has split already: a
+    /// caller that reads the words first (to rule a clause out) does not split it twice.
+    pub fn terms_among(&self, text: &str, split: &TextWords) -> Vec<Found> {
         // A capitalised function word is no name: "*These* companies" are not "@ companies".
         let is_name = |word: &str| !self.grammar.is_function_word(word);
         // Most clauses have a handful of terms: room for them at once rather than three regrowths.
         let mut found: Vec<Candidate> = Vec::with_capacity(16);
-        for (i, key) in split.keys.iter().enumerate() {
-            let Some(candidates) = self.index.get(key) else {
-                continue;
-            };
-            for entry in candidates {
-                if entry.next.is_some_and(|next| split.keys.get(i + 1) != Some(&next)) {
-                    continue;
-                }
-                let term = &self.terms[entry.term];
-                let Some(start) = i.checked_sub(entry.at) else { continue };
-                if let Some(end) = match_at(&term.words, &term.keys, &split, text, start, &is_name) {
-                    found.push(Candidate {
-                        concept: term.concept,
-                        rank: (
-                            self.concepts[term.concept].dimension,
-                            start,
-                            std::cmp::Reverse(end),
-                            term.wildcards,
-                            std::cmp::Reverse(self.depths[term.concept]),
-                            found.len(),
-                        ),
-                        words: start..end,
-                    });
-                }
-            }
-        }
+        self.term_index.each_match(text, split, &is_name, |m| {
+            let term = &self.terms[m.term];
+            found.push(Candidate {
+                concept: term.concept,
+                rank: (
+                    self.concepts[term.concept].dimension,
+                    m.words.start,
+                    std::cmp::Reverse(m.words.end),
+                    term.wildcards,
+                    std::cmp::Reverse(self.depths[term.concept]),
+                    found.len(),
+                ),
+                words: m.words,
+            });
+        });
         found.sort_unstable_by_key(|c| c.rank);
         let mut kept: Vec<Found> = Vec::with_capacity(found.len());
         // The dimension of the last term kept, and the word its term ends before.
@@ -465,7 +430,7 @@ impl Ontology {
             }
             !inside
         });
-        (split, kept)
+        kept
     }
 
     /// The terms of `dimension` (of `concept` and the concepts under it, when given) as one regular

@@ -28,25 +28,23 @@ impl Word {
             Word::Gap => 0,
         }
     }
-
-    /// Whether `word`, whose [`word_key`] is `key`, is this word of a term whose key for it is `own`.
-    fn matches(&self, own: u64, word: &str, key: u64, is_name: &dyn Fn(&str) -> bool) -> bool {
-        match self {
-            Word::Exact(w) => own == key && lower_eq(word, w),
-            Word::Any => true,
-            Word::Name => word.chars().next().is_some_and(char::is_uppercase) && is_name(word),
-            Word::Gap => true,
-        }
-    }
 }
 
 /// Whether `word` lower-cased is `lower`, without allocating for ASCII words.
-fn lower_eq(word: &str, lower: &str) -> bool {
-    if word.is_ascii() {
-        word.eq_ignore_ascii_case(lower)
-    } else {
-        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+pub(super) fn lower_eq(word: &str, lower: &str) -> bool {
+    // One pass over an ASCII word's bytes (nearly every word): the table lowers a letter and marks
+    // anything else that is not ASCII, which takes the Unicode way.
+    let (w, l) = (word.as_bytes(), lower.as_bytes());
+    let mut ascii_equal = w.len() == l.len();
+    for (k, &b) in w.iter().enumerate() {
+        let lowered = match ASCII_WORD[usize::from(b)] {
+            NON_ASCII => return word.chars().flat_map(char::to_lowercase).eq(lower.chars()),
+            SEPARATOR_BYTE => b,
+            letter => letter,
+        };
+        ascii_equal &= l.get(k) == Some(&lowered);
     }
+    ascii_equal
 }
 
 /// A compiled term: its words, and which concept it names.
@@ -61,7 +59,7 @@ pub(super) struct TermPattern {
 }
 
 /// Most words in a term.
-const MAX_TERM_WORDS: usize = 8;
+pub(super) const MAX_TERM_WORDS: usize = 8;
 
 /// Splits text into words: runs of letters and digits. Punctuation, apostrophes, hyphens and any
 /// spacing separate words, so "third-party" and "third party", or "customer’s" and "customer's", are
@@ -91,6 +89,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Whether the character at byte `at` of `text` (a character boundary) is a letter or digit, and its
 /// length. Policies are mostly ASCII: a byte below 128 is its own character and needs no decoding.
+#[inline]
 fn letter_at(text: &str, at: usize) -> (bool, usize) {
     let b = text.as_bytes()[at];
     if b.is_ascii() {
@@ -144,62 +143,72 @@ impl TextWords {
             spans: Vec::with_capacity(room),
             keys: Vec::with_capacity(room),
         };
+        if n == 0 {
+            return split;
+        }
         let bytes = text.as_bytes();
         let mut at = 0;
-        while at < bytes.len() && split.spans.len() < n {
-            let (letter, len) = letter_at(text, at);
-            if !letter {
-                at += len;
-                continue;
-            }
-            let start = at;
+        'words: loop {
+            // To the next word's first letter: one table look-up per ASCII byte.
+            let start = loop {
+                let Some(&b) = bytes.get(at) else { break 'words };
+                match ASCII_WORD[usize::from(b)] {
+                    SEPARATOR_BYTE => at += 1,
+                    NON_ASCII => match letter_at(text, at) {
+                        (true, _) => break at,
+                        (false, len) => at += len,
+                    },
+                    _ => break at,
+                }
+            };
             let (mut key, mut ascii) = (KEY_BASIS, true);
-            while at < bytes.len() {
-                let b = bytes[at];
-                if b.is_ascii_alphanumeric() {
-                    key = key_step(key, b.to_ascii_lowercase());
-                    at += 1;
-                } else if b.is_ascii() {
-                    break;
-                } else {
-                    match letter_at(text, at) {
-                        (true, len) => at += len,
-                        (false, _) => break,
+            while let Some(&b) = bytes.get(at) {
+                match ASCII_WORD[usize::from(b)] {
+                    SEPARATOR_BYTE => break,
+                    NON_ASCII => {
+                        match letter_at(text, at) {
+                            (true, len) => at += len,
+                            (false, _) => break,
+                        }
+                        ascii = false;
                     }
-                    ascii = false;
+                    lower => {
+                        key = key_step(key, lower);
+                        at += 1;
+                    }
                 }
             }
             split.spans.push(start..at);
             split.keys.push(if ascii { key } else { word_key(&text[start..at]) });
+            if split.spans.len() == n {
+                break;
+            }
         }
         split
     }
 }
 
-/// Where `words` (with their `keys`) matched from word `start` of `text`'s words ends (the index after
-/// its last word), trying the longest stretch for a gap first. A term has at most one gap, so this tries
-/// at most [`MAX_GAP`] + 1 alignments.
-pub(super) fn match_at(
-    words: &[Word],
-    keys: &[u64],
-    split: &TextWords,
-    text: &str,
-    start: usize,
-    is_name: &dyn Fn(&str) -> bool,
-) -> Option<usize> {
-    let Some(gap) = words.iter().position(|w| *w == Word::Gap) else {
-        let end = start + words.len();
-        let all = end <= split.spans.len()
-            && (words.iter().zip(keys))
-                .zip(split.spans[start..end].iter().zip(&split.keys[start..end]))
-                .all(|((w, &own), (s, &key))| w.matches(own, &text[s.clone()], key, is_name));
-        return all.then_some(end);
-    };
-    let head = match_at(&words[..gap], &keys[..gap], split, text, start, is_name)?;
-    (0..=MAX_GAP)
-        .rev()
-        .find_map(|skip| match_at(&words[gap + 1..], &keys[gap + 1..], split, text, head + skip, is_name))
-}
+/// An ASCII byte that is no letter or digit, in [`ASCII_WORD`].
+const SEPARATOR_BYTE: u8 = 0;
+/// A byte that starts or continues a character outside ASCII, in [`ASCII_WORD`].
+const NON_ASCII: u8 = 0x80;
+
+/// Per byte: an ASCII letter or digit as its lower case, [`SEPARATOR_BYTE`] for other ASCII, and
+/// [`NON_ASCII`] for the rest. The word splitter reads one entry per byte instead of testing ranges.
+static ASCII_WORD: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            byte.to_ascii_lowercase()
+        } else {
+            SEPARATOR_BYTE
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Why a term as written cannot be matched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -253,7 +262,7 @@ pub(super) fn term_words(term: &str) -> Result<Vec<Word>, TermError> {
 /// [`words`] splits them ("third-party", "third party"; "customer’s").
 const SEPARATOR: &str = r"[ \t\n\-‐‑–—/'’]+";
 
-/// A term as a regular expression that matches what [`match_at`] does, for patterns that name a concept
+/// A term as a regular expression that matches what the term index finds (`TermIndex`), for patterns that name a concept
 /// (`{recipient}`): the words in order, any separator between them, `*` a word, `@` a capitalised word,
 /// `..` up to [`MAX_GAP`] words. Case is left to the pattern (rules are matched ignoring case), but `@`
 /// keeps its capital.
@@ -305,6 +314,13 @@ mod tests {
             let keys: Vec<u64> = spans.iter().map(|s| word_key(&text[s.clone()])).collect();
             prop_assert_eq!(split.spans, spans);
             prop_assert_eq!(split.keys, keys);
+        }
+
+        #[test]
+        fn lower_eq_is_equality_after_lower_casing(word in "[a-zA-Z0-9éÉßİ]{0,8}|\\PC{0,8}", other in "[a-z0-9éßi̇]{0,8}") {
+            let lowered: String = word.chars().flat_map(char::to_lowercase).collect();
+            prop_assert!(lower_eq(&word, &lowered));
+            prop_assert_eq!(lower_eq(&word, &other), lowered == other);
         }
 
         #[test]

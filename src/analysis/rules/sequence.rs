@@ -612,7 +612,7 @@ impl<'a> Words<'a> {
     }
 
     /// The clause `text` as sequences see it, from its words and `terms` as
-    /// [`Ontology::terms_and_words`] gives them, so that the clause is split into words once.
+    /// [`TextWords::new`] and [`Ontology::terms_among`] give them, so that the clause is split into words once.
     pub(crate) fn with_spans(text: &'a str, split: TextWords, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
         let TextWords { spans, keys } = split;
         // Terms come sorted by start; each is placed by binary search on the words.

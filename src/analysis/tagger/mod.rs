@@ -235,7 +235,10 @@ impl RuleSet {
         // The words every match needs rule most patterns out in one pass; the rest run their automata.
         // A rule that names concepts `before` or `after` its matches runs only where the clause has terms
         // of them: its verbs ("use", "set") are common, the clauses with a recipient before one are not.
-        let mut terms: Option<(TextWords, Vec<Found>)> = None;
+        // The clause's words and its terms are each found once, when first needed: splitting the words is
+        // cheap, and rules out most clauses before their terms are looked up.
+        let mut split: Option<TextWords> = None;
+        let mut terms: Option<Vec<Found>> = None;
         let matched: Vec<usize> = self
             .prefilter
             .candidates(clause)
@@ -244,7 +247,8 @@ impl RuleSet {
                 let (pattern, rule_index) = &self.patterns[i];
                 let rule = &self.rules[*rule_index];
                 if !rule.before.is_empty() || !rule.after.is_empty() {
-                    let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
+                    let split = split.get_or_insert_with(|| TextWords::new(clause));
+                    let terms = terms.get_or_insert_with(|| self.ontology.terms_among(clause, split));
                     let has = |slots: &[ConceptSlot]| {
                         slots.is_empty()
                             || terms
@@ -261,21 +265,27 @@ impl RuleSet {
                 }
             })
             .collect();
-        // Sequences run over the clause's terms; one that lacks a term of a concept it needs cannot match.
+        // Sequences run over the clause's words and terms. One that lacks a word of a step it needs ("…
+        // have <access> to" without "access"), or a term of a concept it needs, cannot match; the words
+        // are asked first, as they are found before the terms.
         let gated = self.sequence_gate.as_ref().is_some_and(|gate| !gate.is_match(clause));
         // Each as its position in `self.sequenced`.
-        let mut sequenced: Vec<usize> = match self.sequenced.is_empty() || gated {
+        let sequenced: Vec<usize> = match self.sequenced.is_empty() || gated {
             true => Vec::new(),
             false => {
-                let (_, terms) = terms.get_or_insert_with(|| self.ontology.terms_and_words(clause));
-                let present = ConceptSet::of(self.ontology.concepts.len(), terms.iter().map(|t| t.concept));
+                let split = split.get_or_insert_with(|| TextWords::new(clause));
+                let present = self.required_steps.present(&split.keys);
                 // `collect` would start from nothing (a filter's lower bound is 0) and regrow.
                 let mut may = Vec::with_capacity(self.sequenced.len());
-                may.extend(
-                    (self.sequenced.iter().enumerate())
-                        .filter(|&(_, &(r, k))| self.rules[r].sequences[k].may_match(&present))
-                        .map(|(i, _)| i),
-                );
+                may.extend((0..self.sequenced.len()).filter(|&i| self.required_steps.has(i, present)));
+                if !may.is_empty() {
+                    let terms = terms.get_or_insert_with(|| self.ontology.terms_among(clause, split));
+                    let present = ConceptSet::of(self.ontology.concepts.len(), terms.iter().map(|t| t.concept));
+                    may.retain(|&i| {
+                        let (r, k) = self.sequenced[i];
+                        self.rules[r].sequences[k].may_match(&present)
+                    });
+                }
                 may
             }
         };
@@ -286,28 +296,14 @@ impl RuleSet {
             return Vec::new();
         }
         let needs_terms = !sequenced.is_empty() || matched.iter().any(|&i| self.rules[self.patterns[i].1].has_slots());
-        // The clause's words are split once, for its terms and for the sequences.
-        let (spans, mut clause_terms) = match terms {
-            None if needs_terms => {
-                let (spans, found) = self.ontology.terms_and_words(clause);
-                (spans, Some(found))
-            }
-            Some((spans, found)) => (spans, Some(found)),
-            None => (TextWords::default(), None),
-        };
-        // A sequence whose words ("access", "to|with") the clause lacks cannot match either; without the
-        // words of any, a clause that no pattern matched is done.
-        if clause_terms.is_some() {
-            let present = self.required_steps.present(&spans.keys);
-            sequenced.retain(|&i| self.required_steps.has(i, present));
-            if matched.is_empty() && sequenced.is_empty() {
-                return Vec::new();
-            }
+        if needs_terms && terms.is_none() {
+            let split = split.get_or_insert_with(|| TextWords::new(clause));
+            terms = Some(self.ontology.terms_among(clause, split));
         }
-        let words = clause_terms
-            .as_deref()
+        let mut clause_terms = terms;
+        let words = (clause_terms.as_deref().zip(split))
             .filter(|_| !sequenced.is_empty())
-            .map(|t| Words::with_spans(clause, spans, t, &self.ontology));
+            .map(|(t, split)| Words::with_spans(clause, split, t, &self.ontology));
         let sources = (matched.iter().map(|&i| Source::Pattern(i))).chain(
             sequenced
                 .iter()
