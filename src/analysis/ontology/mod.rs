@@ -340,6 +340,18 @@ impl Ontology {
         false
     }
 
+    /// The keys ([`word_key`]) of the words the terms of the concepts `holds` accepts are listed under
+    /// (each term's first exact word), sorted: a text with a term of one of those concepts has one of
+    /// these words.
+    pub(crate) fn listed_words(&self, holds: impl Fn(usize) -> bool) -> Vec<u64> {
+        let mut keys: Vec<u64> = (self.terms.iter().filter(|t| holds(t.concept)))
+            .filter_map(|t| (t.words.iter().zip(&t.keys)).find_map(|(w, &k)| matches!(w, Word::Exact(_)).then_some(k)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// The first words of the terms of the concepts `holds` accepts, lower-cased; `None` when a term
     /// starts with a wildcard, so that no word list can stand for the concept.
     pub(crate) fn first_words(&self, holds: impl Fn(usize) -> bool) -> Option<Vec<String>> {

@@ -379,7 +379,7 @@ impl RuleSet {
             .flat_map(|(i, r)| (0..r.sequences.len()).map(move |k| (i, k)))
             .collect();
         let sequence_gate = sequence_gate(&rules, &sequenced, &ontology);
-        let required_steps = RequiredSteps::new(sequenced.iter().map(|&(r, k)| &rules[r].sequences[k]));
+        let required_steps = RequiredSteps::new(sequenced.iter().map(|&(r, k)| &rules[r].sequences[k]), &ontology);
         let disclaimer_finder = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&ontology.grammar.disclaimers)

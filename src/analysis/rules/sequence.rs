@@ -418,11 +418,12 @@ fn set_has(set: &WordSet, words: &Words<'_>, i: usize) -> bool {
     set.contains(words.keys[i], &words.text[words.spans[i].clone()])
 }
 
-/// The word steps that the sequences of a rule set must match, indexed by word, so that one pass over a
+/// The steps that the sequences of a rule set must match, indexed by word, so that one pass over a
 /// clause's words tells which steps it has words of: a sequence missing one (`… have <access> to` in a
-/// clause without "access") is dropped before any search. Only a filter: a step past the 128th distinct
-/// one is not indexed and counts as present, and a hash collision lets a sequence through to the search,
-/// which decides.
+/// clause without "access", `{recipient}` in a clause without the word any recipient's term is listed
+/// under) is dropped before its terms are looked up or any search runs. Only a filter: a step past the
+/// 128th distinct one is not indexed and counts as present, and a hash collision lets a sequence through
+/// to the search, which decides.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequiredSteps {
     /// A word's key and the steps (bits) it is a word of.
@@ -432,18 +433,31 @@ pub(crate) struct RequiredSteps {
 }
 
 impl RequiredSteps {
-    /// Indexes `sequences`; [`RequiredSteps::has`] takes a sequence by its position here.
-    pub(crate) fn new<'s>(sequences: impl IntoIterator<Item = &'s Sequence>) -> RequiredSteps {
+    /// Indexes `sequences`; [`RequiredSteps::has`] takes a sequence by its position here. A word step
+    /// needs one of its words; a concept step one of the words the terms of its concepts are listed under
+    /// ([`Ontology::listed_words`]), which every term of them found in a text has.
+    pub(crate) fn new<'s>(sequences: impl IntoIterator<Item = &'s Sequence>, ontology: &Ontology) -> RequiredSteps {
+        let sequences: Vec<&Sequence> = sequences.into_iter().collect();
+        let mut sets: Vec<Vec<Vec<u64>>> = (sequences.iter())
+            .map(|q| q.required_sets().map(|set| set.keys.clone()).collect())
+            .collect();
+        for (sequence, sets) in sequences.iter().zip(&mut sets) {
+            for concepts in &sequence.required_concepts {
+                sets.push(ontology.listed_words(|c| concepts.contains(c)));
+            }
+        }
+        // Word steps come first in each sequence's sets: they are the sharper filter, and take the bits
+        // before concept steps do.
         let mut ids: HashMap<&[u64], u32> = HashMap::new();
         let mut index = RequiredSteps::default();
-        for sequence in sequences {
+        for sets in &sets {
             let mut needs = 0u128;
-            for set in sequence.required_sets() {
+            for keys in sets {
                 let next = ids.len() as u32;
-                let id = *ids.entry(&set.keys).or_insert(next);
+                let id = *ids.entry(keys).or_insert(next);
                 if id < u128::BITS {
                     needs |= 1 << id;
-                    for &key in &set.keys {
+                    for &key in keys {
                         *index.by_key.entry(key).or_default() |= 1 << id;
                     }
                 }
@@ -846,14 +860,19 @@ mod tests {
             "{recipient} …2 have|has <access> to|with",
         ]
         .map(|s| Sequence::compile(s, o).unwrap());
-        let index = RequiredSteps::new(&seqs);
+        let index = RequiredSteps::new(&seqs, o);
         let present = |text: &str| index.present(&TextWords::new(text).keys);
-        let p = present("Advertisers HAVE access to nothing.");
+        let p = present("Advertisers HAVE access to nothing we share.");
         assert!(index.has(0, p) && index.has(1, p) && index.has(2, p));
-        let p = present("Advertisers have no say.");
+        let p = present("Advertisers have no say; we share.");
         assert!(!index.has(0, p) && index.has(1, p) && !index.has(2, p));
         let p = present("Advertisers with access.");
         assert!(!index.has(0, p) && !index.has(2, p), "\"have|has\" is missing");
+        // A concept step needs a word some term of the concept is listed under.
+        let p = present("We share it.");
+        assert!(!index.has(1, p), "no recipient");
+        let p = present("This page has access to it.");
+        assert!(!index.has(0, p) && !index.has(2, p), "no recipient");
     }
 
     #[test]
