@@ -32,38 +32,45 @@ fn is_word_char(c: char) -> bool {
 
 /// The tokens of a clause: words (letters and digits, joined by `-`, `'` or `’` inside: "third-party",
 /// "don't") and the punctuation that separates list elements (`, / & ; :`); everything else separates.
-/// One pass over the characters; tokenising is done for every clause with a finding.
+/// One pass over the bytes, ASCII read from a table; tokenising is done for every clause with a finding.
 pub(crate) fn tokens(clause: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = clause.as_bytes();
-    // The character at a byte offset and its length, ASCII without decoding.
-    let char_at = move |i: usize| match bytes[i] {
-        b if b.is_ascii() => (b as char, 1),
-        _ => clause[i..].chars().next().map_or(('\0', 1), |c| (c, c.len_utf8())),
+    let n = bytes.len();
+    // What the character at a byte offset is, and its length: ASCII from the table, the rest decoded.
+    let class_at = move |i: usize| match BYTE_CLASS[usize::from(bytes[i])] {
+        Class::Outside => clause[i..].chars().next().map_or((Class::Other, 1), |c| {
+            let class = match c {
+                '’' => Class::Joiner,
+                c if is_word_char(c) => Class::Word,
+                _ => Class::Other,
+            };
+            (class, c.len_utf8())
+        }),
+        class => (class, 1),
     };
     let mut at = 0;
     std::iter::from_fn(move || {
-        while at < bytes.len() {
-            let (c, len) = char_at(at);
+        while at < n {
+            let (class, len) = class_at(at);
             let start = at;
             at += len;
-            if matches!(c, ',' | '/' | '&' | ';' | ':') {
-                return Some(start..at);
-            }
-            if !is_word_char(c) {
-                continue;
+            match class {
+                Class::List => return Some(start..at),
+                Class::Word => {}
+                _ => continue,
             }
             loop {
-                while at < bytes.len() {
-                    let (c, len) = char_at(at);
-                    if !is_word_char(c) {
+                while at < n {
+                    let (class, len) = class_at(at);
+                    if class != Class::Word {
                         break;
                     }
                     at += len;
                 }
                 // A joiner counts only with a letter or digit after it.
-                if at < bytes.len() {
-                    let (j, len) = char_at(at);
-                    if matches!(j, '-' | '\'' | '’') && at + len < bytes.len() && is_word_char(char_at(at + len).0) {
+                if at < n {
+                    let (class, len) = class_at(at);
+                    if class == Class::Joiner && at + len < n && class_at(at + len).0 == Class::Word {
                         at += len;
                         continue;
                     }
@@ -74,6 +81,38 @@ pub(crate) fn tokens(clause: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         None
     })
 }
+
+/// What a character is to [`tokens`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// A letter or digit.
+    Word,
+    /// `, / & ; :`: a token of its own.
+    List,
+    /// `-`, `'`, `’`: joins two words it stands between.
+    Joiner,
+    /// Anything else: separates.
+    Other,
+    /// A byte of a character outside ASCII, which is decoded to be classed.
+    Outside,
+}
+
+/// [`Class`] of each byte; [`Class::Outside`] for bytes outside ASCII.
+static BYTE_CLASS: [Class; 256] = {
+    let mut table = [Class::Outside; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b',' | b'/' | b'&' | b';' | b':' => Class::List,
+            b'-' | b'\'' => Class::Joiner,
+            _ if byte.is_ascii_alphanumeric() => Class::Word,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// How far after a practice word `object` and `post` cues are looked for, in bytes.
 const OBJECT_WINDOW: usize = 48;
