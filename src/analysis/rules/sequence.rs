@@ -214,21 +214,22 @@ impl Sequence {
     /// as its byte span and the practice word's.
     pub(crate) fn matches(&self, words: &Words<'_>, within: Range<usize>) -> Vec<(Range<usize>, Option<Range<usize>>)> {
         let mut out = Vec::new();
-        MEMO.with_borrow_mut(|states| {
-            let mut memo = Memo::new(states, self.steps.len(), within.clone());
-            self.search(words, within, &mut memo, &mut out);
-        });
+        MEMO.with_borrow_mut(|states| self.search(words, within, states, &mut out));
         out
     }
 
-    /// The search of [`Sequence::matches`], with a cleared memo.
+    /// The search of [`Sequence::matches`], with `storage` for its memo.
     fn search(
         &self,
         words: &Words<'_>,
         within: Range<usize>,
-        memo: &mut Memo<'_>,
+        storage: &mut Vec<u64>,
         out: &mut Vec<(Range<usize>, Option<Range<usize>>)>,
     ) {
+        // The memo is cleared when a first word could start a match: most searches find none, and
+        // clearing costs more than such a search.
+        let mut storage = Some(storage);
+        let mut memo: Option<Memo<'_>> = None;
         let mut start = within.start;
         while start < within.end {
             // Most words start no match: a required first step that nothing starts at here rules the
@@ -240,6 +241,11 @@ impl Sequence {
                 }
                 continue;
             }
+            if memo.is_none() {
+                let storage = storage.take().expect("the memo is made once");
+                memo = Some(Memo::new(storage, self.steps.len(), within.clone()));
+            }
+            let memo = memo.as_mut().expect("made above");
             match self.step(0, start, start, words, &within, memo) {
                 Some(State::Matched { end, trigger }) if end > start => {
                     let span = words.spans[start].start..words.spans[end - 1].end;
