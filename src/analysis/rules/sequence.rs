@@ -204,6 +204,14 @@ impl Sequence {
         })
     }
 
+    /// Whether the sequence matches anywhere in `words` (`within`, word indexes). A sequence that is not
+    /// anchored (`^`) and matches nowhere in a range matches nowhere in any part of it either: the
+    /// search tries every word as a start, and a part only narrows where gaps may reach. An anchored
+    /// one may match at the start of a part and not of the whole, so it answers `true`.
+    pub(crate) fn may_match_in(&self, words: &Words<'_>, within: Range<usize>) -> bool {
+        self.anchored || !self.matches(words, within).is_empty()
+    }
+
     /// Whether a clause has a term of every concept the sequence needs, given which concepts it has
     /// terms of (`present`).
     pub(crate) fn may_match(&self, present: &ConceptSet) -> bool {
@@ -723,6 +731,25 @@ mod tests {
             .into_iter()
             .map(|(s, t)| (text[s].to_string(), t.map(|t| text[t].to_string())))
             .collect()
+    }
+
+    #[test]
+    fn a_sequence_that_matches_nowhere_in_a_clause_matches_in_no_part_of_it() {
+        let rules = RuleSet::default_rules().unwrap();
+        let o = &rules.ontology;
+        let text = "We keep it, and with partners we share data.";
+        let terms = o.terms(text);
+        let words = Words::new(text, &terms, o);
+        let all = 0..words.spans.len();
+        let loose = Sequence::compile("<{action:share}> …3 {data}", o).unwrap();
+        let tight = Sequence::compile("<{action:share}> with {recipient}", o).unwrap();
+        let anchored = Sequence::compile("^ with {recipient}", o).unwrap();
+        assert!(loose.may_match_in(&words, all.clone()));
+        assert!(!tight.may_match_in(&words, all.clone()));
+        // "with partners" opens the second part, not the clause: an anchored sequence may still match.
+        assert!(anchored.matches(&words, all.clone()).is_empty());
+        assert!(!anchored.matches(&words, 4..all.end).is_empty());
+        assert!(anchored.may_match_in(&words, all));
     }
 
     #[test]

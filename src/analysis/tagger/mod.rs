@@ -304,6 +304,18 @@ impl RuleSet {
         let words = (clause_terms.as_deref().zip(split))
             .filter(|_| !sequenced.is_empty())
             .map(|(t, split)| Words::with_spans(clause, split, t, &self.ontology));
+        // A clause that only sequences could tag, none of them matching anywhere in it, has no finding:
+        // it is done before its negation scopes are read.
+        if let Some(words) = words.as_ref().filter(|_| matched.is_empty()) {
+            let all = words.within(&(0..clause.len()));
+            let any = (sequenced.iter()).any(|&i| {
+                let (r, k) = self.sequenced[i];
+                self.rules[r].sequences[k].may_match_in(words, all.clone())
+            });
+            if !any {
+                return Vec::new();
+            }
+        }
         let sources = (matched.iter().map(|&i| Source::Pattern(i))).chain(
             sequenced
                 .iter()
