@@ -69,7 +69,7 @@ impl TermIndex {
                 words[k] = match word {
                     Word::Exact(w) => {
                         let id = *by_word.entry(w.as_str()).or_insert_with(|| index.add(w, key));
-                        first.get_or_insert(id);
+                        first.get_or_insert((id, k));
                         id
                     }
                     Word::Any => ANY,
@@ -80,8 +80,7 @@ impl TermIndex {
                     }
                 };
             }
-            let Some(first) = first else { continue };
-            let at = term.words.iter().position(|w| matches!(w, Word::Exact(_))).unwrap_or(0);
+            let Some((first, at)) = first else { continue };
             let next = words.get(at + 1).copied().filter(|&w| w < UNKNOWN).unwrap_or(ANY);
             listed.push((
                 first,
@@ -154,6 +153,7 @@ impl TermIndex {
             let word = &text[split.spans[i].clone()];
             word.chars().next().is_some_and(char::is_uppercase) && is_name(word)
         };
+        let fits = |words: &[u32], start: usize| run_fits(words, &ids, start, &is_name);
         for (i, &id) in ids.iter().enumerate() {
             if id == UNKNOWN {
                 continue;
@@ -166,17 +166,17 @@ impl TermIndex {
                 let Some(start) = i.checked_sub(usize::from(entry.at)) else {
                     continue;
                 };
-                let run_fits = |words: &[u32], start: usize| run_fits(words, &ids, start, &is_name);
                 let words = &entry.words[..usize::from(entry.len)];
                 let end = if entry.gap == NO_GAP {
-                    run_fits(words, start).then_some(start + words.len())
+                    fits(words, start).then_some(start + words.len())
                 } else {
-                    let (head, tail) = (&words[..usize::from(entry.gap)], &words[usize::from(entry.gap) + 1..]);
-                    if run_fits(head, start) {
+                    let (head, tail) = words.split_at(usize::from(entry.gap));
+                    let tail = &tail[1..];
+                    if fits(head, start) {
                         let after = start + head.len();
                         (0..=MAX_GAP)
                             .rev()
-                            .find(|skip| run_fits(tail, after + skip))
+                            .find(|skip| fits(tail, after + skip))
                             .map(|skip| after + skip + tail.len())
                     } else {
                         None

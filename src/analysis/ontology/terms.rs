@@ -262,9 +262,9 @@ pub(super) fn term_words(term: &str) -> Result<Vec<Word>, TermError> {
 /// [`words`] splits them ("third-party", "third party"; "customer’s").
 const SEPARATOR: &str = r"[ \t\n\-‐‑–—/'’]+";
 
-/// A term as a regular expression that matches what the term index finds (`TermIndex`), for patterns that name a concept
-/// (`{recipient}`): the words in order, any separator between them, `*` a word, `@` a capitalised word,
-/// `..` up to [`MAX_GAP`] words. Case is left to the pattern (rules are matched ignoring case), but `@`
+/// A term as a regular expression that matches what the term index (`TermIndex`) finds, for patterns
+/// that name a concept (`{recipient}`): the words in order, any separator between them, `*` a word, `@` a
+/// capitalised word, `..` up to [`MAX_GAP`] words. Case is left to the pattern (rules are matched ignoring case), but `@`
 /// keeps its capital.
 pub(super) fn term_regex(words: &[Word]) -> String {
     let mut out = String::new();

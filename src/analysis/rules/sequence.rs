@@ -249,11 +249,13 @@ impl Sequence {
                 }
                 continue;
             }
-            if memo.is_none() {
-                let storage = storage.take().expect("the memo is made once");
-                memo = Some(Memo::new(storage, self.steps.len(), within.clone()));
-            }
-            let memo = memo.as_mut().expect("made above");
+            let memo = memo.get_or_insert_with(|| {
+                Memo::new(
+                    storage.take().expect("the memo is made once"),
+                    self.steps.len(),
+                    within.clone(),
+                )
+            });
             match self.step(0, start, start, words, &within, memo) {
                 Some(State::Matched { end, trigger }) if end > start => {
                     let span = words.spans[start].start..words.spans[end - 1].end;
@@ -451,17 +453,15 @@ impl RequiredSteps {
     /// needs one of its words; a concept step one of the words the terms of its concepts are listed under
     /// ([`Ontology::listed_words`]), which every term of them found in a text has.
     pub(crate) fn new<'s>(sequences: impl IntoIterator<Item = &'s Sequence>, ontology: &Ontology) -> RequiredSteps {
-        let sequences: Vec<&Sequence> = sequences.into_iter().collect();
-        let mut sets: Vec<Vec<Vec<u64>>> = (sequences.iter())
-            .map(|q| q.required_sets().map(|set| set.keys.clone()).collect())
-            .collect();
-        for (sequence, sets) in sequences.iter().zip(&mut sets) {
-            for concepts in &sequence.required_concepts {
-                sets.push(ontology.listed_words(|c| concepts.contains(c)));
-            }
-        }
         // Word steps come first in each sequence's sets: they are the sharper filter, and take the bits
         // before concept steps do.
+        let sets: Vec<Vec<Vec<u64>>> = (sequences.into_iter())
+            .map(|q| {
+                let words = q.required_sets().map(|set| set.keys.clone());
+                let concepts = (q.required_concepts.iter()).map(|cs| ontology.listed_words(|c| cs.contains(c)));
+                words.chain(concepts).collect()
+            })
+            .collect();
         let mut ids: HashMap<&[u64], u32> = HashMap::new();
         let mut index = RequiredSteps::default();
         for sets in &sets {
@@ -639,8 +639,8 @@ impl<'a> Words<'a> {
         Words::with_spans(text, TextWords::new(text), terms, ontology)
     }
 
-    /// The clause `text` as sequences see it, from its words and `terms` as
-    /// [`TextWords::new`] and [`Ontology::terms_among`] give them, so that the clause is split into words once.
+    /// The clause `text` as sequences see it, from its words and `terms` as [`TextWords::new`] and
+    /// [`Ontology::terms_among`] give them, so that the clause is split into words once.
     pub(crate) fn with_spans(text: &'a str, split: TextWords, terms: &'a [Found], ontology: &'a Ontology) -> Words<'a> {
         let TextWords { spans, keys } = split;
         // Terms come sorted by start; each is placed by binary search on the words.

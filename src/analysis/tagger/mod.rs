@@ -325,9 +325,8 @@ impl RuleSet {
         // Matching runs segment by segment, so that a pattern cannot join the "sell" of "we do not sell
         // your data" to the "partners" of "but we share it with partners" or ", and we share it with
         // them". A rule's exclusions and antecedents are matched once per clause, not once per match, and
-        // an exclusion several rules share (`context_same`) once for all of them.
-        // Per rule met: the rule and where its antecedent ends, worked out
-        // when first needed.
+        // an exclusion several rules share (`context_same`) once for all of them. Per rule met: the rule
+        // and where its antecedent ends, worked out when first needed.
         let mut met: Vec<Met> = Vec::new();
         // Each distinct exclusion's matches in the clause, by its first index among the context patterns.
         let mut exclusion_matches: Vec<Option<Vec<Range<usize>>>> = Vec::new();
