@@ -43,9 +43,11 @@ pub(crate) fn compile_regex_for(pattern: &str, searched: Searched) -> Result<Reg
         .map_err(|e| regex_message(&e))
 }
 
-/// The lazy-DFA cache of each pattern, per thread. With the gates doing most of the searching, 64 KB is
-/// as fast as 128 KB was, and two threads peak 6 MB lower (issue 16).
-const SMALL_CACHE: usize = 64 << 10;
+/// The lazy-DFA cache of each pattern, per thread. 64 KB cleared the caches of the patterns asked
+/// `is_match` on every candidate clause, which rebuilt their states all run long; at 128 KB they settle.
+/// It also decides which patterns need a [`Gate`] ([`fits_small_cache`]): at 256 KB some that do lose
+/// theirs, and a run costs a third more (issue 28, docs/performance.md).
+const SMALL_CACHE: usize = 128 << 10;
 /// The cache of a negation cue's pattern. A cache grows only as states are built, so this is a bound,
 /// not an allocation.
 const WINDOW_CACHE: usize = 512 << 10;
@@ -136,9 +138,10 @@ impl Gate {
             .configure(
                 meta::Config::new()
                     // The relaxed automaton of the longest default pattern needs about 1 MB of states
-                    // never to clear its cache; half that was 2% slower and uses less memory. A cache
-                    // grows only as states are built.
-                    .hybrid_cache_capacity(512 << 10),
+                    // never to clear its cache; at half that, the gates kept rebuilding states all run
+                    // long. A cache grows only as states are built, and each distinct exclusion has one
+                    // gate (`RuleSet::context_gates`), so the memory stays within bounds.
+                    .hybrid_cache_capacity(1 << 20),
             )
             .build_from_hir(&relaxed)
             .ok()?;
@@ -958,8 +961,8 @@ mod tests {
 
     #[test]
     fn a_pattern_whose_automaton_leaves_its_cache_little_room_gets_a_gate_that_finds_its_matches() {
-        // Unicode word characters in a gap of up to six words: a large automaton without a long gap.
-        let pattern = r"\b(?:share|sell|give)\s+(?:\w+\s+){0,6}?(?:with|to)\s+(?:us|the\s+site|our\s+site)\b";
+        // Unicode word characters in a gap of up to nine words: a large automaton without a long gap.
+        let pattern = r"\b(?:share|sell|give)\s+(?:\w+\s+){0,9}?(?:with|to)\s+(?:us|the\s+site|our\s+site)\b";
         let gate = Gate::new(pattern).expect("a large automaton gets a gate even without long gaps");
         assert!(gate.gaps.is_empty());
         let re = compile_regex(pattern).unwrap();

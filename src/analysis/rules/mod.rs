@@ -10,6 +10,8 @@ mod list;
 mod vocabulary;
 mod sequence;
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
 use crate::analysis::ontology::Ontology;
@@ -59,6 +61,22 @@ pub struct Rule {
     pub counter_examples: Vec<String>,
     /// The file the rule came from.
     pub origin: String,
+}
+
+/// Makes every `exclude` and `antecedent` pattern that repeats an earlier one (several rules exclude the
+/// same words) a clone of the first: the clone shares its compiled program, so the automaton is held once.
+fn share_context_patterns(rules: &mut [Rule]) {
+    let mut first: HashMap<String, Regex> = HashMap::new();
+    for rule in rules.iter_mut() {
+        for re in rule.exclude.iter_mut().chain(rule.antecedent.iter_mut()) {
+            match first.get(re.as_str()) {
+                Some(earlier) => *re = earlier.clone(),
+                None => {
+                    first.insert(re.as_str().to_string(), re.clone());
+                }
+            }
+        }
+    }
 }
 
 /// See [`RuleSet::sequence_gate`].
@@ -128,7 +146,8 @@ pub struct RuleSet {
     pub(crate) context_prefilter: crate::analysis::pattern::Prefilter,
     /// Per rule, the index of its first `exclude` pattern in `context_prefilter`.
     pub(crate) context_start: Vec<usize>,
-    /// The [`crate::analysis::pattern::Gate`] of each context pattern, in `context_prefilter`'s order.
+    /// The [`crate::analysis::pattern::Gate`] of each context pattern, in `context_prefilter`'s order; a
+    /// pattern met before (`context_same`) has none of its own and is asked through the first one's.
     pub(crate) context_gates: Vec<Option<crate::analysis::pattern::Gate>>,
     /// Per context pattern, the first index of the same pattern: several rules exclude the same words
     /// ("shared … to servers"), and their matches in a clause are found once.
@@ -337,7 +356,8 @@ impl RuleSet {
         Ok(set)
     }
 
-    fn compile(rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
+    fn compile(mut rules: Vec<Rule>, lexicon: Lexicon, ontology: Ontology) -> Result<RuleSet> {
+        share_context_patterns(&mut rules);
         let mut patterns = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for (p, re) in rule.expanded.iter().zip(&rule.regexes) {
@@ -363,9 +383,17 @@ impl RuleSet {
             .flat_map(|r| r.exclude.iter().chain(&r.antecedent).map(Regex::as_str))
             .collect();
         let context_prefilter = crate::analysis::pattern::Prefilter::new(&context);
-        let context_gates = context.iter().map(|p| crate::analysis::pattern::Gate::new(p)).collect();
-        let context_same = (context.iter().enumerate())
+        let context_same: Vec<usize> = (context.iter().enumerate())
             .map(|(i, p)| context[..i].iter().position(|q| q == p).unwrap_or(i))
+            .collect();
+        // One gate per distinct pattern: a gate's lazy DFA keeps its states per thread, and three copies
+        // of one exclusion would build and hold the same states three times.
+        let context_gates = (context.iter().enumerate())
+            .map(|(i, p)| {
+                (context_same[i] == i)
+                    .then(|| crate::analysis::pattern::Gate::new(p))
+                    .flatten()
+            })
             .collect();
         let context_start = rules
             .iter()
@@ -544,6 +572,28 @@ mod tests {
         ];
         let rules = RuleSet::with_files(&extra, Combine::Add).unwrap();
         assert!(tagged(&rules, "We beam your answers to the broadcaster."));
+    }
+
+    #[test]
+    fn rules_that_exclude_the_same_words_share_one_gate_and_both_are_excluded() {
+        let rule = |id: &str, verb: &str| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\ntag = \"third-party-sharing\"\ndescription = \"d\"\n\
+                 patterns = ['\\b{verb}\\b']\nexclude = ['\\bhow\\b[^.]{{0,40}}\\b(?:beam|relay)\\b']\n"
+            )
+        };
+        let rules = load(&(rule("a", "beam") + &rule("b", "relay"))).unwrap();
+        assert_eq!(rules.context_same, [0, 0]);
+        assert!(rules.context_gates[0].is_some(), "a bounded gap gets a gate");
+        assert!(
+            rules.context_gates[1].is_none(),
+            "the repeat is asked through the first gate"
+        );
+        let tagged = |text: &str, id: &str| rules.findings(text).iter().any(|f| f.rule == id);
+        assert!(tagged("We beam your data to partners.", "a"));
+        assert!(tagged("We relay your data to partners.", "b"));
+        assert!(!tagged("This page explains how we beam your data.", "a"));
+        assert!(!tagged("This page explains how we relay your data.", "b"));
     }
 
     #[test]

@@ -346,7 +346,8 @@ impl RuleSet {
                 context.get_or_insert_with(|| self.context_prefilter.mask(clause))
             };
             let first = self.context_start[*rule_index];
-            let may = |k: usize| possible[k] && self.context_gates[k].as_ref().is_none_or(|g| g.is_match(clause));
+            let gate = |k: usize| self.context_gates[self.context_same[k]].as_ref();
+            let may = |k: usize| possible[k] && gate(k).is_none_or(|g| g.is_match(clause));
             // Exclusions are looked for only once a match needs them: most candidate rules match nothing.
             let at = met.iter().position(|m| m.rule == *rule_index).unwrap_or_else(|| {
                 met.push(Met {
@@ -366,7 +367,7 @@ impl RuleSet {
                     }
                     // The gate finds the matches itself, so it is not asked first whether there are any.
                     let list = exclusion_matches[self.context_same[first + k]]
-                        .get_or_insert_with(|| find_all(ex, self.context_gates[first + k].as_ref(), clause));
+                        .get_or_insert_with(|| find_all(ex, gate(first + k), clause));
                     overlaps_any(list, span)
                 })
             };
