@@ -127,15 +127,17 @@ impl Ontology {
         // "X means …": the verb among the first words, the name before it.
         if let Some(v) = (1..split.spans.len().min(VERB_WITHIN)).find(|&i| Grammar::has(&g.definition_verbs, word(i))) {
             let before = &clause[..split.spans[v].start];
-            let name = quoted(before).or_else(|| self.noun_before(clause, &split, v));
-            let predicate_end = clause[split.spans[v].end..]
-                .find(';')
-                .map_or(clause.len(), |at| split.spans[v].end + at);
-            let predicate = &clause[split.spans[v].end..predicate_end];
-            if let (Some(name), Some(concept)) = (name, self.identifies_no_one(first_words(predicate, PREDICATE_WORDS)))
-                && let Some(name) = self.defined_name(&clause[name], concept)
-            {
-                out.push(name);
+            // "Is" and "are" open many clauses: the predicate is read only once there is a name.
+            if let Some(name) = quoted(before).or_else(|| self.noun_before(clause, &split, v)) {
+                let predicate_end = clause[split.spans[v].end..]
+                    .find(';')
+                    .map_or(clause.len(), |at| split.spans[v].end + at);
+                let predicate = &clause[split.spans[v].end..predicate_end];
+                if let Some(concept) = self.identifies_no_one(first_words(predicate, PREDICATE_WORDS))
+                    && let Some(name) = self.defined_name(&clause[name], concept)
+                {
+                    out.push(name);
+                }
             }
         }
         // "… information that does not identify you (“Technical Data”)".

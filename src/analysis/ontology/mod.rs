@@ -122,6 +122,8 @@ pub struct Ontology {
     depths: Vec<usize>,
     /// The small words a practice is read by.
     pub grammar: Grammar,
+    /// The grammar's `customer_duty` phrases in one automaton.
+    duty_finder: Option<aho_corasick::AhoCorasick>,
 }
 
 /// A term found in a text: the concept it names and where its words are.
@@ -303,12 +305,14 @@ impl Ontology {
         let depths = (0..concepts.len())
             .map(|c| std::iter::successors(concepts[c].parent, |&p| concepts[p].parent).count())
             .collect();
+        let duty_finder = grammar.customer_duty_finder();
         Ok(Ontology {
             concepts,
             terms,
             term_index,
             depths,
             grammar,
+            duty_finder,
         })
     }
 

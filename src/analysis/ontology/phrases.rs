@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
+
 use super::grammar::Grammar;
 use super::practice::{Actor, Phrase, words_back};
 use super::terms::words;
@@ -103,16 +105,28 @@ impl Grammar {
         }
     }
 
+    /// One automaton for every [`Grammar::customer_duty`] phrase: a practice's actor is asked for each
+    /// practice, and searching the phrases one by one built a searcher per phrase each time. The phrases
+    /// are lower-case and found in lower-cased text, as `str::contains` found them.
+    pub(super) fn customer_duty_finder(&self) -> Option<AhoCorasick> {
+        AhoCorasick::new(&self.customer_duty).ok()
+    }
+
     /// The subject right before the practice word (past auxiliaries), or a phrase shortly before that
     /// makes it the customer's duty or choice. `before` opens the clause when `opens_clause`: with no
     /// subject at all and an imperative opener, the clause tells the reader what to do.
-    pub(super) fn actor(&self, before: &str, opens_clause: bool) -> Option<Actor> {
+    /// `duty` finds the [`Grammar::customer_duty`] phrases at once ([`Grammar::customer_duty_finder`]).
+    pub(super) fn actor(&self, before: &str, opens_clause: bool, duty: Option<&AhoCorasick>) -> Option<Actor> {
         let mut from = before.len().saturating_sub(DUTY_WINDOW);
         while !before.is_char_boundary(from) {
             from += 1;
         }
         let near = before[from..].to_lowercase();
-        if self.customer_duty.iter().any(|p| near.contains(p.as_str())) {
+        let has_duty = match duty {
+            Some(finder) => finder.is_match(&near),
+            None => self.customer_duty.iter().any(|p| near.contains(p.as_str())),
+        };
+        if has_duty {
             return Some(Actor::Customer);
         }
         // A practice someone is not permitted, or prohibited from, is that party's: "the service provider

@@ -203,9 +203,11 @@ impl Ontology {
         reader.only_qualifying_groups();
         self.drop_general(&mut reader.practice);
         let opens_clause = site.text[..site.scope.start].trim().is_empty();
-        reader.practice.actor = self
-            .grammar
-            .actor(&site.text[site.scope.start..site.trigger.start], opens_clause);
+        reader.practice.actor = self.grammar.actor(
+            &site.text[site.scope.start..site.trigger.start],
+            opens_clause,
+            self.duty_finder.as_ref(),
+        );
         // "the disclosure of your information *by third parties*", "details are sold *by the operators*": a
         // disclosure whose agent is named after it is that party's. (The agent of "received" or "used" may
         // be the company's recipient, so only disclosing counts.)
