@@ -36,7 +36,8 @@ impl Reading<'_, '_> {
     pub fn into_findings(self) -> Vec<Finding> {
         let mut out = Vec::with_capacity(self.hits());
         for part in self.parts {
-            if let Some(rules) = part.rules {
+            // A part without hits has no findings, and its definitions would name nothing.
+            if let Some(rules) = part.rules.filter(|_| part.tagged.iter().any(|t| !t.hits.is_empty())) {
                 let definitions = rules.definitions(&part.tagged);
                 out.extend((0..part.tagged.len()).flat_map(|i| rules.to_findings(&part.tagged, i, &definitions)));
             }
