@@ -192,10 +192,11 @@ pub struct BatchError {
 /// `{"line": N, "error": "..."}` and the rest continue. Blank lines are skipped.
 pub fn batch(rules: &RuleSet, input: impl BufRead, output: impl Write) -> io::Result<BatchStats> {
     let unread = std::cell::Cell::new(0);
+    let mut buf = Vec::new();
     let mut stats = for_each_record(input, output, |id, text, out| {
         let record = BatchOut::new(rules, id, &text);
         unread.set(unread.get() + usize::from(!record.read));
-        serde_json::to_writer(out, &record).map_err(io::Error::from)
+        write_json(&mut buf, out, &record)
     })?;
     stats.unread = unread.get();
     Ok(stats)
@@ -280,13 +281,22 @@ fn tag_line(
     stats: &mut BatchStats,
 ) -> io::Result<()> {
     let unread = std::cell::Cell::new(0);
+    let mut buf = Vec::new();
     record_line(line, line_no, output, stats, &mut |id, text, out| {
         let record = BatchOut::new(rules, id, &text);
         unread.set(unread.get() + usize::from(!record.read));
-        serde_json::to_writer(out, &record).map_err(io::Error::from)
+        write_json(&mut buf, out, &record)
     })?;
     stats.unread += unread.get();
     Ok(())
+}
+
+/// Writes `value` as JSON to `out` in one call, through `buf` (cleared first): serde_json writes token
+/// by token, and through a `dyn Write` every token was a call into the writer.
+fn write_json(buf: &mut Vec<u8>, out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    buf.clear();
+    serde_json::to_writer(&mut *buf, value).map_err(io::Error::from)?;
+    out.write_all(buf)
 }
 
 /// One input line: its result line from `each`, or an error record; blank lines write nothing.
