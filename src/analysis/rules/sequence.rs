@@ -673,11 +673,17 @@ impl<'a> Words<'a> {
             *slot = k as u32;
         }
         let terms_by_word = placed.into_iter().map(|(_, c, end)| (c, end)).collect();
+        // Most words are apart by one space, which is neither.
+        let gap = |i: usize| {
+            (i > 0)
+                .then(|| &text[spans[i - 1].end..spans[i].start])
+                .filter(|g| *g != " ")
+        };
         let barrier = (0..spans.len())
-            .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains(['.', ';', ':', '!', '?']))
+            .map(|i| gap(i).is_some_and(|g| g.contains(['.', ';', ':', '!', '?'])))
             .collect();
         let pause = (0..spans.len())
-            .map(|i| i > 0 && text[spans[i - 1].end..spans[i].start].contains([',', '(', ')', '[', ']', '–', '—']))
+            .map(|i| gap(i).is_some_and(|g| g.contains([',', '(', ')', '[', ']', '–', '—'])))
             .collect();
         let g = &ontology.grammar;
         let word = |i: usize| &text[spans[i].clone()];
