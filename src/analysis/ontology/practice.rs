@@ -797,6 +797,11 @@ mod tests {
             ),
             Some(Actor::Customer)
         );
+        // The duty phrases are found whatever the case, curly apostrophes included.
+        assert_eq!(
+            actor("YOU’RE RESPONSIBLE for keeping it safe and not sharing it.", "sharing"),
+            Some(Actor::Customer)
+        );
         assert_eq!(
             actor("They may not share that information with anyone.", "share"),
             Some(Actor::Other)
