@@ -272,20 +272,21 @@ fn read_record<'b>(input: &mut impl BufRead, buf: &'b mut Vec<u8>) -> io::Result
     })
 }
 
-/// Tags one input line and writes its result line; blank lines write nothing.
+/// Tags one input line and writes its result line, through `buf` (see [`write_json`]); blank lines write
+/// nothing.
 fn tag_line(
     rules: &RuleSet,
     line: Line<'_>,
     line_no: usize,
     output: &mut impl Write,
     stats: &mut BatchStats,
+    buf: &mut Vec<u8>,
 ) -> io::Result<()> {
     let unread = std::cell::Cell::new(0);
-    let mut buf = Vec::new();
     record_line(line, line_no, output, stats, &mut |id, text, out| {
         let record = BatchOut::new(rules, id, &text);
         unread.set(unread.get() + usize::from(!record.read));
-        write_json(&mut buf, out, &record)
+        write_json(buf, out, &record)
     })?;
     stats.unread += unread.get();
     Ok(())
@@ -595,13 +596,14 @@ pub fn batch_parallel(
                     };
                     let mut out = Vec::new();
                     let mut stats = BatchStats::default();
+                    let mut buf = Vec::new();
                     for (i, line) in chunk.lines.iter().enumerate() {
                         let line = match line {
                             Ok(bytes) => Line::Bytes(bytes),
                             Err(n) => Line::TooLong(*n),
                         };
                         // Writing to a Vec cannot fail.
-                        let _ = tag_line(rules, line, chunk.first_line + i, &mut out, &mut stats);
+                        let _ = tag_line(rules, line, chunk.first_line + i, &mut out, &mut stats, &mut buf);
                     }
                     if done_tx.send((chunk.seq, out, stats)).is_err() {
                         return;
