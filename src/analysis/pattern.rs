@@ -2,7 +2,8 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, OverlappingState};
+use aho_corasick::{Input, MatchKind, dfa::DFA};
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_syntax::hir::{Capture, Class, Hir, HirKind, Repetition};
@@ -312,7 +313,8 @@ pub(crate) fn regex_message(e: &regex::Error) -> BadPattern {
 /// than three letters, non-ASCII letters, whose case folding is Unicode's) is always run.
 #[derive(Debug, Clone)]
 pub(crate) struct Prefilter {
-    ac: Option<AhoCorasick>,
+    /// The DFA itself rather than an `AhoCorasick`, which searches through a trait object.
+    ac: Option<DFA>,
     /// Each set of each alternative is one bit of a bit set; for each word of the automaton and each way
     /// it can be touched by word bytes (none, before, after, both: index `word * 4 + touched`), the bits
     /// it sets, as (chunk, bits).
@@ -385,12 +387,11 @@ impl Prefilter {
                 next_bit += n;
             }
         }
-        let ac = AhoCorasickBuilder::new()
+        // The full DFA: a few hundred kilobytes for the default rules' words, and the fastest
+        // overlapping search, which runs on every clause.
+        let ac = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            // The full DFA: a few hundred kilobytes for the default rules' words, and the fastest
-            // overlapping search, which runs on every clause.
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok();
         if ac.is_none() {
@@ -467,10 +468,14 @@ impl Prefilter {
     }
 
     /// Sets in `seen` the bits of the sets that have a word in `text`.
-    fn seen(&self, ac: &AhoCorasick, text: &str, found: &mut [u64], seen: &mut [u64]) {
+    fn seen(&self, ac: &DFA, text: &str, found: &mut [u64], seen: &mut [u64]) {
         // Which words were found, and how touched: a word found many times counts once.
         let bytes = text.as_bytes();
-        for m in ac.find_overlapping_iter(text) {
+        let input = Input::new(text);
+        let mut state = OverlappingState::start();
+        // An unanchored overlapping search of a DFA built with `MatchKind::Standard` cannot fail.
+        while ac.try_find_overlapping(&input, &mut state).is_ok() {
+            let Some(m) = state.get_match() else { break };
             let before = m.start() > 0 && is_word_byte(bytes[m.start() - 1]);
             let after = bytes.get(m.end()).is_some_and(|&b| is_word_byte(b));
             let k = m.pattern().as_usize() * 4 + before as usize + 2 * after as usize;
