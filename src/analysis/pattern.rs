@@ -422,6 +422,7 @@ impl Prefilter {
     }
 
     /// The patterns that may match `text`, in order.
+    #[cfg(test)]
     pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
         let mut out = Vec::new();
         self.each_possible(text, |pattern| out.push(pattern));

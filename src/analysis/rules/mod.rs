@@ -139,14 +139,14 @@ pub struct RuleSet {
     pub(crate) sequence_gate: Option<aho_corasick::AhoCorasick>,
     /// The word steps each of `sequenced` needs, by word.
     pub(crate) required_steps: RequiredSteps,
-    /// Which of `patterns` can match a clause at all, in one pass.
+    /// Which of `patterns`, and then of the context patterns, can match a clause at all, in one pass
+    /// over the clause. The context patterns are the rules' `exclude` and `antecedent` patterns: rule by
+    /// rule, the exclusions and then the antecedents, in order, from `context_offset` on.
     pub(crate) prefilter: crate::analysis::pattern::Prefilter,
-    /// Which of the rules' `exclude` and `antecedent` patterns can match a clause at all: rule by rule,
-    /// the exclusions and then the antecedents, in order.
-    pub(crate) context_prefilter: crate::analysis::pattern::Prefilter,
-    /// Per rule, the index of its first `exclude` pattern in `context_prefilter`.
+    pub(crate) context_offset: usize,
+    /// Per rule, the index of its first `exclude` pattern among the context patterns.
     pub(crate) context_start: Vec<usize>,
-    /// The [`crate::analysis::pattern::Gate`] of each context pattern, in `context_prefilter`'s order; a
+    /// The [`crate::analysis::pattern::Gate`] of each context pattern, in their order; a
     /// pattern met before (`context_same`) has none of its own and is asked through the first one's.
     pub(crate) context_gates: Vec<Option<crate::analysis::pattern::Gate>>,
     /// Per context pattern, the first index of the same pattern: several rules exclude the same words
@@ -373,16 +373,17 @@ impl RuleSet {
                 ));
             }
         }
-        let sources: Vec<&str> = rules
+        let mut sources: Vec<&str> = rules
             .iter()
             .flat_map(|r| r.expanded.iter().map(String::as_str))
             .collect();
-        let prefilter = crate::analysis::pattern::Prefilter::new(&sources);
+        let context_offset = sources.len();
         let context: Vec<&str> = rules
             .iter()
             .flat_map(|r| r.exclude.iter().chain(&r.antecedent).map(Regex::as_str))
             .collect();
-        let context_prefilter = crate::analysis::pattern::Prefilter::new(&context);
+        sources.extend(&context);
+        let prefilter = crate::analysis::pattern::Prefilter::new(&sources);
         let context_same: Vec<usize> = (context.iter().enumerate())
             .map(|(i, p)| context[..i].iter().position(|q| q == p).unwrap_or(i))
             .collect();
@@ -421,7 +422,7 @@ impl RuleSet {
             sequence_gate,
             required_steps,
             prefilter,
-            context_prefilter,
+            context_offset,
             context_start,
             context_gates,
             context_same,

@@ -239,10 +239,10 @@ impl RuleSet {
         // cheap, and rules out most clauses before their terms are looked up.
         let mut split: Option<TextWords> = None;
         let mut terms: Option<Vec<Found>> = None;
-        let matched: Vec<usize> = self
-            .prefilter
-            .candidates(clause)
-            .into_iter()
+        let possible = self.prefilter.mask(clause);
+        let (possible_patterns, possible_context) = possible.split_at(self.context_offset);
+        let matched: Vec<usize> = (possible_patterns.iter().enumerate())
+            .filter_map(|(i, &p)| p.then_some(i))
             .filter(|&i| {
                 let (pattern, rule_index) = &self.patterns[i];
                 let rule = &self.rules[*rule_index];
@@ -331,7 +331,6 @@ impl RuleSet {
         // Each distinct exclusion's matches in the clause, by its first index among the context patterns.
         let mut exclusion_matches: Vec<Option<Vec<Range<usize>>>> = Vec::new();
         let mut raw: Vec<Raw> = Vec::new();
-        let mut context: Option<Vec<bool>> = None;
         let mut found = Vec::new();
         for source in sources {
             let rule_index = &match source {
@@ -343,7 +342,7 @@ impl RuleSet {
             let possible: &[bool] = if rule.exclude.is_empty() && rule.antecedent.is_empty() {
                 &[]
             } else {
-                context.get_or_insert_with(|| self.context_prefilter.mask(clause))
+                possible_context
             };
             let first = self.context_start[*rule_index];
             let gate = |k: usize| self.context_gates[self.context_same[k]].as_ref();
@@ -625,7 +624,9 @@ mod tests {
         texts.extend(glued);
         let (mut matched, mut kept_out) = (0, 0);
         for text in &texts {
-            let candidates = rules.prefilter.candidates(text);
+            let candidates: Vec<usize> = (rules.prefilter.candidates(text).into_iter())
+                .filter(|&i| i < rules.context_offset)
+                .collect();
             for (i, (pattern, _)) in rules.patterns.iter().enumerate() {
                 if pattern.re.is_match(text) {
                     matched += 1;
