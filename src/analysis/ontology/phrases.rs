@@ -107,9 +107,13 @@ impl Grammar {
 
     /// One automaton for every [`Grammar::customer_duty`] phrase: a practice's actor is asked for each
     /// practice, and searching the phrases one by one built a searcher per phrase each time. The phrases
-    /// are lower-case and found in lower-cased text, as `str::contains` found them.
+    /// are lower-case; ignoring ASCII case, the automaton finds them in ASCII text as it is, and in other
+    /// text once lower-cased, as `str::contains` found them in lower-cased text.
     pub(super) fn customer_duty_finder(&self) -> Option<AhoCorasick> {
-        AhoCorasick::new(&self.customer_duty).ok()
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&self.customer_duty)
+            .ok()
     }
 
     /// The subject right before the practice word (past auxiliaries), or a phrase shortly before that
@@ -121,10 +125,15 @@ impl Grammar {
         while !before.is_char_boundary(from) {
             from += 1;
         }
-        let near = before[from..].to_lowercase();
+        let near = &before[from..];
         let has_duty = match duty {
-            Some(finder) => finder.is_match(&near),
-            None => self.customer_duty.iter().any(|p| near.contains(p.as_str())),
+            // Most text is ASCII, where ignoring ASCII case is lower-casing: no copy to lower-case.
+            Some(finder) if near.is_ascii() => finder.is_match(near),
+            Some(finder) => finder.is_match(&near.to_lowercase()),
+            None => {
+                let near = near.to_lowercase();
+                self.customer_duty.iter().any(|p| near.contains(p.as_str()))
+            }
         };
         if has_duty {
             return Some(Actor::Customer);

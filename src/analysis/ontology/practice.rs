@@ -797,9 +797,13 @@ mod tests {
             ),
             Some(Actor::Customer)
         );
-        // The duty phrases are found whatever the case, curly apostrophes included.
+        // The duty phrases are found whatever the case, in ASCII text and in text with curly apostrophes.
         assert_eq!(
             actor("YOU’RE RESPONSIBLE for keeping it safe and not sharing it.", "sharing"),
+            Some(Actor::Customer)
+        );
+        assert_eq!(
+            actor("You Are Responsible for keeping it safe and not sharing it.", "sharing"),
             Some(Actor::Customer)
         );
         assert_eq!(

@@ -46,6 +46,11 @@ impl Ontology {
             i += 1;
         }
         let Some(&(verb_at, _)) = words.get(i) else { return };
+        // The preposition after the verb is one word to compare, the verb a look-up of terms: asked first,
+        // it rules out most practices.
+        if !is(i + 1, &g.source_prepositions) {
+            return;
+        }
         let action = self
             .terms(&rest[verb_at..])
             .first()
@@ -54,9 +59,6 @@ impl Ontology {
             return;
         }
         i += 1;
-        if !is(i, &g.source_prepositions) {
-            return;
-        }
         // The channel's noun phrase: to its end, or to a word that starts something else (a recipient
         // preposition, a conjunction, a verb's auxiliary, a relative clause, a subject).
         let ends_phrase = |w: &str| {
