@@ -339,11 +339,7 @@ impl RuleSet {
             };
             let rule = &self.rules[*rule_index];
             // A context pattern whose words are not in the clause, or whose gate rules it out, is not run.
-            let possible: &[bool] = if rule.exclude.is_empty() && rule.antecedent.is_empty() {
-                &[]
-            } else {
-                possible_context
-            };
+            let possible = possible_context;
             let first = self.context_start[*rule_index];
             let gate = |k: usize| self.context_gates[self.context_same[k]].as_ref();
             let may = |k: usize| possible[k] && gate(k).is_none_or(|g| g.is_match(clause));
